@@ -1,0 +1,46 @@
+"""Exceptions and problem records shared by every part of the package.
+
+Bad input never surfaces as a traceback: readers collect :class:`Problem` records and raise one
+:class:`ValidationError` holding all of them; the command line prints them and exits non-zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as the format allows."""
+
+    file: str
+    field: str
+    message: str
+    value: Any = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        shown = "" if self.value is None else f" (value: {self.value!r})"
+        return f"{where}: {self.field}: {self.message}{shown}"
+
+
+class SatError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+
+class ValidationError(SatError):
+    """Input failed validation; ``problems`` lists every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CaseNotFoundError(SatError):
+    """A case id or folder that does not exist, or a path that escapes the cases folder."""
+
+
+class ReportError(SatError):
+    """Rendering a report failed for a reason other than invalid input."""
