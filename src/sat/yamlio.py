@@ -1,0 +1,131 @@
+"""Safe YAML reading that remembers line numbers, and YAML writing for case files.
+
+Mappings load as :class:`LineDict` and sequences as :class:`LineList`; both carry ``line`` (1-based line of the
+node) and ``lines`` (line of each key or item) so validation can point an analyst at the exact line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, ValidationError
+from .fileio import atomic_write_text
+
+
+class LineDict(dict):
+    """A dict loaded from YAML; ``line`` is where it starts, ``lines[key]`` where each key is."""
+
+    line: int = 0
+    lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return getattr(self, "lines", {}).get(key, self.line)
+
+
+class LineList(list):
+    """A list loaded from YAML; ``line`` is where it starts, ``lines[i]`` where item ``i`` is."""
+
+    line: int = 0
+    lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        lines = getattr(self, "lines", [])
+        return lines[index] if 0 <= index < len(lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds LineDict/LineList and rejects duplicate keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+MAX_YAML_BYTES = 20 * 1024 * 1024
+
+
+def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None) -> Any:
+    """Load one YAML file safely; any read or syntax error becomes a ValidationError naming file and line."""
+    name = shown_as or str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_YAML_BYTES} bytes", size)])
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationError([Problem(name, "file", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError([Problem(name, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(name, "file", "is a folder, not a file")]) from None
+    return loads_yaml(text, name)
+
+
+def loads_yaml(text: str, shown_as: str) -> Any:
+    """Parse YAML text; errors name ``shown_as`` and the line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "malformed YAML"
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}", line=line)]) from None
+    except yaml.YAMLError as exc:
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}")]) from None
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes multi-line strings as literal blocks and keeps key order."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+_Dumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML text for ``data``: block style, insertion order, unicode kept."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
+def save_yaml(path: str | os.PathLike[str], data: Any) -> None:
+    """Write ``data`` as YAML atomically."""
+    atomic_write_text(path, dump_yaml(data))
