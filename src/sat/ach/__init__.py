@@ -1,0 +1,1 @@
+"""Analysis of Competing Hypotheses: scoring, diagnosticity, several analysts, and the case summary."""

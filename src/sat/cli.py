@@ -1,0 +1,135 @@
+"""The ``sat`` command: validate cases, score ACH matrices, render reports, run cross-impact balance.
+
+Heavy libraries (numpy, pandas, papermill) are imported inside the commands, so ``sat --help`` answers fast.
+Bad input never ends in a traceback: every :class:`~sat.errors.SatError` is printed (one problem a line) to
+standard error and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import SatError, ValidationError
+
+EXIT_INVALID = 2
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .store import load_case
+
+    case = load_case(args.case)
+    rated = ", ".join(case.analysts) or "no analysts yet"
+    print(
+        f"{case.id}: valid ({len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items, "
+        f"{len(case.sources)} sources; ratings: {rated})"
+    )
+    return 0
+
+
+def _cmd_ach_score(args: argparse.Namespace) -> int:
+    from .ach.analysis import score_case
+    from .language import icd203_term
+    from .store import load_case
+
+    scores = score_case(load_case(args.case), args.analyst)
+    if args.json:
+        json.dump(scores.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
+    who = args.analyst or f"all analysts combined ({', '.join(scores.analysts)})"
+    print(f"{scores.case.title}\n{scores.case.question}\nRatings: {who}\n")
+    table = scores.hypotheses.sort_values("rank")
+    print(f"{'rank':>4}  {'id':<8} {'inconsistency':>13} {'weighted':>9} {'posterior':>9}  {'likelihood':<19}  title")
+    for hid, row in table.iterrows():
+        print(
+            f"{row['rank']:>4}  {hid:<8} {row['inconsistency']:>13.2f} {row['weighted_inconsistency']:>9.3f} "
+            f"{row['posterior']:>9.3f}  {icd203_term(row['posterior']):<19}  {row['title']}"
+        )
+    print("\nMost diagnostic evidence (likelihood ratio, highest first):")
+    for eid, row in scores.evidence.head(5).iterrows():
+        print(f"  {eid:<8} {row['likelihood_ratio']:>7.2f}  {row['summary'][:80]}")
+    flat = scores.evidence[~scores.evidence["diagnostic"]]
+    if len(flat):
+        print(f"No diagnostic value (rated alike for every hypothesis): {', '.join(flat.index)}")
+    if len(scores.analysts) > 1:
+        print(f"Cells in dispute between analysts: {len(scores.disagreements)}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import render_case
+
+    for path in render_case(args.case, out_dir=args.out, analyst=args.analyst):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``sat`` command."""
+    parser = argparse.ArgumentParser(
+        prog="sat",
+        description="Structured analytic techniques workbook: ACH, scenarios and reports from case files.",
+    )
+    parser.add_argument("--version", action="version", version=f"sat {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    case_help = "a case folder, or a case id under data/cases (e.g. karish)"
+    validate = commands.add_parser("validate", help="check a case folder and list every problem")
+    validate.add_argument("case", metavar="CASE", help=case_help)
+    validate.set_defaults(run=_cmd_validate)
+
+    ach = commands.add_parser("ach", help="Analysis of Competing Hypotheses")
+    ach_commands = ach.add_subparsers(dest="ach_command", metavar="ACH_COMMAND", required=True)
+    score = ach_commands.add_parser("score", help="score a case's hypotheses under every method")
+    score.add_argument("case", metavar="CASE", help=case_help)
+    score.add_argument("--analyst", help="one analyst's ratings (default: all analysts combined)")
+    score.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    score.set_defaults(run=_cmd_ach_score)
+    _add_optional(ach_commands, "sat.ach.command")
+
+    report = commands.add_parser("report", help="render a case's reports to self-contained offline HTML")
+    report.add_argument("case", metavar="CASE", help=case_help)
+    report.add_argument("--out", metavar="DIR", help="output folder (default: reports/ in the repository)")
+    report.add_argument("--analyst", default="", help="ACH report for one analyst (default: all combined)")
+    report.set_defaults(run=_cmd_report)
+
+    _add_optional(commands, "sat.scenarios.command")
+    return parser
+
+
+def _add_optional(subparsers: argparse._SubParsersAction, module: str) -> None:
+    """Let a technique package register its own sub-commands (its module must import nothing heavy)."""
+    import importlib
+
+    try:
+        command = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return
+    command.add_parser(subparsers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except ValidationError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_INVALID
+    except SatError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

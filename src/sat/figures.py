@@ -1,0 +1,153 @@
+"""Tables (pandas Styler) and figures (matplotlib) shared by the report notebooks and the editor.
+
+Every Styler escapes its cells and labels as HTML and carries a fixed id, so rendered notebooks are reproducible
+(nbval) and analyst text cannot inject markup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from .language import ICD203, icd203_term
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .ach.analysis import AchScores
+    from .model import Case
+
+#: Cell colours of the rating matrix: green consistent, red inconsistent, grey neutral, pale for NA / unrated.
+RATING_COLOURS: dict[str, str] = {
+    "CC": "#1a9850",
+    "C": "#a6d96a",
+    "N": "#e0e0e0",
+    "I": "#fdae61",
+    "II": "#d73027",
+    "NA": "#f7f7f7",
+    "": "#ffffff",
+}
+RATING_TEXT: dict[str, str] = {"CC": "#ffffff", "II": "#ffffff"}
+LEVEL_COLOURS: dict[str, str] = {"consensus": "#ffffff", "mild": "#fff3bf", "large": "#ffc078", "extreme": "#ff8787"}
+
+
+def _styler(frame: pd.DataFrame, uid: str) -> Styler:
+    styler = frame.style.set_uuid(uid)
+    return styler.format(escape="html", na_rep="").format_index(escape="html", axis=0).format_index(
+        escape="html", axis=1
+    )
+
+
+def rating_cell_css(code: str) -> str:
+    """CSS of one matrix cell."""
+    colour = RATING_COLOURS.get(code, "#ffffff")
+    text = RATING_TEXT.get(code, "#000000")
+    return f"background-color: {colour}; color: {text}; text-align: center; font-weight: 600"
+
+
+def matrix_table(case: Case, matrix: pd.DataFrame, uid: str = "matrix", order: list[str] | None = None) -> Styler:
+    """The rating matrix: evidence down (id and summary), hypotheses across, cells coloured by rating."""
+    rows = order or list(matrix.index)
+    shown = matrix.loc[rows].copy()
+    summaries = {e.id: e.summary for e in case.evidence}
+    shown.index = [f"{eid}: {_short(summaries.get(eid, ''), 70)}" for eid in rows]
+    shown.columns = [f"{h.id}" for h in case.hypotheses if h.id in matrix.columns]
+    return _styler(shown, uid).map(rating_cell_css).set_table_styles(
+        [{"selector": "th.row_heading", "props": "text-align: left; font-weight: normal; max-width: 36em"}]
+    )
+
+
+def hypotheses_table(case: Case, scores: AchScores, uid: str = "scores") -> Styler:
+    """Scores under each method side by side, ranked."""
+    frame = scores.hypotheses.sort_values("rank")
+    shown = pd.DataFrame(
+        {
+            "Rank": frame["rank"],
+            "Hypothesis": [f"{hid}: {title}" for hid, title in zip(frame.index, frame["title"])],
+            "Inconsistency (PARC)": frame["inconsistency"],
+            "Weighted inconsistency (PARC)": frame["weighted_inconsistency"],
+            "Probability (likelihood mode)": frame["posterior"],
+            "ICD 203 term": [icd203_term(p) for p in frame["posterior"]],
+        }
+    ).reset_index(drop=True)
+    return (
+        _styler(shown, uid)
+        .format(
+            {
+                "Inconsistency (PARC)": "{:.2f}",
+                "Weighted inconsistency (PARC)": "{:.3f}",
+                "Probability (likelihood mode)": "{:.1%}",
+            }
+        )
+        .hide(axis="index")
+        .bar(subset=["Probability (likelihood mode)"], color="#74a9cf", vmin=0, vmax=1)
+    )
+
+
+def evidence_table(scores: AchScores, uid: str = "diagnosticity") -> Styler:
+    """Evidence by diagnosticity, most diagnostic first; items with no diagnostic value marked."""
+    frame = scores.evidence
+    shown = pd.DataFrame(
+        {
+            "Evidence": [f"{eid}: {_short(s, 90)}" for eid, s in zip(frame.index, frame["summary"])],
+            "Type": frame["type"],
+            "Likelihood ratio (max/min)": frame["likelihood_ratio"],
+            "Rating spread (std)": frame["rating_spread"],
+            "Diagnostic value": np.where(frame["diagnostic"], "", "none: rated alike for every hypothesis"),
+        }
+    ).reset_index(drop=True)
+    return (
+        _styler(shown, uid)
+        .format({"Likelihood ratio (max/min)": "{:.2f}", "Rating spread (std)": "{:.2f}"})
+        .hide(axis="index")
+        .bar(subset=["Likelihood ratio (max/min)"], color="#9ecae1", vmin=1)
+    )
+
+
+def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
+    """Cells on which the analysts differ, with each analyst's rating and the level of dispute."""
+    rows = scores.disagreements
+    frame = pd.DataFrame(
+        {
+            "Evidence": rows["evidence"],
+            "Hypothesis": rows["hypothesis"],
+            **{a: [r[a] for r in rows["ratings"]] for a in scores.analysts},
+            "Spread (std)": rows["spread"],
+            "Level": [lvl + (" (split on NA)" if na else "") for lvl, na in zip(rows["level"], rows["na_split"])],
+        }
+    )
+    styler = _styler(frame, uid).format({"Spread (std)": "{:.2f}"}).hide(axis="index")
+    styler = styler.map(rating_cell_css, subset=list(scores.analysts))
+    return styler.map(lambda lvl: f"background-color: {LEVEL_COLOURS.get(lvl.split(' ')[0], '#fff')}",
+                      subset=["Level"])
+
+
+def posterior_figure(scores: AchScores) -> Figure:
+    """Horizontal bars of each hypothesis's probability over the ICD 203 likelihood bands."""
+    import matplotlib.pyplot as plt
+
+    frame = scores.hypotheses.sort_values("rank", ascending=False)
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(frame) + 1.2))
+    shades = ["#f7f7f7", "#ececec"]
+    for i, band in enumerate(ICD203):
+        ax.axvspan(band.low if i else 0, band.high if i < len(ICD203) - 1 else 1, color=shades[i % 2], zorder=0)
+        ax.text((band.low + band.high) / 2, len(frame) - 0.35, band.term, ha="center", va="bottom", fontsize=7,
+                rotation=0 if band.high - band.low > 0.1 else 90, color="#555555")
+    ax.barh(range(len(frame)), frame["posterior"], color="#2b8cbe", zorder=2)
+    ax.set_yticks(range(len(frame)), [f"{hid}" for hid in frame.index])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.6, len(frame) + 0.4)
+    ax.set_xlabel("probability (likelihood mode)")
+    for y, p in enumerate(frame["posterior"]):
+        ax.text(min(p + 0.01, 0.9), y, f"{p:.0%}", va="center", fontsize=8, zorder=3)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

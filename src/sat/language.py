@@ -1,0 +1,78 @@
+"""Estimative language: ICD 203 likelihood terms and Sherman Kent's words of estimative probability.
+
+Sources: ODNI, Intelligence Community Directive 203, Analytic Standards (2015), table of expressions of likelihood;
+S. Kent, "Words of Estimative Probability", Studies in Intelligence (1964). See TRADECRAFT.md §4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Band:
+    """One ICD 203 likelihood band: its term, alternative term, and probability range."""
+
+    term: str
+    alternative: str
+    low: float
+    high: float
+
+    @property
+    def range_text(self) -> str:
+        return f"{self.low * 100:.0f}-{self.high * 100:.0f}%"
+
+
+ICD203: tuple[Band, ...] = (
+    Band("almost no chance", "remote", 0.01, 0.05),
+    Band("very unlikely", "highly improbable", 0.05, 0.20),
+    Band("unlikely", "improbable", 0.20, 0.45),
+    Band("roughly even chance", "roughly even odds", 0.45, 0.55),
+    Band("likely", "probable", 0.55, 0.80),
+    Band("very likely", "highly probable", 0.80, 0.95),
+    Band("almost certain", "nearly certain", 0.95, 0.99),
+)
+
+KENT: tuple[tuple[str, float, float], ...] = (
+    ("certain", 1.00, 0.0),
+    ("almost certain", 0.93, 0.06),
+    ("probable", 0.75, 0.12),
+    ("chances about even", 0.50, 0.10),
+    ("probably not", 0.30, 0.10),
+    ("almost certainly not", 0.07, 0.05),
+    ("impossible", 0.00, 0.0),
+)
+
+
+def icd203_band(probability: float) -> Band:
+    """The ICD 203 band of a probability.
+
+    The published ranges share their end points (5%, 20%, 45%, 55%, 80%, 95%); a value exactly on a shared end
+    point goes to the band nearer 50%, the more cautious reading. Values below 1% or above 99% fall in the end bands.
+    """
+    if not 0.0 <= probability <= 1.0:
+        raise ValueError(f"probability must be between 0 and 1, got {probability!r}")
+    if probability < 0.5:
+        return next(b for b in ICD203 if probability < b.high) if probability < 0.45 else ICD203[3]
+    return next(b for b in reversed(ICD203) if probability > b.low) if probability > 0.55 else ICD203[3]
+
+
+def icd203_term(probability: float) -> str:
+    """The ICD 203 likelihood term of a probability (e.g. 0.7 -> "likely")."""
+    return icd203_band(probability).term
+
+
+def kent_term(probability: float) -> str:
+    """Kent's nearest word of estimative probability."""
+    if not 0.0 <= probability <= 1.0:
+        raise ValueError(f"probability must be between 0 and 1, got {probability!r}")
+    return min(KENT, key=lambda entry: abs(entry[1] - probability))[0]
+
+
+def estimative_sentence(subject: str, probability: float) -> str:
+    """A judgement in ICD 203 words with the numeric range, e.g. "It is unlikely (20-45%) that ...".
+
+    No confidence level is put in the same sentence, as ICD 203 asks.
+    """
+    band = icd203_band(probability)
+    return f"It is {band.term} ({band.range_text}) that {subject}"

@@ -1,0 +1,168 @@
+"""The case model: hypotheses, evidence, sources, scoring settings, and rating scales.
+
+Plain dataclasses with no I/O; :mod:`sat.store` reads and writes them. Rating matrices are pandas DataFrames of
+codes (rows = evidence ids, columns = hypothesis ids, ``""`` = not yet rated).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+#: Rating codes of PARC ACH 2.0 (Heuer 1999 ch. 8; TRADECRAFT.md §1.1), most consistent first.
+RATING_CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA")
+#: Codes that carry a judgement on a numeric scale (NA and empty do not).
+SCORED_CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II")
+UNRATED = ""
+#: Numeric reading of a rating, used for disagreement and rating-based diagnosticity (II = -2 ... CC = +2).
+RATING_VALUE: dict[str, int] = {"CC": 2, "C": 1, "N": 0, "I": -1, "II": -2}
+RATING_LABEL: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral or ambiguous",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+    "": "not yet rated",
+}
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high")
+EVIDENCE_TYPES: tuple[str, ...] = (
+    "open-source",
+    "humint",
+    "sigint",
+    "imagery",
+    "assumption",
+    "logical-deduction",
+    "absence-of-evidence",
+    "other",
+)
+#: Admiralty source reliability (NATO AJP-2.1): A completely reliable ... E unreliable, F cannot be judged.
+RELIABILITY: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+
+#: Default P(evidence | hypothesis) per rating, the demonstration mapping cited in TRADECRAFT.md §1.5.
+DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 0.20, "II": 0.05}
+
+#: PARC ACH 2.0 credibility and relevance weights. PARC's help shows 0.707 and 1.414; we use the exact square
+#: roots they round, so that High x High = 2 and Low x Low = 0.5 exactly (TRADECRAFT.md §1.2).
+PARC_WEIGHTS: dict[str, float] = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One of the competing explanations; ``milestones`` are what would be seen later if it were true."""
+
+    id: str
+    title: str
+    description: str = ""
+    milestones: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An item of evidence or argument (including assumptions and absence of evidence)."""
+
+    id: str
+    summary: str
+    date: dt.date | None = None
+    type: str = "other"
+    sources: tuple[str, ...] = ()
+    credibility: str = "medium"
+    relevance: str = "medium"
+    group: str | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where evidence comes from, with its Admiralty reliability grade (A-F)."""
+
+    id: str
+    title: str
+    publisher: str = ""
+    date: dt.date | None = None
+    url: str = ""
+    reliability: str | None = None
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """Per-case settings of the likelihood mode: P(evidence | hypothesis) per rating code, and priors."""
+
+    likelihoods: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIKELIHOODS))
+    priors: dict[str, float] | None = None
+
+
+@dataclass
+class Case:
+    """A case folder in memory: the question, its hypotheses, evidence, sources, and each analyst's ratings."""
+
+    id: str
+    title: str
+    question: str
+    as_of: dt.date | None
+    hypotheses: list[Hypothesis] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    description: str = ""
+    scoring: Scoring = field(default_factory=Scoring)
+    ratings: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rationale: dict[str, pd.DataFrame] = field(default_factory=dict)
+    folder: Path | None = None
+
+    @property
+    def hypothesis_ids(self) -> list[str]:
+        return [h.id for h in self.hypotheses]
+
+    @property
+    def evidence_ids(self) -> list[str]:
+        return [e.id for e in self.evidence]
+
+    @property
+    def analysts(self) -> list[str]:
+        return sorted(self.ratings)
+
+    def hypothesis(self, hid: str) -> Hypothesis:
+        return next(h for h in self.hypotheses if h.id == hid)
+
+    def evidence_item(self, eid: str) -> Evidence:
+        return next(e for e in self.evidence if e.id == eid)
+
+    def source(self, sid: str) -> Source:
+        return next(s for s in self.sources if s.id == sid)
+
+    def empty_matrix(self) -> pd.DataFrame:
+        """An all-unrated matrix in the case's evidence and hypothesis order."""
+        return pd.DataFrame(UNRATED, index=pd.Index(self.evidence_ids, name="evidence"), columns=self.hypothesis_ids)
+
+    def matrix(self, analyst: str) -> pd.DataFrame:
+        """An analyst's ratings aligned to the case (rows and columns the case has, unrated where missing)."""
+        aligned = self.ratings[analyst].reindex(index=self.evidence_ids, columns=self.hypothesis_ids)
+        return aligned.fillna(UNRATED).rename_axis("evidence")
+
+    def evidence_frame(self) -> pd.DataFrame:
+        """Evidence attributes as a DataFrame indexed by evidence id."""
+        rows = [
+            {
+                "summary": e.summary,
+                "date": e.date,
+                "type": e.type,
+                "sources": ", ".join(e.sources),
+                "credibility": e.credibility,
+                "relevance": e.relevance,
+                "group": e.group or "",
+            }
+            for e in self.evidence
+        ]
+        return pd.DataFrame(rows, index=pd.Index(self.evidence_ids, name="evidence"))

@@ -1,0 +1,620 @@
+"""Case folders: load, validate (every problem at once), and save atomically.
+
+A case is a folder ``data/cases/<case-id>/`` with ``case.yaml`` and ``ratings/<analyst>.csv`` (plus optional
+``ratings/<analyst>.notes.csv`` with the rationale of cells). Every reader collects :class:`~sat.errors.Problem`
+records naming file, line, field and value, and raises one :class:`~sat.errors.ValidationError` with all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import model
+from .errors import Problem, ValidationError
+from .fileio import atomic_write_text
+from .model import Case, Evidence, Hypothesis, Scoring, Source
+from .paths import ANALYST_NAME, CASE_FILE, CASE_ID, resolve_case
+from .yamlio import LineDict, LineList, dump_yaml, load_yaml
+
+RATINGS_DIR = "ratings"
+NOTES_SUFFIX = ".notes.csv"
+ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
+HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
+EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes")
+SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability")
+SCORING_FIELDS = ("likelihoods", "priors")
+
+
+class _Reader:
+    """Reads typed fields out of one YAML mapping, recording a Problem for each bad one."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+
+    def problem(self, field: str, message: str, value: Any = None, line: int | None = None) -> None:
+        self.problems.append(Problem(self.file, field, message, value, line))
+
+    def mapping(self, data: Any, where: str, line: int | None) -> LineDict | None:
+        if isinstance(data, dict):
+            return data  # type: ignore[return-value]
+        self.problem(where, "must be a mapping of field: value", _shown(data), line)
+        return None
+
+    def unknown(self, data: LineDict, allowed: Iterable[str], where: str) -> None:
+        allowed = tuple(allowed)
+        for key in data:
+            if key not in allowed:
+                self.problem(
+                    f"{where}.{key}" if where else str(key),
+                    f"unknown field (expected one of: {', '.join(allowed)})",
+                    line=_line(data, key),
+                )
+
+    def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
+        value = data.get(key)
+        field = f"{where}.{key}" if where else key
+        if value is None:
+            if required:
+                self.problem(field, "is required", line=data.line if hasattr(data, "line") else None)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(field, "must be text", _shown(value), _line(data, key))
+            return ""
+        text = str(value).strip()
+        if required and not text:
+            self.problem(field, "must not be empty", line=_line(data, key))
+        return text
+
+    def identifier(self, data: LineDict, key: str, where: str, pattern: str = ITEM_ID) -> str:
+        import re
+
+        value = self.text(data, key, where, required=True)
+        if value and not re.match(pattern, value):
+            self.problem(
+                f"{where}.{key}",
+                "must start with a letter or digit and use only letters, digits, '.', '-' and '_' (at most 64)",
+                value,
+                _line(data, key),
+            )
+        return value
+
+    def date(self, data: LineDict, key: str, where: str, required: bool = False) -> dt.date | None:
+        value = data.get(key)
+        field = f"{where}.{key}" if where else key
+        if value is None:
+            if required:
+                self.problem(field, "is required (a date written YYYY-MM-DD)", line=getattr(data, "line", None))
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.problem(field, "must be a date written YYYY-MM-DD", _shown(value), _line(data, key))
+        return None
+
+    def choice(self, data: LineDict, key: str, where: str, choices: Iterable[str], default: str | None) -> str | None:
+        choices = tuple(choices)
+        value = data.get(key)
+        if value is None:
+            return default
+        text = str(value).strip()
+        for choice in choices:
+            if text.lower() == choice.lower():
+                return choice
+        self.problem(f"{where}.{key}", f"must be one of: {', '.join(choices)}", _shown(value), _line(data, key))
+        return default
+
+    def text_list(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = LineList([value])
+        if not isinstance(value, list):
+            self.problem(f"{where}.{key}", "must be a list", _shown(value), _line(data, key))
+            return ()
+        items: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+                self.problem(f"{where}.{key}[{index}]", "must be non-empty text", _shown(item), _item_line(value, index))
+                continue
+            items.append(str(item).strip())
+        return tuple(items)
+
+
+def _line(data: Any, key: Any) -> int | None:
+    return data.line_of(key) if isinstance(data, LineDict) else None
+
+
+def _item_line(data: Any, index: int) -> int | None:
+    return data.line_of(index) if isinstance(data, LineList) else None
+
+
+def _shown(value: Any) -> Any:
+    """A value as shown in a message: short and without YAML's container classes."""
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, str) and len(value) > 80:
+        return value[:77] + "..."
+    return value
+
+
+# --- items -----------------------------------------------------------------------------------------------------
+
+
+def parse_hypothesis(data: Any, file: str, where: str, line: int | None = None) -> tuple[Hypothesis | None, list[Problem]]:
+    """One hypothesis from its YAML mapping (or a form's dict), with the problems found."""
+    problems: list[Problem] = []
+    r = _Reader(file, problems)
+    item = r.mapping(data, where, line)
+    if item is None:
+        return None, problems
+    r.unknown(item, HYPOTHESIS_FIELDS, where)
+    hid = r.identifier(item, "id", where)
+    title = r.text(item, "title", where, required=True)
+    hypothesis = Hypothesis(
+        id=hid,
+        title=title,
+        description=r.text(item, "description", where),
+        milestones=r.text_list(item, "milestones", where),
+    )
+    return (hypothesis if not problems else None), problems
+
+
+def parse_evidence(data: Any, file: str, where: str, line: int | None = None) -> tuple[Evidence | None, list[Problem]]:
+    """One evidence item from its YAML mapping (or a form's dict), with the problems found."""
+    problems: list[Problem] = []
+    r = _Reader(file, problems)
+    item = r.mapping(data, where, line)
+    if item is None:
+        return None, problems
+    r.unknown(item, EVIDENCE_FIELDS, where)
+    group = r.text(item, "group", where) or None
+    evidence = Evidence(
+        id=r.identifier(item, "id", where),
+        summary=r.text(item, "summary", where, required=True),
+        date=r.date(item, "date", where),
+        type=r.choice(item, "type", where, model.EVIDENCE_TYPES, "other") or "other",
+        sources=r.text_list(item, "sources", where),
+        credibility=r.choice(item, "credibility", where, model.LEVELS, "medium") or "medium",
+        relevance=r.choice(item, "relevance", where, model.LEVELS, "medium") or "medium",
+        group=group,
+        notes=r.text(item, "notes", where),
+    )
+    return (evidence if not problems else None), problems
+
+
+def parse_source(data: Any, file: str, where: str, line: int | None = None) -> tuple[Source | None, list[Problem]]:
+    """One source from its YAML mapping (or a form's dict), with the problems found."""
+    problems: list[Problem] = []
+    r = _Reader(file, problems)
+    item = r.mapping(data, where, line)
+    if item is None:
+        return None, problems
+    r.unknown(item, SOURCE_FIELDS, where)
+    reliability = r.choice(item, "reliability", where, tuple(model.RELIABILITY), None)
+    source = Source(
+        id=r.identifier(item, "id", where),
+        title=r.text(item, "title", where, required=True),
+        publisher=r.text(item, "publisher", where),
+        date=r.date(item, "date", where),
+        url=r.text(item, "url", where),
+        reliability=reliability,
+    )
+    return (source if not problems else None), problems
+
+
+def _parse_list(
+    r: _Reader,
+    data: LineDict,
+    key: str,
+    parse: Callable[[Any, str, str, int | None], tuple[Any, list[Problem]]],
+) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        r.problem(key, "must be a list", _shown(value), _line(data, key))
+        return []
+    items = []
+    seen: dict[str, int | None] = {}
+    for index, entry in enumerate(value):
+        line = _item_line(value, index)
+        item, problems = parse(entry, r.file, f"{key}[{index}]", line)
+        r.problems.extend(problems)
+        raw_id = entry.get("id") if isinstance(entry, dict) else None
+        if raw_id is not None:
+            sid = str(raw_id).strip()
+            if sid in seen:
+                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line)
+            else:
+                seen[sid] = line
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scoring:
+    raw = data.get("scoring")
+    if raw is None:
+        return Scoring()
+    section = r.mapping(raw, "scoring", _line(data, "scoring"))
+    if section is None:
+        return Scoring()
+    r.unknown(section, SCORING_FIELDS, "scoring")
+    likelihoods = dict(model.DEFAULT_LIKELIHOODS)
+    raw_lk = section.get("likelihoods")
+    if raw_lk is not None:
+        lk = r.mapping(raw_lk, "scoring.likelihoods", _line(section, "likelihoods"))
+        if lk is not None:
+            for code, value in lk.items():
+                field = f"scoring.likelihoods.{code}"
+                if str(code) not in model.SCORED_CODES:
+                    r.problem(field, f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
+                              code, lk.line_of(code))
+                elif not _is_number(value) or not 0 < float(value) <= 1:
+                    r.problem(field, "must be a probability greater than 0 and at most 1", _shown(value),
+                              lk.line_of(code))
+                else:
+                    likelihoods[str(code)] = float(value)
+            ordered = [likelihoods[c] for c in model.SCORED_CODES]
+            if all(_is_number(v) for v in ordered) and any(a < b for a, b in zip(ordered, ordered[1:])):
+                r.problem("scoring.likelihoods", "must not increase from CC to II (CC >= C >= N >= I >= II)",
+                          {c: likelihoods[c] for c in model.SCORED_CODES}, lk.line)
+    priors: dict[str, float] | None = None
+    raw_priors = section.get("priors")
+    if raw_priors is not None:
+        pr = r.mapping(raw_priors, "scoring.priors", _line(section, "priors"))
+        if pr is not None:
+            priors = {}
+            for hid, value in pr.items():
+                field = f"scoring.priors.{hid}"
+                if str(hid) not in hypothesis_ids:
+                    r.problem(field, "prior for an unknown hypothesis", hid, pr.line_of(hid))
+                elif not _is_number(value) or float(value) <= 0:
+                    r.problem(field, "must be a positive number", _shown(value), pr.line_of(hid))
+                else:
+                    priors[str(hid)] = float(value)
+            missing = sorted(hypothesis_ids - set(map(str, pr)))
+            if missing:
+                r.problem("scoring.priors", "give a prior for every hypothesis, or none (uniform)",
+                          ", ".join(missing), pr.line)
+    return Scoring(likelihoods=likelihoods, priors=priors)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
+    """A case (without ratings) from the parsed ``case.yaml``; every problem found is returned."""
+    problems: list[Problem] = []
+    r = _Reader(file, problems)
+    root = r.mapping(data, "case.yaml", 1)
+    if root is None:
+        return None, problems
+    r.unknown(root, CASE_FIELDS, "")
+    case_id = r.identifier(root, "id", "", pattern=CASE_ID.pattern)
+    title = r.text(root, "title", "", required=True)
+    question = r.text(root, "question", "", required=True)
+    as_of = r.date(root, "as_of", "", required=True)
+    hypotheses = _parse_list(r, root, "hypotheses", parse_hypothesis)
+    evidence = _parse_list(r, root, "evidence", parse_evidence)
+    sources = _parse_list(r, root, "sources", parse_source)
+    source_ids = {s.id for s in sources}
+    raw_evidence = root.get("evidence") if isinstance(root.get("evidence"), list) else LineList()
+    for index, entry in enumerate(raw_evidence):
+        if not isinstance(entry, dict):
+            continue
+        for sid in r.text_list(LineDict(sources=entry.get("sources")), "sources", f"evidence[{index}]"):
+            if sid not in source_ids:
+                r.problem(f"evidence[{index}].sources", "refers to a source id that is not in sources", sid,
+                          _line(entry, "sources"))
+    scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
+    case = Case(
+        id=case_id,
+        title=title,
+        question=question,
+        as_of=as_of,
+        description=r.text(root, "description", ""),
+        hypotheses=hypotheses,
+        evidence=evidence,
+        sources=sources,
+        scoring=scoring,
+    )
+    return (case if not problems else None), problems
+
+
+# --- ratings ---------------------------------------------------------------------------------------------------
+
+
+def normalise_code(raw: str) -> str:
+    """A rating cell as written (any case, spaces as in PARC's "C C") to its code; unknown text is kept."""
+    return "".join(raw.split()).upper()
+
+
+def read_ratings_csv(
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column."""
+    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}")]
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>", line=1)]
+    header = [cell.strip() for cell in rows[0]]
+    if header[0].lower() != "evidence":
+        problems.append(Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1))
+    known_h = set(hypothesis_ids)
+    columns: list[str | None] = []
+    for name in header[1:]:
+        if name in columns:
+            problems.append(Problem(shown_as, "header", "duplicate hypothesis column", name, 1))
+            columns.append(None)
+        elif name not in known_h:
+            problems.append(Problem(shown_as, "header", "column for a hypothesis that is not in case.yaml", name, 1))
+            columns.append(None)
+        else:
+            columns.append(name)
+    known_e = set(evidence_ids)
+    matrix = pd.DataFrame(model.UNRATED, index=pd.Index(evidence_ids, name="evidence"), columns=hypothesis_ids)
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        eid = row[0].strip()
+        if len(row) > len(header):
+            problems.append(Problem(shown_as, "row", f"has {len(row)} cells but the header has {len(header)}",
+                                    eid, number))
+        if eid not in known_e:
+            problems.append(Problem(shown_as, "evidence", "rating for an evidence id that is not in case.yaml",
+                                    eid, number))
+            continue
+        if eid in seen:
+            problems.append(Problem(shown_as, "evidence", f"duplicate row (first on line {seen[eid]})", eid, number))
+            continue
+        seen[eid] = number
+        for column, cell in zip(columns, row[1:]):
+            if column is None:
+                continue
+            code = normalise_code(cell)
+            if code not in model.RATING_CODES and code != model.UNRATED:
+                problems.append(Problem(
+                    shown_as, column,
+                    f"unknown rating code for {eid} (expected one of: {', '.join(model.RATING_CODES)}, or empty)",
+                    cell.strip(), number,
+                ))
+                continue
+            matrix.loc[eid, column] = code
+    return (matrix if not problems else None), problems
+
+
+def read_rationale_csv(
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The long-form rationale file (evidence, hypothesis, rationale)."""
+    problems: list[Problem] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    reader = csv.DictReader(io.StringIO(text))
+    expected = ["evidence", "hypothesis", "rationale"]
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if header != expected:
+        return None, [Problem(shown_as, "header", f"expected the header {','.join(expected)}", ",".join(header), 1)]
+    records = []
+    known_e, known_h = set(evidence_ids), set(hypothesis_ids)
+    for number, row in enumerate(reader, start=2):
+        eid = (row.get("evidence") or "").strip()
+        hid = (row.get("hypothesis") or "").strip()
+        if eid not in known_e:
+            problems.append(Problem(shown_as, "evidence", "rationale for an evidence id that is not in case.yaml",
+                                    eid, number))
+        if hid not in known_h:
+            problems.append(Problem(shown_as, "hypothesis", "rationale for a hypothesis that is not in case.yaml",
+                                    hid, number))
+        records.append({"evidence": eid, "hypothesis": hid, "rationale": (row.get("rationale") or "").strip()})
+    frame = pd.DataFrame(records, columns=expected)
+    return (frame if not problems else None), problems
+
+
+def ratings_files(folder: Path) -> dict[str, Path]:
+    """Analyst name -> ratings CSV in a case folder (notes files excluded)."""
+    ratings = folder / RATINGS_DIR
+    if not ratings.is_dir():
+        return {}
+    return {
+        p.name[: -len(".csv")]: p
+        for p in sorted(ratings.glob("*.csv"))
+        if not p.name.endswith(NOTES_SUFFIX) and not p.name.startswith(".")
+    }
+
+
+# --- whole case ------------------------------------------------------------------------------------------------
+
+
+def load_case(case: str | os.PathLike[str]) -> Case:
+    """Load and validate a case (folder path or case id); raise ValidationError listing every problem."""
+    folder = resolve_case(case)
+    shown = _shown_path(folder)
+    data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}")
+    parsed, problems = parse_case(data, f"{shown}/{CASE_FILE}")
+    hypothesis_ids = parsed.hypothesis_ids if parsed else _raw_ids(data, "hypotheses")
+    evidence_ids = parsed.evidence_ids if parsed else _raw_ids(data, "evidence")
+    ratings: dict[str, pd.DataFrame] = {}
+    rationale: dict[str, pd.DataFrame] = {}
+    for analyst, path in ratings_files(folder).items():
+        name = f"{shown}/{RATINGS_DIR}/{path.name}"
+        if not ANALYST_NAME.match(analyst):
+            problems.append(Problem(name, "file", "analyst file names use only letters, digits, '-' and '_'",
+                                    path.name))
+            continue
+        matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name)
+        problems.extend(found)
+        if matrix is not None:
+            ratings[analyst] = matrix
+        notes_path = path.with_name(analyst + NOTES_SUFFIX)
+        if notes_path.is_file():
+            notes, found = read_rationale_csv(notes_path, hypothesis_ids, evidence_ids,
+                                              f"{shown}/{RATINGS_DIR}/{notes_path.name}")
+            problems.extend(found)
+            if notes is not None:
+                rationale[analyst] = notes
+    for notes_path in sorted((folder / RATINGS_DIR).glob("*" + NOTES_SUFFIX)):
+        analyst = notes_path.name[: -len(NOTES_SUFFIX)]
+        if analyst not in ratings_files(folder):
+            problems.append(Problem(f"{shown}/{RATINGS_DIR}/{notes_path.name}", "file",
+                                    "rationale file without a ratings file of the same analyst", notes_path.name))
+    if problems or parsed is None:
+        raise ValidationError(problems)
+    parsed.ratings = ratings
+    parsed.rationale = rationale
+    parsed.folder = folder
+    return parsed
+
+
+def validate_case(case: str | os.PathLike[str]) -> list[Problem]:
+    """Every problem in a case folder (empty when valid)."""
+    try:
+        load_case(case)
+    except ValidationError as exc:
+        return exc.problems
+    return []
+
+
+def _raw_ids(data: Any, key: str) -> list[str]:
+    """Ids as written, so ratings can still be checked when case.yaml has other problems."""
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    ids = [str(i.get("id")).strip() for i in items if isinstance(i, dict) and i.get("id") is not None]
+    return list(dict.fromkeys(ids))
+
+
+def _shown_path(folder: Path) -> str:
+    """A folder as shown in messages: relative to the current directory where possible."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:
+        return str(folder)
+    return str(folder) if relative.startswith("..") else relative
+
+
+# --- writing ---------------------------------------------------------------------------------------------------
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The YAML structure of ``case.yaml`` (optional fields omitted when empty)."""
+
+    def clean(items: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in items.items() if v not in (None, "", (), [])}
+
+    out: dict[str, Any] = {
+        "id": case.id,
+        "title": case.title,
+        "question": case.question,
+        "as_of": case.as_of,
+        "description": case.description,
+    }
+    out = clean(out)
+    out["hypotheses"] = [
+        clean({"id": h.id, "title": h.title, "description": h.description, "milestones": list(h.milestones)})
+        for h in case.hypotheses
+    ]
+    out["evidence"] = [
+        clean({
+            "id": e.id, "summary": e.summary, "date": e.date, "type": e.type, "sources": list(e.sources),
+            "credibility": e.credibility, "relevance": e.relevance, "group": e.group, "notes": e.notes,
+        })
+        for e in case.evidence
+    ]
+    out["sources"] = [
+        clean({"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url,
+               "reliability": s.reliability})
+        for s in case.sources
+    ]
+    scoring: dict[str, Any] = {}
+    if case.scoring.likelihoods != model.DEFAULT_LIKELIHOODS:
+        scoring["likelihoods"] = dict(case.scoring.likelihoods)
+    if case.scoring.priors:
+        scoring["priors"] = dict(case.scoring.priors)
+    if scoring:
+        out["scoring"] = scoring
+    return out
+
+
+def check_case(case: Case) -> list[Problem]:
+    """Validate an in-memory case exactly as ``case.yaml`` would be validated (used by editors before saving)."""
+    file = f"{case.id or 'case'}/{CASE_FILE}"
+    text = dump_yaml(case_to_dict(case))
+    from .yamlio import loads_yaml
+
+    _, problems = parse_case(loads_yaml(text, file), file)
+    return problems
+
+
+def save_case(case: Case, folder: Path | None = None) -> Path:
+    """Write ``case.yaml`` (and nothing else) atomically after validating it; return its path."""
+    target = Path(folder or case.folder or "")
+    if not str(target):
+        raise ValueError("save_case needs a folder: the case was not loaded from one")
+    problems = check_case(case)
+    if problems:
+        raise ValidationError(problems)
+    path = target / CASE_FILE
+    atomic_write_text(path, dump_yaml(case_to_dict(case)))
+    case.folder = target
+    return path
+
+
+def ratings_to_csv(matrix: pd.DataFrame, evidence_ids: list[str], hypothesis_ids: list[str]) -> str:
+    """CSV text of a rating matrix in case order (unrated cells empty)."""
+    aligned = matrix.reindex(index=evidence_ids, columns=hypothesis_ids).fillna(model.UNRATED)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["evidence", *hypothesis_ids])
+    for eid, row in aligned.iterrows():
+        writer.writerow([eid, *row.tolist()])
+    return buffer.getvalue()
+
+
+def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -> Path:
+    """Write an analyst's matrix to ``ratings/<analyst>.csv`` atomically; return its path."""
+    if case.folder is None:
+        raise ValueError("save_ratings needs a case loaded from a folder")
+    if not ANALYST_NAME.match(analyst):
+        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "analyst",
+                                       "analyst names use only letters, digits, '-' and '_'", analyst)])
+    matrix = case.ratings[analyst] if matrix is None else matrix
+    bad = sorted({str(v) for v in matrix.to_numpy().ravel() if v not in model.RATING_CODES and v != model.UNRATED})
+    if bad:
+        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v) for v in bad])
+    path = case.folder / RATINGS_DIR / f"{analyst}.csv"
+    atomic_write_text(path, ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids))
+    case.ratings[analyst] = matrix
+    return path
