@@ -34,9 +34,14 @@ RATING_TEXT: dict[str, str] = {"CC": "#ffffff", "II": "#ffffff"}
 LEVEL_COLOURS: dict[str, str] = {"consensus": "#ffffff", "mild": "#fff3bf", "large": "#ffc078", "extreme": "#ff8787"}
 
 
-def _styler(frame: pd.DataFrame, uid: str) -> Styler:
+def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None) -> Styler:
+    """A Styler with a fixed id whose every cell and label is HTML-escaped.
+
+    ``formats`` maps columns to format strings. It is applied in the same ``format`` call as the escaping: a
+    later ``Styler.format`` call would reset the other columns to pandas' default, unescaped, formatter.
+    """
     styler = frame.style.set_uuid(uid)
-    return styler.format(escape="html", na_rep="").format_index(escape="html", axis=0).format_index(
+    return styler.format(formats, escape="html", na_rep="").format_index(escape="html", axis=0).format_index(
         escape="html", axis=1
     )
 
@@ -73,15 +78,13 @@ def hypotheses_table(case: Case, scores: AchScores, uid: str = "scores") -> Styl
             "ICD 203 term": [icd203_term(p) for p in frame["posterior"]],
         }
     ).reset_index(drop=True)
+    formats = {
+        "Inconsistency (PARC)": "{:.2f}",
+        "Weighted inconsistency (PARC)": "{:.3f}",
+        "Probability (likelihood mode)": "{:.1%}",
+    }
     return (
-        _styler(shown, uid)
-        .format(
-            {
-                "Inconsistency (PARC)": "{:.2f}",
-                "Weighted inconsistency (PARC)": "{:.3f}",
-                "Probability (likelihood mode)": "{:.1%}",
-            }
-        )
+        _styler(shown, uid, formats)
         .hide(axis="index")
         .bar(subset=["Probability (likelihood mode)"], color="#74a9cf", vmin=0, vmax=1)
     )
@@ -100,8 +103,7 @@ def evidence_table(scores: AchScores, uid: str = "diagnosticity") -> Styler:
         }
     ).reset_index(drop=True)
     return (
-        _styler(shown, uid)
-        .format({"Likelihood ratio (max/min)": "{:.2f}", "Rating spread (std)": "{:.2f}"})
+        _styler(shown, uid, {"Likelihood ratio (max/min)": "{:.2f}", "Rating spread (std)": "{:.2f}"})
         .hide(axis="index")
         .bar(subset=["Likelihood ratio (max/min)"], color="#9ecae1", vmin=1)
     )
@@ -119,7 +121,7 @@ def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
             "Level": [lvl + (" (split on NA)" if na else "") for lvl, na in zip(rows["level"], rows["na_split"])],
         }
     )
-    styler = _styler(frame, uid).format({"Spread (std)": "{:.2f}"}).hide(axis="index")
+    styler = _styler(frame, uid, {"Spread (std)": "{:.2f}"}).hide(axis="index")
     styler = styler.map(rating_cell_css, subset=list(scores.analysts))
     return styler.map(lambda lvl: f"background-color: {LEVEL_COLOURS.get(lvl.split(' ')[0], '#fff')}",
                       subset=["Level"])
@@ -151,3 +153,13 @@ def posterior_figure(scores: AchScores) -> Figure:
 def _short(text: str, width: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def evidence_details_table(case: Case, uid: str = "evidence") -> Styler:
+    """Reference table of the evidence: date, type, credibility, relevance, sources and summary."""
+    frame = case.evidence_frame()
+    shown = frame[["date", "type", "credibility", "relevance", "sources", "summary"]].reset_index()
+    shown.columns = ["Evidence", "Date", "Type", "Credibility", "Relevance", "Sources", "Summary"]
+    return _styler(shown, uid).hide(axis="index").set_table_styles(
+        [{"selector": "td", "props": "text-align: left; vertical-align: top"}]
+    )

@@ -1,0 +1,142 @@
+"""Render report notebooks into static, self-contained, offline HTML.
+
+A report is a parameterized notebook in ``notebooks/`` executed with papermill in a fresh kernel, then converted by
+nbconvert without code cells. Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no
+widget manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
+half-written report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ReportError, SatError
+from .fileio import atomic_write_text
+from .paths import notebooks_dir, repo_root
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """One kind of report: its notebook, the file-name suffix, and whether a case folder calls for it."""
+
+    name: str
+    notebook: str
+    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml
+
+
+REPORTS: tuple[ReportKind, ...] = (
+    ReportKind("ach", "ach/ach_report.ipynb", "ach"),
+    ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
+)
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
+_REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
+
+
+def execute_notebook(notebook: Path, parameters: dict[str, Any], output: Path) -> None:
+    """Run ``notebook`` headless with papermill, writing the executed copy to ``output``."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise ReportError(
+            f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
+        ) from None
+
+
+def notebook_to_html(executed: Path) -> str:
+    """Self-contained HTML of an executed notebook: outputs only, no remote scripts or styles."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(executed), as_version=4)
+    nb.metadata.pop("widgets", None)
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    exporter.mathjax_url = ""
+    exporter.require_js_url = ""
+    body, _ = exporter.from_notebook_node(nb)
+    return strip_remote(body)
+
+
+def strip_remote(html: str) -> str:
+    """Remove every script and every remote stylesheet link: the report is static and must open offline.
+
+    The outputs need no JavaScript (tables are HTML, figures are embedded PNG); nbconvert's template adds
+    scripts, some of them imported from a CDN, which would fail on an air-gapped laptop.
+    """
+    return _REMOTE_LINK.sub("", _SCRIPT.sub("", html))
+
+
+def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path) -> Path:
+    """Execute ``notebook`` with ``parameters`` and write its HTML to ``html_path`` atomically."""
+    with tempfile.TemporaryDirectory(prefix="sat-report-") as tmp:
+        executed = Path(tmp) / notebook.name
+        execute_notebook(notebook, parameters, executed)
+        html = notebook_to_html(executed)
+    atomic_write_text(html_path, html)
+    return html_path
+
+
+def kinds_for(folder: Path) -> list[ReportKind]:
+    """The reports a case folder calls for."""
+    from .store import ratings_files
+
+    kinds = []
+    for kind in REPORTS:
+        if kind.applies == "ach" and ratings_files(folder):
+            kinds.append(kind)
+        if kind.applies == "scenarios" and (folder / "scenarios.yaml").is_file():
+            kinds.append(kind)
+    return kinds
+
+
+def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
+                analyst: str = "") -> list[Path]:
+    """Validate a case, then render every report it calls for into ``out_dir``; return the HTML paths.
+
+    Invalid input fails here with the validation messages, before any notebook runs.
+    """
+    from .store import load_case
+
+    loaded = load_case(case)
+    assert loaded.folder is not None
+    if analyst and analyst not in loaded.ratings:
+        raise SatError(f"case {loaded.id!r}: no analyst {analyst!r} (analysts: {', '.join(loaded.analysts)})")
+    kinds = kinds_for(loaded.folder)
+    if (loaded.folder / "scenarios.yaml").is_file():
+        from .scenarios.scenario_file import load_scenarios
+
+        load_scenarios(loaded.folder)
+    if not kinds:
+        raise SatError(f"case {loaded.id!r}: nothing to report yet (no ratings/ and no scenarios.yaml)")
+    target = Path(out_dir) if out_dir else repo_root() / "reports"
+    paths = []
+    for kind in kinds:
+        notebook = notebooks_dir() / kind.notebook
+        if not notebook.is_file():
+            raise ReportError(f"report notebook missing: {notebook}")
+        parameters: dict[str, Any] = {"case": str(loaded.folder)}
+        if kind.name == "ach":
+            parameters["analyst"] = analyst
+        suffix = f"-{analyst}" if analyst and kind.name == "ach" else ""
+        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html"))
+    return paths

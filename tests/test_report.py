@@ -1,0 +1,50 @@
+"""Rendering reports: offline self-contained HTML, escaped analyst text, validation before execution."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sat.errors import ValidationError
+from sat.report import render_case, strip_remote
+
+XSS_TITLE = "<script>alert('title')</script>"
+XSS_SUMMARY = '<img src=x onerror="alert(1)">'
+
+
+def test_invalid_case_fails_with_validation_messages_and_writes_nothing(tiny, tmp_path):
+    (tiny / "ratings" / "ann.csv").write_text("evidence,H1,H2,H3\nE1,C,ZZ,II\n")
+    out = tmp_path / "out"
+    with pytest.raises(ValidationError, match="unknown rating code"):
+        render_case(tiny, out_dir=out)
+    assert not out.exists()
+
+
+def test_rendered_report_is_static_offline_and_escapes_analyst_text(tiny, tmp_path):
+    text = (tiny / "case.yaml").read_text()
+    text = text.replace("title: Who moved the boat?", f"title: \"{XSS_TITLE}\"")
+    text = text.replace("summary: The owner says he was asleep", f"summary: '{XSS_SUMMARY}'")
+    text = text.replace("title: The owner moved it", "title: 'The owner <b>moved</b> it & left'")
+    (tiny / "case.yaml").write_text(text)
+    (tiny / "ratings" / "bob.notes.csv").write_text(
+        'evidence,hypothesis,rationale\nE1,H2,"<script>alert(2)</script> owners tie knots"\n')
+    [path] = render_case(tiny, out_dir=tmp_path / "out")
+    assert path.name == "tiny-ach.html"
+    html = path.read_text()
+    assert "<script" not in html.lower()
+    assert "<img src=x" not in html  # the payload is text: no element can be opened
+    assert "&lt;script&gt;alert('title')&lt;/script&gt;" in html
+    assert html.count("&lt;img src=x onerror=") >= 3  # matrix, diagnosticity and evidence tables
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; owners tie knots" in html
+    assert "The owner &lt;b&gt;moved&lt;/b&gt; it &amp; left" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "data:image/png;base64," in html  # the figure travels inside the file
+    assert "Conclusions" in html and "very likely" in html
+    assert [p.name for p in path.parent.iterdir()] == ["tiny-ach.html"]
+
+
+def test_strip_remote_removes_scripts_and_remote_styles():
+    page = ('<head><script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="https://cdn/x.css">'
+            '<link rel="icon" href="data:,"><script type="module">import m from "https://x";</script></head>')
+    assert strip_remote(page) == '<head><link rel="icon" href="data:,"></head>'
