@@ -1,0 +1,838 @@
+"""A case's ``scenarios.yaml``: read it, validate it (every problem at once, with line numbers), write it atomically.
+
+Layout (every section but ``drivers`` may be left out)::
+
+    horizon: February 2023 to February 2025      # the period the scenarios cover
+    framework: PMESII                            # STEEP or PMESII: the list driver categories come from
+    drivers:                                     # the driver table (sat.scenarios.drivers)
+      - id: russia-bandwidth                     # lower-case letters, digits, '-' and '_'
+        name: Russia's bandwidth in Syria
+        category: Military                       # one of the framework's categories
+        description: ...
+        impact: 5                                # 1-5, see drivers.IMPACT_SCALE
+        uncertainty: 4                           # 1-5, see drivers.UNCERTAINTY_SCALE
+        end_states: [Sustained, Drained]         # exactly two, different
+        sources: [seed]                          # ids from the case's case.yaml `sources:` (optional)
+    futures:                                     # the 2x2 (sat.scenarios.futures)
+      x_axis: <driver id>                        # must be a critical uncertainty
+      y_axis: <driver id>
+      independence: why the two axes vary independently
+      robust_moves: [...]
+      quadrants:                                 # exactly the four end-state combinations of the axes
+        - {id, name, x: <x end state>, y: <y end state>, narrative, implications: [...], options: [...],
+           indicators: [{id, text}, ...]}        # at least one indicator each
+    multiple:                                    # Multiple Scenarios Generation (sat.scenarios.multiple)
+      screen:
+        - {drivers: [a, b], states: [<a end state>, <b end state>], plausible: true, consequential: true,
+           novel: false, not_yet_considered: false, shortlisted: true, name: ..., reason: ...}
+    cone:                                        # Cone of Plausibility (sat.scenarios.cone)
+      assumptions: [{driver, state, assumption}, ...]
+      baseline: {id, name, narrative, indicators: [...]}
+      alternatives: [{id, name, flips: [<driver id>, ...], narrative, indicators: [...]}, ...]
+      wild_cards: [{id, name, description, indicators: [...]}, ...]
+    cib: ...                                     # the CIB model, read by sat.scenarios.cib_file.cib_from_yaml
+    bridge:                                      # 2x2 axes -> CIB descriptors (sat.scenarios.bridge)
+      x: {descriptor: <name>, variants: {<x end state>: <variant name>, ...}}
+      y: {descriptor: <name>, variants: {<y end state>: <variant name>, ...}}
+
+Strings may be written in any YAML style; ``|`` blocks keep paragraphs readable. Unknown keys are reported, so a
+typo never silently drops a field.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import Problem, ValidationError
+from ..paths import resolve_case
+from ..yamlio import LineDict, LineList, dump_yaml, load_yaml, loads_yaml
+from ..fileio import atomic_write_text
+from .bridge import Bridge, BridgeAxis
+from .cib import CIBMatrix
+from .cone import Assumption, Cone, ConeScenario, WildCard
+from .drivers import (
+    CRITICAL_UNCERTAINTY,
+    FRAMEWORKS,
+    RATING_MAX,
+    RATING_MIN,
+    Driver,
+    classify,
+)
+from .futures import Futures, Indicator, Quadrant, combinations
+from .multiple import CRITERIA, ScreenJudgment, quadrant_key
+
+SCENARIOS_FILE = "scenarios.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+TOP_KEYS = ("horizon", "framework", "drivers", "futures", "multiple", "cone", "cib", "bridge")
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    """Everything in one case's scenarios file, validated. ``cib_section`` is the raw ``cib:`` mapping, kept so
+    that saving writes it back as it was read."""
+
+    case_id: str
+    path: Path
+    question: str
+    horizon: str
+    framework: str
+    drivers: tuple[Driver, ...]
+    futures: Futures | None = None
+    screen: tuple[ScreenJudgment, ...] = ()
+    cone: Cone | None = None
+    cib: CIBMatrix | None = None
+    bridge: Bridge | None = None
+    cib_section: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def driver_map(self) -> dict[str, Driver]:
+        """Drivers by id."""
+        return {d.id: d for d in self.drivers}
+
+
+# -- reading --------------------------------------------------------------------------------------------------------
+def load_scenarios(case: str | os.PathLike[str]) -> Scenarios:
+    """Load and validate ``scenarios.yaml`` of a case (a case id or folder).
+
+    The focal question and the source ids drivers may cite come from the case's ``case.yaml`` (read through
+    :func:`sat.store.load_case`). Raises one ValidationError listing every problem of both files.
+    """
+    from ..store import load_case
+
+    folder = resolve_case(case)
+    problems: list[Problem] = []
+    question, source_ids = "", None
+    try:
+        loaded = load_case(folder)
+        question, source_ids = loaded.question, {s.id for s in loaded.sources}
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    path = folder / SCENARIOS_FILE
+    shown = shown_path(path)
+    try:
+        scenarios = parse_scenarios(load_yaml(path, shown_as=shown), shown, folder.name, path, question, source_ids)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise ValidationError(problems)
+    return scenarios
+
+
+def shown_path(path: Path) -> str:
+    """A path as named in messages: relative to the current directory when inside it, else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def parse_scenarios(
+    data: Any,
+    file: str,
+    case_id: str = "",
+    path: Path | None = None,
+    question: str = "",
+    source_ids: set[str] | None = None,
+) -> Scenarios:
+    """Validate loaded YAML (``LineDict`` keeps line numbers; a plain dict works without them).
+
+    ``source_ids``: ids a driver may cite; ``None`` skips that check.
+    """
+    check = _Checker(file)
+    if not isinstance(data, dict):
+        raise ValidationError([Problem(file, "(top level)", "the file must be a mapping of sections", _shown(data))])
+    check.unknown_keys(data, TOP_KEYS, "")
+    horizon = check.text(data, "horizon", "horizon", required=False)
+    framework = check.text(data, "framework", "framework") or ""
+    if framework and framework not in FRAMEWORKS:
+        check.add("framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, _line(data, "framework"))
+        framework = ""
+    drivers = _drivers(check, data, framework, source_ids)
+    by_id = {d.id: d for d in drivers}
+    indicator_ids: dict[str, str] = {}
+    futures = _futures(check, data.get("futures"), _line(data, "futures"), by_id, indicator_ids) \
+        if "futures" in data else None
+    screen = _multiple(check, data.get("multiple"), _line(data, "multiple"), by_id) if "multiple" in data else ()
+    cone = _cone(check, data.get("cone"), _line(data, "cone"), by_id, indicator_ids) if "cone" in data else None
+    cib = None
+    if "cib" in data:
+        from .cib_file import cib_from_yaml  # on demand: files without a CIB model never load the CIB reader
+
+        try:
+            cib = cib_from_yaml(data["cib"], file)
+        except ValidationError as exc:
+            check.problems.extend(exc.problems)
+    bridge = None
+    if "bridge" in data:
+        bridge = _bridge(check, data.get("bridge"), _line(data, "bridge"), futures, by_id, cib, "cib" in data)
+    check.raise_if_any()
+    return Scenarios(
+        case_id=case_id,
+        path=path if path is not None else Path(file),
+        question=question,
+        horizon=horizon or "",
+        framework=framework,
+        drivers=tuple(drivers),
+        futures=futures,
+        screen=tuple(screen),
+        cone=cone,
+        cib=cib,
+        bridge=bridge,
+        cib_section=data.get("cib"),
+    )
+
+
+# -- writing --------------------------------------------------------------------------------------------------------
+def scenarios_to_data(s: Scenarios) -> dict[str, Any]:
+    """Plain YAML-ready data for ``s`` in the file layout (the ``cib:`` section as it was read)."""
+    data: dict[str, Any] = {}
+    if s.horizon:
+        data["horizon"] = s.horizon
+    data["framework"] = s.framework
+    data["drivers"] = [
+        {
+            "id": d.id,
+            "name": d.name,
+            "category": d.category,
+            "description": d.description,
+            "impact": d.impact,
+            "uncertainty": d.uncertainty,
+            "end_states": list(d.end_states),
+            **({"sources": list(d.sources)} if d.sources else {}),
+        }
+        for d in s.drivers
+    ]
+    if s.futures is not None:
+        f = s.futures
+        data["futures"] = {
+            "x_axis": f.x_axis,
+            "y_axis": f.y_axis,
+            "independence": f.independence,
+            "robust_moves": list(f.robust_moves),
+            "quadrants": [
+                {
+                    "id": q.id,
+                    "name": q.name,
+                    "x": q.x_state,
+                    "y": q.y_state,
+                    "narrative": q.narrative,
+                    "indicators": _indicators_out(q.indicators),
+                    "implications": list(q.implications),
+                    "options": list(q.options),
+                }
+                for q in f.quadrants
+            ],
+        }
+    if s.screen:
+        data["multiple"] = {"screen": [_judgment_out(j) for j in s.screen]}
+    if s.cone is not None:
+        c = s.cone
+        data["cone"] = {
+            "assumptions": [{"driver": a.driver, "state": a.state, "assumption": a.text} for a in c.assumptions],
+            "baseline": _cone_scenario_out(c.baseline, baseline=True),
+            "alternatives": [_cone_scenario_out(a) for a in c.alternatives],
+            "wild_cards": [
+                {"id": w.id, "name": w.name, "description": w.description, "indicators": _indicators_out(w.indicators)}
+                for w in c.wild_cards
+            ],
+        }
+    if s.cib_section is not None:
+        data["cib"] = s.cib_section
+    if s.bridge is not None:
+        data["bridge"] = {
+            axis: {"descriptor": b.descriptor, "variants": dict(b.variants)}
+            for axis, b in (("x", s.bridge.x), ("y", s.bridge.y))
+        }
+    return data
+
+
+def save_scenarios(s: Scenarios, path: str | os.PathLike[str] | None = None) -> Path:
+    """Validate ``s`` once more and write it atomically to ``path`` (default: where it was read from)."""
+    target = Path(path) if path is not None else s.path
+    text = dump_yaml(scenarios_to_data(s))
+    parse_scenarios(loads_yaml(text, str(target)), str(target), s.case_id, target, s.question, None)
+    atomic_write_text(target, text)
+    return target
+
+
+def _indicators_out(indicators: tuple[Indicator, ...]) -> list[dict[str, str]]:
+    return [{"id": i.id, "text": i.text} for i in indicators]
+
+
+def _judgment_out(j: ScreenJudgment) -> dict[str, Any]:
+    out: dict[str, Any] = {"drivers": list(j.drivers), "states": list(j.states)}
+    for criterion in CRITERIA:
+        out[criterion] = getattr(j, criterion)
+    out["shortlisted"] = j.shortlisted
+    if j.name:
+        out["name"] = j.name
+    if j.reason:
+        out["reason"] = j.reason
+    return out
+
+
+def _cone_scenario_out(s: ConeScenario, baseline: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": s.id, "name": s.name}
+    if not baseline:
+        out["flips"] = list(s.flips)
+    out["narrative"] = s.narrative
+    out["indicators"] = _indicators_out(s.indicators)
+    return out
+
+
+# -- validation helpers ---------------------------------------------------------------------------------------------
+def _line(container: Any, key: Any) -> int | None:
+    if isinstance(container, (LineDict, LineList)):
+        return container.line_of(key)
+    return None
+
+
+def _own_line(node: Any) -> int | None:
+    return getattr(node, "line", None) or None
+
+
+def _shown(value: Any) -> Any:
+    """The offending value as shown in a message: scalars as they are, containers by type."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return value
+
+
+class _Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, field_path: str, message: str, value: Any = None, line: int | None = None) -> None:
+        self.problems.append(Problem(self.file, field_path, message, _shown(value), line))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ValidationError(self.problems)
+
+    def mapping(self, node: Any, where: str, line: int | None) -> dict | None:
+        if isinstance(node, dict):
+            return node
+        self.add(where, "must be a mapping (key: value lines)", node, line)
+        return None
+
+    def sequence(self, node: Any, where: str, line: int | None, required: bool = True) -> list:
+        if node is None and not required:
+            return []
+        if isinstance(node, list):
+            return node
+        self.add(where, "must be a list", node, line)
+        return []
+
+    def unknown_keys(self, node: dict, allowed: tuple[str, ...], where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.add(
+                    f"{where}.{key}" if where else str(key),
+                    f"unknown field (expected one of: {', '.join(allowed)})",
+                    key,
+                    _line(node, key),
+                )
+
+    def text(self, node: dict, key: str, where: str, required: bool = True) -> str | None:
+        if key not in node:
+            if required:
+                self.add(where, "missing", None, _own_line(node))
+            return None
+        value = node[key]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if value is None and not required:
+            return None
+        self.add(where, "must be non-empty text", value, _line(node, key))
+        return None
+
+    def text_list(self, node: dict, key: str, where: str, required: bool = False) -> tuple[str, ...]:
+        if key not in node:
+            if required:
+                self.add(where, "missing", None, _own_line(node))
+            return ()
+        items = self.sequence(node[key], where, _line(node, key), required=False)
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, str) and item.strip():
+                out.append(item.strip())
+            else:
+                self.add(f"{where}[{i}]", "must be non-empty text", item, _line(items, i))
+        return tuple(out)
+
+    def ident(self, node: dict, key: str, where: str) -> str | None:
+        value = self.text(node, key, where)
+        if value is not None and not ID_PATTERN.match(value):
+            self.add(where, "must be lower-case letters, digits, '-' and '_' (up to 64)", value, _line(node, key))
+            return None
+        return value
+
+    def rating(self, node: dict, key: str, where: str) -> int | None:
+        if key not in node:
+            self.add(where, "missing", None, _own_line(node))
+            return None
+        value = node[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
+            self.add(where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, _line(node, key))
+            return None
+        return value
+
+    def flag(self, node: dict, key: str, where: str, allow_unjudged: bool) -> bool | None:
+        value = node.get(key)
+        if value is None and allow_unjudged:
+            return None
+        if isinstance(value, bool):
+            return value
+        expected = "true, false or left out (not judged yet)" if allow_unjudged else "true or false"
+        self.add(where, f"must be {expected}", value, _line(node, key))
+        return None
+
+
+def _drivers(check: _Checker, data: dict, framework: str, source_ids: set[str] | None) -> list[Driver]:
+    if "drivers" not in data:
+        check.add("drivers", "missing: the driver table is required", None, _own_line(data))
+        return []
+    items = check.sequence(data["drivers"], "drivers", _line(data, "drivers"))
+    if "drivers" in data and isinstance(data["drivers"], list) and not items:
+        check.add("drivers", "the driver table is empty", None, _line(data, "drivers"))
+    categories = {c.lower(): c for c in FRAMEWORKS.get(framework, ())}
+    drivers: list[Driver] = []
+    seen: set[str] = set()
+    for i, node in enumerate(items):
+        where = f"drivers[{i}]"
+        node = check.mapping(node, where, _line(items, i))
+        if node is None:
+            continue
+        check.unknown_keys(
+            node, ("id", "name", "category", "description", "impact", "uncertainty", "end_states", "sources"), where
+        )
+        did = check.ident(node, "id", f"{where}.id")
+        if did is not None and did in seen:
+            check.add(f"{where}.id", "duplicate driver id", did, _line(node, "id"))
+            did = None
+        name = check.text(node, "name", f"{where}.name")
+        description = check.text(node, "description", f"{where}.description")
+        category = check.text(node, "category", f"{where}.category")
+        if category is not None and framework:
+            if category.lower() in categories:
+                category = categories[category.lower()]
+            else:
+                check.add(
+                    f"{where}.category",
+                    f"not a {framework} category (expected one of: {', '.join(FRAMEWORKS[framework])})",
+                    category,
+                    _line(node, "category"),
+                )
+                category = None
+        impact = check.rating(node, "impact", f"{where}.impact")
+        uncertainty = check.rating(node, "uncertainty", f"{where}.uncertainty")
+        states = check.text_list(node, "end_states", f"{where}.end_states", required=True)
+        if "end_states" in node and isinstance(node["end_states"], list):
+            if len(node["end_states"]) != 2:
+                check.add(f"{where}.end_states", "must list exactly two end states", len(node["end_states"]),
+                          _line(node, "end_states"))
+            elif len(states) == 2 and states[0] == states[1]:
+                check.add(f"{where}.end_states", "the two end states must differ", states[0],
+                          _line(node, "end_states"))
+        sources = check.text_list(node, "sources", f"{where}.sources")
+        if source_ids is not None:
+            for k, sid in enumerate(sources):
+                if sid not in source_ids:
+                    check.add(f"{where}.sources[{k}]", "unknown source id (not in case.yaml sources)", sid,
+                              _line(node["sources"], k))
+        if did is not None:
+            seen.add(did)
+        if None in (did, name, description, category, impact, uncertainty) or len(states) != 2 \
+                or states[0] == states[1]:
+            continue
+        drivers.append(Driver(did, name, description, category, impact, uncertainty, (states[0], states[1]), sources))
+    return drivers
+
+
+def _indicators(
+    check: _Checker, node: dict, where: str, indicator_ids: dict[str, str], required: bool
+) -> tuple[Indicator, ...]:
+    if "indicators" not in node:
+        if required:
+            check.add(f"{where}.indicators", "missing: every scenario needs observable indicators", None,
+                      _own_line(node))
+        return ()
+    items = check.sequence(node["indicators"], f"{where}.indicators", _line(node, "indicators"))
+    if required and isinstance(node["indicators"], list) and not items:
+        check.add(f"{where}.indicators", "empty: every scenario needs observable indicators", None,
+                  _line(node, "indicators"))
+    out = []
+    for k, item in enumerate(items):
+        w = f"{where}.indicators[{k}]"
+        item = check.mapping(item, w, _line(items, k))
+        if item is None:
+            continue
+        check.unknown_keys(item, ("id", "text"), w)
+        iid = check.ident(item, "id", f"{w}.id")
+        text = check.text(item, "text", f"{w}.text")
+        if iid is not None and iid in indicator_ids:
+            check.add(f"{w}.id", f"duplicate indicator id (already used in {indicator_ids[iid]})", iid,
+                      _line(item, "id"))
+            continue
+        if iid is not None:
+            indicator_ids[iid] = where
+        if iid is not None and text is not None:
+            out.append(Indicator(iid, text))
+    return tuple(out)
+
+
+def _axis_driver(check: _Checker, node: dict, key: str, by_id: Mapping[str, Driver]) -> Driver | None:
+    did = check.text(node, key, f"futures.{key}")
+    if did is None:
+        return None
+    driver = by_id.get(did)
+    if driver is None:
+        check.add(f"futures.{key}", "unknown driver id (axes must be drivers from the driver table)", did,
+                  _line(node, key))
+        return None
+    kind = classify(driver.impact, driver.uncertainty)
+    if kind != CRITICAL_UNCERTAINTY:
+        check.add(
+            f"futures.{key}",
+            f"axis driver is a {kind} (impact {driver.impact}, uncertainty {driver.uncertainty}); "
+            "2x2 axes must be critical uncertainties",
+            did,
+            _line(node, key),
+        )
+    return driver
+
+
+def _futures(
+    check: _Checker, node: Any, line: int | None, by_id: Mapping[str, Driver], indicator_ids: dict[str, str]
+) -> Futures | None:
+    node = check.mapping(node, "futures", line)
+    if node is None:
+        return None
+    check.unknown_keys(node, ("x_axis", "y_axis", "independence", "robust_moves", "quadrants"), "futures")
+    x = _axis_driver(check, node, "x_axis", by_id)
+    y = _axis_driver(check, node, "y_axis", by_id)
+    if x is not None and y is not None and x.id == y.id:
+        check.add("futures.y_axis", "the two axes must be different drivers", y.id, _line(node, "y_axis"))
+        y = None
+    independence = check.text(node, "independence", "futures.independence")
+    robust = check.text_list(node, "robust_moves", "futures.robust_moves")
+    items = check.sequence(node.get("quadrants"), "futures.quadrants", _line(node, "quadrants")) \
+        if "quadrants" in node else []
+    if "quadrants" not in node:
+        check.add("futures.quadrants", "missing", None, _own_line(node))
+    quadrants: list[Quadrant] = []
+    quadrant_ids: set[str] = set()
+    placed: dict[tuple[str, str], int] = {}
+    for i, q in enumerate(items):
+        where = f"futures.quadrants[{i}]"
+        q = check.mapping(q, where, _line(items, i))
+        if q is None:
+            continue
+        check.unknown_keys(q, ("id", "name", "x", "y", "narrative", "indicators", "implications", "options"), where)
+        qid = check.ident(q, "id", f"{where}.id")
+        if qid is not None and qid in quadrant_ids:
+            check.add(f"{where}.id", "duplicate quadrant id", qid, _line(q, "id"))
+            qid = None
+        name = check.text(q, "name", f"{where}.name")
+        xs = check.text(q, "x", f"{where}.x")
+        ys = check.text(q, "y", f"{where}.y")
+        for state, axis, key in ((xs, x, "x"), (ys, y, "y")):
+            if state is not None and axis is not None and state not in axis.end_states:
+                check.add(f"{where}.{key}", f"not an end state of axis driver {axis.id!r} "
+                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, _line(q, key))
+        if x is not None and y is not None and xs in x.end_states and ys in y.end_states:
+            if (xs, ys) in placed:
+                check.add(where, f"a second quadrant at ({xs}, {ys}); the first is quadrants[{placed[(xs, ys)]}]",
+                          f"{xs} / {ys}", _own_line(q))
+            placed.setdefault((xs, ys), i)
+        narrative = check.text(q, "narrative", f"{where}.narrative")
+        indicators = _indicators(check, q, where, indicator_ids, required=True)
+        implications = check.text_list(q, "implications", f"{where}.implications", required=True)
+        options = check.text_list(q, "options", f"{where}.options")
+        if qid is not None:
+            quadrant_ids.add(qid)
+        if None not in (qid, name, xs, ys, narrative) and indicators:
+            quadrants.append(Quadrant(qid, name, xs, ys, narrative, indicators, implications, options))
+    if x is not None and y is not None and isinstance(node.get("quadrants"), list):
+        for combo in combinations(x, y):
+            if combo not in placed:
+                check.add("futures.quadrants", f"no quadrant for {x.id}={combo[0]} and {y.id}={combo[1]}",
+                          f"{combo[0]} / {combo[1]}", _line(node, "quadrants"))
+    if x is None or y is None or independence is None or len(quadrants) != 4:
+        return None
+    return Futures(x.id, y.id, independence, tuple(quadrants), robust)
+
+
+def _multiple(check: _Checker, node: Any, line: int | None, by_id: Mapping[str, Driver]) -> list[ScreenJudgment]:
+    node = check.mapping(node, "multiple", line)
+    if node is None:
+        return []
+    check.unknown_keys(node, ("screen",), "multiple")
+    items = check.sequence(node.get("screen"), "multiple.screen", _line(node, "screen"))
+    order = list(by_id)
+    seen: dict[str, int] = {}
+    out: list[ScreenJudgment] = []
+    for i, j in enumerate(items):
+        where = f"multiple.screen[{i}]"
+        j = check.mapping(j, where, _line(items, i))
+        if j is None:
+            continue
+        check.unknown_keys(j, ("drivers", "states", *CRITERIA, "shortlisted", "name", "reason"), where)
+        pair = check.text_list(j, "drivers", f"{where}.drivers", required=True)
+        states = check.text_list(j, "states", f"{where}.states", required=True)
+        ok = True
+        if len(pair) != 2 or len(states) != 2:
+            if "drivers" in j and "states" in j:
+                check.add(where, "needs exactly two drivers and one end state of each",
+                          f"{len(pair)} drivers, {len(states)} states", _own_line(j))
+            ok = False
+        else:
+            if pair[0] == pair[1]:
+                check.add(f"{where}.drivers", "the two drivers must differ", pair[0], _line(j, "drivers"))
+                ok = False
+            for k, (did, state) in enumerate(zip(pair, states)):
+                driver = by_id.get(did)
+                if driver is None:
+                    check.add(f"{where}.drivers[{k}]", "unknown driver id", did, _line(j["drivers"], k))
+                    ok = False
+                elif state not in driver.end_states:
+                    check.add(f"{where}.states[{k}]", f"not an end state of driver {did!r} "
+                              f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state,
+                              _line(j["states"], k))
+                    ok = False
+        flags = {c: check.flag(j, c, f"{where}.{c}", allow_unjudged=True) for c in CRITERIA}
+        shortlisted = check.flag(j, "shortlisted", f"{where}.shortlisted", allow_unjudged=True) or False
+        name = check.text(j, "name", f"{where}.name", required=False) or ""
+        reason = check.text(j, "reason", f"{where}.reason", required=False) or ""
+        if shortlisted:
+            if not reason:
+                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None, _own_line(j))
+            if not name:
+                check.add(f"{where}.name", "a shortlisted scenario needs a name", None, _own_line(j))
+            if flags["plausible"] is not True:
+                check.add(f"{where}.shortlisted", "only a quadrant judged plausible can be shortlisted",
+                          flags["plausible"], _line(j, "shortlisted"))
+        if not ok:
+            continue
+        judgment = ScreenJudgment(
+            (pair[0], pair[1]), (states[0], states[1]), flags["plausible"], flags["consequential"], flags["novel"],
+            flags["not_yet_considered"], shortlisted, name, reason,
+        )
+        key = quadrant_key(*_normal_key(judgment, order))
+        if key in seen:
+            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, _own_line(j))
+            continue
+        seen[key] = i
+        out.append(judgment)
+    return out
+
+
+def _normal_key(j: ScreenJudgment, order: list[str]) -> tuple[tuple[str, str], tuple[str, str]]:
+    n = j.normalised(order)
+    return n.drivers, n.states
+
+
+def _cone_scenario(
+    check: _Checker, node: Any, where: str, line: int | None, by_id: Mapping[str, Driver],
+    assumed: Mapping[str, str], indicator_ids: dict[str, str], baseline: bool,
+) -> ConeScenario | None:
+    node = check.mapping(node, where, line)
+    if node is None:
+        return None
+    allowed = ("id", "name", "narrative", "indicators") if baseline else ("id", "name", "flips", "narrative",
+                                                                           "indicators")
+    check.unknown_keys(node, allowed, where)
+    sid = check.ident(node, "id", f"{where}.id")
+    name = check.text(node, "name", f"{where}.name")
+    narrative = check.text(node, "narrative", f"{where}.narrative")
+    flips: tuple[str, ...] = ()
+    if not baseline:
+        flips = check.text_list(node, "flips", f"{where}.flips", required=True)
+        if "flips" in node and isinstance(node["flips"], list) and not flips:
+            check.add(f"{where}.flips", "an alternative must flip at least one assumption", None,
+                      _line(node, "flips"))
+        for k, did in enumerate(flips):
+            if did not in by_id:
+                check.add(f"{where}.flips[{k}]", "unknown driver id", did, _line(node["flips"], k))
+            elif did not in assumed:
+                check.add(f"{where}.flips[{k}]", "this driver has no assumption in cone.assumptions to flip", did,
+                          _line(node["flips"], k))
+            if did in flips[:k]:
+                check.add(f"{where}.flips[{k}]", "driver flipped twice", did, _line(node["flips"], k))
+    indicators = _indicators(check, node, where, indicator_ids, required=not baseline)
+    if None in (sid, name, narrative):
+        return None
+    return ConeScenario(sid, name, tuple(dict.fromkeys(flips)), narrative, indicators)
+
+
+def _cone(
+    check: _Checker, node: Any, line: int | None, by_id: Mapping[str, Driver], indicator_ids: dict[str, str]
+) -> Cone | None:
+    node = check.mapping(node, "cone", line)
+    if node is None:
+        return None
+    check.unknown_keys(node, ("assumptions", "baseline", "alternatives", "wild_cards"), "cone")
+    items = check.sequence(node.get("assumptions"), "cone.assumptions", _line(node, "assumptions"))
+    if isinstance(node.get("assumptions"), list) and not items:
+        check.add("cone.assumptions", "empty: the baseline needs one assumption per key driver", None,
+                  _line(node, "assumptions"))
+    assumptions: list[Assumption] = []
+    assumed: dict[str, str] = {}
+    for i, a in enumerate(items):
+        where = f"cone.assumptions[{i}]"
+        a = check.mapping(a, where, _line(items, i))
+        if a is None:
+            continue
+        check.unknown_keys(a, ("driver", "state", "assumption"), where)
+        did = check.text(a, "driver", f"{where}.driver")
+        state = check.text(a, "state", f"{where}.state")
+        text = check.text(a, "assumption", f"{where}.assumption")
+        driver = by_id.get(did) if did is not None else None
+        if did is not None and driver is None:
+            check.add(f"{where}.driver", "unknown driver id", did, _line(a, "driver"))
+        elif did is not None and did in assumed:
+            check.add(f"{where}.driver", "a driver carries one assumption only; this one is listed twice", did,
+                      _line(a, "driver"))
+            driver = None
+        if driver is not None and state is not None and state not in driver.end_states:
+            check.add(f"{where}.state", f"not an end state of driver {did!r} "
+                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, _line(a, "state"))
+            driver = None
+        if driver is not None and state is not None and text is not None:
+            assumed[driver.id] = state
+            assumptions.append(Assumption(driver.id, state, text))
+    if "baseline" not in node:
+        check.add("cone.baseline", "missing", None, _own_line(node))
+        baseline = None
+    else:
+        baseline = _cone_scenario(check, node["baseline"], "cone.baseline", _line(node, "baseline"), by_id, assumed,
+                                  indicator_ids, baseline=True)
+    alt_items = check.sequence(node.get("alternatives"), "cone.alternatives", _line(node, "alternatives"))
+    alternatives = []
+    flip_sets: dict[frozenset[str], int] = {}
+    ids = {baseline.id} if baseline is not None else set()
+    for i, alt in enumerate(alt_items):
+        where = f"cone.alternatives[{i}]"
+        s = _cone_scenario(check, alt, where, _line(alt_items, i), by_id, assumed, indicator_ids, baseline=False)
+        if s is None:
+            continue
+        if s.id in ids:
+            check.add(f"{where}.id", "duplicate scenario id in the cone", s.id, _line(alt, "id"))
+            continue
+        ids.add(s.id)
+        key = frozenset(s.flips)
+        if key and key in flip_sets:
+            check.add(f"{where}.flips", f"same flips as cone.alternatives[{flip_sets[key]}]", ", ".join(s.flips),
+                      _line(alt, "flips"))
+            continue
+        flip_sets[key] = i
+        alternatives.append(s)
+    wild_items = check.sequence(node.get("wild_cards"), "cone.wild_cards", _line(node, "wild_cards"), required=False)
+    wild_cards = []
+    for i, w in enumerate(wild_items):
+        where = f"cone.wild_cards[{i}]"
+        w = check.mapping(w, where, _line(wild_items, i))
+        if w is None:
+            continue
+        check.unknown_keys(w, ("id", "name", "description", "indicators"), where)
+        wid = check.ident(w, "id", f"{where}.id")
+        name = check.text(w, "name", f"{where}.name")
+        description = check.text(w, "description", f"{where}.description")
+        indicators = _indicators(check, w, where, indicator_ids, required=False)
+        if wid is not None and wid in ids:
+            check.add(f"{where}.id", "duplicate scenario id in the cone", wid, _line(w, "id"))
+            continue
+        if None not in (wid, name, description):
+            ids.add(wid)
+            wild_cards.append(WildCard(wid, name, description, indicators))
+    if baseline is None:
+        return None
+    return Cone(tuple(assumptions), baseline, tuple(alternatives), tuple(wild_cards))
+
+
+def _bridge_axis(
+    check: _Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None
+) -> BridgeAxis | None:
+    where = f"bridge.{key}"
+    if key not in node:
+        check.add(where, "missing", None, _own_line(node))
+        return None
+    axis = check.mapping(node[key], where, _line(node, key))
+    if axis is None:
+        return None
+    check.unknown_keys(axis, ("descriptor", "variants"), where)
+    descriptor = check.text(axis, "descriptor", f"{where}.descriptor")
+    variants_node = axis.get("variants")
+    if variants_node is None:
+        check.add(f"{where}.variants", "missing", None, _own_line(axis))
+        return None
+    variants_node = check.mapping(variants_node, f"{where}.variants", _line(axis, "variants"))
+    if variants_node is None:
+        return None
+    names = None
+    if descriptor is not None and cib is not None:
+        try:
+            names = cib.descriptors[cib.descriptor_index(descriptor)].variants
+        except KeyError:
+            known = ", ".join(d.name for d in cib.descriptors)
+            check.add(f"{where}.descriptor", f"no CIB descriptor with this name (known: {known})", descriptor,
+                      _line(axis, "descriptor"))
+    mapping: dict[str, str] = {}
+    for state, variant in variants_node.items():
+        w = f"{where}.variants.{state}"
+        if driver is not None and state not in driver.end_states:
+            check.add(w, f"not an end state of axis driver {driver.id!r}", state, _line(variants_node, state))
+            continue
+        if not isinstance(variant, str) or not variant.strip():
+            check.add(w, "must name a variant of the descriptor", variant, _line(variants_node, state))
+            continue
+        if names is not None and variant.strip() not in names:
+            check.add(w, f"not a variant of descriptor {descriptor!r} (known: {', '.join(names)})", variant,
+                      _line(variants_node, state))
+            continue
+        mapping[str(state)] = variant.strip()
+    if driver is not None:
+        for state in driver.end_states:
+            if state not in variants_node:
+                check.add(f"{where}.variants", f"end state {state!r} of {driver.id!r} is not mapped to a variant",
+                          state, _line(axis, "variants"))
+    if len(set(mapping.values())) < len(mapping):
+        check.add(f"{where}.variants", "two end states map to the same variant", ", ".join(mapping.values()),
+                  _line(axis, "variants"))
+        return None
+    if descriptor is None or driver is None or len(mapping) != 2 or names is None:
+        return None
+    return BridgeAxis(driver.id, descriptor, mapping)
+
+
+def _bridge(
+    check: _Checker, node: Any, line: int | None, futures: Futures | None, by_id: Mapping[str, Driver],
+    cib: CIBMatrix | None, has_cib: bool,
+) -> Bridge | None:
+    node = check.mapping(node, "bridge", line)
+    if node is None:
+        return None
+    check.unknown_keys(node, ("x", "y"), "bridge")
+    if futures is None:
+        check.add("bridge", "needs a valid futures section (the 2x2 whose axes it maps)", None, line)
+    if not has_cib:
+        check.add("bridge", "needs a cib section (the model it maps the axes into)", None, line)
+    x = by_id.get(futures.x_axis) if futures is not None else None
+    y = by_id.get(futures.y_axis) if futures is not None else None
+    bx = _bridge_axis(check, node, "x", x, cib)
+    by = _bridge_axis(check, node, "y", y, cib)
+    if bx is not None and by is not None and bx.descriptor == by.descriptor:
+        check.add("bridge.y.descriptor", "both axes map to the same descriptor", by.descriptor,
+                  _line(node["y"], "descriptor"))
+        return None
+    if bx is None or by is None:
+        return None
+    return Bridge(bx, by)
