@@ -132,7 +132,8 @@ def only(problems: list[Problem], field: str) -> Problem:
 
 def test_valid_file_loads(tmp_path: Path) -> None:
     s = load_scenarios(make_case(tmp_path))
-    assert s.case_id == "tiny" and s.question == "What happens next?" and s.horizon == "one year"
+    assert (s.case.id, s.case.title, s.case.question) == ("tiny", "Tiny scenario case", "What happens next?")
+    assert str(s.case.as_of) == "2023-01-01" and s.case.source_ids == {"src1"} and s.horizon == "one year"
     assert [d.id for d in s.drivers] == ["alpha", "beta", "gamma"]
     assert s.drivers[1].category == "Economic"  # categories match case-insensitively and are normalised
     assert s.futures.quadrant("A high", "B low").name == "Storm"

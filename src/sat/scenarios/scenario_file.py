@@ -41,6 +41,7 @@ typo never silently drops a field.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -72,13 +73,23 @@ TOP_KEYS = ("horizon", "framework", "drivers", "futures", "multiple", "cone", "c
 
 
 @dataclass(frozen=True)
+class CaseInfo:
+    """What the scenarios need from the case's ``case.yaml``: identity, focal question, date, citable sources."""
+
+    id: str = ""
+    title: str = ""
+    question: str = ""
+    as_of: dt.date | None = None
+    source_ids: frozenset[str] | None = None  # None: citations are not checked
+
+
+@dataclass(frozen=True)
 class Scenarios:
     """Everything in one case's scenarios file, validated. ``cib_section`` is the raw ``cib:`` mapping, kept so
     that saving writes it back as it was read."""
 
-    case_id: str
+    case: CaseInfo
     path: Path
-    question: str
     horizon: str
     framework: str
     drivers: tuple[Driver, ...]
@@ -106,16 +117,17 @@ def load_scenarios(case: str | os.PathLike[str]) -> Scenarios:
 
     folder = resolve_case(case)
     problems: list[Problem] = []
-    question, source_ids = "", None
+    info = CaseInfo(id=folder.name)
     try:
         loaded = load_case(folder)
-        question, source_ids = loaded.question, {s.id for s in loaded.sources}
+        info = CaseInfo(loaded.id, loaded.title, loaded.question, loaded.as_of,
+                        frozenset(s.id for s in loaded.sources))
     except ValidationError as exc:
         problems.extend(exc.problems)
     path = folder / SCENARIOS_FILE
     shown = shown_path(path)
     try:
-        scenarios = parse_scenarios(load_yaml(path, shown_as=shown), shown, folder.name, path, question, source_ids)
+        scenarios = parse_scenarios(load_yaml(path, shown_as=shown), shown, info, path)
     except ValidationError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -132,14 +144,12 @@ def shown_path(path: Path) -> str:
 def parse_scenarios(
     data: Any,
     file: str,
-    case_id: str = "",
+    case: CaseInfo | None = None,
     path: Path | None = None,
-    question: str = "",
-    source_ids: set[str] | None = None,
 ) -> Scenarios:
     """Validate loaded YAML (``LineDict`` keeps line numbers; a plain dict works without them).
 
-    ``source_ids``: ids a driver may cite; ``None`` skips that check.
+    ``case``: the case the file belongs to; its ``source_ids`` are the ids a driver may cite.
     """
     check = _Checker(file)
     if not isinstance(data, dict):
@@ -150,7 +160,8 @@ def parse_scenarios(
     if framework and framework not in FRAMEWORKS:
         check.add("framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, _line(data, "framework"))
         framework = ""
-    drivers = _drivers(check, data, framework, source_ids)
+    case = case if case is not None else CaseInfo()
+    drivers = _drivers(check, data, framework, case.source_ids)
     by_id = {d.id: d for d in drivers}
     indicator_ids: dict[str, str] = {}
     futures = _futures(check, data.get("futures"), _line(data, "futures"), by_id, indicator_ids) \
@@ -170,9 +181,8 @@ def parse_scenarios(
         bridge = _bridge(check, data.get("bridge"), _line(data, "bridge"), futures, by_id, cib, "cib" in data)
     check.raise_if_any()
     return Scenarios(
-        case_id=case_id,
+        case=case,
         path=path if path is not None else Path(file),
-        question=question,
         horizon=horizon or "",
         framework=framework,
         drivers=tuple(drivers),
@@ -253,7 +263,7 @@ def save_scenarios(s: Scenarios, path: str | os.PathLike[str] | None = None) -> 
     """Validate ``s`` once more and write it atomically to ``path`` (default: where it was read from)."""
     target = Path(path) if path is not None else s.path
     text = dump_yaml(scenarios_to_data(s))
-    parse_scenarios(loads_yaml(text, str(target)), str(target), s.case_id, target, s.question, None)
+    parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
     atomic_write_text(target, text)
     return target
 
@@ -396,7 +406,7 @@ class _Checker:
         return None
 
 
-def _drivers(check: _Checker, data: dict, framework: str, source_ids: set[str] | None) -> list[Driver]:
+def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[str] | None) -> list[Driver]:
     if "drivers" not in data:
         check.add("drivers", "missing: the driver table is required", None, _own_line(data))
         return []

@@ -1,0 +1,268 @@
+"""Figures and HTML tables for the scenario techniques (matplotlib; pandas Styler with every cell escaped).
+
+Figures are built on explicit ``Figure`` objects (no pyplot state) so a notebook or report decides how to show
+them. Tables come back as HTML strings with a fixed table id, so re-running a notebook reproduces them exactly.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from html import escape
+from collections import defaultdict
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..htmltext import bullet_list, heading, labelled, paragraphs
+from .cib import CIBMatrix
+from .cib_eval import evaluate
+from .cone import Cone, ConeScenario
+from .drivers import (
+    CRITICAL_UNCERTAINTY,
+    HIGH_IMPACT,
+    HIGH_UNCERTAINTY,
+    LOW_UNCERTAINTY,
+    PREDETERMINED,
+    RATING_MAX,
+    RATING_MIN,
+    SECONDARY,
+    Driver,
+    classify,
+)
+from .futures import Futures, Indicator
+from .scenario_file import Scenarios
+
+_CLASS_COLOURS = {CRITICAL_UNCERTAINTY: "#c0392b", PREDETERMINED: "#2c3e50", SECONDARY: "#95a5a6"}
+
+
+def table_html(frame: pd.DataFrame, table_id: str, caption: str = "", index: bool = True) -> str:
+    """HTML for ``frame`` with every cell, index label and column label HTML-escaped, and a fixed table id."""
+    styler = frame.style.set_uuid(table_id).format(escape="html", na_rep="", precision=2)
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    if caption:
+        styler = styler.set_caption(escape(caption, quote=True))
+    if not index:
+        styler = styler.hide(axis="index")
+    styler = styler.set_table_styles(
+        [
+            {"selector": "th, td", "props": "text-align: left; vertical-align: top; padding: 2px 8px;"},
+            {"selector": "caption", "props": "caption-side: top; font-weight: bold; text-align: left;"},
+        ]
+    )
+    return styler.to_html()
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def driver_scatter(drivers: Sequence[Driver]) -> Figure:
+    """Impact (vertical) against uncertainty (horizontal), 1-5, with the classification zones shaded.
+
+    Points carry the driver's number in the table (1-based); the key at the right names them. Drivers sharing a
+    cell are spread around it so every number stays readable.
+    """
+    fig = Figure(figsize=(10, 5.5))
+    ax, key = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    lo, hi = RATING_MIN - 0.5, RATING_MAX + 0.5
+    ax.axhspan(HIGH_IMPACT - 0.5, hi, xmin=(HIGH_UNCERTAINTY - 0.5 - lo) / (hi - lo), xmax=1,
+               color=_CLASS_COLOURS[CRITICAL_UNCERTAINTY], alpha=0.08)
+    ax.axhspan(HIGH_IMPACT - 0.5, hi, xmin=0, xmax=(LOW_UNCERTAINTY + 0.5 - lo) / (hi - lo),
+               color=_CLASS_COLOURS[PREDETERMINED], alpha=0.08)
+    ax.text(hi - 0.05, hi - 0.1, "critical\nuncertainties", ha="right", va="top", fontsize=8,
+            color=_CLASS_COLOURS[CRITICAL_UNCERTAINTY])
+    ax.text(lo + 0.05, hi - 0.1, "predetermined\nelements", ha="left", va="top", fontsize=8,
+            color=_CLASS_COLOURS[PREDETERMINED])
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for number, d in enumerate(drivers, start=1):
+        cells[(d.uncertainty, d.impact)].append(number)
+    for (u, i), numbers in cells.items():
+        for k, number in enumerate(numbers):
+            angle = np.pi / 2 + 2 * np.pi * k / len(numbers)
+            dx, dy = (0.2 * np.cos(angle), 0.2 * np.sin(angle)) if len(numbers) > 1 else (0.0, 0.0)
+            d = drivers[number - 1]
+            ax.scatter([u + dx], [i + dy], s=230, color=_CLASS_COLOURS[classify(d.impact, d.uncertainty)], zorder=3)
+            ax.text(u + dx, i + dy, str(number), ha="center", va="center", fontsize=8, color="white", zorder=4,
+                    fontweight="bold")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    ax.set_xticks(range(RATING_MIN, RATING_MAX + 1))
+    ax.set_yticks(range(RATING_MIN, RATING_MAX + 1))
+    ax.set_xlabel("uncertainty (1 settled - 5 wide open)")
+    ax.set_ylabel("impact (1 negligible - 5 decisive)")
+    ax.set_title("Drivers by impact and uncertainty")
+    ax.grid(True, alpha=0.3)
+    key.axis("off")
+    lines = [f"{n}. {_wrap(d.name, 40)}".replace("\n", "\n    ") for n, d in enumerate(drivers, start=1)]
+    key.text(0, 1, "\n".join(lines), ha="left", va="top", fontsize=8.5, transform=key.transAxes)
+    fig.tight_layout()
+    return fig
+
+
+def futures_figure(futures: Futures, drivers: Mapping[str, Driver]) -> Figure:
+    """The 2x2: the x axis runs from its first end state (left) to its second (right), the y axis from its first
+    (bottom) to its second (top); each quadrant shows its scenario name."""
+    x, y = drivers[futures.x_axis], drivers[futures.y_axis]
+    fig = Figure(figsize=(8, 6.5))
+    ax = fig.subplots()
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.axhline(0, color="black", linewidth=1.2)
+    ax.axvline(0, color="black", linewidth=1.2)
+    for q in futures.quadrants:
+        cx = -0.5 if q.x_state == x.end_states[0] else 0.5
+        cy = -0.5 if q.y_state == y.end_states[0] else 0.5
+        ax.text(cx, cy, _wrap(q.name, 22), ha="center", va="center", fontsize=11, fontweight="bold")
+        ax.text(cx, cy - 0.3, _wrap(f"{q.x_state} / {q.y_state}", 30), ha="center", va="center", fontsize=8,
+                color="#555555")
+    ax.text(-0.98, 0.02, _wrap(x.end_states[0], 20), ha="left", va="bottom", fontsize=8, style="italic")
+    ax.text(0.98, 0.02, _wrap(x.end_states[1], 20), ha="right", va="bottom", fontsize=8, style="italic")
+    ax.text(0.02, -0.98, _wrap(y.end_states[0], 20), ha="left", va="bottom", fontsize=8, style="italic")
+    ax.text(0.02, 0.98, _wrap(y.end_states[1], 20), ha="left", va="top", fontsize=8, style="italic")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel(x.name)
+    ax.set_ylabel(y.name)
+    ax.set_title("Alternative futures")
+    fig.tight_layout()
+    return fig
+
+
+def cone_figure(cone: Cone, order: Sequence[ConeScenario] | None = None) -> Figure:
+    """The cone: time runs left to right from today; the baseline on the centre line, alternatives further out the
+    more assumptions they flip (alternating above and below), wild cards as stars beyond the edge.
+
+    ``order`` (for example a counterbalanced presentation order) numbers the scenarios as they will be read.
+    """
+    fig = Figure(figsize=(9, 5.5))
+    ax = fig.subplots()
+    numbers = {s.id: k for k, s in enumerate(order, start=1)} if order is not None else {}
+    alternatives = sorted(cone.alternatives, key=lambda a: len(a.flips))
+    placed = [(alt, (k // 2 + 1) * (1 if k % 2 == 0 else -1)) for k, alt in enumerate(alternatives)]
+    edge = max([abs(y) for _, y in placed] + [0]) + 1
+    ax.fill([0, 10, 10, 0], [0, edge, -edge, 0], color="#3498db", alpha=0.08)
+    ax.plot([0, 10], [0, edge], color="#3498db", linewidth=1)
+    ax.plot([0, 10], [0, -edge], color="#3498db", linewidth=1)
+    ax.text(-0.1, 0, "today", ha="right", va="center", fontsize=8)
+
+    def label(s: ConeScenario, note: str) -> str:
+        prefix = f"{numbers[s.id]}. " if s.id in numbers else ""
+        return _wrap(prefix + s.name, 34) + f"\n({note})"
+
+    ax.scatter([9.5], [0], color="#2c3e50", zorder=3)
+    ax.annotate(label(cone.baseline, "baseline"), (9.5, 0), xytext=(-8, 0), textcoords="offset points", ha="right",
+                va="center", fontsize=8)
+    for alt, y in placed:
+        flips = len(alt.flips)
+        ax.scatter([9.5], [y], color="#2980b9", zorder=3)
+        ax.annotate(label(alt, f"{flips} flip{'s' if flips > 1 else ''}"), (9.5, y), xytext=(-8, 0),
+                    textcoords="offset points", ha="right", va="center", fontsize=8)
+    top = edge
+    for k, w in enumerate(cone.wild_cards):
+        y = (edge + 1.3 * (k // 2 + 1) - 0.4) * (1 if k % 2 == 0 else -1)
+        top = max(top, abs(y))
+        ax.scatter([10.4], [y], marker="*", s=140, color="#e67e22", zorder=3)
+        ax.annotate(_wrap(w.name, 44) + "\n(wild card)", (10.4, y), xytext=(-9, 0), textcoords="offset points",
+                    ha="right", va="center", fontsize=8, color="#a0522d")
+    ax.set_xlim(-1.2, 11)
+    ax.set_ylim(-top - 0.7, top + 0.7)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("time to the horizon")
+    ax.set_title("Cone of plausibility")
+    fig.tight_layout()
+    return fig
+
+
+def balance_figure(matrix: CIBMatrix, scenario: Sequence[int]) -> Figure:
+    """Impact balances of one scenario: one panel per descriptor, a bar per variant, the chosen variant dark."""
+    ev = evaluate(matrix, scenario)
+    n = matrix.n_descriptors
+    cols = 2 if n > 3 else 1
+    rows = int(np.ceil(n / cols))
+    fig = Figure(figsize=(9, 1.7 * rows + 0.6))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for j, d in enumerate(matrix.descriptors):
+        ax = axes[j // cols][j % cols]
+        values = ev.balances[j]
+        colours = ["#2c3e50" if v == ev.scenario[j] else "#bdc3c7" for v in range(len(values))]
+        ax.barh(range(len(values)), values, color=colours)
+        ax.set_yticks(range(len(values)))
+        ax.set_yticklabels([_wrap(v, 26) for v in d.variants], fontsize=7)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_title(_wrap(d.name, 45), fontsize=8)
+        ax.tick_params(axis="x", labelsize=7)
+    for k in range(n, rows * cols):
+        axes[k // cols][k % cols].set_visible(False)
+    fig.suptitle("Impact balances (dark bar = the variant in the scenario)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# -- HTML blocks (every piece of analyst text escaped) --------------------------------------------------------------
+def header_html(s: Scenarios) -> str:
+    """Title, focal question, date of the analysis and horizon."""
+    as_of = s.case.as_of.isoformat() if s.case.as_of else ""
+    return heading(s.case.title or s.case.id, 2) + labelled(
+        [("Focal question", s.case.question), ("Analysis as of", as_of), ("Horizon", s.horizon),
+         ("Driver checklist", s.framework)]
+    )
+
+
+def driver_classes_html(drivers: Sequence[Driver]) -> str:
+    """The drivers named in each class, as a short list."""
+    groups: dict[str, list[str]] = {CRITICAL_UNCERTAINTY: [], PREDETERMINED: [], SECONDARY: []}
+    for d in drivers:
+        groups[classify(d.impact, d.uncertainty)].append(d.name)
+    items = [f"{kind.capitalize()}s: {', '.join(names) if names else 'none'}" for kind, names in groups.items()]
+    return bullet_list(items)
+
+
+def _indicators_html(indicators: Sequence[Indicator]) -> str:
+    return bullet_list(f"{i.text} [{i.id}]" for i in indicators)
+
+
+def quadrants_html(futures: Futures, drivers: Mapping[str, Driver]) -> str:
+    """Each quadrant: name, its end states, narrative, indicators, implications and options."""
+    x, y = drivers[futures.x_axis], drivers[futures.y_axis]
+    parts = []
+    for q in futures.quadrants:
+        parts.append(heading(q.name, 3))
+        parts.append(labelled([(x.name, q.x_state), (y.name, q.y_state)]))
+        parts.append(paragraphs(q.narrative))
+        parts.append("<p><b>Indicators</b></p>" + _indicators_html(q.indicators))
+        parts.append("<p><b>Implications</b></p>" + bullet_list(q.implications))
+        if q.options:
+            parts.append("<p><b>Options suited to this future</b></p>" + bullet_list(q.options))
+    return "".join(parts)
+
+
+def cone_scenarios_html(order: Sequence[ConeScenario], cone: Cone, drivers: Mapping[str, Driver]) -> str:
+    """The cone's scenarios in the given (counterbalanced) order, each with the assumptions it flips."""
+    assumed = {a.driver: a.state for a in cone.assumptions}
+    parts = []
+    for number, scenario in enumerate(order, start=1):
+        parts.append(heading(f"{number}. {scenario.name}", 3))
+        if scenario.flips:
+            flips = [f"{drivers[d].name}: {assumed[d]} \u2192 {drivers[d].other_state(assumed[d])}"
+                     for d in scenario.flips]
+            parts.append("<p><b>Assumptions flipped</b></p>" + bullet_list(flips))
+        else:
+            parts.append("<p><b>Baseline:</b> every assumption holds.</p>")
+        parts.append(paragraphs(scenario.narrative))
+        if scenario.indicators:
+            parts.append("<p><b>Indicators</b></p>" + _indicators_html(scenario.indicators))
+    return "".join(parts)
+
+
+def wild_cards_html(cone: Cone) -> str:
+    """Wild cards with their descriptions and any indicators."""
+    parts = []
+    for w in cone.wild_cards:
+        parts.append(heading(w.name, 4) + paragraphs(w.description))
+        if w.indicators:
+            parts.append("<p><b>Indicators</b></p>" + _indicators_html(w.indicators))
+    return "".join(parts) or "<p>No wild cards recorded.</p>"
