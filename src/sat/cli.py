@@ -18,6 +18,13 @@ from .errors import SatError, ValidationError
 EXIT_INVALID = 2
 
 
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .store import load_case
 
@@ -27,6 +34,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"{case.id}: valid ({len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items, "
         f"{len(case.sources)} sources; ratings: {rated})"
     )
+    if case.ratings and len(case.hypotheses) >= 2 and case.evidence:
+        from .ach.analysis import score_case
+
+        for warning in score_case(case, sensitivity_analysis=False).warnings:
+            print(f"warning: {warning}")
     return 0
 
 
@@ -35,7 +47,7 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     from .language import icd203_term
     from .store import load_case
 
-    scores = score_case(load_case(args.case), args.analyst)
+    scores = score_case(load_case(args.case), args.analyst, draws=args.draws, seed=args.seed)
     if args.json:
         json.dump(scores.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -43,11 +55,15 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     who = args.analyst or f"all analysts combined ({', '.join(scores.analysts)})"
     print(f"{scores.case.title}\n{scores.case.question}\nRatings: {who}\n")
     table = scores.hypotheses.sort_values("rank")
-    print(f"{'rank':>4}  {'id':<8} {'inconsistency':>13} {'weighted':>9} {'posterior':>9}  {'likelihood':<19}  title")
+    robust = scores.robustness is not None
+    top = f" {'P(first)':>8}" if robust else ""
+    print(f"{'rank':>4}  {'id':<8} {'inconsistency':>13} {'weighted':>9} {'posterior':>9}{top}  {'likelihood':<19}  "
+          "title")
     for hid, row in table.iterrows():
+        p_top = f" {row['p_top']:>8.3f}" if robust else ""
         print(
             f"{row['rank']:>4}  {hid:<8} {row['inconsistency']:>13.2f} {row['weighted_inconsistency']:>9.3f} "
-            f"{row['posterior']:>9.3f}  {icd203_term(row['posterior']):<19}  {row['title']}"
+            f"{row['posterior']:>9.3f}{p_top}  {icd203_term(row['posterior']):<19}  {row['title']}"
         )
     print("\nMost diagnostic evidence (likelihood ratio, highest first):")
     for eid, row in scores.evidence.head(5).iterrows():
@@ -57,6 +73,17 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
         print(f"No diagnostic value (rated alike for every hypothesis): {', '.join(flat.index)}")
     if len(scores.analysts) > 1:
         print(f"Cells in dispute between analysts: {len(scores.disagreements)}")
+    if scores.sensitivity is not None:
+        linchpins = scores.sensitivity.linchpins
+        print(f"\nLinchpins (Heuer step 6): {', '.join(linchpins) if linchpins else 'none'}")
+        for sentence in scores.sensitivity.sentences[:8]:
+            print(f"  {sentence}")
+    if robust:
+        print(f"(P(first): {scores.robustness.draws} draws, each rating a step off with the case's uncertainty)")
+    if scores.warnings:
+        print("\nWarnings:")
+        for warning in scores.warnings:
+            print(f"  - {warning}")
     return 0
 
 
@@ -88,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("case", metavar="CASE", help=case_help)
     score.add_argument("--analyst", help="one analyst's ratings (default: all analysts combined)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    score.add_argument("--draws", type=_non_negative, default=10_000,
+                       help="robustness Monte Carlo draws (default 10000; 0 to skip)")
+    score.add_argument("--seed", type=int, default=0, help="random seed of the robustness draws (default 0)")
     score.set_defaults(run=_cmd_ach_score)
     _add_optional(ach_commands, "sat.ach.command")
 

@@ -54,6 +54,12 @@ RELIABILITY: dict[str, str] = {
 #: Default P(evidence | hypothesis) per rating, the demonstration mapping cited in TRADECRAFT.md §1.5.
 DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 0.20, "II": 0.05}
 
+#: Likelihood mode: probability that an item of each credibility is what it appears to be (see
+#: :func:`sat.ach.scoring.row_likelihoods`); our documented defaults, editable per case under scoring.credibility.
+DEFAULT_CREDIBILITY: dict[str, float] = {"high": 1.0, "medium": 0.8, "low": 0.5}
+#: Robustness: default probability that any one rating is off by one step (half up, half down).
+DEFAULT_UNCERTAINTY = 0.1
+
 #: PARC ACH 2.0 credibility and relevance weights. PARC's help shows 0.707 and 1.414; we use the exact square
 #: roots they round, so that High x High = 2 and Low x Low = 0.5 exactly (TRADECRAFT.md §1.2).
 PARC_WEIGHTS: dict[str, float] = {"low": 1 / math.sqrt(2), "medium": 1.0, "high": math.sqrt(2)}
@@ -98,10 +104,22 @@ class Source:
 
 @dataclass(frozen=True)
 class Scoring:
-    """Per-case settings of the likelihood mode: P(evidence | hypothesis) per rating code, and priors."""
+    """Per-case settings of the likelihood mode and of the robustness analysis.
+
+    ``likelihoods``: P(evidence | hypothesis) per rating code; ``priors``: per hypothesis (uniform when None);
+    ``credibility``: probability per credibility level that an item is what it appears to be;
+    ``uncertainty``: probability that a rating is one step off; ``analyst_uncertainty`` overrides it per analyst.
+    """
 
     likelihoods: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIKELIHOODS))
     priors: dict[str, float] | None = None
+    credibility: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CREDIBILITY))
+    uncertainty: float = DEFAULT_UNCERTAINTY
+    analyst_uncertainty: dict[str, float] = field(default_factory=dict)
+
+    def uncertainty_of(self, analyst: str) -> float:
+        """The probability that one of ``analyst``'s ratings is a step off."""
+        return self.analyst_uncertainty.get(analyst, self.uncertainty)
 
 
 @dataclass

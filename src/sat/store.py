@@ -33,7 +33,7 @@ CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", 
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
 EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes")
 SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability")
-SCORING_FIELDS = ("likelihoods", "priors")
+SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty")
 
 
 class _Reader:
@@ -298,7 +298,38 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
             if missing:
                 r.problem("scoring.priors", "give a prior for every hypothesis, or none (uniform)",
                           ", ".join(missing), pr.line)
-    return Scoring(likelihoods=likelihoods, priors=priors)
+    credibility = dict(model.DEFAULT_CREDIBILITY)
+    raw_cred = section.get("credibility")
+    if raw_cred is not None:
+        cred = r.mapping(raw_cred, "scoring.credibility", _line(section, "credibility"))
+        for level, value in (cred or {}).items():
+            field = f"scoring.credibility.{level}"
+            if str(level) not in model.LEVELS:
+                r.problem(field, f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})", level,
+                          cred.line_of(level))
+            elif not _is_number(value) or not 0 <= float(value) <= 1:
+                r.problem(field, "must be a probability between 0 and 1", _shown(value), cred.line_of(level))
+            else:
+                credibility[str(level)] = float(value)
+    uncertainty = model.DEFAULT_UNCERTAINTY
+    if "uncertainty" in section:
+        uncertainty = _probability(r, section, "uncertainty", "scoring.uncertainty", uncertainty)
+    per_analyst: dict[str, float] = {}
+    raw_pa = section.get("analyst_uncertainty")
+    if raw_pa is not None:
+        pa = r.mapping(raw_pa, "scoring.analyst_uncertainty", _line(section, "analyst_uncertainty"))
+        for name in pa or {}:
+            per_analyst[str(name)] = _probability(r, pa, name, f"scoring.analyst_uncertainty.{name}", uncertainty)
+    return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
+                   analyst_uncertainty=per_analyst)
+
+
+def _probability(r: _Reader, data: LineDict, key: Any, field: str, default: float) -> float:
+    value = data.get(key)
+    if not _is_number(value) or not 0 <= float(value) <= 1:
+        r.problem(field, "must be a probability between 0 and 1", _shown(value), _line(data, key))
+        return default
+    return float(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -563,6 +594,12 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         scoring["likelihoods"] = dict(case.scoring.likelihoods)
     if case.scoring.priors:
         scoring["priors"] = dict(case.scoring.priors)
+    if case.scoring.credibility != model.DEFAULT_CREDIBILITY:
+        scoring["credibility"] = dict(case.scoring.credibility)
+    if case.scoring.uncertainty != model.DEFAULT_UNCERTAINTY:
+        scoring["uncertainty"] = case.scoring.uncertainty
+    if case.scoring.analyst_uncertainty:
+        scoring["analyst_uncertainty"] = dict(case.scoring.analyst_uncertainty)
     if scoring:
         out["scoring"] = scoring
     return out

@@ -15,6 +15,9 @@ import pandas as pd
 from ..errors import SatError
 from ..model import Case
 from . import consensus, diagnosticity, scoring
+from .checks import Warning, check_hypothesis_set
+from .robustness import Robustness, simulate
+from .sensitivity import Sensitivity, sensitivity
 
 
 @dataclass
@@ -28,6 +31,9 @@ class AchScores:
     evidence: pd.DataFrame
     by_analyst: dict[str, pd.DataFrame]
     cells: pd.DataFrame
+    warnings: list[Warning]
+    sensitivity: Sensitivity | None = None
+    robustness: Robustness | None = None
 
     @property
     def leader(self) -> str:
@@ -55,6 +61,8 @@ class AchScores:
                     "weighted_inconsistency": _num(row["weighted_inconsistency"]),
                     "posterior": _num(row["posterior"]),
                     "rank": int(row["rank"]),
+                    **({"p_top": _num(row["p_top"]), "interval_90": [_num(row["p_low"]), _num(row["p_high"])]}
+                       if self.robustness is not None else {}),
                 }
                 for hid, row in self.hypotheses.iterrows()
             ],
@@ -64,9 +72,16 @@ class AchScores:
                     "diagnosticity": _num(row["likelihood_ratio"]),
                     "rating_spread": _num(row["rating_spread"]),
                     "diagnostic": bool(row["diagnostic"]),
+                    "counts": bool(row["counts"]),
+                    **({"sensitivity": self._sensitivity_of(eid)} if self.sensitivity is not None else {}),
                 }
                 for eid, row in self.evidence.iterrows()
             ],
+            **({"linchpins": self.sensitivity.linchpins, "linchpin_sentences": self.sensitivity.sentences}
+               if self.sensitivity is not None else {}),
+            **({"robustness": {"draws": self.robustness.draws, "method": self.robustness.method}}
+               if self.robustness is not None else {}),
+            "warnings": [{"code": w.code, "message": w.message, "ids": list(w.ids)} for w in self.warnings],
             "disagreements": [
                 {
                     "evidence": row["evidence"],
@@ -81,6 +96,22 @@ class AchScores:
         }
 
 
+    def _sensitivity_of(self, eid: str) -> list[dict[str, Any]]:
+        assert self.sensitivity is not None
+        rows = self.sensitivity.table[self.sensitivity.table["evidence"] == eid]
+        hids = list(self.hypotheses.index)
+        return [
+            {
+                "change": row["change"],
+                "leader": row["leader"],
+                "leader_changes": bool(row["leader_changes"]),
+                "band_changes": bool(row["band_changes"]),
+                "posteriors": {h: _num(row[f"p_{h}"]) for h in hids},
+            }
+            for _, row in rows.iterrows()
+        ]
+
+
 def _num(value: Any) -> float:
     return round(float(value), 6)
 
@@ -90,11 +121,14 @@ def encoded_stack(case: Case, analysts: list[str]) -> np.ndarray:
     return np.stack([scoring.encode(case.matrix(a)) for a in analysts])
 
 
-def score_case(case: Case, analyst: str | None = None) -> AchScores:
+def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: bool = True,
+               draws: int = 0, seed: int = 0) -> AchScores:
     """Scores of one analyst (``analyst``), or of all analysts combined when ``analyst`` is None.
 
     Combined scores are the mean of the analysts' PARC scores and the mean of their normalised posteriors; the
-    matrix shown is the group verdict per cell (:func:`sat.ach.consensus.group_codes`).
+    matrix shown is the group verdict per cell (:func:`sat.ach.consensus.group_codes`). The likelihood mode
+    discounts items by credibility and counts each dependence group once (:class:`scoring.LikelihoodModel`).
+    ``sensitivity_analysis`` adds step-6 sensitivity and linchpins; ``draws`` > 0 adds the robustness Monte Carlo.
     """
     if len(case.hypotheses) < 2:
         raise SatError(f"case {case.id!r}: ACH needs at least two hypotheses (it has {len(case.hypotheses)})")
@@ -109,34 +143,34 @@ def score_case(case: Case, analyst: str | None = None) -> AchScores:
     stack = encoded_stack(case, analysts)
     evidence = case.evidence
     weights = scoring.parc_weights([e.credibility for e in evidence], [e.relevance for e in evidence])
-    prior = scoring.prior_vector(hids, case.scoring.priors)
-    loglik = scoring.log_likelihoods(stack, case.scoring.likelihoods)
+    lm = scoring.LikelihoodModel.for_case(case)
+    contributions, counts = lm.contributions(stack)
     inconsistency = scoring.inconsistency(stack)
     weighted = scoring.weighted_inconsistency(stack, weights)
-    posteriors = scoring.posterior_from_loglik(loglik, prior)
+    posteriors = scoring.posterior_from_loglik(contributions, lm.prior)
 
     by_analyst = {
         name: _hypothesis_frame(case, inconsistency[i], weighted[i], posteriors[i]) for i, name in enumerate(analysts)
     }
-    hypotheses = _hypothesis_frame(
-        case, inconsistency.mean(axis=0), weighted.mean(axis=0), consensus.group_posterior(posteriors)
-    )
+    group_post = consensus.group_posterior(posteriors)
+    hypotheses = _hypothesis_frame(case, inconsistency.mean(axis=0), weighted.mean(axis=0), group_post)
 
-    mean_numbers = consensus.cell_mean(stack)
-    mean_loglik = loglik.mean(axis=0)
+    mean_loglik = lm.loglik(stack).mean(axis=0)
     ratio = diagnosticity.likelihood_ratio(mean_loglik)
-    spread = diagnosticity.rating_spread(mean_numbers)
+    spread = diagnosticity.rating_spread(consensus.cell_mean(stack))
     evidence_frame = pd.DataFrame(
         {
             "summary": [e.summary for e in evidence],
             "type": [e.type for e in evidence],
+            "group": [e.group or "" for e in evidence],
             "likelihood_ratio": ratio,
             "rating_spread": spread,
             "diagnostic": ~np.isclose(ratio, 1.0),
+            "counts": counts.max(axis=0) > 0,
+            "order": np.arange(len(eids)),
         },
         index=pd.Index(eids, name="evidence"),
     )
-    evidence_frame["order"] = np.arange(len(eids))
     evidence_frame = evidence_frame.sort_values(
         ["likelihood_ratio", "rating_spread", "order"], ascending=[False, False, True]
     ).drop(columns="order")
@@ -146,7 +180,19 @@ def score_case(case: Case, analyst: str | None = None) -> AchScores:
         if len(analysts) == 1
         else pd.DataFrame(consensus.group_codes(stack), index=pd.Index(eids, name="evidence"), columns=hids)
     )
-    return AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _cells(case, analysts, stack))
+    leaders = list(hypotheses.sort_values("rank").index[:2])
+    flat = [eid for eid in eids if not evidence_frame.loc[eid, "diagnostic"]]
+    scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _cells(case, analysts, stack),
+                       check_hypothesis_set(case, leaders, flat))
+    if sensitivity_analysis:
+        scores.sensitivity = sensitivity(stack, lm, eids, hids, group_post, leaders[0])
+    if draws > 0:
+        uncertainty = np.array([case.scoring.uncertainty_of(a) for a in analysts])
+        scores.robustness = simulate(stack, lm, uncertainty, draws=draws, seed=seed)
+        hypotheses["p_top"] = scores.robustness.p_top
+        hypotheses["p_low"] = scores.robustness.low
+        hypotheses["p_high"] = scores.robustness.high
+    return scores
 
 
 def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarray, posterior: np.ndarray) -> pd.DataFrame:
@@ -165,20 +211,18 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
 
 def _cells(case: Case, analysts: list[str], stack: np.ndarray) -> pd.DataFrame:
     """One row per cell: every analyst's rating, spread, level and NA split."""
-    spread = consensus.cell_spread(stack)
-    split = consensus.na_split(stack)
-    rows = []
-    for e, eid in enumerate(case.evidence_ids):
-        for h, hid in enumerate(case.hypothesis_ids):
-            ratings = {a: scoring.CODES[stack[k, e, h]] for k, a in enumerate(analysts)}
-            rows.append(
-                {
-                    "evidence": eid,
-                    "hypothesis": hid,
-                    "ratings": ratings,
-                    "spread": float(spread[e, h]),
-                    "level": consensus.disagreement_level(float(spread[e, h])),
-                    "na_split": bool(split[e, h]),
-                }
-            )
-    return pd.DataFrame(rows)
+    spread = consensus.cell_spread(stack).ravel()
+    split = consensus.na_split(stack).ravel()
+    n_e, n_h = stack.shape[1:]
+    codes = np.array(scoring.CODES, dtype=object)[stack.reshape(len(analysts), -1)]
+    levels = np.select([spread < 0.5, spread < 1.5, spread < 2.0], ["consensus", "mild", "large"], "extreme")
+    return pd.DataFrame(
+        {
+            "evidence": np.repeat(case.evidence_ids, n_h),
+            "hypothesis": np.tile(case.hypothesis_ids, n_e),
+            "ratings": [dict(zip(analysts, column)) for column in codes.T],
+            "spread": spread,
+            "level": levels,
+            "na_split": split,
+        }
+    )

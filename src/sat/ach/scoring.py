@@ -7,6 +7,7 @@ sensitivity analysis and Monte Carlo reuse the same functions on many matrices a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -26,13 +27,13 @@ RATING_NUMBER = np.array([2, 1, 0, -1, -2, np.nan, np.nan], dtype=float)
 
 
 def encode(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:
-    """Rating codes to int8 indices into :data:`CODES` (unknown codes raise ValueError)."""
+    """Rating codes to int8 indices into :data:`CODES` (missing values are unrated; unknown codes raise)."""
     values = np.asarray(matrix, dtype=object)
-    out = np.empty(values.shape, dtype=np.int8)
-    flat = out.reshape(-1)
-    for i, code in enumerate(values.reshape(-1)):
-        flat[i] = CODE_INDEX[code if isinstance(code, str) else ""]
-    return out
+    flat = pd.Series(values.reshape(-1), dtype=object).fillna("")
+    mapped = flat.map(CODE_INDEX)
+    if mapped.isna().any():
+        raise ValueError(f"unknown rating code {flat[mapped.isna()].iloc[0]!r}")
+    return mapped.to_numpy(dtype=np.int8).reshape(values.shape)
 
 
 def parc_weights(credibility: Sequence[str], relevance: Sequence[str]) -> np.ndarray:
@@ -59,13 +60,51 @@ def likelihood_table(likelihoods: Mapping[str, float]) -> np.ndarray:
     from gaining (factor 1) or losing against its rated neighbours. A row with no rated cell is therefore
     neutral throughout and drops out of the posterior.
     """
-    table = np.array([likelihoods[c] for c in model.SCORED_CODES] + [likelihoods["N"]] * 2, dtype=float)
-    return table
+    return np.array([likelihoods[c] for c in model.SCORED_CODES] + [likelihoods["N"]] * 2, dtype=float)
+
+
+def row_likelihoods(likelihoods: Mapping[str, float], credibility: np.ndarray) -> np.ndarray:
+    """Per-row likelihood tables (evidence x code) discounted for the credibility of each item.
+
+    With probability ``c`` (the item's credibility weight) the item is what it appears to be and is seen with
+    P(E | H) from the rating; otherwise it is noise, equally likely under every hypothesis, taken as the neutral
+    likelihood q = P(N). So P(E* | H) = c * P(E | H) + (1 - c) * q. As c falls toward 0 every ratio
+    P(E* | Hi) / P(E* | Hj) is pulled toward 1 -- an item of low credibility can neither confirm nor refute much --
+    rather than merely being scaled as a count. c = 1 leaves the ratings' likelihoods unchanged. (Our formula: a
+    two-state mixture of a genuine and an uninformative report.)
+    """
+    table = likelihood_table(likelihoods)
+    neutral = likelihoods["N"]
+    c = np.asarray(credibility, dtype=float)[:, None]
+    return c * table[None, :] + (1.0 - c) * neutral
+
+
+def cell_loglik(codes: np.ndarray, log_rows: np.ndarray) -> np.ndarray:
+    """log P(evidence | hypothesis) per cell from per-row log tables (evidence is axis -2 of ``codes``)."""
+    rows = np.arange(codes.shape[-2])[:, None]
+    return log_rows[rows, codes]
 
 
 def log_likelihoods(codes: np.ndarray, likelihoods: Mapping[str, float]) -> np.ndarray:
-    """log P(evidence | hypothesis) per cell."""
+    """log P(evidence | hypothesis) per cell, with no credibility discount."""
     return np.log(likelihood_table(likelihoods))[codes]
+
+
+def group_weights(loglik: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Which rows count in the likelihood mode: 1, or 0 for the members of a dependence group that stand down.
+
+    Items that share a ``group`` (one source, one event) are not independent confirmations: the group contributes
+    as its most diagnostic member (the largest spread of log-likelihood across hypotheses; the first in case
+    order on a tie) and its other members count 0. Rows with group label -1 always count.
+    """
+    spread = loglik.max(axis=-1) - loglik.min(axis=-1)
+    weights = np.ones(spread.shape)
+    for label in np.unique(groups[groups >= 0]):
+        members = np.flatnonzero(groups == label)
+        best = members[np.argmax(spread[..., members], axis=-1)]
+        weights[..., members] = 0.0
+        np.put_along_axis(weights, np.asarray(best)[..., None], 1.0, axis=-1)
+    return weights
 
 
 def prior_vector(hypothesis_ids: Sequence[str], priors: Mapping[str, float] | None) -> np.ndarray:
@@ -78,15 +117,51 @@ def prior_vector(hypothesis_ids: Sequence[str], priors: Mapping[str, float] | No
 
 def posterior_from_loglik(loglik: np.ndarray, prior: np.ndarray) -> np.ndarray:
     """Bayes' rule in log space: normalise log prior + sum of log likelihoods over evidence (axis -2)."""
-    log_post = np.log(prior) + loglik.sum(axis=-2)
-    log_post -= log_post.max(axis=-1, keepdims=True)
-    post = np.exp(log_post)
-    return post / post.sum(axis=-1, keepdims=True)
+    return softmax(np.log(prior) + loglik.sum(axis=-2))
+
+
+def softmax(log_values: np.ndarray) -> np.ndarray:
+    """Normalise log-space values along the last axis."""
+    shifted = log_values - log_values.max(axis=-1, keepdims=True)
+    values = np.exp(shifted)
+    return values / values.sum(axis=-1, keepdims=True)
 
 
 def posterior(codes: np.ndarray, likelihoods: Mapping[str, float], prior: np.ndarray) -> np.ndarray:
     """Posterior probability per hypothesis, treating evidence items as conditionally independent."""
     return posterior_from_loglik(log_likelihoods(codes, likelihoods), prior)
+
+
+@dataclass(frozen=True)
+class LikelihoodModel:
+    """The likelihood mode of one case: per-row log tables (credibility discounted), groups, and priors."""
+
+    log_rows: np.ndarray  # evidence x code index
+    groups: np.ndarray  # evidence; -1 where the item is in no group
+    prior: np.ndarray  # hypotheses
+
+    @classmethod
+    def for_case(cls, case: model.Case) -> LikelihoodModel:
+        weights = np.array([case.scoring.credibility[e.credibility] for e in case.evidence], dtype=float)
+        labels = {g: i for i, g in enumerate(dict.fromkeys(e.group for e in case.evidence if e.group))}
+        groups = np.array([labels[e.group] if e.group else -1 for e in case.evidence], dtype=int)
+        log_rows = np.log(row_likelihoods(case.scoring.likelihoods, weights))
+        return cls(log_rows, groups, prior_vector(case.hypothesis_ids, case.scoring.priors))
+
+    def loglik(self, codes: np.ndarray) -> np.ndarray:
+        """Discounted log-likelihood per cell."""
+        return cell_loglik(codes, self.log_rows)
+
+    def contributions(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(log-likelihood per cell times the row's group weight, the weights)."""
+        loglik = self.loglik(codes)
+        weights = group_weights(loglik, self.groups)
+        return loglik * weights[..., None], weights
+
+    def posterior(self, codes: np.ndarray) -> np.ndarray:
+        """Posterior per hypothesis (leading axes of ``codes`` are kept)."""
+        contributions, _ = self.contributions(codes)
+        return posterior_from_loglik(contributions, self.prior)
 
 
 def rank(posteriors: np.ndarray, weighted: np.ndarray, tolerance: float = 1e-9) -> np.ndarray:

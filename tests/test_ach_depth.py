@@ -1,0 +1,155 @@
+"""Credibility, dependent evidence, sensitivity (linchpins) and robustness, against hand computation."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from sat.ach import scoring
+from sat.ach.analysis import score_case
+from sat.ach.robustness import simulate
+from sat.ach.sensitivity import CHANGES, changed_posteriors
+from sat.model import DEFAULT_CREDIBILITY, Case, Evidence, Hypothesis, Scoring
+from sat.store import load_case
+
+LK = {"CC": 0.95, "C": 0.8, "N": 0.5, "I": 0.2, "II": 0.05}
+
+
+def with_scoring(case: Case, **changes) -> Case:
+    case.scoring = dataclasses.replace(case.scoring, **changes)
+    return case
+
+
+def test_low_credibility_pulls_the_likelihood_ratio_toward_one():
+    table = scoring.row_likelihoods(LK, np.array([1.0, 0.5, 0.0]))
+    # c = .5: C -> .5*.8 + .5*.5 = .65 and I -> .5*.2 + .5*.5 = .35, ratio 1.857 instead of 4; c = 0: ratio 1.
+    assert table[1, 1] == pytest.approx(0.65) and table[1, 3] == pytest.approx(0.35)
+    assert table[0, 1] / table[0, 3] == pytest.approx(4.0)
+    assert np.allclose(table[2], 0.5)
+
+
+def test_default_credibility_discount_on_the_tiny_case(tiny):
+    case = with_scoring(load_case(tiny), credibility=dict(DEFAULT_CREDIBILITY))
+    post = score_case(case, "ann", sensitivity_analysis=False).hypotheses["posterior"]
+    # E1 high (1.0): .8 .2 .05; E2 low (.5): all N -> .5; E3 medium (.8): H1 .8*.95+.2*.5 = .86,
+    # H2 NA -> .5, H3 .8*.2+.2*.5 = .26. Products .344, .05, .0065; total .4005.
+    assert post.tolist() == pytest.approx([0.344 / 0.4005, 0.05 / 0.4005, 0.0065 / 0.4005])
+
+
+def test_a_dependence_group_counts_as_its_most_diagnostic_member(tiny):
+    case = load_case(tiny)
+    case.evidence = [dataclasses.replace(e, group="harbour") if e.id in ("E1", "E3") else e for e in case.evidence]
+    scores = score_case(case, "ann", sensitivity_analysis=False)
+    # ann: E1 spread log(.8/.05) beats E3 log(.95/.2): E3 stands down. H1 .8*.5, H2 .2*.5, H3 .05*.5; total .525
+    assert scores.hypotheses["posterior"].tolist() == pytest.approx([0.4 / 0.525, 0.1 / 0.525, 0.025 / 0.525])
+    assert bool(scores.evidence.loc["E1", "counts"]) and not bool(scores.evidence.loc["E3", "counts"])
+
+
+def test_group_weights_pick_one_member_per_group_and_analyst():
+    loglik = np.log(np.array([[[0.8, 0.2], [0.95, 0.05], [0.5, 0.5]]]))
+    weights = scoring.group_weights(loglik, np.array([0, 0, -1]))
+    assert weights.tolist() == [[0.0, 1.0, 1.0]]
+
+
+def two_item_case() -> Case:
+    """Two hypotheses; removing E2 alone flips the leader (hand-computed below)."""
+    case = Case(
+        id="flip", title="Flip", question="?", as_of=None,
+        hypotheses=[Hypothesis("H1", "one"), Hypothesis("H2", "two")],
+        evidence=[Evidence("E1", "first"), Evidence("E2", "second")],
+        scoring=Scoring(credibility={"high": 1.0, "medium": 1.0, "low": 1.0}),
+    )
+    import pandas as pd
+
+    case.ratings = {"ann": pd.DataFrame([["C", "N"], ["II", "C"]], index=["E1", "E2"], columns=["H1", "H2"])}
+    return case
+
+
+def test_removing_a_single_item_flips_the_leader():
+    scores = score_case(two_item_case(), draws=0)
+    # With both: H1 .8*.05 = .04, H2 .5*.8 = .40 -> H2 leads with 10/11.
+    assert scores.leader == "H2"
+    assert scores.hypotheses.loc["H2", "posterior"] == pytest.approx(0.40 / 0.44)
+    table = scores.sensitivity.table.set_index(["evidence", "change"])
+    # Without E2: H1 .8, H2 .5 -> H1 leads with .8/1.3.
+    removed = table.loc[("E2", "removed")]
+    assert removed["leader"] == "H1" and bool(removed["leader_changes"])
+    assert removed["p_H1"] == pytest.approx(0.8 / 1.3)
+    # E2 deceptive: II <-> CC, C <-> I: H1 .8*.95 = .76, H2 .5*.2 = .1
+    assert table.loc[("E2", "deceptive"), "p_H1"] == pytest.approx(0.76 / 0.86)
+    # E1 one step less consistent: H1 N .5*.05 = .025, H2 I .2*.8 = .16 -> H2 still leads, 16/18.5 (very likely)
+    less = table.loc[("E1", "less consistent")]
+    assert less["leader"] == "H2" and less["p_H2"] == pytest.approx(0.16 / 0.185)
+    assert "E2" in scores.sensitivity.linchpins
+    assert scores.sensitivity.sentences[0].startswith("If E2 were")
+    assert "H1 would lead" in scores.sensitivity.sentences[0]
+
+
+def test_sensitivity_matches_brute_force_rescoring_with_groups(tiny):
+    case = load_case(tiny)
+    case.evidence = [dataclasses.replace(e, group="g" if e.id != "E2" else None) for e in case.evidence]
+    lm = scoring.LikelihoodModel.for_case(case)
+    stack = np.stack([scoring.encode(case.matrix(a)) for a in case.analysts])
+    fast = changed_posteriors(stack, lm)
+    for k, mapping in enumerate(CHANGES.values()):
+        for e in range(stack.shape[1]):
+            changed = stack.copy()
+            changed[:, e, :] = mapping[stack[:, e, :]]
+            assert fast[k, e] == pytest.approx(lm.posterior(changed).mean(axis=0))
+
+
+def test_robustness_is_seeded_and_certain_without_uncertainty(tiny):
+    case = load_case(tiny)
+    lm = scoring.LikelihoodModel.for_case(case)
+    stack = np.stack([scoring.encode(case.matrix(a)) for a in case.analysts])
+    none = simulate(stack, lm, np.array([0.0, 0.0]), draws=500)
+    assert none.p_top.tolist() == [1.0, 0.0, 0.0]
+    assert none.low == pytest.approx(none.high)
+    a = simulate(stack, lm, np.array([0.3, 0.3]), draws=2000, seed=7)
+    b = simulate(stack, lm, np.array([0.3, 0.3]), draws=2000, seed=7)
+    assert np.array_equal(a.p_top, b.p_top) and a.method == "exact"
+    assert 0.5 < a.p_top[0] < 1.0 and a.p_top.sum() == pytest.approx(1.0)
+    assert np.all(a.low <= a.median) and np.all(a.median <= a.high)
+
+
+def test_robustness_one_cell_by_hand():
+    # One analyst, one item rated C for H1 and N for H2; u = .4: each cell moves up w.p. .2, down w.p. .2.
+    case = Case(id="one", title="t", question="?", as_of=None,
+                hypotheses=[Hypothesis("H1", "a"), Hypothesis("H2", "b")], evidence=[Evidence("E1", "x")],
+                scoring=Scoring(credibility={"high": 1.0, "medium": 1.0, "low": 1.0}))
+    lm = scoring.LikelihoodModel.for_case(case)
+    stack = scoring.encode(np.array([[["C", "N"]]], dtype=object))
+    result = simulate(stack, lm, np.array([0.4]), draws=200_000, seed=1)
+    # H1 ends at CC/C/N with .2/.6/.2, H2 at C/N/I with .2/.6/.2. H2 is strictly ahead only when H1 fell to N
+    # and H2 rose to C: .2 * .2 = .04 (ties go to H1, first in case order).
+    assert result.p_top[1] == pytest.approx(0.04, abs=0.003)
+    assert result.p_top[0] == pytest.approx(0.96, abs=0.003)
+
+
+def test_normal_approximation_agrees_with_exact_sampling_on_a_large_matrix():
+    rng = np.random.default_rng(3)
+    n_e, n_h = 400, 4
+    codes = rng.choice(np.array(["CC", "C", "N", "I", "II"], dtype=object), size=(2, n_e, n_h),
+                       p=[0.1, 0.3, 0.3, 0.2, 0.1])
+    codes[:, :, 0] = np.where(rng.random((2, n_e)) < 0.6, "C", "N")  # H1 somewhat favoured
+    stack = scoring.encode(codes)
+    lm = scoring.LikelihoodModel(np.log(scoring.row_likelihoods(LK, np.full(n_e, 0.8))), np.full(n_e, -1),
+                                 np.full(n_h, 1 / n_h))
+    u = np.array([0.5, 0.5])
+    exact = simulate(stack, lm, u, draws=4000, seed=2)
+    approx = simulate(stack, lm, u, draws=4000, seed=2, exact_budget=0)
+    assert exact.method == "exact" and approx.method == "normal approximation"
+    assert np.abs(exact.p_top - approx.p_top).max() < 0.05
+    assert np.abs(exact.median - approx.median).max() < 0.05
+
+
+def test_json_has_linchpins_sensitivity_and_p_top(tiny):
+    doc = score_case(load_case(tiny), draws=1000).to_json()
+    assert isinstance(doc["linchpins"], list)
+    assert {s["change"] for s in doc["evidence"][0]["sensitivity"]} == set(CHANGES)
+    assert sum(h["p_top"] for h in doc["hypotheses"]) == pytest.approx(1.0)
+    assert all(h["interval_90"][0] <= h["interval_90"][1] for h in doc["hypotheses"])
+    assert math.isclose(sum(h["posterior"] for h in doc["hypotheses"]), 1.0, abs_tol=1e-5)
