@@ -219,3 +219,12 @@ def test_presentation_order_uses_the_williams_rows() -> None:
     assert orders[0] == ["base", "one", "two"]
     assert orders[3] == ["two", "one", "base"]
     assert sorted(o[0] for o in orders) == ["base", "base", "one", "one", "two", "two"]
+
+
+def test_scales_and_rules_in_words() -> None:
+    from sat.scenarios.drivers import classification_rules, scales_table
+
+    table = scales_table()
+    assert list(table.index) == [1, 2, 3, 4, 5] and table.loc[5, "impact"].startswith("decisive")
+    assert classification_rules()[0] == "critical uncertainty: impact 4 or more and uncertainty 4 or more"
+    assert classification_rules(high_impact=3)[1] == "predetermined element: impact 3 or more and uncertainty 2 or less"

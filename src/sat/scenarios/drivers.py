@@ -123,3 +123,20 @@ def critical_uncertainties(drivers: Sequence[Driver]) -> list[Driver]:
 def predetermined_elements(drivers: Sequence[Driver]) -> list[Driver]:
     """Drivers classed as predetermined elements, in file order."""
     return [d for d in drivers if classify(d.impact, d.uncertainty) == PREDETERMINED]
+
+
+def scales_table() -> pd.DataFrame:
+    """The two rating scales side by side, indexed by rating."""
+    rows = [{"rating": n, "impact": IMPACT_SCALE[n], "uncertainty": UNCERTAINTY_SCALE[n]} for n in IMPACT_SCALE]
+    return pd.DataFrame(rows).set_index("rating")
+
+
+def classification_rules(
+    high_impact: int = HIGH_IMPACT, high_uncertainty: int = HIGH_UNCERTAINTY, low_uncertainty: int = LOW_UNCERTAINTY
+) -> list[str]:
+    """The thresholds of :func:`classify` in words."""
+    return [
+        f"{CRITICAL_UNCERTAINTY}: impact {high_impact} or more and uncertainty {high_uncertainty} or more",
+        f"{PREDETERMINED}: impact {high_impact} or more and uncertainty {low_uncertainty} or less",
+        f"{SECONDARY}: every other driver",
+    ]
