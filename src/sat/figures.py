@@ -41,6 +41,9 @@ def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None
     later ``Styler.format`` call would reset the other columns to pandas' default, unescaped, formatter.
     """
     styler = frame.style.set_uuid(uid)
+    text_columns = [c for c in frame.columns if frame[c].dtype == object]
+    if text_columns:
+        styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     return styler.format(formats, escape="html", na_rep="").format_index(escape="html", axis=0).format_index(
         escape="html", axis=1
     )
@@ -162,4 +165,46 @@ def evidence_details_table(case: Case, uid: str = "evidence") -> Styler:
     shown.columns = ["Evidence", "Date", "Type", "Credibility", "Relevance", "Sources", "Summary"]
     return _styler(shown, uid).hide(axis="index").set_table_styles(
         [{"selector": "td", "props": "text-align: left; vertical-align: top"}]
+    )
+
+
+def tornado_figure(scores: AchScores, top: int = 12) -> Figure:
+    """Tornado chart of step-6 sensitivity: per item, the range of the leader's probability over its changes."""
+    import matplotlib.pyplot as plt
+
+    assert scores.sensitivity is not None
+    sens = scores.sensitivity
+    swing = sens.swing().head(top).iloc[::-1]
+    base = float(sens.base_posterior[sens.leader])
+    fig, ax = plt.subplots(figsize=(8, 0.38 * len(swing) + 1.4))
+    linchpins = set(sens.linchpins)
+    colours = ["#d6604d" if eid in linchpins else "#92c5de" for eid in swing.index]
+    ax.barh(range(len(swing)), swing["high"] - swing["low"], left=swing["low"], color=colours, zorder=2)
+    ax.axvline(base, color="#333333", linewidth=1, zorder=3)
+    for band in ICD203[1:]:
+        ax.axvline(band.low, color="#cccccc", linewidth=0.6, linestyle=":", zorder=1)
+    ax.set_yticks(range(len(swing)), list(swing.index))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"probability of {sens.leader} when the item is removed, shifted a step, or reversed")
+    ax.set_title(f"What moves {sens.leader} most (red: linchpins; line: as rated; dotted: ICD 203 bands)", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def robustness_table(scores: AchScores, uid: str = "robustness") -> Styler:
+    """P(rank first) and the 90% interval of each hypothesis's probability under rating uncertainty."""
+    assert scores.robustness is not None
+    frame = scores.hypotheses.sort_values("rank")
+    shown = pd.DataFrame(
+        {
+            "Hypothesis": [f"{hid}: {title}" for hid, title in zip(frame.index, frame["title"])],
+            "Probability as rated": frame["posterior"],
+            "P(ranked first)": frame["p_top"],
+            "90% interval": [f"{lo:.0%} to {hi:.0%}" for lo, hi in zip(frame["p_low"], frame["p_high"])],
+        }
+    ).reset_index(drop=True)
+    formats = {"Probability as rated": "{:.1%}", "P(ranked first)": "{:.1%}"}
+    return _styler(shown, uid, formats).hide(axis="index").bar(
+        subset=["P(ranked first)"], color="#74c476", vmin=0, vmax=1
     )

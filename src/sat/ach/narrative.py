@@ -105,3 +105,23 @@ def sources_html(case: Case) -> str:
         items.append(f"{s.id}: {s.title}" + (f" ({bits})" if bits else "") + f"; reliability {grade}"
                      + (f"; {s.url}" if s.url else ""))
     return h.bullet_list(items)
+
+
+def linchpins_html(scores: AchScores, limit: int = 12) -> str:
+    """The linchpins in plain sentences, leader changes first."""
+    assert scores.sensitivity is not None
+    sens = scores.sensitivity
+    if not sens.linchpins:
+        return (f"<p>No single item's removal, one-step shift or reversal changes the leader ({h.esc(sens.leader)}) "
+                "or its likelihood band: the conclusion does not hang on any one item.</p>")
+    more = len(sens.sentences) - limit
+    tail = f"<p>… and {more} further changes of the same kind.</p>" if more > 0 else ""
+    return (f"<p><strong>Linchpins:</strong> {h.esc(', '.join(sens.linchpins))}.</p>"
+            + h.bullet_list(sens.sentences[:limit]) + tail)
+
+
+def warnings_html(scores: AchScores) -> str:
+    """The hypothesis-set and matrix warnings, or a note that there are none."""
+    if not scores.warnings:
+        return "<p>No warnings: the hypothesis set and the matrix pass every check.</p>"
+    return h.bullet_list(str(w) for w in scores.warnings)
