@@ -159,8 +159,8 @@ def _matrix_sheet(out: _Sheets, name: str, matrix: pd.DataFrame) -> None:
     for row in sheet.iter_rows(min_row=2, min_col=3):
         for cell in row:
             code = cell.value or model.UNRATED
-            cell.fill = PatternFill("solid", fgColor=RATING_COLOURS.get(code, "#ffffff")[1:])
-            cell.font = Font(bold=True, color=RATING_TEXT.get(code, "#000000")[1:])
+            cell.fill = PatternFill("solid", fgColor=RATING_COLOURS.get(code, "#ffffff")[1:].upper())
+            cell.font = Font(bold=True, color=RATING_TEXT.get(code, "#000000")[1:].upper())
             cell.alignment = Alignment(horizontal="center")
     out.widths(sheet, (10, 60, *(8 for _ in case.hypothesis_ids)))
     sheet.freeze_panes = "C2"
