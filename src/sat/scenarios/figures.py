@@ -217,7 +217,9 @@ def driver_classes_html(drivers: Sequence[Driver]) -> str:
     groups: dict[str, list[str]] = {CRITICAL_UNCERTAINTY: [], PREDETERMINED: [], SECONDARY: []}
     for d in drivers:
         groups[classify(d.impact, d.uncertainty)].append(d.name)
-    items = [f"{kind.capitalize()}s: {', '.join(names) if names else 'none'}" for kind, names in groups.items()]
+    plural = {CRITICAL_UNCERTAINTY: "Critical uncertainties", PREDETERMINED: "Predetermined elements",
+              SECONDARY: "Secondary drivers"}
+    items = [f"{plural[kind]}: {', '.join(names) if names else 'none'}" for kind, names in groups.items()]
     return bullet_list(items)
 
 

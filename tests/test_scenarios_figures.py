@@ -1,0 +1,98 @@
+"""Scenario figures and HTML blocks: the right content, and analyst text always escaped."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sat.scenarios import figures
+from sat.scenarios.cone import Assumption, Cone, ConeScenario, WildCard, presentation_order
+from sat.scenarios.drivers import Driver
+from sat.scenarios.futures import Futures, Indicator, Quadrant
+
+EVIL = "<script>alert(1)</script>"
+SOUTH_EAST = "<i>South-east</i>"
+
+
+def _drivers() -> dict[str, Driver]:
+    ds = [
+        Driver("x", "X <axis>", "d", "Military", 5, 5, ("x lo", "x hi")),
+        Driver("y", "Y axis", "d", "Political", 4, 4, ("y lo", "y hi")),
+        Driver("z", "Z settled", "d", "Social", 5, 1, ("z lo", "z hi")),
+    ]
+    return {d.id: d for d in ds}
+
+
+def _futures() -> Futures:
+    names = {("x lo", "y lo"): "South-west", ("x lo", "y hi"): "North-west", ("x hi", "y lo"): SOUTH_EAST,
+             ("x hi", "y hi"): "North-east"}
+    quads = tuple(
+        Quadrant(f"q{k}", name, xs, ys, f"story & {name}", (Indicator(f"i{k}", f"sign <{k}>"),), ("impl",))
+        for k, ((xs, ys), name) in enumerate(names.items())
+    )
+    return Futures("x", "y", "independent", quads, ("hedge",))
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_table_html_escapes_cells_index_columns_and_caption() -> None:
+    frame = pd.DataFrame({EVIL: [EVIL]}, index=[EVIL])
+    html = figures.table_html(frame, "t1", caption=EVIL)
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;") == 4
+    assert 'id="T_t1"' in html
+
+
+def test_quadrants_html_escapes_and_lists_indicators() -> None:
+    html = figures.quadrants_html(_futures(), _drivers())
+    assert "<i>" not in html and "&lt;i&gt;South-east&lt;/i&gt;" in html
+    assert "sign &lt;2&gt; [i2]" in html and "story &amp; South-west" in html
+    assert "X &lt;axis&gt;" in html
+
+
+def test_futures_figure_places_names_by_end_state() -> None:
+    fig = figures.futures_figure(_futures(), _drivers())
+    texts = _texts(fig)
+    for name in ("South-west", "North-west", "North-east", SOUTH_EAST):
+        assert name in texts
+    ax = fig.axes[0]
+    where = {t.get_text(): t.get_position() for t in ax.texts}
+    assert where["South-west"] == (-0.5, -0.5) and where["North-east"] == (0.5, 0.5)
+    assert where[SOUTH_EAST] == (0.5, -0.5)
+    assert ax.get_xlabel() == "X <axis>"
+
+
+def test_driver_scatter_numbers_every_driver_and_names_them_in_the_key() -> None:
+    fig = figures.driver_scatter(list(_drivers().values()))
+    texts = _texts(fig)
+    assert {"1", "2", "3"} <= set(texts)
+    key = fig.axes[1].texts[0].get_text()
+    assert key.splitlines()[0] == "1. X <axis>" and "3. Z settled" in key
+
+
+def test_driver_classes_html() -> None:
+    html = figures.driver_classes_html(list(_drivers().values()))
+    assert "Critical uncertainties: X &lt;axis&gt;, Y axis" in html
+    assert "Predetermined elements: Z settled" in html and "Secondary drivers: none" in html
+
+
+def test_cone_blocks_follow_the_given_order() -> None:
+    drivers = _drivers()
+    cone = Cone(
+        (Assumption("x", "x lo", "x low"), Assumption("z", "z lo", "z low")),
+        ConeScenario("b", "Base", (), "as is"),
+        (ConeScenario("a1", "Flip <x>", ("x",), "x flips", (Indicator("k", "kk"),)),
+         ConeScenario("a2", "Flip both", ("x", "z"), "both flip")),
+        (WildCard("w", "Comet", EVIL),),
+    )
+    order = presentation_order(cone, 1)
+    html = figures.cone_scenarios_html(order, cone, drivers)
+    positions = [html.index(s.name.replace("<", "&lt;").replace(">", "&gt;")) for s in order]
+    assert positions == sorted(positions)
+    assert "X &lt;axis&gt;: x lo \u2192 x hi" in html
+    assert "<script>" not in figures.wild_cards_html(cone)
+    fig = figures.cone_figure(cone, order)
+    labels = _texts(fig)
+    assert any(t.startswith(f"1. {order[0].name}") for t in labels)
+    assert any("Comet" in t for t in labels)
