@@ -1,0 +1,229 @@
+"""The grid's front end: a small ES module and its style sheet, shipped inline (no CDN, works offline).
+
+The module renders the whole matrix as one HTML table and talks to Python with two messages:
+``{"event": "rate", "evidence", "hypothesis", "code"}`` and ``{"event": "select", "kind", "id"}``. All text reaches
+the page through ``textContent`` and ``title`` (never ``innerHTML``), so analyst text cannot inject markup.
+"""
+
+from __future__ import annotations
+
+from ..figures import RATING_COLOURS, RATING_TEXT
+from ..model import RATING_CODES
+
+GRID_ESM = r"""
+const CODES = ["CC", "C", "N", "I", "II", "NA", ""];
+const NAMES = {CC: "very consistent", C: "consistent", N: "neutral or ambiguous", I: "inconsistent",
+               II: "very inconsistent", NA: "not applicable", "": "not yet rated"};
+const KEYS = {"1": "CC", "2": "C", "3": "N", "4": "I", "5": "II", "6": "NA", "0": "", Delete: "", Backspace: ""};
+const MOVES = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
+
+function node(tag, cls, text) {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function keyOf(code) {
+  return Object.keys(KEYS).find((k) => KEYS[k] === code);
+}
+
+function render({ model, el }) {
+  const root = node("div", "satg");
+  root.dataset.lmSuppressShortcuts = "true";  // JupyterLab: keys typed in the grid are ratings, not commands
+  const bar = node("div", "satg-bar");
+  const scroll = node("div", "satg-scroll");
+  const table = node("table", "satg-table");
+  scroll.append(table);
+  root.append(bar, scroll);
+  el.append(root);
+
+  let rows = [], cols = [], tds = [], focus = null;
+  const brushes = new Map();
+  bar.append(node("span", "satg-bar-label", "Rating to apply"));
+  for (const code of CODES) {
+    const b = node("button", `satg-brush satg-c-${code || "empty"}`, code || "clear");
+    b.type = "button";
+    b.title = `${NAMES[code]} (key ${keyOf(code)})`;
+    b.dataset.code = code;
+    b.addEventListener("click", () => { model.set("brush", code); model.save_changes(); });
+    brushes.set(code, b);
+    bar.append(b);
+  }
+  bar.append(node("span", "satg-help", "click a cell to apply \u00b7 keys 1\u20136 rate, 0 clears, arrows move"));
+  const progress = node("span", "satg-progress");
+  bar.append(progress);
+
+  function paintBrush() {
+    const brush = model.get("brush");
+    for (const [code, b] of brushes) b.classList.toggle("satg-on", code === brush);
+  }
+
+  function build() {
+    cols = model.get("hypotheses");
+    rows = model.get("evidence");
+    focus = null;
+    const head = node("tr");
+    const corner = node("th", "satg-corner");
+    corner.append(node("span", "satg-corner-e", "Evidence \u2193"), node("span", "satg-corner-h", "Hypotheses \u2192"));
+    head.append(corner);
+    cols.forEach((h, c) => {
+      const th = node("th", "satg-col");
+      th.title = h.tip;
+      th.dataset.c = c;
+      th.dataset.id = h.id;
+      th.append(node("div", "satg-hid", h.id), node("div", "satg-htitle", h.title));
+      head.append(th);
+    });
+    const thead = node("thead");
+    thead.append(head);
+    const tbody = node("tbody");
+    tds = rows.map((e, r) => {
+      const tr = node("tr");
+      const th = node("th", "satg-row");
+      th.title = e.tip;
+      th.dataset.id = e.id;
+      const label = node("div", "satg-rlabel");
+      label.append(node("span", "satg-eid", e.id), node("span", "satg-esum", e.summary));
+      th.append(label);
+      tr.append(th);
+      const line = cols.map((h, c) => {
+        const td = node("td", "satg-cell");
+        td.dataset.r = r;
+        td.dataset.c = c;
+        td.tabIndex = r === 0 && c === 0 ? 0 : -1;
+        tr.append(td);
+        return td;
+      });
+      tbody.append(tr);
+      return line;
+    });
+    table.replaceChildren(thead, tbody);
+    paint();
+  }
+
+  function paint() {
+    const codes = model.get("codes"), marks = model.get("marks"), tips = model.get("tips");
+    let rated = 0, total = 0;
+    rows.forEach((e, r) => cols.forEach((h, c) => {
+      const code = (codes[r] || [])[c] || "";
+      const key = `${e.id}\t${h.id}`;
+      const td = tds[r][c];
+      td.textContent = code;
+      td.className = `satg-cell satg-c-${code || "empty"}` + (marks[key] ? ` satg-m-${marks[key]}` : "");
+      td.title = `${e.id} \u00d7 ${h.id}: ${NAMES[code] ?? code}` + (tips[key] ? `\n${tips[key]}` : "");
+      total += 1;
+      if (code) rated += 1;
+    }));
+    progress.textContent = `${rated} of ${total} cells rated`;
+    root.classList.toggle("satg-readonly", model.get("readonly"));
+  }
+
+  function setFocus(r, c) {
+    if (!tds.length || !cols.length) return;
+    r = Math.max(0, Math.min(rows.length - 1, r));
+    c = Math.max(0, Math.min(cols.length - 1, c));
+    if (focus) tds[focus[0]][focus[1]].tabIndex = -1;
+    table.querySelectorAll(".satg-hot").forEach((x) => x.classList.remove("satg-hot"));
+    tds[r][c].tabIndex = 0;
+    tds[r][c].focus();
+    tds[r][c].parentElement.firstChild.classList.add("satg-hot");
+    table.querySelector(`th.satg-col[data-c="${c}"]`).classList.add("satg-hot");
+    focus = [r, c];
+  }
+
+  function rate(r, c, code) {
+    if (model.get("readonly")) return;
+    const td = tds[r][c];
+    if (td.textContent === code) return;
+    td.textContent = code;
+    td.className = `satg-cell satg-c-${code || "empty"} satg-pending`;
+    model.send({event: "rate", evidence: rows[r].id, hypothesis: cols[c].id, code});
+  }
+
+  table.addEventListener("click", (ev) => {
+    const td = ev.target.closest("td.satg-cell");
+    if (td) {
+      setFocus(+td.dataset.r, +td.dataset.c);
+      rate(+td.dataset.r, +td.dataset.c, model.get("brush"));
+      return;
+    }
+    const th = ev.target.closest("th.satg-col, th.satg-row");
+    if (th) model.send({event: "select", kind: th.classList.contains("satg-col") ? "hypothesis" : "evidence",
+                        id: th.dataset.id});
+  });
+  table.addEventListener("keydown", (ev) => {
+    const td = ev.target.closest("td.satg-cell");
+    if (!td) return;
+    const r = +td.dataset.r, c = +td.dataset.c;
+    if (ev.key in MOVES) {
+      setFocus(r + MOVES[ev.key][0], c + MOVES[ev.key][1]);
+    } else if (ev.key in KEYS) {
+      rate(r, c, KEYS[ev.key]);
+    } else if (ev.key === "Enter" || ev.key === " ") {
+      rate(r, c, model.get("brush"));
+    } else {
+      return;
+    }
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+
+  const handlers = [["change:hypotheses", build], ["change:evidence", build], ["change:codes", paint],
+                    ["change:marks", paint], ["change:tips", paint], ["change:readonly", paint],
+                    ["change:brush", paintBrush]];
+  for (const [event, fn] of handlers) model.on(event, fn);
+  build();
+  paintBrush();
+  return () => { for (const [event, fn] of handlers) model.off(event, fn); };
+}
+
+export default { render };
+"""
+
+_BASE_CSS = """
+.satg { font: 13px/1.35 var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", sans-serif); color: #1f2328; }
+.satg-bar { display: flex; align-items: center; gap: 5px; flex-wrap: wrap; padding: 6px 8px; background: #f6f8fa;
+  border: 1px solid #d0d7de; border-bottom: none; border-radius: 6px 6px 0 0; }
+.satg-bar-label { font-weight: 600; margin-right: 4px; }
+.satg-brush { min-width: 3.4em; padding: 2px 8px; border: 1px solid #8c959f; border-radius: 4px; font: inherit;
+  font-weight: 600; cursor: pointer; }
+.satg-brush.satg-on { outline: 2px solid #0969da; outline-offset: 1px; }
+.satg-help { color: #57606a; font-size: 12px; margin-left: 8px; }
+.satg-progress { margin-left: auto; color: #57606a; font-variant-numeric: tabular-nums; }
+.satg-scroll { max-height: 72vh; overflow: auto; border: 1px solid #d0d7de; border-radius: 0 0 6px 6px; }
+.satg-table { border-collapse: separate; border-spacing: 0; }
+.satg-table th, .satg-table td { border-right: 1px solid #d8dee4; border-bottom: 1px solid #d8dee4; }
+.satg-table thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2; vertical-align: bottom; }
+.satg-corner { left: 0; z-index: 3 !important; min-width: 24em; max-width: 24em; padding: 4px 8px;
+  text-align: left; font-weight: 600; color: #57606a; }
+.satg-corner-h { float: right; }
+.satg-col { width: 6.8em; min-width: 6.8em; max-width: 6.8em; padding: 4px 6px; text-align: left;
+  font-weight: normal; cursor: pointer; }
+.satg-hid { font-weight: 700; }
+.satg-htitle { font-size: 11.5px; color: #424a53; display: -webkit-box; -webkit-line-clamp: 4;
+  -webkit-box-orient: vertical; overflow: hidden; }
+.satg-row { position: sticky; left: 0; z-index: 1; background: #fff; min-width: 24em; max-width: 24em;
+  padding: 3px 8px; text-align: left; font-weight: normal; cursor: pointer; }
+.satg-rlabel { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
+.satg-eid { font-weight: 700; margin-right: 6px; }
+.satg-col:hover, .satg-row:hover { background: #eaeef2; }
+.satg-hot { background: #ddf4ff !important; }
+.satg-cell { height: 26px; padding: 0 4px; text-align: center; font-weight: 600; cursor: pointer; }
+.satg-cell:focus { outline: 2px solid #0969da; outline-offset: -2px; }
+.satg-pending { opacity: 0.5; }
+.satg-m-mild { box-shadow: inset 0 0 0 3px #f59f00; }
+.satg-m-large { box-shadow: inset 0 0 0 3px #e8590c; }
+.satg-m-extreme { box-shadow: inset 0 0 0 3px #c92a2a; }
+.satg-m-na { box-shadow: inset 0 0 0 3px #7048e8; }
+.satg-readonly .satg-cell { cursor: not-allowed; opacity: 0.55; }
+"""
+
+
+def grid_css() -> str:
+    """The grid's style sheet, with the rating colours of the report (:data:`sat.figures.RATING_COLOURS`)."""
+    rules = [
+        f".satg-c-{code or 'empty'} {{ background: {RATING_COLOURS[code]}; color: {RATING_TEXT.get(code, '#000000')}; }}"
+        for code in (*RATING_CODES, "")
+    ]
+    return _BASE_CSS + "\n".join(rules) + "\n"
