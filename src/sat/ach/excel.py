@@ -16,6 +16,7 @@ unless the whole sheet is valid.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import zipfile
@@ -92,7 +93,7 @@ class _Sheets:
                 self.problems.append(Problem(f"{self.case.id}/case.yaml", f"sheet {sheet.title!r}, cell {reference}",
                                              "holds a control character that Excel cannot hold", value))
                 continue
-            if hasattr(value, "isoformat"):
+            if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
 
     def widths(self, sheet: Worksheet, widths: Iterable[int]) -> None:
@@ -212,7 +213,7 @@ def import_matrix(path: str | os.PathLike[str], case: Case, analyst: str, sheet:
     return save_ratings(case, analyst, matrix)
 
 
-def _open_workbook(shown: str) -> Any:
+def _open_workbook(shown: str) -> Workbook:
     try:
         with zipfile.ZipFile(shown) as archive:
             total = sum(info.file_size for info in archive.infolist())
