@@ -257,3 +257,13 @@ def test_hostile_file_on_the_command_line_exits_2_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert f"error: {path}: XML: refused: the file declares entities" in result.stderr
     assert_nothing_written(tmp_path, tmp_path / "case")
+
+
+def test_missing_file_and_bad_analyst_name_are_clear_errors(tiny, tmp_path):
+    with pytest.raises(SatError, match=r"nothere.achz: cannot be read: No such file or directory"):
+        achz.import_achz(tmp_path / "nothere.achz", tmp_path / "case")
+    path = tmp_path / "t.achz"
+    achz.export_achz(load_case(tiny), path, "ann")
+    with pytest.raises(SatError, match=r"analyst '\.\./x': use only letters, digits"):
+        achz.import_achz(path, tmp_path / "case", "../x")
+    assert_nothing_written(tmp_path, tmp_path / "case")
