@@ -3,7 +3,13 @@
 A CIB model has descriptors D1..DN, each with mutually exclusive variants, and one judgment matrix over all
 variants: ``judgments[r, c]`` says how much source variant ``r`` promotes (+) or hinders (-) target variant ``c``.
 Rows and columns follow descriptor order, then variant order, exactly as ScenarioWizard lays out its matrix.
-The block C[i,j] = judgments[rows of Di, columns of Dj]; diagonal blocks C[i,i] carry no meaning and are held at 0.
+The block C[i,j] = judgments[rows of Di, columns of Dj].
+
+Diagonal blocks C[j,j] are normally zero: Weimer-Jehle sums the impacts of the *other* descriptors. They are kept as
+given because ScenarioWizard adds them to the impact balance like any other block, and models use them as
+self-impacts (for instance to hold a context descriptor at its variant in nested CIB; see the SEI reference files,
+where ScenarioWizard's solution lists are only reproduced with the diagonal blocks included). With zero diagonal
+blocks both readings coincide.
 
 A scenario is a tuple of 0-based variant indices, one per descriptor (1-based numbers appear only at the edges:
 JSON, ``.sl`` files, the command line).
@@ -42,7 +48,8 @@ class Descriptor:
 class CIBMatrix:
     """Descriptors plus the (V, V) judgment matrix, V = total number of variants.
 
-    ``judgments`` is stored as a read-only float64 copy with the diagonal blocks set to 0.
+    ``judgments`` is stored as a read-only float64 copy; ``offsets[i]:offsets[i + 1]`` are the rows and columns
+    of descriptor i (``len(offsets) == N + 1``).
     """
 
     descriptors: tuple[Descriptor, ...]
@@ -66,8 +73,6 @@ class CIBMatrix:
             raise ValueError(f"judgments must have shape ({size}, {size}), not {matrix.shape}")
         if not np.isfinite(matrix).all():
             raise ValueError("judgments must be finite numbers")
-        for a, b in zip(offsets[:-1], offsets[1:]):
-            matrix[a:b, a:b] = 0.0
         matrix.setflags(write=False)
         object.__setattr__(self, "descriptors", descriptors)
         object.__setattr__(self, "judgments", matrix)
@@ -84,14 +89,12 @@ class CIBMatrix:
         """Build from ``{(source, target): block}``; missing pairs are zero (no impact).
 
         ``source``/``target`` are descriptor names or indices; each block has one row per source variant and one
-        column per target variant.
+        column per target variant. A block from a descriptor to itself is a self-impact (see the module notes).
         """
         shell = cls(tuple(descriptors), np.zeros((_total(descriptors),) * 2), name)
         matrix = np.zeros_like(shell.judgments)
         for (src, tgt), block in blocks.items():
             i, j = shell.descriptor_index(src), shell.descriptor_index(tgt)
-            if i == j:
-                raise ValueError(f"a block from descriptor {shell.descriptors[i].name!r} to itself is not allowed")
             values = np.asarray(block, dtype=np.float64)
             expected = (shell.size(i), shell.size(j))
             if values.shape != expected:
@@ -105,6 +108,23 @@ class CIBMatrix:
     def with_judgments(self, judgments: np.ndarray) -> CIBMatrix:
         """Same descriptors and name, other judgments."""
         return CIBMatrix(self.descriptors, judgments, self.name)
+
+    def standardized(self) -> CIBMatrix:
+        """Every row of every block shifted to sum to zero (ScenarioWizard's standardization).
+
+        Adding a constant to a block row adds it to every score of the target descriptor in the scenarios that
+        choose that source variant, so the consistent set does not change (Weimer-Jehle 2006); only TIS values do.
+        """
+        matrix = np.array(self.judgments)
+        for j in range(self.n_descriptors):
+            columns = self._slice(j)
+            matrix[:, columns] -= matrix[:, columns].mean(axis=1, keepdims=True)
+        return self.with_judgments(matrix)
+
+    @property
+    def has_self_impacts(self) -> bool:
+        """True when some diagonal block C[j,j] is non-zero (ScenarioWizard-style self-impact)."""
+        return any(self.judgments[self._slice(j), self._slice(j)].any() for j in range(self.n_descriptors))
 
     # -- shape ----------------------------------------------------------------------------------------------------
     @property
