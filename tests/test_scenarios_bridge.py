@@ -123,3 +123,22 @@ def test_quadrant_completions_table() -> None:
     assert list(table["fully_consistent"]) == [True, False, False, True]
     assert list(table["axis_inconsistency"]) == [0, 2, 2, 0]
     assert (table.loc["High-high", "A"], table.loc["High-high", "B"]) == ("a2", "b2")
+
+
+def test_bridge_sentences() -> None:
+    from sat.scenarios.bridge import bridge_sentences
+
+    quads = tuple(
+        Quadrant(f"q{k}", name, xs, ys, "n", (Indicator(f"i{k}", "t"),), ("imp",))
+        for k, (name, xs, ys) in enumerate([("LL", "X lo", "Y lo"), ("LH", "X lo", "Y hi"), ("HL", "X hi", "Y lo"),
+                                            ("HH", "X hi", "Y hi")])
+    )
+    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}), BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
+    table = quadrant_completions(Futures("x", "y", "why", quads), bridge, tiny_matrix())
+    sentences = bridge_sentences(table, bridge)
+    assert sentences[0] == ("LL (A = a1, B = b1): one consistent completion; the strongest (TIS 5, margin 6) has "
+                            "C: c1; the full scenario is consistent, so the axis positions sustain themselves.")
+    assert "fall short of their own balances by 2" in sentences[1]
+    table.loc[3, "completions"] = 0
+    assert bridge_sentences(table, bridge)[3].endswith("no consistent completion; the model's judgments do not "
+                                                       "support this future.")

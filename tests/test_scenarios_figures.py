@@ -96,3 +96,36 @@ def test_cone_blocks_follow_the_given_order() -> None:
     labels = _texts(fig)
     assert any(t.startswith(f"1. {order[0].name}") for t in labels)
     assert any("Comet" in t for t in labels)
+
+
+def test_cib_tables() -> None:
+    from sat.scenarios.cib import SensitivityEntry, consistent_set
+
+    from test_scenarios_bridge import tiny_matrix
+
+    m = tiny_matrix()
+    scores = consistent_set(m)
+    # By hand: (a1,b1,c1) and (a2,b2,c2) are the consistent scenarios, both TIS 5 and margin 2 (see the bridge
+    # tests); equal scores fall back to variant order, so (a1,b1,c1) is S1.
+    table = figures.consistent_table(m, scores)
+    assert table.to_dict("records") == [
+        {"scenario": "S1", "A": "a1", "B": "b1", "C": "c1", "TIS": 5.0, "margin": 2.0},
+        {"scenario": "S2", "A": "a2", "B": "b2", "C": "c2", "TIS": 5.0, "margin": 2.0},
+    ]
+    assert len(figures.consistent_table(m, scores, top=1)) == 1
+    entries = [
+        SensitivityEntry(0, 1, 2, 0, -2.0, 1.0, added=((1, 0, 0),), removed=((1, 1, 1),)),
+        SensitivityEntry(2, 0, 1, 1, -1.0, -1.0, added=(), removed=((1, 1, 1),)),
+    ]
+    sens = figures.sensitivity_table(m, scores, entries)
+    assert sens.loc[0, "judgment"] == "A = a2 \u2192 C = c1"
+    assert (sens.loc[0, "removes"], sens.loc[0, "adds"]) == ("S2", "new (2 1 1)")
+    assert (sens.loc[1, "value"], sens.loc[1, "change"]) == (-1.0, -1.0)
+    robust = figures.robustness_table(m, scores, entries)
+    # 6 variants, 3 descriptors of 2: 36 - 12 = 24 off-diagonal cells, each moved up and down.
+    assert robust.to_dict("records") == [
+        {"scenario": "S1", "changes that remove it": 0, "changes tried": 48},
+        {"scenario": "S2", "changes that remove it": 2, "changes tried": 48},
+    ]
+    desc = figures.descriptor_table(m)
+    assert list(desc["variants"]) == ["a1 | a2", "b1 | b2", "c1 | c2"]

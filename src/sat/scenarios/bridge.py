@@ -21,9 +21,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .cib import CIBMatrix, Descriptor
-from .cib_eval import TIE_EPS, score_many
-from .cib_search import search
+from .cib import TIE_EPS, CIBMatrix, Descriptor, score_many, search
 from .futures import Futures
 
 CONTEXT = "(fixed descriptors)"
@@ -124,3 +122,23 @@ def quadrant_completions(futures: Futures, bridge: Bridge, matrix: CIBMatrix) ->
             row.update(strongest="", TIS=np.nan, margin=np.nan, fully_consistent=False, axis_inconsistency=np.nan)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def bridge_sentences(table: pd.DataFrame, bridge: Bridge) -> list[str]:
+    """Plain-language reading of :func:`quadrant_completions`, one sentence per quadrant."""
+    out = []
+    for row in table.to_dict("records"):
+        where = f"{row['scenario']} ({bridge.x.descriptor} = {row[bridge.x.descriptor]}, " \
+                f"{bridge.y.descriptor} = {row[bridge.y.descriptor]})"
+        n = row["completions"]
+        if n == 0:
+            out.append(f"{where}: no consistent completion; the model's judgments do not support this future.")
+            continue
+        count = "one consistent completion" if n == 1 else f"{n} consistent completions"
+        tail = ("the full scenario is consistent, so the axis positions sustain themselves"
+                if row["fully_consistent"] else
+                f"the axis positions themselves fall short of their own balances by {row['axis_inconsistency']:g}, "
+                "so this future holds only while something outside the model keeps the axes there")
+        out.append(f"{where}: {count}; the strongest (TIS {row['TIS']:g}, margin {row['margin']:g}) has "
+                   f"{row['strongest'] or 'no other descriptors'}; {tail}.")
+    return out

@@ -16,8 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..htmltext import bullet_list, heading, labelled, paragraphs
-from .cib import CIBMatrix
-from .cib_eval import evaluate
+from .cib import CIBMatrix, ScenarioScores, SensitivityEntry, evaluate
 from .cone import Cone, ConeScenario
 from .drivers import (
     CRITICAL_UNCERTAINTY,
@@ -268,3 +267,63 @@ def wild_cards_html(cone: Cone) -> str:
         if w.indicators:
             parts.append("<p><b>Indicators</b></p>" + _indicators_html(w.indicators))
     return "".join(parts) or "<p>No wild cards recorded.</p>"
+
+
+# -- CIB tables (Weimer-Jehle 2006): data frames ready for table_html ------------------------------------------------
+def descriptor_table(matrix: CIBMatrix) -> pd.DataFrame:
+    """One row per descriptor: its variants in order and its description."""
+    rows = [{"descriptor": d.name, "variants": " | ".join(d.variants), "description": d.description}
+            for d in matrix.descriptors]
+    return pd.DataFrame(rows, columns=["descriptor", "variants", "description"])
+
+
+def scenario_labels(scores: ScenarioScores) -> dict[tuple[int, ...], str]:
+    """Labels S1, S2, ... for the scenarios of a consistent set, in its order (strongest first)."""
+    return {z: f"S{k}" for k, z in enumerate(scores.as_tuples(), start=1)}
+
+
+def consistent_table(matrix: CIBMatrix, scores: ScenarioScores, top: int | None = None) -> pd.DataFrame:
+    """The consistent scenarios (strongest first, at most ``top``): label, variant of each descriptor, TIS, margin."""
+    labels = scenario_labels(scores)
+    rows = []
+    for z, tis, margin in list(zip(scores.as_tuples(), scores.tis, scores.margin))[:top]:
+        row: dict[str, object] = {"scenario": labels[z]}
+        row.update({d.name: name for d, name in zip(matrix.descriptors, matrix.variant_names(z))})
+        row.update({"TIS": float(tis), "margin": float(margin)})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["scenario", *(d.name for d in matrix.descriptors), "TIS", "margin"])
+
+
+def sensitivity_table(matrix: CIBMatrix, scores: ScenarioScores, entries: Sequence[SensitivityEntry]) -> pd.DataFrame:
+    """One row per judgment change that alters the consistent set: the cell, its value, the change, and which
+    scenarios of the set it removes or adds (new ones by their 1-based variant numbers)."""
+    labels = scenario_labels(scores)
+
+    def name(z: tuple[int, ...]) -> str:
+        return labels.get(z) or "new (" + " ".join(str(v + 1) for v in z) + ")"
+
+    rows = []
+    for e in entries:
+        src, tgt = matrix.descriptors[e.source], matrix.descriptors[e.target]
+        rows.append({
+            "judgment": f"{src.name} = {src.variants[e.source_variant]} \u2192 {tgt.name} = "
+                        f"{tgt.variants[e.target_variant]}",
+            "value": e.old_value,
+            "change": e.change,
+            "removes": ", ".join(name(z) for z in e.removed),
+            "adds": ", ".join(name(z) for z in e.added),
+        })
+    return pd.DataFrame(rows, columns=["judgment", "value", "change", "removes", "adds"])
+
+
+def robustness_table(matrix: CIBMatrix, scores: ScenarioScores, entries: Sequence[SensitivityEntry]) -> pd.DataFrame:
+    """Per consistent scenario: how many one-step judgment changes (each off-diagonal cell moved up or down, as
+    listed by the CIB sensitivity analysis) would remove it from the consistent set."""
+    total = sum(matrix.sizes) ** 2 - sum(n * n for n in matrix.sizes)
+    labels = scenario_labels(scores)
+    lost = {z: 0 for z in labels}
+    for e in entries:
+        for z in e.removed:
+            lost[z] += 1
+    rows = [{"scenario": labels[z], "changes that remove it": n, "changes tried": 2 * total} for z, n in lost.items()]
+    return pd.DataFrame(rows, columns=["scenario", "changes that remove it", "changes tried"])
