@@ -103,7 +103,9 @@ def brute_force(m: CIBMatrix, tolerance: float) -> list[tuple[int, ...]]:
     for z in itertools.product(*(range(s) for s in m.sizes)):
         worst = 0.0
         for j in range(m.n_descriptors):
-            scores = [sum(m.judgments[o[i] + z[i], o[j] + l] for i in range(m.n_descriptors)) for l in range(m.sizes[j])]
+            scores = [
+                sum(m.judgments[o[i] + z[i], o[j] + l] for i in range(m.n_descriptors)) for l in range(m.sizes[j])
+            ]
             worst = max(worst, max(scores) - scores[z[j]])
         if worst <= tolerance + 1e-9:
             out.append(z)

@@ -223,7 +223,8 @@ def explanation_sentences(matrix: CIBMatrix, scenario: Iterable[int]) -> list[st
             if abs(gap) <= TIE_EPS:
                 text += f", tied with its strongest rival {rival}."
             elif item.consistent:
-                text += f", ahead of its strongest rival {rival} ({_number(item.rival_score or 0.0)}) by {_number(gap)}."
+                rival_score = _number(item.rival_score or 0.0)
+                text += f", ahead of its strongest rival {rival} ({rival_score}) by {_number(gap)}."
             else:
                 text += (
                     f", behind {rival} ({_number(item.rival_score or 0.0)}) by {_number(-gap)}: "
