@@ -1,0 +1,349 @@
+"""The ``cib:`` section of a case's ``scenarios.yaml``, and loading a CIB model from a file (YAML or ``.scw``).
+
+Layout (one judgment section per ordered descriptor pair; a pair left out means no impact)::
+
+    cib:
+      name: Syria militias 2025                # optional
+      descriptors:
+        - name: russian_commitment             # short id, unique
+          title: Russia's military commitment  # optional
+          variants: [sustained, reduced, withdrawn]
+      judgments:
+        - from: russian_commitment
+          to: israel_campaign
+          rationale: why                       # optional
+          impacts:                             # one row per variant of `from` (all of them),
+            sustained: [1, 0, -1]              # one number per variant of `to`, in order
+            reduced: [0, 0, 0]
+            withdrawn: [-1, 0, 1]
+      experts:                                 # optional: other experts' judgments, same layout
+        - name: analyst_b
+          judgments: [...]
+
+Judgments are integers (usually -3..+3) or decimals. Validation reports every problem at once with file, line,
+field and value. A model read with experts forms an ensemble: the ``judgments`` first, then each expert's.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import Problem, ValidationError
+from ..yamlio import LineDict, LineList, load_yaml
+from .cib_model import CIBMatrix, Descriptor
+
+DESCRIPTOR_KEYS = {"name", "title", "variants"}
+JUDGMENT_KEYS = {"from", "to", "rationale", "impacts"}
+SECTION_KEYS = {"name", "descriptors", "judgments", "experts"}
+EXPERT_KEYS = {"name", "judgments"}
+
+
+@dataclass(frozen=True)
+class CIBSection:
+    """A validated CIB model: the main matrix, the experts' matrices, and rationales by (source, target) index."""
+
+    matrix: CIBMatrix
+    experts: tuple[CIBMatrix, ...] = ()
+    rationales: Mapping[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def ensemble(self) -> list[CIBMatrix]:
+        """The main matrix followed by the experts' matrices."""
+        return [self.matrix, *self.experts]
+
+
+def cib_from_yaml(section: Any, file: str) -> CIBMatrix:
+    """The CIB matrix of a ``cib:`` section (as loaded by :func:`sat.yamlio.load_yaml`); ``file`` names it."""
+    return read_cib_section(section, file).matrix
+
+
+def cib_ensemble_from_yaml(section: Any, file: str) -> list[CIBMatrix]:
+    """The main matrix and one matrix per expert, all with the same descriptors."""
+    return read_cib_section(section, file).ensemble
+
+
+def read_cib_section(section: Any, file: str) -> CIBSection:
+    """Validate a ``cib:`` section; raises :class:`ValidationError` listing every problem."""
+    check = _Check(file)
+    if not isinstance(section, dict):
+        check.add("cib", "must be a mapping with descriptors and judgments", section, _own_line(section))
+        check.raise_if_any()
+    check.unknown_keys(section, SECTION_KEYS, "cib")
+    name = section.get("name", "")
+    if not isinstance(name, str):
+        check.add("cib.name", "must be text", name, _line(section, "name"))
+        name = ""
+    descriptors, declared = _descriptors(check, section)
+    if not descriptors:
+        check.raise_if_any()
+    # Judgments are checked against the valid descriptors; sections naming a faulty one are skipped silently
+    # (its own problem is already reported), so one run still reports every other problem.
+    shell = CIBMatrix(descriptors, np.zeros((sum(len(d.variants) for d in descriptors),) * 2), name)
+    check.skip = declared - {d.name for d in descriptors}
+    judgments, rationales = _judgments(check, section, "judgments", "cib.judgments", shell)
+    experts = []
+    raw_experts = section.get("experts", [])
+    if not isinstance(raw_experts, list):
+        check.add("cib.experts", "must be a list of {name, judgments}", raw_experts, _line(section, "experts"))
+        raw_experts = []
+    seen: set[str] = set()
+    for k, node in enumerate(raw_experts):
+        where = f"cib.experts[{k}]"
+        if not isinstance(node, dict):
+            check.add(where, "must be a mapping with name and judgments", node, _line(raw_experts, k))
+            continue
+        check.unknown_keys(node, EXPERT_KEYS, where)
+        label = node.get("name")
+        if not isinstance(label, str) or not label.strip():
+            check.add(f"{where}.name", "required: the expert's name", label, _line(node, "name") or _own_line(node))
+            label = f"expert {k + 1}"
+        elif label in seen:
+            check.add(f"{where}.name", "duplicate expert name", label, _line(node, "name"))
+        seen.add(label)
+        values, _ = _judgments(check, node, "judgments", f"{where}.judgments", shell)
+        experts.append((label, values))
+    check.raise_if_any()
+    return CIBSection(
+        matrix=shell.with_judgments(judgments),
+        experts=tuple(CIBMatrix(descriptors, values, label) for label, values in experts),
+        rationales=rationales,
+    )
+
+
+def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], set[str]]:
+    """Valid descriptors, and every name declared (valid or not)."""
+    nodes = section.get("descriptors")
+    if not isinstance(nodes, list) or not nodes:
+        check.add("cib.descriptors", "required: a non-empty list of {name, title, variants}", nodes,
+                  _line(section, "descriptors") or _own_line(section))
+        return (), set()
+    out: list[Descriptor] = []
+    names: set[str] = set()
+    for k, node in enumerate(nodes):
+        where = f"cib.descriptors[{k}]"
+        if not isinstance(node, dict):
+            check.add(where, "must be a mapping with name and variants", node, _line(nodes, k))
+            continue
+        check.unknown_keys(node, DESCRIPTOR_KEYS, where)
+        name = node.get("name")
+        ok = True
+        if not isinstance(name, str) or not name.strip():
+            check.add(f"{where}.name", "required: a short id", name, _line(node, "name") or _own_line(node))
+            ok = False
+        elif name in names:
+            check.add(f"{where}.name", "duplicate descriptor name", name, _line(node, "name"))
+            ok = False
+        if isinstance(name, str):
+            names.add(name)
+        title = node.get("title", "")
+        if not isinstance(title, str):
+            check.add(f"{where}.title", "must be text", title, _line(node, "title"))
+            title = ""
+        variants = node.get("variants")
+        if not isinstance(variants, list) or not variants:
+            check.add(f"{where}.variants", "required: a non-empty list of variant names", variants,
+                      _line(node, "variants") or _own_line(node))
+            continue
+        for v, variant in enumerate(variants):
+            if not isinstance(variant, str) or not variant.strip():
+                check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, _line(variants, v))
+                ok = False
+            elif variants.index(variant) != v:
+                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, _line(variants, v))
+                ok = False
+        if ok:
+            out.append(Descriptor(name, tuple(variants), title.strip()))
+    return tuple(out), names
+
+
+def _judgments(
+    check: _Check, owner: dict, key: str, where_list: str, shell: CIBMatrix
+) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+    values = np.zeros_like(shell.judgments)
+    rationales: dict[tuple[int, int], str] = {}
+    nodes = owner.get(key, [])
+    if not isinstance(nodes, list):
+        check.add(where_list, "must be a list of judgment sections", nodes, _line(owner, key))
+        return values, rationales
+    seen: dict[tuple[int, int], int] = {}
+    for k, node in enumerate(nodes):
+        where = f"{where_list}[{k}]"
+        if not isinstance(node, dict):
+            check.add(where, "must be a mapping with from, to and impacts", node, _line(nodes, k))
+            continue
+        check.unknown_keys(node, JUDGMENT_KEYS, where)
+        ends = [_descriptor_ref(check, node, side, where, shell) for side in ("from", "to")]
+        rationale = node.get("rationale", "")
+        if not isinstance(rationale, str):
+            check.add(f"{where}.rationale", "must be text", rationale, _line(node, "rationale"))
+        if ends[0] is None or ends[1] is None:
+            continue
+        i, j = ends
+        if i == j:
+            check.add(where, "a section from a descriptor to itself is not allowed", shell.descriptors[i].name,
+                      _line(node, "to") or _own_line(node))
+            continue
+        if (i, j) in seen:
+            check.add(where, f"duplicate section (first at {where_list}[{seen[(i, j)]}])",
+                      f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}", _own_line(node))
+            continue
+        seen[(i, j)] = k
+        block = _impacts(check, node, where, shell, i, j)
+        if block is not None:
+            values[shell.offsets[i] : shell.offsets[i + 1], shell.offsets[j] : shell.offsets[j + 1]] = block
+        if isinstance(rationale, str) and rationale.strip():
+            rationales[(i, j)] = rationale.strip()
+    return values, rationales
+
+
+def _descriptor_ref(check: _Check, node: dict, side: str, where: str, shell: CIBMatrix) -> int | None:
+    name = node.get(side)
+    names = [d.name for d in shell.descriptors]
+    if name is None:
+        check.add(f"{where}.{side}", "required: a descriptor name", None, _own_line(node))
+    elif isinstance(name, str) and name in names:
+        return names.index(name)
+    elif not (isinstance(name, str) and name in check.skip):
+        check.add(f"{where}.{side}", "unknown descriptor", name, _line(node, side))
+    return None
+
+
+def _impacts(check: _Check, node: dict, where: str, shell: CIBMatrix, i: int, j: int) -> np.ndarray | None:
+    rows = node.get("impacts")
+    source, target = shell.descriptors[i], shell.descriptors[j]
+    if not isinstance(rows, dict):
+        check.add(f"{where}.impacts", f"required: one row per variant of {source.name}", rows,
+                  _line(node, "impacts") or _own_line(node))
+        return None
+    block = np.zeros((len(source.variants), len(target.variants)))
+    ok = True
+    for variant, row in rows.items():
+        field_ = f"{where}.impacts.{variant}"
+        if variant not in source.variants:
+            check.add(field_, f"unknown variant of {source.name}", variant, _line(rows, variant))
+            ok = False
+            continue
+        if not isinstance(row, list) or len(row) != len(target.variants):
+            shown = len(row) if isinstance(row, list) else row
+            check.add(field_, f"must list {len(target.variants)} numbers, one per variant of {target.name} "
+                      f"({', '.join(target.variants)})", shown, _line(rows, variant))
+            ok = False
+            continue
+        for c, value in enumerate(row):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                check.add(f"{field_}[{c}]", "must be a number", value, _line(row, c))
+                ok = False
+            else:
+                block[source.variants.index(variant), c] = value
+    missing = [v for v in source.variants if v not in rows]
+    if missing:
+        check.add(f"{where}.impacts", f"missing rows for variants of {source.name}", ", ".join(missing),
+                  _line(node, "impacts"))
+        ok = False
+    return block if ok else None
+
+
+# -- writing ----------------------------------------------------------------------------------------------------
+def cib_to_yaml(matrix: CIBMatrix, rationales: Mapping[tuple[int, int], str] | None = None) -> dict[str, Any]:
+    """Plain data for a ``cib:`` section; blocks that are all zero are left out. Self-impacts cannot be written."""
+    if matrix.has_self_impacts:
+        raise ValueError("this model has self-impacts (non-zero diagonal blocks), which a cib: section cannot hold")
+    out: dict[str, Any] = {}
+    if matrix.name:
+        out["name"] = matrix.name
+    out["descriptors"] = [
+        {"name": d.name, **({"title": d.description} if d.description else {}), "variants": list(d.variants)}
+        for d in matrix.descriptors
+    ]
+    out["judgments"] = _sections(matrix, rationales or {})
+    return out
+
+
+def cib_ensemble_to_yaml(matrices: list[CIBMatrix]) -> dict[str, Any]:
+    """A ``cib:`` section for an ensemble: the first matrix as ``judgments``, the others as ``experts``."""
+    out = cib_to_yaml(matrices[0])
+    if len(matrices) > 1:
+        out["experts"] = [{"name": m.name, "judgments": _sections(m, {})} for m in matrices[1:]]
+    return out
+
+
+def _sections(matrix: CIBMatrix, rationales: Mapping[tuple[int, int], str]) -> list[dict[str, Any]]:
+    sections = []
+    for i, source in enumerate(matrix.descriptors):
+        for j, target in enumerate(matrix.descriptors):
+            block = matrix.block(i, j)
+            if i == j or not block.any():
+                continue
+            section: dict[str, Any] = {"from": source.name, "to": target.name}
+            if rationales.get((i, j)):
+                section["rationale"] = rationales[(i, j)]
+            section["impacts"] = {v: [_plain(x) for x in row] for v, row in zip(source.variants, block)}
+            sections.append(section)
+    return sections
+
+
+def _plain(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+# -- loading from a path ----------------------------------------------------------------------------------------
+def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) -> CIBSection:
+    """A CIB model from a ``.scw`` project or a YAML file with a ``cib:`` section."""
+    name = shown_as or str(path)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".scw":
+        from .scw import read_scw
+
+        project = read_scw(path, name)
+        return CIBSection(project.matrix, (), dict(project.pair_texts))
+    if suffix in (".yaml", ".yml"):
+        data = load_yaml(path, name)
+        if not isinstance(data, dict) or "cib" not in data:
+            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, _own_line(data))])
+        return read_cib_section(data["cib"], name)
+    raise ValidationError([Problem(name, "file", "unsupported file type: use a .scw project or a .yaml file",
+                                   Path(path).suffix or Path(path).name)])
+
+
+def load_cib(path: str | os.PathLike[str], shown_as: str | None = None) -> CIBMatrix:
+    """The CIB matrix of a ``.scw`` project or of a YAML file's ``cib:`` section."""
+    return load_cib_section(path, shown_as).matrix
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+class _Check:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.skip: set[str] = set()  # descriptor names already reported as faulty
+
+    def add(self, field_: str, message: str, value: Any = None, line: int | None = None) -> None:
+        shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else value
+        self.problems.append(Problem(self.file, field_, message, shown, line))
+
+    def unknown_keys(self, node: dict, allowed: set[str], where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.add(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})", key,
+                         _line(node, key))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ValidationError(self.problems)
+
+
+def _line(container: Any, key: Any) -> int | None:
+    if isinstance(container, (LineDict, LineList)):
+        return container.line_of(key)
+    return None
+
+
+def _own_line(node: Any) -> int | None:
+    return getattr(node, "line", None) or None
