@@ -73,3 +73,25 @@ def test_global_basins_by_hand(batch):
 def test_global_basins_agree_with_single_succession():
     m = pennies()
     assert global_basins(m) == ({}, 4)
+
+
+def test_global_basins_agree_with_succession_from_every_start():
+    import itertools
+    from collections import Counter
+
+    import numpy as np
+
+    from test_cib_engine import random_model
+
+    rng = np.random.default_rng(17)
+    for _ in range(25):
+        m = random_model(rng)
+        ends = Counter()
+        cycling = 0
+        for start in itertools.product(*(range(s) for s in m.sizes)):
+            r = succession(m, start, "global")
+            if r.outcome == "fixed_point":
+                ends[r.end] += 1
+            else:
+                cycling += 1
+        assert global_basins(m, batch=7) == (dict(ends), cycling)

@@ -126,39 +126,25 @@ def global_basins(matrix: CIBMatrix, batch: int = 65_536) -> tuple[dict[Scenario
 
     Returns ``(counts, cycling)``: ``counts[z]`` is the number of start scenarios whose succession ends at the
     consistent scenario z, ``cycling`` the number of starts that end in a cycle. This is the second field of a
-    ScenarioWizard ``.sl`` row (checked against the reference files). The whole space is enumerated, so keep this
-    to small models. Cycles are found with Floyd's tortoise and hare, vectorised over starts.
+    ScenarioWizard ``.sl`` row (checked against the reference files). The whole space is enumerated (one global
+    step per scenario, in batches), so keep this to spaces of a few million scenarios at most. The ends are found
+    by pointer doubling on the successor map: after 2**k >= n jumps every start sits on its terminal cycle, which
+    is a fixed point exactly when the start's succession converges.
     """
-    counts: dict[Scenario, int] = {}
-    cycling = 0
+    sizes = tuple(matrix.sizes)
     total = matrix.n_scenarios
-    sizes = np.asarray(matrix.sizes)
+    successor = np.empty(total, dtype=np.int64)
     for lo in range(0, total, batch):
         index = np.arange(lo, min(lo + batch, total))
-        starts = np.stack(np.unravel_index(index, tuple(sizes)), axis=1)
-        ends, cycled = _floyd(matrix, starts)
-        cycling += int(cycled.sum())
-        rows, number = np.unique(ends[~cycled], axis=0, return_counts=True)
-        for row, k in zip(rows, number):
-            key = tuple(int(v) for v in row)
-            counts[key] = counts.get(key, 0) + int(k)
+        starts = np.stack(np.unravel_index(index, sizes), axis=1)
+        successor[index] = np.ravel_multi_index(tuple(global_step_many(matrix, starts).T), sizes)
+    end = successor.copy()
+    for _ in range(max(1, total - 1).bit_length()):
+        end = end[end]
+    converged = successor[end] == end
+    cycling = int(total - converged.sum())
+    fixed, number = np.unique(end[converged], return_counts=True)
+    counts = {
+        tuple(int(v) for v in np.unravel_index(int(f), sizes)): int(k) for f, k in zip(fixed, number)
+    }
     return counts, cycling
-
-
-def _floyd(matrix: CIBMatrix, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """End scenario of each start and whether it cycles (ends are meaningless for cycling rows)."""
-    tortoise = starts.copy()
-    hare = starts.copy()
-    open_rows = np.arange(len(starts))
-    cycled = np.zeros(len(starts), dtype=bool)
-    while open_rows.size:
-        t = global_step_many(matrix, tortoise[open_rows])
-        h1 = global_step_many(matrix, hare[open_rows])
-        h2 = global_step_many(matrix, h1)
-        tortoise[open_rows], hare[open_rows] = t, h2
-        fixed = (h1 == h2).all(axis=1)
-        hare[open_rows[fixed]] = h2[fixed]
-        met = ~fixed & (t == h2).all(axis=1)
-        cycled[open_rows[met]] = True
-        open_rows = open_rows[~(fixed | met)]
-    return hare, cycled
