@@ -303,3 +303,105 @@ def test_bridge_needs_futures_and_cib(tmp_path: Path) -> None:
         "  y: {descriptor: E, variants: {B low: w1, B high: w2}}\n"
     problem = only(problems_of(tmp_path, text), "bridge")
     assert "needs a cib section" in problem.message and problem.line == line_of(text, "bridge:")
+
+
+CIB = """\
+cib:
+  name: tiny model
+  descriptors:
+    - {name: da, title: Alpha as a descriptor, variants: [lo, hi]}
+    - {name: db, variants: [down, up]}
+    - {name: dc, variants: [c1, c2, c3]}
+  judgments:
+    - from: da
+      to: dc
+      rationale: alpha drives c
+      impacts:
+        lo: [2, 0, -2]
+        hi: [-2, 0, 2]
+    - from: db
+      to: da
+      impacts:
+        down: [1, -1]
+        up: [-1, 1]
+bridge:
+  x:
+    descriptor: da
+    variants: {A low: lo, A high: hi}
+  y:
+    descriptor: db
+    variants: {B low: down, B high: up}
+"""
+
+
+def test_cib_and_bridge_load(tmp_path: Path) -> None:
+    s = load_scenarios(make_case(tmp_path, VALID + CIB))
+    assert [d.name for d in s.cib.descriptors] == ["da", "db", "dc"]
+    assert s.cib.descriptors[0].description == "Alpha as a descriptor"
+    assert s.cib.block("da", "dc").tolist() == [[2, 0, -2], [-2, 0, 2]]
+    assert s.cib_rationales == {(0, 2): "alpha drives c"}
+    assert (s.bridge.x.driver, s.bridge.x.descriptor, dict(s.bridge.x.variants)) == (
+        "alpha", "da", {"A low": "lo", "A high": "hi"})
+    assert s.bridge.y.variants["B high"] == "up"
+
+
+def test_round_trip_with_cib_keeps_the_section_and_writes_changes(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    folder = make_case(tmp_path, VALID + CIB)
+    first = load_scenarios(folder)
+    save_scenarios(first)
+    second = load_scenarios(folder)
+    assert second.cib == first.cib and second.cib_rationales == first.cib_rationales and second == first
+    judgments = first.cib.judgments.copy()
+    judgments[first.cib.variant_index("dc", "c1"), first.cib.variant_index("da", "hi")] = 3
+    save_scenarios(replace(first, cib=first.cib.with_judgments(judgments)))
+    third = load_scenarios(folder)
+    assert third.cib.block("dc", "da").tolist() == [[0, 3], [0, 0], [0, 0]]
+    assert third.cib_rationales == {(0, 2): "alpha drives c"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message", "value", "line_fragment"),
+    [
+        ("descriptor: da", "descriptor: dz", "bridge.x.descriptor", "no CIB descriptor with this name", "dz",
+         "descriptor: dz"),
+        ("{A low: lo, A high: hi}", "{A low: lo, A high: top}", "bridge.x.variants.A high",
+         "not a variant of descriptor 'da'", "top", "A high: top"),
+        ("{A low: lo, A high: hi}", "{A low: lo, A top: hi}", "bridge.x.variants.A top",
+         "not an end state of axis driver 'alpha'", "A top", "A top: hi"),
+        ("{B low: down, B high: up}", "{B low: down, B high: down}", "bridge.y.variants",
+         "two end states map to the same variant", "down, down", "variants: {B low: down, B high: down}"),
+        ("    descriptor: db\n    variants: {B low: down, B high: up}",
+         "    descriptor: da\n    variants: {B low: lo, B high: hi}", "bridge.y.descriptor",
+         "both axes map to the same descriptor", "da", ("descriptor: da", 2)),
+        ("  y:\n    descriptor: db", "  z:\n    descriptor: db", "bridge.z", "unknown field", "z", "  z:"),
+    ],
+)
+def test_bad_bridge(tmp_path: Path, old: str, new: str, field: str, message: str, value: object,
+                    line_fragment: str | tuple[str, int]) -> None:
+    text = VALID + CIB
+    assert old in CIB
+    text = text.replace(old, new, 1)
+    problems = problems_of(tmp_path, text)
+    problem = only(problems, field)
+    assert message in problem.message and problem.value == value
+    fragment, occurrence = line_fragment if isinstance(line_fragment, tuple) else (line_fragment, 1)
+    assert problem.line == line_of(text, fragment, occurrence)
+
+
+def test_unmapped_end_state(tmp_path: Path) -> None:
+    text = (VALID + CIB).replace("{A low: lo, A high: hi}", "{A low: lo}")
+    problems = problems_of(tmp_path, text)
+    problem = only(problems, "bridge.x.variants")
+    assert "end state 'A high' of 'alpha' is not mapped" in problem.message and problem.value == "A high"
+
+
+def test_cib_problems_come_with_the_other_problems(tmp_path: Path) -> None:
+    text = (VALID + CIB).replace("impact: 5", "impact: 7").replace("to: dc", "to: dq")
+    problems = problems_of(tmp_path, text)
+    fields = {p.field for p in problems}
+    assert "drivers[0].impact" in fields and "cib.judgments[0].to" in fields
+    cib_problem = only(problems, "cib.judgments[0].to")
+    assert cib_problem.value == "dq" and cib_problem.line == line_of(text, "to: dq")
+    assert cib_problem.file.endswith("tiny/scenarios.yaml")

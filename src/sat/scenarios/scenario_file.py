@@ -30,7 +30,7 @@ Layout (every section but ``drivers`` may be left out)::
       baseline: {id, name, narrative, indicators: [...]}
       alternatives: [{id, name, flips: [<driver id>, ...], narrative, indicators: [...]}, ...]
       wild_cards: [{id, name, description, indicators: [...]}, ...]
-    cib: ...                                     # the CIB model, read by sat.scenarios.cib_file.cib_from_yaml
+    cib: ...                                     # the CIB model, read by sat.scenarios.cib_file.read_cib_section
     bridge:                                      # 2x2 axes -> CIB descriptors (sat.scenarios.bridge)
       x: {descriptor: <name>, variants: {<x end state>: <variant name>, ...}}
       y: {descriptor: <name>, variants: {<y end state>: <variant name>, ...}}
@@ -85,8 +85,12 @@ class CaseInfo:
 
 @dataclass(frozen=True)
 class Scenarios:
-    """Everything in one case's scenarios file, validated. ``cib_section`` is the raw ``cib:`` mapping, kept so
-    that saving writes it back as it was read."""
+    """Everything in one case's scenarios file, validated.
+
+    ``cib`` is the main CIB matrix, ``cib_experts`` any other experts' matrices and ``cib_rationales`` the written
+    reasons by (source, target) descriptor index. ``cib_raw`` is the ``cib:`` mapping as read: saving writes it
+    back unchanged (comments aside) unless the model in memory differs from it.
+    """
 
     case: CaseInfo
     path: Path
@@ -97,8 +101,10 @@ class Scenarios:
     screen: tuple[ScreenJudgment, ...] = ()
     cone: Cone | None = None
     cib: CIBMatrix | None = None
+    cib_experts: tuple[CIBMatrix, ...] = ()
+    cib_rationales: Mapping[tuple[int, int], str] = field(default_factory=dict)
     bridge: Bridge | None = None
-    cib_section: Any = field(default=None, repr=False, compare=False)
+    cib_raw: Any = field(default=None, repr=False, compare=False)
 
     @property
     def driver_map(self) -> dict[str, Driver]:
@@ -168,14 +174,15 @@ def parse_scenarios(
         if "futures" in data else None
     screen = _multiple(check, data.get("multiple"), _line(data, "multiple"), by_id) if "multiple" in data else ()
     cone = _cone(check, data.get("cone"), _line(data, "cone"), by_id, indicator_ids) if "cone" in data else None
-    cib = None
+    section = None
     if "cib" in data:
-        from .cib_file import cib_from_yaml  # on demand: files without a CIB model never load the CIB reader
+        from .cib_file import read_cib_section  # on demand: files without a CIB model never load the CIB reader
 
         try:
-            cib = cib_from_yaml(data["cib"], file)
+            section = read_cib_section(data["cib"], file)
         except ValidationError as exc:
             check.problems.extend(exc.problems)
+    cib = section.matrix if section is not None else None
     bridge = None
     if "bridge" in data:
         bridge = _bridge(check, data.get("bridge"), _line(data, "bridge"), futures, by_id, cib, "cib" in data)
@@ -190,14 +197,16 @@ def parse_scenarios(
         screen=tuple(screen),
         cone=cone,
         cib=cib,
+        cib_experts=section.experts if section is not None else (),
+        cib_rationales=dict(section.rationales) if section is not None else {},
         bridge=bridge,
-        cib_section=data.get("cib"),
+        cib_raw=data.get("cib"),
     )
 
 
 # -- writing --------------------------------------------------------------------------------------------------------
 def scenarios_to_data(s: Scenarios) -> dict[str, Any]:
-    """Plain YAML-ready data for ``s`` in the file layout (the ``cib:`` section as it was read)."""
+    """Plain YAML-ready data for ``s`` in the file layout."""
     data: dict[str, Any] = {}
     if s.horizon:
         data["horizon"] = s.horizon
@@ -249,8 +258,8 @@ def scenarios_to_data(s: Scenarios) -> dict[str, Any]:
                 for w in c.wild_cards
             ],
         }
-    if s.cib_section is not None:
-        data["cib"] = s.cib_section
+    if s.cib is not None:
+        data["cib"] = _cib_out(s)
     if s.bridge is not None:
         data["bridge"] = {
             axis: {"descriptor": b.descriptor, "variants": dict(b.variants)}
@@ -266,6 +275,26 @@ def save_scenarios(s: Scenarios, path: str | os.PathLike[str] | None = None) -> 
     parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
     atomic_write_text(target, text)
     return target
+
+
+def _cib_out(s: Scenarios) -> Any:
+    """The ``cib:`` section: as read when the model is unchanged (keeps zero blocks' rationales and experts'
+    notes), else written afresh from the model by the CIB writer."""
+    from .cib_file import cib_ensemble_to_yaml, cib_to_yaml, read_cib_section
+
+    if s.cib_raw is not None:
+        try:
+            raw = read_cib_section(s.cib_raw, str(s.path))
+        except ValidationError:
+            raw = None
+        if raw is not None and raw.ensemble == [s.cib, *s.cib_experts] and dict(raw.rationales) == dict(
+            s.cib_rationales
+        ):
+            return s.cib_raw
+    data = cib_ensemble_to_yaml([s.cib, *s.cib_experts]) if s.cib_experts else cib_to_yaml(s.cib)
+    fresh = cib_to_yaml(s.cib, s.cib_rationales)
+    data["judgments"] = fresh["judgments"]
+    return data
 
 
 def _indicators_out(indicators: tuple[Indicator, ...]) -> list[dict[str, str]]:
