@@ -111,14 +111,15 @@ def test_dangling_rationale_rows(tiny):
 
 
 def test_likelihoods_and_priors_are_checked(tiny):
-    with (tiny / "case.yaml").open("a") as f:
-        f.write("scoring:\n  likelihoods: {CC: 0.9, C: 1.2, X: 0.1}\n  priors: {H1: 1, H9: 2}\n")
+    edit(tiny / "case.yaml", "scoring:\n", "scoring:\n  likelihoods: {CC: 0.9, C: 1.2, X: 0.1}\n"
+         "  priors: {H1: 1, H9: 2}\n  uncertainty: 2\n")
     found = problems_of(tiny)
     assert any("scoring.likelihoods.C: must be a probability greater than 0 and at most 1 (value: 1.2)" in p
                for p in found)
     assert any("scoring.likelihoods.X: unknown rating code" in p for p in found)
     assert any("scoring.priors.H9: prior for an unknown hypothesis (value: 'H9')" in p for p in found)
     assert any("scoring.priors: give a prior for every hypothesis" in p for p in found)
+    assert any("scoring.uncertainty: must be a probability between 0 and 1 (value: 2)" in p for p in found)
 
 
 def test_case_ids_cannot_escape_the_cases_folder(tmp_path, monkeypatch):

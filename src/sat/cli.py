@@ -49,8 +49,9 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
 
     scores = score_case(load_case(args.case), args.analyst, draws=args.draws, seed=args.seed)
     if args.json:
-        json.dump(scores.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        # Compact: the C encoder; an indented dump of a large case takes seconds in pure Python.
+        sys.stdout.write(json.dumps(scores.to_json(), ensure_ascii=False))
+        sys.stdout.write("\n")
         return 0
     who = args.analyst or f"all analysts combined ({', '.join(scores.analysts)})"
     print(f"{scores.case.title}\n{scores.case.question}\nRatings: {who}\n")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Band:
@@ -76,3 +78,11 @@ def estimative_sentence(subject: str, probability: float) -> str:
     """
     band = icd203_band(probability)
     return f"It is {band.term} ({band.range_text}) that {subject}"
+
+
+def icd203_band_index(probability: np.ndarray) -> np.ndarray:
+    """Index into :data:`ICD203` of each probability, by the same rule as :func:`icd203_band` (vectorised)."""
+    p = np.asarray(probability, dtype=float)
+    below = np.searchsorted(np.array([0.05, 0.20, 0.45]), p, side="right")
+    above = 4 + (p > 0.80).astype(int) + (p > 0.95).astype(int)
+    return np.where(p < 0.45, below, np.where(p > 0.55, above, 3))

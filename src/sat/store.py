@@ -412,7 +412,10 @@ def read_ratings_csv(
         else:
             columns.append(name)
     known_e = set(evidence_ids)
-    matrix = pd.DataFrame(model.UNRATED, index=pd.Index(evidence_ids, name="evidence"), columns=hypothesis_ids)
+    allowed = set(model.RATING_CODES) | {model.UNRATED}
+    position = {h: i for i, h in enumerate(hypothesis_ids)}
+    cells = [(offset, column, position[column]) for offset, column in enumerate(columns, start=1) if column]
+    rated: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -429,18 +432,25 @@ def read_ratings_csv(
             problems.append(Problem(shown_as, "evidence", f"duplicate row (first on line {seen[eid]})", eid, number))
             continue
         seen[eid] = number
-        for column, cell in zip(columns, row[1:]):
-            if column is None:
-                continue
-            code = normalise_code(cell)
-            if code not in model.RATING_CODES and code != model.UNRATED:
+        values = [model.UNRATED] * len(hypothesis_ids)
+        for offset, column, target in cells:
+            if offset >= len(row):
+                break
+            code = row[offset].strip().upper()
+            if code not in allowed:
+                code = normalise_code(row[offset])
+            if code not in allowed:
                 problems.append(Problem(
                     shown_as, column,
                     f"unknown rating code for {eid} (expected one of: {', '.join(model.RATING_CODES)}, or empty)",
-                    cell.strip(), number,
+                    row[offset].strip(), number,
                 ))
                 continue
-            matrix.loc[eid, column] = code
+            values[target] = code
+        rated[eid] = values
+    blank = [model.UNRATED] * len(hypothesis_ids)
+    matrix = pd.DataFrame([rated.get(e, blank) for e in evidence_ids], index=pd.Index(evidence_ids, name="evidence"),
+                          columns=hypothesis_ids, dtype=object)
     return (matrix if not problems else None), problems
 
 

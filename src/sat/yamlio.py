@@ -37,8 +37,9 @@ class LineList(list):
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that builds LineDict/LineList and rejects duplicate keys."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe loader (libyaml's C parser where PyYAML has it) that builds LineDict/LineList and rejects duplicate
+    keys."""
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -97,7 +98,7 @@ def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None) -> Any:
 def loads_yaml(text: str, shown_as: str) -> Any:
     """Parse YAML text; errors name ``shown_as`` and the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from (C)SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -108,7 +109,11 @@ def loads_yaml(text: str, shown_as: str) -> Any:
 
 
 class _Dumper(yaml.SafeDumper):
-    """SafeDumper that writes multi-line strings as literal blocks and keeps key order."""
+    """SafeDumper that writes multi-line strings as literal blocks, keeps key order, and never writes aliases
+    (a hand-edited case file should not contain &id001 / *id001 when one date object appears twice)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:

@@ -30,7 +30,7 @@ class AchScores:
     hypotheses: pd.DataFrame
     evidence: pd.DataFrame
     by_analyst: dict[str, pd.DataFrame]
-    cells: pd.DataFrame
+    disagreements: pd.DataFrame
     warnings: list[Warning]
     sensitivity: Sensitivity | None = None
     robustness: Robustness | None = None
@@ -40,14 +40,10 @@ class AchScores:
         """Id of the hypothesis ranked first."""
         return str(self.hypotheses["rank"].idxmin())
 
-    @property
-    def disagreements(self) -> pd.DataFrame:
-        """Cells on which the analysts do not agree (anything beyond consensus, or split on NA), worst first."""
-        disputed = self.cells[(self.cells["level"] != "consensus") | self.cells["na_split"]]
-        return disputed.sort_values(["spread", "evidence"], ascending=[False, True]).reset_index(drop=True)
-
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``sat ach score --json``."""
+        sensitivity_entries = self.sensitivity.entries() if self.sensitivity is not None else {}
+        ev = self.evidence
         return {
             "case": self.case.id,
             "title": self.case.title,
@@ -69,47 +65,30 @@ class AchScores:
             "evidence": [
                 {
                     "id": eid,
-                    "diagnosticity": _num(row["likelihood_ratio"]),
-                    "rating_spread": _num(row["rating_spread"]),
-                    "diagnostic": bool(row["diagnostic"]),
-                    "counts": bool(row["counts"]),
-                    **({"sensitivity": self._sensitivity_of(eid)} if self.sensitivity is not None else {}),
+                    "diagnosticity": ratio,
+                    "rating_spread": spread,
+                    "diagnostic": diagnostic,
+                    "counts": counts,
+                    **({"sensitivity": sensitivity_entries[eid]} if sensitivity_entries else {}),
                 }
-                for eid, row in self.evidence.iterrows()
+                for eid, ratio, spread, diagnostic, counts in zip(
+                    ev.index, ev["likelihood_ratio"].round(6).tolist(), ev["rating_spread"].round(6).tolist(),
+                    ev["diagnostic"].astype(bool).tolist(), ev["counts"].astype(bool).tolist(),
+                )
             ],
             **({"linchpins": self.sensitivity.linchpins, "linchpin_sentences": self.sensitivity.sentences}
                if self.sensitivity is not None else {}),
             **({"robustness": {"draws": self.robustness.draws, "method": self.robustness.method}}
                if self.robustness is not None else {}),
             "warnings": [{"code": w.code, "message": w.message, "ids": list(w.ids)} for w in self.warnings],
-            "disagreements": [
-                {
-                    "evidence": row["evidence"],
-                    "hypothesis": row["hypothesis"],
-                    "ratings": row["ratings"],
-                    "spread": _num(row["spread"]),
-                    "level": row["level"],
-                    "na_split": bool(row["na_split"]),
-                }
-                for _, row in self.disagreements.iterrows()
-            ],
+            "disagreements": self._disagreement_records(),
         }
 
-
-    def _sensitivity_of(self, eid: str) -> list[dict[str, Any]]:
-        assert self.sensitivity is not None
-        rows = self.sensitivity.table[self.sensitivity.table["evidence"] == eid]
-        hids = list(self.hypotheses.index)
-        return [
-            {
-                "change": row["change"],
-                "leader": row["leader"],
-                "leader_changes": bool(row["leader_changes"]),
-                "band_changes": bool(row["band_changes"]),
-                "posteriors": {h: _num(row[f"p_{h}"]) for h in hids},
-            }
-            for _, row in rows.iterrows()
-        ]
+    def _disagreement_records(self) -> list[dict[str, Any]]:
+        frame = self.disagreements.copy()
+        frame["spread"] = frame["spread"].round(6)
+        frame["na_split"] = frame["na_split"].astype(bool)
+        return frame[["evidence", "hypothesis", "ratings", "spread", "level", "na_split"]].to_dict("records")
 
 
 def _num(value: Any) -> float:
@@ -182,7 +161,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     )
     leaders = list(hypotheses.sort_values("rank").index[:2])
     flat = [eid for eid in eids if not evidence_frame.loc[eid, "diagnostic"]]
-    scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _cells(case, analysts, stack),
+    scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _disagreements(case, analysts, stack),
                        check_hypothesis_set(case, leaders, flat))
     if sensitivity_analysis:
         scores.sensitivity = sensitivity(stack, lm, eids, hids, group_post, leaders[0])
@@ -209,20 +188,22 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
     return frame
 
 
-def _cells(case: Case, analysts: list[str], stack: np.ndarray) -> pd.DataFrame:
-    """One row per cell: every analyst's rating, spread, level and NA split."""
-    spread = consensus.cell_spread(stack).ravel()
-    split = consensus.na_split(stack).ravel()
-    n_e, n_h = stack.shape[1:]
-    codes = np.array(scoring.CODES, dtype=object)[stack.reshape(len(analysts), -1)]
+def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.DataFrame:
+    """Cells on which the analysts do not agree (beyond consensus, or split on NA), worst first: each analyst's
+    rating, the spread, its level, and whether the split is about applicability (NA)."""
+    spread = consensus.cell_spread(stack)
+    split = consensus.na_split(stack)
     levels = np.select([spread < 0.5, spread < 1.5, spread < 2.0], ["consensus", "mild", "large"], "extreme")
-    return pd.DataFrame(
+    e_idx, h_idx = np.nonzero((levels != "consensus") | split)
+    codes = np.array(scoring.CODES, dtype=object)
+    frame = pd.DataFrame(
         {
-            "evidence": np.repeat(case.evidence_ids, n_h),
-            "hypothesis": np.tile(case.hypothesis_ids, n_e),
-            "ratings": [dict(zip(analysts, column)) for column in codes.T],
-            "spread": spread,
-            "level": levels,
-            "na_split": split,
+            "evidence": np.array(case.evidence_ids, dtype=object)[e_idx],
+            "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
+            "ratings": [dict(zip(analysts, codes[stack[:, e, h]])) for e, h in zip(e_idx, h_idx)],
+            "spread": spread[e_idx, h_idx],
+            "level": levels[e_idx, h_idx],
+            "na_split": split[e_idx, h_idx],
         }
     )
+    return frame.sort_values(["spread", "evidence"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..language import icd203_band
+from ..language import icd203_band, icd203_band_index
 from .scoring import CODES, LikelihoodModel, softmax
 
 #: How each change maps code indices (CC, C, N, I, II, NA, unrated); NA and unrated cells never change.
@@ -36,24 +36,65 @@ PHRASES: dict[str, str] = {
 
 @dataclass
 class Sensitivity:
-    """Posteriors after each change of each item, the linchpins, and plain-language sentences."""
+    """Posteriors after each change of each item, the linchpins, and plain-language sentences.
 
-    table: pd.DataFrame  # one row per (evidence, change): leader, posteriors, flags
+    Arrays are indexed [change, evidence] in the order of :data:`CHANGES` and of the case's evidence.
+    """
+
+    evidence_ids: list[str]
+    hypothesis_ids: list[str]
+    posteriors: np.ndarray  # change x evidence x hypothesis
+    new_leader: np.ndarray  # change x evidence: index of the hypothesis that would lead
+    leader_changes: np.ndarray  # change x evidence
+    band_changes: np.ndarray  # change x evidence
     base_posterior: pd.Series
     leader: str
     linchpins: list[str]
     sentences: list[str]
 
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per (evidence, change): the new leader, the flags, and every posterior as ``p_<id>``."""
+        n_k, n_e, n_h = self.posteriors.shape
+        frame = pd.DataFrame({
+            "evidence": np.tile(self.evidence_ids, n_k),
+            "change": np.repeat(list(CHANGES), n_e),
+            "leader": np.array(self.hypothesis_ids, dtype=object)[self.new_leader.ravel()],
+            "leader_changes": self.leader_changes.ravel(),
+            "band_changes": self.band_changes.ravel(),
+        })
+        posts = pd.DataFrame(self.posteriors.reshape(-1, n_h), columns=[f"p_{h}" for h in self.hypothesis_ids])
+        return pd.concat([frame, posts], axis=1)
+
     def swing(self) -> pd.DataFrame:
         """Per item, the lowest and highest probability of the current leader over its changes (tornado data)."""
-        col = f"p_{self.leader}"
-        grouped = self.table.groupby("evidence", sort=False)[col]
-        frame = pd.DataFrame({"low": grouped.min(), "high": grouped.max()})
+        lead = self.hypothesis_ids.index(self.leader)
+        values = self.posteriors[:, :, lead]
         base = float(self.base_posterior[self.leader])
-        frame["low"] = frame["low"].clip(upper=base)
-        frame["high"] = frame["high"].clip(lower=base)
+        frame = pd.DataFrame(
+            {"low": np.minimum(values.min(axis=0), base), "high": np.maximum(values.max(axis=0), base)},
+            index=pd.Index(self.evidence_ids, name="evidence"),
+        )
         frame["range"] = frame["high"] - frame["low"]
-        return frame.sort_values("range", ascending=False)
+        return frame.sort_values("range", ascending=False, kind="stable")
+
+    def entries(self, decimals: int = 6) -> dict[str, list[dict[str, object]]]:
+        """Per evidence id, its four changes as plain data (for JSON)."""
+        rounded = np.round(self.posteriors, decimals).tolist()
+        names = list(CHANGES)
+        out: dict[str, list[dict[str, object]]] = {}
+        for e, eid in enumerate(self.evidence_ids):
+            out[eid] = [
+                {
+                    "change": names[k],
+                    "leader": self.hypothesis_ids[int(self.new_leader[k, e])],
+                    "leader_changes": bool(self.leader_changes[k, e]),
+                    "band_changes": bool(self.band_changes[k, e]),
+                    "posteriors": dict(zip(self.hypothesis_ids, rounded[k][e])),
+                }
+                for k in range(len(names))
+            ]
+        return out
 
 
 def changed_posteriors(stack: np.ndarray, lm: LikelihoodModel) -> np.ndarray:
@@ -90,45 +131,34 @@ def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str],
                 base: np.ndarray, leader: str) -> Sensitivity:
     """Run every change of every item; ``base`` is the group posterior and ``leader`` the current leader."""
     changed = changed_posteriors(stack, lm)
-    lead_index = hypothesis_ids.index(leader)
-    base_band = icd203_band(float(base[lead_index]))
-    rows = []
-    for k, change in enumerate(CHANGES):
-        for e, eid in enumerate(evidence_ids):
-            post = changed[k, e]
-            new_index = int(np.argmax(post))
-            if np.isclose(post[new_index], post[lead_index], rtol=0, atol=1e-12):
-                new_index = lead_index
-            new_band = icd203_band(float(post[lead_index]))
-            rows.append({
-                "evidence": eid,
-                "change": change,
-                "leader": hypothesis_ids[new_index],
-                "leader_changes": new_index != lead_index,
-                "band_changes": new_band != base_band,
-                **{f"p_{h}": float(post[i]) for i, h in enumerate(hypothesis_ids)},
-            })
-    table = pd.DataFrame(rows)
-    table["shift"] = (table[f"p_{leader}"] - float(base[lead_index])).abs()
-    hits = table[table["leader_changes"] | table["band_changes"]].sort_values(
-        ["leader_changes", "shift"], ascending=[False, False], kind="stable"
-    )
-    linchpins = list(dict.fromkeys(hits["evidence"]))
-    sentences = [_sentence(row, leader, float(base[lead_index])) for row in hits.itertuples(index=False)]
-    base_series = pd.Series(base, index=hypothesis_ids)
-    return Sensitivity(table, base_series, leader, linchpins, sentences)
+    lead = hypothesis_ids.index(leader)
+    new_leader = np.argmax(changed, axis=-1)
+    ties = np.isclose(changed.max(axis=-1), changed[:, :, lead], rtol=0, atol=1e-12)
+    new_leader = np.where(ties, lead, new_leader)
+    leader_changes = new_leader != lead
+    band_changes = icd203_band_index(changed[:, :, lead]) != icd203_band_index(np.array(base[lead]))
+    base_p = float(base[lead])
+    hits = np.argwhere(leader_changes | band_changes)  # (change, evidence) pairs
+    shift = np.abs(changed[hits[:, 0], hits[:, 1], lead] - base_p) if len(hits) else np.array([])
+    order = np.lexsort((-shift, ~leader_changes[hits[:, 0], hits[:, 1]])) if len(hits) else []
+    names = list(CHANGES)
+    sentences, linchpins = [], []
+    for i in order:
+        k, e = hits[i]
+        eid = evidence_ids[e]
+        linchpins.append(eid)
+        sentences.append(_sentence(eid, names[k], leader, base_p, hypothesis_ids[new_leader[k, e]],
+                                   changed[k, e, new_leader[k, e]], changed[k, e, lead]))
+    return Sensitivity(evidence_ids, hypothesis_ids, changed, new_leader, leader_changes, band_changes,
+                       pd.Series(base, index=hypothesis_ids), leader, list(dict.fromkeys(linchpins)), sentences)
 
 
-def _sentence(row: tuple, leader: str, base_p: float) -> str:
-    data = row._asdict()
-    p_lead = data[f"p_{leader}"]
-    change = PHRASES[data["change"]]
-    if data["leader_changes"]:
-        new = data["leader"]
-        return (f"If {data['evidence']} {change}, {new} would lead ({data[f'p_{new}']:.0%}); "
-                f"{leader} would fall from {base_p:.0%} to {p_lead:.0%}.")
+def _sentence(eid: str, change: str, leader: str, base_p: float, new: str, p_new: float, p_lead: float) -> str:
+    phrase = PHRASES[change]
+    if new != leader:
+        return f"If {eid} {phrase}, {new} would lead ({p_new:.0%}); {leader} would fall from {base_p:.0%} to {p_lead:.0%}."
     before, after = icd203_band(base_p).term, icd203_band(p_lead).term
-    return (f"If {data['evidence']} {change}, {leader} would still lead but move from {before} ({base_p:.0%}) "
+    return (f"If {eid} {phrase}, {leader} would still lead but move from {before} ({base_p:.0%}) "
             f"to {after} ({p_lead:.0%}).")
 
 

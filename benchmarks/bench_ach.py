@@ -1,0 +1,119 @@
+"""Benchmark of ACH scoring (prints figures; not a test).
+
+1. Whole process: `sat ach score CASE --json` with full sensitivity and 10,000 robustness draws on a synthetic case
+   of 30 hypotheses x 3,000 evidence items x 5 analysts, next to a bare `python -c "import numpy, pandas"`.
+   Targets: under 2 s, and within 3x of the bare import.
+2. The editor's path: one cell changed in a 20 x 200 matrix, then the scores (with sensitivity) recomputed in
+   process. Target: under 20 ms.
+
+Run: .venv/bin/python benchmarks/bench_ach.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+CODES = np.array(["CC", "C", "N", "I", "II", "NA"])
+WEIGHTS = [0.08, 0.3, 0.32, 0.2, 0.08, 0.02]
+
+
+def make_case(folder: Path, hypotheses: int, evidence: int, analysts: int, seed: int = 1) -> Path:
+    """Write a synthetic, valid case: random ratings, a tenth of the items in dependence groups of three."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True)
+    hids = [f"H{i + 1:02d}" for i in range(hypotheses)]
+    eids = [f"E{i + 1:04d}" for i in range(evidence)]
+    levels = ["low", "medium", "high"]
+    case = {
+        "id": "synthetic",
+        "title": "Synthetic benchmark case",
+        "question": "Which hypothesis does random evidence favour?",
+        "as_of": "2024-01-01",
+        "hypotheses": [{"id": h, "title": f"Hypothesis {h}"} for h in hids[:-1]] + [
+            {"id": hids[-1], "title": "Other explanation"}],
+        "evidence": [
+            {"id": e, "summary": f"Item {e}", "type": "open-source", "sources": [f"S{i % 50 + 1}"],
+             "credibility": levels[rng.integers(3)], "relevance": levels[rng.integers(3)],
+             **({"group": f"g{i // 3}"} if i < evidence // 10 else {})}
+            for i, e in enumerate(eids)
+        ],
+        "sources": [{"id": f"S{i + 1}", "title": f"Source {i + 1}", "reliability": "B"} for i in range(50)],
+    }
+    (folder / "case.yaml").write_text(yaml.safe_dump(case, sort_keys=False))
+    (folder / "ratings").mkdir()
+    for a in range(analysts):
+        ratings = rng.choice(CODES, size=(evidence, hypotheses), p=WEIGHTS)
+        with (folder / "ratings" / f"analyst{a + 1}.csv").open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["evidence", *hids])
+            writer.writerows([eid, *row] for eid, row in zip(eids, ratings))
+    return folder
+
+
+def time_command(command: list[str], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def editor_path(folder: Path, repeat: int) -> list[float]:
+    from sat.ach.analysis import score_case
+    from sat.store import load_case
+
+    case = load_case(folder)
+    analyst = case.analysts[0]
+    matrix = case.ratings[analyst]
+    rng = np.random.default_rng(0)
+    times = []
+    for _ in range(repeat):
+        e, h = rng.integers(matrix.shape[0]), rng.integers(matrix.shape[1])
+        start = time.perf_counter()
+        matrix.iat[e, h] = CODES[rng.integers(5)]
+        score_case(case, draws=0)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def describe(times: list[float]) -> str:
+    return f"min {min(times):.3f} s, median {statistics.median(times):.3f} s (n={len(times)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        big = make_case(Path(tmp) / "big", 30, 3000, 5)
+        bare = time_command([sys.executable, "-c", "import numpy, pandas"], args.repeat)
+        score = time_command([sys.executable, "-m", "sat.cli", "ach", "score", str(big), "--json", "--draws", "10000"],
+                             args.repeat)
+        print(f"bare `python -c 'import numpy, pandas'`: {describe(bare)}")
+        print(f"`sat ach score` 30 x 3000 x 5, sensitivity + 10,000 draws: {describe(score)}")
+        print(f"ratio to the bare import (medians): {statistics.median(score) / statistics.median(bare):.2f}x "
+              "(target: under 2 s and within 3x)")
+        small = make_case(Path(tmp) / "small", 20, 200, 2)
+        edits = editor_path(small, max(args.repeat * 20, 50))
+        print(f"one cell change -> rescored 20 x 200 x 2 with sensitivity: median "
+              f"{statistics.median(edits) * 1000:.1f} ms, max {max(edits) * 1000:.1f} ms (target: under 20 ms)")
+
+
+if __name__ == "__main__":
+    main()
