@@ -129,3 +129,11 @@ def test_cib_tables() -> None:
     ]
     desc = figures.descriptor_table(m)
     assert list(desc["variants"]) == ["a1 | a2", "b1 | b2", "c1 | c2"]
+
+
+def test_table_html_number_formatting() -> None:
+    frame = pd.DataFrame({"a": [5.0, 0.25, float("nan")], "b": [1, 2, 3]})
+    html = figures.table_html(frame, "nums", index=False)
+    cells = [line.strip() for line in html.splitlines() if "<td" in line]
+    texts = [c[c.index(">") + 1 : c.rindex("<")] for c in cells]
+    assert texts == ["5", "1", "0.25", "2", "", "3"]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..htmltext import bullet_list, heading, labelled, paragraphs
+from ..htmltext import bullet_list, esc, heading, labelled, paragraphs
 from .cib import CIBMatrix, ScenarioScores, SensitivityEntry, evaluate
 from .cone import Cone, ConeScenario
 from .drivers import (
@@ -38,7 +38,7 @@ _CLASS_COLOURS = {CRITICAL_UNCERTAINTY: "#c0392b", PREDETERMINED: "#2c3e50", SEC
 
 def table_html(frame: pd.DataFrame, table_id: str, caption: str = "", index: bool = True) -> str:
     """HTML for ``frame`` with every cell, index label and column label HTML-escaped, and a fixed table id."""
-    styler = frame.style.set_uuid(table_id).format(escape="html", na_rep="", precision=2)
+    styler = frame.style.set_uuid(table_id).format(_number, escape="html", na_rep="")
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     if caption:
         styler = styler.set_caption(escape(caption, quote=True))
@@ -51,6 +51,11 @@ def table_html(frame: pd.DataFrame, table_id: str, caption: str = "", index: boo
         ]
     )
     return styler.to_html()
+
+
+def _number(value: object) -> object:
+    """Floats as short as they are exact (5.0 -> 5, 0.25 -> 0.25); everything else unchanged."""
+    return f"{value:g}" if isinstance(value, float) else value
 
 
 def _wrap(text: str, width: int) -> str:
@@ -232,7 +237,7 @@ def quadrants_html(futures: Futures, drivers: Mapping[str, Driver]) -> str:
     parts = []
     for q in futures.quadrants:
         parts.append(heading(q.name, 3))
-        parts.append(labelled([(x.name, q.x_state), (y.name, q.y_state)]))
+        parts.append(f"<p><b>{esc(x.name)}:</b> {esc(q.x_state)}<br><b>{esc(y.name)}:</b> {esc(q.y_state)}</p>")
         parts.append(paragraphs(q.narrative))
         parts.append("<p><b>Indicators</b></p>" + _indicators_html(q.indicators))
         parts.append("<p><b>Implications</b></p>" + bullet_list(q.implications))
@@ -327,3 +332,24 @@ def robustness_table(matrix: CIBMatrix, scores: ScenarioScores, entries: Sequenc
             lost[z] += 1
     rows = [{"scenario": labels[z], "changes that remove it": n, "changes tried": 2 * total} for z, n in lost.items()]
     return pd.DataFrame(rows, columns=["scenario", "changes that remove it", "changes tried"])
+
+
+def judgment_table(matrix: CIBMatrix) -> pd.DataFrame:
+    """The judgment matrix with (descriptor, variant) labels on both axes; diagonal blocks (meaningless) blank."""
+    labels = pd.MultiIndex.from_tuples(
+        [(d.name, v) for d in matrix.descriptors for v in d.variants], names=["descriptor", "variant"]
+    )
+    frame = pd.DataFrame(matrix.judgments, index=labels, columns=labels)
+    for a, b in zip(matrix.offsets[:-1], matrix.offsets[1:]):
+        frame.iloc[a:b, a:b] = np.nan
+    integral = bool(np.all(matrix.judgments == np.round(matrix.judgments)))
+    return frame.astype("Int64") if integral else frame
+
+
+def rationale_table(matrix: CIBMatrix, rationales: Mapping[tuple[int, int], str]) -> pd.DataFrame:
+    """The written reason of every judgment section, in descriptor order."""
+    rows = [
+        {"from": matrix.descriptors[i].name, "to": matrix.descriptors[j].name, "rationale": text}
+        for (i, j), text in sorted(rationales.items())
+    ]
+    return pd.DataFrame(rows, columns=["from", "to", "rationale"])
