@@ -25,11 +25,12 @@ def test_add_evidence_through_the_form_shows_a_new_row(tiny):
     editor = AchEditor(tiny, "ann")
     ratings_before = {k: v for k, v in snapshot(tiny).items() if k.startswith("ratings")}
     form = editor.forms["evidence"]
-    assert form.picker.value is None and form.fields["id"].value == "E4"
+    assert form.selected is None and form.fields["id"].value == "E4"
     fill(form, summary="A second witness saw lights at 2 am", date="2022-01-14", type="humint",
          sources=("S1",), credibility="low")
     form.save_button.click()
     assert form.message.value.count("Saved E4") == 1
+    assert form.selected == "E4" and form.fields["id"].disabled  # the new item stays in the form for edits
     case = load_case(tiny)
     added = case.evidence_item("E4")
     assert (added.summary, str(added.date), added.type, added.sources, added.credibility, added.relevance) == (
@@ -106,7 +107,7 @@ def test_removing_a_hypothesis_asks_first_then_drops_it_from_every_analyst(tiny)
     case = load_case(tiny)
     assert case.hypothesis_ids == ["H1", "H3"]
     assert [h["id"] for h in editor.grid.hypotheses] == ["H1", "H3"]
-    assert form.picker.value is None
+    assert form.selected is None
 
 
 def test_cancelled_removal_changes_nothing(tiny):

@@ -29,7 +29,8 @@ EDITOR_CSS = """<style>
 .sat-editor-body { gap: 12px; }
 .sat-editor-toolbar { gap: 8px; padding: 4px 0 6px; }
 .sat-editor-toolbar .sat-status { margin-right: auto; }
-.sat-editor .widget-tab > .p-TabBar .p-TabBar-tab, .sat-editor .lm-TabBar-tab { min-width: 0; flex: 1 1 auto; }
+.sat-editor .jupyter-widgets.widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 1 1 auto; min-width: 0; padding: 0 6px; }
+.sat-editor-status { flex: 1 1 auto; }
 </style>"""
 
 
@@ -48,11 +49,12 @@ class AchEditor(w.VBox):
         self.status_state = "idle"
         self.header = w.HTML()
         self.status = w.HTML()
+        self.status.add_class("sat-editor-status")
         self.reload_button = w.Button(description="Reload from disk", icon="refresh", button_style="warning",
-                                      layout=w.Layout(display="none"))
-        self.blind_toggle = w.ToggleButton(value=blind, description="Blind rating", icon="eye-slash",
+                                      layout=w.Layout(display="none", width="auto"))
+        self.blind_toggle = w.ToggleButton(value=blind, description="Blind rating", icon="eye-slash", layout=w.Layout(width="auto"),
                                            tooltip="Hide scores and other analysts' ratings until your matrix is complete")
-        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users",
+        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users", layout=w.Layout(width="auto"),
                                              tooltip="Highlight the cells the analysts dispute")
         self.grid = MatrixGrid(layout=w.Layout(flex="1 1 auto", min_width="0"))
         self.grid.on_rate = self.rate

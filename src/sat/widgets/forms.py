@@ -24,6 +24,7 @@ RemoveHandler = Callable[[str], list[Problem]]
 ImpactHandler = Callable[[str], str]
 
 WIDE = w.Layout(width="100%")
+NEW = ""  # the picker's value for a new item (a Dropdown shows None as no selection at all)
 DESCRIPTION_STYLE = {"description_width": "7.5em"}
 
 
@@ -162,7 +163,7 @@ class ItemForm(w.VBox):
         self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm_button, self.cancel_button])],
                                   layout=w.Layout(display="none", border="1px solid #d73027", padding="4px 8px"))
         self.message = w.HTML()
-        self.picker.observe(lambda change: self.select(change["new"]), names="value")
+        self.picker.observe(lambda _change: self._load(), names="value")
         self.save_button.on_click(lambda _b: self.save())
         self.remove_button.on_click(lambda _b: self.ask_remove())
         self.confirm_button.on_click(lambda _b: self.remove())
@@ -174,7 +175,8 @@ class ItemForm(w.VBox):
 
     @property
     def selected(self) -> str | None:
-        return self.picker.value
+        """Id of the item being edited, None for a new one."""
+        return self.picker.value or None
 
     def refresh(self, case: Case, keep: str | None = None) -> None:
         """Show ``case``'s items in the picker (and its sources as choices); select ``keep`` if it still exists."""
@@ -183,19 +185,21 @@ class ItemForm(w.VBox):
         if "sources" in self.fields:
             self.fields["sources"].options = [(f"{s.id}: {s.title[:50]}", s.id) for s in case.sources]
         self._case = case
-        options = [(f"\u2014 new {self.kind} \u2014", None)] + [
+        options = [(f"\u2014 new {self.kind} \u2014", NEW)] + [
             (f"{i.id}: {str(getattr(i, 'title', None) or getattr(i, 'summary', ''))[:60]}", i.id) for i in items
         ]
-        with self.picker.hold_trait_notifications():
-            self.picker.options = options
-            self.picker.value = keep if keep in self._ids else None
-        self.select(self.picker.value)
+        self.picker.options = options  # resets the value to the first option, "new"
+        self.select(keep if keep in self._ids else None)
 
     def select(self, item_id: str | None) -> None:
-        """Load an item into the fields (None: a blank new item with the next free id)."""
-        if self.picker.value != item_id:
-            self.picker.value = item_id
-            return
+        """Show an item in the fields (None: a blank new item with the next free id)."""
+        if self.selected == item_id:
+            self._load()
+        else:
+            self.picker.value = item_id or NEW  # the picker's observer loads it
+
+    def _load(self) -> None:
+        item_id = self.selected
         self._hide_confirm()
         self.message.value = ""
         if item_id is None:

@@ -192,13 +192,13 @@ _BASE_CSS = """
 .satg-help { color: #57606a; font-size: 12px; margin-left: 8px; }
 .satg-progress { margin-left: auto; color: #57606a; font-variant-numeric: tabular-nums; }
 .satg-scroll { max-height: 72vh; overflow: auto; border: 1px solid #d0d7de; border-radius: 0 0 6px 6px; }
-.satg-table { border-collapse: separate; border-spacing: 0; }
+.satg-table { border-collapse: separate; border-spacing: 0; min-width: 100%; }
 .satg-table th, .satg-table td { border-right: 1px solid #d8dee4; border-bottom: 1px solid #d8dee4; }
 .satg-table thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2; vertical-align: bottom; }
 .satg-corner { left: 0; z-index: 3 !important; min-width: 24em; max-width: 24em; padding: 4px 8px;
   text-align: left; font-weight: 600; color: #57606a; }
 .satg-corner-h { float: right; }
-.satg-col { width: 6.8em; min-width: 6.8em; max-width: 6.8em; padding: 4px 6px; text-align: left;
+.satg-col { min-width: 6.8em; max-width: 11em; padding: 4px 6px; text-align: left;
   font-weight: normal; cursor: pointer; }
 .satg-hid { font-weight: 700; }
 .satg-htitle { font-size: 11.5px; color: #424a53; display: -webkit-box; -webkit-line-clamp: 4;

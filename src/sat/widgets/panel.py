@@ -29,8 +29,10 @@ PANEL_CSS = """<style>
 .satp th { text-align: left; font-weight: 600; color: #57606a; border-bottom: 1px solid #d0d7de; padding: 2px 4px; }
 .satp td { border-bottom: 1px solid #eaeef2; padding: 3px 4px; vertical-align: top; }
 .satp td.num { text-align: right; white-space: nowrap; }
-.satp .bar { background: #eaeef2; height: 8px; border-radius: 2px; min-width: 60px; }
-.satp .bar > div { background: #2b8cbe; height: 8px; border-radius: 2px; }
+.satp .bar { background: #eaeef2; height: 6px; border-radius: 2px; width: 84px; margin: 2px 0 0 auto; }
+.satp .bar > div { background: #2b8cbe; height: 6px; border-radius: 2px; }
+.satp .term { font-size: 11px; color: #57606a; }
+.satp .prob { font-weight: 600; }
 .satp .lead td { background: #f0f7ff; }
 .satp .code { display: inline-block; min-width: 2.2em; text-align: center; font-weight: 600; border-radius: 3px; }
 .satp .note { color: #57606a; margin: 4px 0; }
@@ -73,15 +75,16 @@ def ranking_html(scores: AchScores) -> str:
         rows.append(
             f'<tr class="{"lead" if row["rank"] == 1 else ""}" data-hypothesis="{esc(hid)}">'
             f'<td class="num">{int(row["rank"])}</td>'
-            f'<td><span class="hid">{esc(hid)}</span> {_title(str(row["title"]), 48)}</td>'
+            f'<td class="name"><span class="hid">{esc(hid)}</span> {_title(str(row["title"]), 34)}</td>'
             f'<td class="num">{row["inconsistency"]:.2f}</td>'
             f'<td class="num">{row["weighted_inconsistency"]:.3f}</td>'
-            f'<td class="num prob">{p:.1%}</td>'
-            f'<td><div class="bar"><div style="width:{p * 100:.1f}%"></div></div>{esc(icd203_term(p))}</td></tr>'
+            f'<td class="num"><span class="prob">{p:.1%}</span>'
+            f'<div class="bar"><div style="width:{p * 100:.1f}%"></div></div>'
+            f'<div class="term">{esc(icd203_term(p))}</div></td></tr>'
         )
     head = ("<tr><th>#</th><th>Hypothesis</th><th title='PARC inconsistency: I = -1, II = -2'>Incons.</th>"
             "<th title='PARC weighted inconsistency (credibility x relevance)'>Weighted</th>"
-            "<th title='Likelihood mode'>Prob.</th><th>ICD 203</th></tr>")
+            "<th title='Likelihood mode, with the ICD 203 term'>Probability</th></tr>")
     return f'<table class="ranking">{head}{"".join(rows)}</table>'
 
 
@@ -90,7 +93,7 @@ def diagnosticity_html(scores: AchScores) -> str:
     frame = scores.evidence
     top = frame[frame["diagnostic"]].head(TOP_EVIDENCE)
     rows = "".join(
-        f'<tr><td><span class="hid">{esc(eid)}</span> {_title(str(row["summary"]), 52)}</td>'
+        f'<tr><td><span class="hid">{esc(eid)}</span> {_title(str(row["summary"]), 44)}</td>'
         f'<td class="num">{row["likelihood_ratio"]:.2f}</td><td class="num">{row["rating_spread"]:.2f}</td></tr>'
         for eid, row in top.iterrows()
     )

@@ -1,0 +1,225 @@
+"""The ACH editor in a real browser: Debian's Chromium driven by Playwright against Voila and JupyterLab.
+
+Each test starts its own server on 127.0.0.1 (free port, token, ``--allow-root`` where the server has it) over a
+temporary root that holds a copy of the Karish case and of the editor notebook (``SAT_ROOT`` points the kernel at
+it), rates a cell by clicking, and checks the CSV on disk and the score on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+TOKEN = "sat-browser-test"
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 90  # seconds for a server to listen
+RUN_TIMEOUT_MS = 120_000  # for the notebook's kernel to start and the editor to appear
+STEP_TIMEOUT = 30  # seconds for a change to reach the disk or the screen
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = STEP_TIMEOUT) -> None:
+    """Poll ``condition`` until it holds or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A root with data/cases/karish and notebooks/ach/ach_editor.ipynb, as SAT_ROOT for the kernel."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "data" / "cases" / "karish", site / "data" / "cases" / "karish")
+    (site / "notebooks" / "ach").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "ach" / "ach_editor.ipynb", site / "notebooks" / "ach")
+    return site
+
+
+def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server in its own process group; always stop it (and its kernels) afterwards."""
+    env = {**os.environ, "SAT_ROOT": str(site), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    labconfig = tmp_path / "config" / "labconfig"
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        def listening() -> bool:
+            if proc.poll() is not None:
+                raise AssertionError(f"server exited: {(tmp_path / 'server.log').read_text()[-2000:]}")
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(listening, f"{command[0]} to listen on {port}", START_TIMEOUT)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def voila(site: Path, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    command = [str(BIN / "voila"), "notebooks/ach/ach_editor.ipynb", "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1", f"--token={TOKEN}"]
+    for _ in serve(command, site, tmp_path, port):
+        yield f"http://127.0.0.1:{port}/?token={TOKEN}"
+
+
+@pytest.fixture
+def lab(site: Path, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+               f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={site}",
+               f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+               f"--LabApp.user_settings_dir={tmp_path / 'settings'}", "--LabApp.expose_app_in_browser=True"]
+    for _ in serve(command, site, tmp_path, port):
+        yield f"http://127.0.0.1:{port}/lab/tree/notebooks/ach/ach_editor.ipynb?token={TOKEN}"
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    """Chromium; on a failure, the last page is saved as failure.png beside the server log."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        except BaseException:
+            raise
+        finally:
+            pages = [pg for ctx in chromium.contexts for pg in ctx.pages]
+            if pages and not (tmp_path / "editor-lab.png").exists() and not (tmp_path / "editor-voila.png").exists():
+                pages[-1].screenshot(path=str(tmp_path / "failure.png"))
+            chromium.close()
+
+
+#: The notebook's kernel is connected and idle (JupyterLab exposes its application object with expose_app_in_browser).
+KERNEL_READY = """() => {
+  const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const kernel = widget && widget.sessionContext && widget.sessionContext.session
+    && widget.sessionContext.session.kernel;
+  return !!kernel && kernel.connectionStatus === "connected" && kernel.status === "idle";
+}"""
+
+
+def ratings_row(site: Path, evidence: str) -> dict[str, str]:
+    """An evidence item's row of levant_desk's ratings file as it is on disk now."""
+    text = (site / "data" / "cases" / "karish" / "ratings" / "levant_desk.csv").read_text()
+    header, *rows = [line.split(",") for line in text.splitlines()]
+    row = next(r for r in rows if r[0] == evidence)
+    return dict(zip(header, row))
+
+
+def cell(page, evidence: str, hypothesis: str):
+    """The grid cell of an evidence item under a hypothesis."""
+    column = page.locator("th.satg-col").evaluate_all(
+        f"(ths) => ths.findIndex((th) => th.dataset.id === {hypothesis!r})")
+    return page.locator(f"th.satg-row[data-id={evidence!r}] ~ td.satg-cell").nth(column)
+
+
+def probability(page, hypothesis: str):
+    return page.locator(f".satp table.ranking tr[data-hypothesis={hypothesis!r}] .prob")
+
+
+def rate_by_click_and_check(page, site: Path) -> None:
+    """Pick II and click E05 x H3: the CSV changes on disk and H3's probability on screen."""
+    assert ratings_row(site, "E05")["H3"] == "CC"
+    before = probability(page, "H3").inner_text()
+    page.locator("button.satg-brush[data-code='II']").click()
+    cell(page, "E05", "H3").click()
+    wait_until(lambda: ratings_row(site, "E05")["H3"] == "II", "E05/H3 = II in ratings/levant_desk.csv")
+    page.wait_for_function(
+        "([sel, old]) => { const el = document.querySelector(sel); return el && el.textContent !== old; }",
+        arg=[".satp table.ranking tr[data-hypothesis='H3'] .prob", before], timeout=STEP_TIMEOUT * 1000)
+    assert cell(page, "E05", "H3").inner_text() == "II"
+    page.locator(".sat-status-saved").wait_for(timeout=STEP_TIMEOUT * 1000)
+
+
+def add_evidence_through_the_form(page, site: Path) -> None:
+    page.locator(".lm-TabBar-tab", has_text="Evidence").click()
+    summary = page.locator(".widget-textarea", has=page.locator("label", has_text="Summary")).locator("textarea")
+    summary.fill("Hezbollah media praised the agreement as a resistance victory")
+    page.get_by_role("button", name="Add evidence").click()
+    page.locator("th.satg-row[data-id='E24']").wait_for(timeout=STEP_TIMEOUT * 1000)
+    wait_until(lambda: "praised the agreement" in (site / "data" / "cases" / "karish" / "case.yaml").read_text(),
+               "E24 in case.yaml")
+
+
+def screenshot(page, tmp_path: Path, name: str) -> None:
+    page.locator("td.satg-cell").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / name), full_page=False)
+    if os.environ.get("SAT_UPDATE_SCREENSHOT") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copy(tmp_path / name, ROOT / "docs" / "editor.png")
+
+
+def test_voila_app_rates_by_click_adds_evidence_and_keeps_it_after_reopening(voila, browser, site, tmp_path):
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto(voila)
+    page.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    rate_by_click_and_check(page, site)
+    add_evidence_through_the_form(page, site)
+    page.locator(".lm-TabBar-tab", has_text="Scores").click()
+    screenshot(page, tmp_path, "editor-voila.png")
+    page.close()  # close everything, then open the app again: a new kernel reads the files
+    again = browser.new_page(viewport={"width": 1440, "height": 900})
+    again.goto(voila)
+    again.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    assert cell(again, "E05", "H3").inner_text() == "II"
+    assert again.locator("th.satg-row[data-id='E24']").count() == 1
+
+
+def test_jupyterlab_notebook_rates_by_click_and_by_key(lab, browser, site, tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.goto(lab)
+    page.locator(".jp-Notebook").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(KERNEL_READY, timeout=RUN_TIMEOUT_MS)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
+    rate_by_click_and_check(page, site)
+    target = cell(page, "E02", "H2")
+    target.click()  # the brush is II now
+    wait_until(lambda: ratings_row(site, "E02")["H2"] == "II", "E02/H2 = II")
+    page.keyboard.press("4")  # key 4 = I, typed into the focused cell, not a notebook command
+    wait_until(lambda: ratings_row(site, "E02")["H2"] == "I", "E02/H2 = I after pressing 4")
+    assert target.inner_text() == "I"
+    assert page.locator(".jp-Cell").count() == 3  # no notebook shortcut fired
+    add_evidence_through_the_form(page, site)
+    page.screenshot(path=str(tmp_path / "editor-lab.png"))
