@@ -195,3 +195,13 @@ def test_self_impact_block_counts_in_the_balance():
     assert impact_balances(m, (0, 1)).tolist() == [0, 0, 1, 2]
     assert search(m).tolist() == [[0, 0], [0, 1], [1, 0], [1, 1]]
     assert not CIBMatrix.from_blocks(ds, {(0, 1): [[1, 0], [1, 0]]}).has_self_impacts
+
+
+def test_large_integer_judgments_use_exact_float64():
+    from sat.scenarios.cib_search import _Bounds
+
+    m = small_model()
+    big = m.with_judgments(m.judgments * 2**23)
+    assert _Bounds(m, 0).dtype == np.float32 and _Bounds(big, 0).dtype == np.float64
+    assert search(big).tolist() == search(m).tolist()
+    assert search(big, 2 * 2**23).tolist() == search(m, 2).tolist()

@@ -13,7 +13,8 @@ an assigned descriptor's variant becomes infeasible or an unassigned descriptor 
 (forward checking). Assigning variant k of descriptor i adds a precomputed vector to A, so one step is one vector
 addition; all open partial scenarios of a batch are extended at once, branching on the unassigned descriptor with
 the fewest feasible variants. When every descriptor is assigned, A holds the exact differences, so the bound test
-is the consistency test itself.
+is the consistency test itself. Self-impact blocks C[j,j] (see :mod:`cib_model`) enter as one more source; the
+bound stays valid, only a little looser while j is unassigned.
 """
 
 from __future__ import annotations
@@ -23,38 +24,51 @@ import numpy as np
 from .cib_eval import TIE_EPS, ScenarioScores, score_many
 from .cib_model import CIBMatrix
 
-#: Upper bound on the number of float64 cells of A held by one batch (about 64 MB).
+#: Upper bound on the number of cells of A held by one batch (64 MB in float64, half that in float32).
 _BATCH_CELLS = 8_000_000
 
 
 class _Bounds:
-    """Precomputed increments of the bound vector A for one matrix."""
+    """Precomputed increments of the bound A for one matrix.
+
+    A is stored per partial scenario as an (N, S, S) block, S = the largest number of variants: entry (j, l, v)
+    bounds theta[j,v] - theta[j,l]. Padding keeps the layout regular: l beyond descriptor j's variants is +inf
+    (never the minimum), v beyond them is -inf (never feasible). The minimum over l is taken as S - 1
+    element-wise minima of contiguous slices, which numpy does much faster than a reduction over a short axis.
+    """
 
     def __init__(self, matrix: CIBMatrix, tolerance: float):
         sizes = matrix.sizes
         self.offsets = np.asarray(matrix.offsets)
-        self.n = len(sizes)
+        self.n = n = len(sizes)
         self.sizes = sizes
-        bases = np.concatenate([[0], np.cumsum([s * s for s in sizes])])
-        self.width = int(bases[-1])
-        # Start of every (j, v) run of l-entries in A, in variant order: A[start(j,v) + l].
-        self.starts = np.array([bases[j] + v * s for j, s in enumerate(sizes) for v in range(s)], dtype=np.intp)
-        # diff[r] = D for source variant row r against every target (j, v, l), flattened.
+        self.s = s_max = max(sizes)
+        self.width = n * s_max * s_max
         judgments = matrix.judgments
-        diff = np.empty((matrix.n_variants, self.width))
-        for j, s in enumerate(sizes):
+        # diff[r, j, l, v] = C[r, (j, v)] - C[r, (j, l)] for source variant row r.
+        diff = np.zeros((matrix.n_variants, n, s_max, s_max))
+        pad = np.zeros((n, s_max, s_max))
+        for j, size in enumerate(sizes):
             seg = judgments[:, matrix.offsets[j] : matrix.offsets[j + 1]]
-            diff[:, bases[j] : bases[j + 1]] = (seg[:, :, None] - seg[:, None, :]).reshape(len(seg), s * s)
-        best = np.empty((self.n, self.width))
-        for i in range(self.n):
-            best[i] = diff[matrix.offsets[i] : matrix.offsets[i + 1]].max(axis=0)
-        self.step = diff - np.repeat(best, sizes, axis=0)
-        self.start = best.sum(axis=0)
+            diff[:, j, :size, :size] = seg[:, None, :] - seg[:, :, None]
+            pad[j, size:, :] = np.inf
+            pad[j, :, size:] = -np.inf
+        diff = diff.reshape(matrix.n_variants, self.width)
+        best = np.stack([diff[self.offsets[i] : self.offsets[i + 1]].max(axis=0) for i in range(n)])
+        # Integer judgments whose sums stay below 2**24 are exact in float32, which halves the memory traffic.
+        exact32 = np.array_equal(judgments, np.round(judgments)) and 2 * n * np.abs(judgments).max() < 2**24
+        self.dtype = np.float32 if exact32 else np.float64
+        self.step = (diff - np.repeat(best, sizes, axis=0)).astype(self.dtype)
+        self.start = (best.sum(axis=0) + pad.reshape(-1)).astype(self.dtype)
         self.threshold = -float(tolerance) - TIE_EPS
 
     def feasible(self, bound: np.ndarray) -> np.ndarray:
-        """(F, V) booleans: variant still reachable within tolerance, per partial scenario."""
-        return np.minimum.reduceat(bound, self.starts, axis=1) >= self.threshold
+        """(F, N, S) booleans: variant v of descriptor j still reachable within tolerance, per partial scenario."""
+        blocks = bound.reshape(len(bound), self.n, self.s, self.s)
+        lowest = blocks[:, :, 0, :]
+        for rival in range(1, self.s):
+            lowest = np.minimum(lowest, blocks[:, :, rival, :])
+        return lowest >= self.threshold
 
 
 def search(matrix: CIBMatrix, tolerance: float = 0.0) -> np.ndarray:
@@ -69,8 +83,9 @@ def search(matrix: CIBMatrix, tolerance: float = 0.0) -> np.ndarray:
     chosen = np.full((1, bounds.n), -1, dtype=np.int16)
     feasible = bounds.feasible(bound)
     found: list[np.ndarray] = []
-    if _valid(bounds, feasible, chosen, np.zeros(bounds.n, dtype=bool))[0]:
-        _descend(bounds, bound, chosen, feasible, np.zeros(bounds.n, dtype=bool), found)
+    none = np.zeros(bounds.n, dtype=bool)
+    if _valid(feasible, chosen, none)[0]:
+        _descend(bounds, bound, chosen, np.arange(1), feasible, none, found)
     result = np.concatenate(found) if found else np.zeros((0, bounds.n), dtype=np.int16)
     result = result.astype(np.int64)
     if len(result):
@@ -83,19 +98,18 @@ def consistent_set(matrix: CIBMatrix, tolerance: float = 0.0) -> ScenarioScores:
     return score_many(matrix, search(matrix, tolerance)).sorted_by_tis()
 
 
-def _valid(
-    bounds: _Bounds, feasible: np.ndarray, chosen: np.ndarray, assigned: np.ndarray
-) -> np.ndarray:
+def _valid(feasible: np.ndarray, chosen: np.ndarray, assigned: np.ndarray) -> np.ndarray:
     """Rows whose assigned variants are all feasible and whose unassigned descriptors keep a feasible variant."""
     ok = np.ones(len(feasible), dtype=bool)
     fixed = np.flatnonzero(assigned)
     if fixed.size:
-        columns = bounds.offsets[fixed][None, :] + chosen[:, fixed]
-        ok &= np.take_along_axis(feasible, columns, axis=1).all(axis=1)
+        ok &= feasible[np.arange(len(feasible))[:, None], fixed[None, :], chosen[:, fixed]].all(axis=1)
     free = np.flatnonzero(~assigned)
     if free.size:
-        any_left = np.logical_or.reduceat(feasible, bounds.offsets[:-1], axis=1)
-        ok &= any_left[:, free].all(axis=1)
+        some = feasible[:, free, 0]
+        for v in range(1, feasible.shape[2]):
+            some = some | feasible[:, free, v]
+        ok &= some.all(axis=1)
     return ok
 
 
@@ -103,39 +117,46 @@ def _descend(
     bounds: _Bounds,
     bound: np.ndarray,
     chosen: np.ndarray,
+    live: np.ndarray,
     feasible: np.ndarray,
     assigned: np.ndarray,
     found: list[np.ndarray],
 ) -> None:
-    """Extend a batch of valid partial scenarios (sharing the same assigned descriptors) to completion."""
+    """Extend a batch of valid partial scenarios (sharing the same assigned descriptors) to completion.
+
+    The batch is the rows ``live`` of ``bound``/``chosen`` (kept unfiltered to save a copy); ``feasible`` holds
+    the feasibility of those rows only.
+    """
     free = np.flatnonzero(~assigned)
     if free.size == 0:
-        found.append(chosen)
+        found.append(chosen[live])
         return
-    counts = np.add.reduceat(feasible, bounds.offsets[:-1], axis=1).sum(axis=0)
+    counts = feasible.sum(axis=(0, 2))
     d = int(free[np.argmin(counts[free])])
     rows_limit = max(1, _BATCH_CELLS // (bounds.width * bounds.sizes[d]))
-    if len(bound) > rows_limit:
-        for lo in range(0, len(bound), rows_limit):
+    if len(live) > rows_limit:
+        for lo in range(0, len(live), rows_limit):
             part = slice(lo, lo + rows_limit)
-            _descend(bounds, bound[part], chosen[part], feasible[part], assigned, found)
+            _descend(bounds, bound, chosen, live[part], feasible[part], assigned, found)
         return
-    parts_bound, parts_chosen = [], []
-    for k in range(bounds.sizes[d]):
-        rows = feasible[:, bounds.offsets[d] + k]
-        if not rows.any():
-            continue
-        parts_bound.append(bound[rows] + bounds.step[bounds.offsets[d] + k])
-        child = chosen[rows]
-        child[:, d] = k
-        parts_chosen.append(child)
-    if not parts_bound:
+    picks = [live[feasible[:, d, k]] for k in range(bounds.sizes[d])]
+    total = sum(len(p) for p in picks)
+    if total == 0:
         return
-    next_bound = np.concatenate(parts_bound)
-    next_chosen = np.concatenate(parts_chosen)
+    next_bound = np.empty((total, bounds.width), dtype=bound.dtype)
+    next_chosen = np.empty((total, bounds.n), dtype=chosen.dtype)
+    at = 0
+    for k, rows in enumerate(picks):
+        if rows.size:
+            part = slice(at, at + rows.size)
+            np.take(bound, rows, axis=0, out=next_bound[part])
+            next_bound[part] += bounds.step[bounds.offsets[d] + k]
+            np.take(chosen, rows, axis=0, out=next_chosen[part])
+            next_chosen[part, d] = k
+            at += rows.size
     next_assigned = assigned.copy()
     next_assigned[d] = True
     next_feasible = bounds.feasible(next_bound)
-    keep = _valid(bounds, next_feasible, next_chosen, next_assigned)
+    keep = _valid(next_feasible, next_chosen, next_assigned)
     if keep.any():
-        _descend(bounds, next_bound[keep], next_chosen[keep], next_feasible[keep], next_assigned, found)
+        _descend(bounds, next_bound, next_chosen, np.flatnonzero(keep), next_feasible[keep], next_assigned, found)
