@@ -84,11 +84,9 @@ def sensitivity(matrix: CIBMatrix, change: float = 1.0, tolerance: float = 0.0) 
     candidates = search(matrix, tolerance + change)
     theta = balances_many(matrix, candidates)
     o = matrix.offsets
-    per_descriptor = np.stack(
-        [theta[:, o[j] : o[j + 1]].max(axis=1) - theta[np.arange(len(candidates)), o[j] + candidates[:, j]]
-         for j in range(matrix.n_descriptors)],
-        axis=1,
-    ) if len(candidates) else np.zeros((0, matrix.n_descriptors))
+    chosen_score = theta[np.arange(len(candidates))[:, None], np.asarray(o[:-1]) + candidates]
+    per_descriptor = np.stack([theta[:, o[j] : o[j + 1]].max(axis=1) for j in range(matrix.n_descriptors)], axis=1)
+    per_descriptor -= chosen_score  # inconsistency of each descriptor in each candidate
     limit = tolerance + TIE_EPS
     entries: list[SensitivityEntry] = []
     for i in range(matrix.n_descriptors):

@@ -43,7 +43,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                      help="explain each listed scenario: who supports and who opposes each variant")
     cib.add_argument("--sensitivity", action="store_true",
                      help="list the single judgments whose change by 1 adds or removes consistent scenarios")
-    cib.add_argument("--sl", metavar="OUT.sl", help="write the listed scenarios as a ScenarioWizard solution list")
+    cib.add_argument("--sl", metavar="OUT.sl",
+                     help="write the listed scenarios as a ScenarioWizard solution list (its 'reached from' "
+                     f"count needs succession from every scenario: computed up to {BASIN_LIMIT:,} scenarios, "
+                     "else written as 0)")
     cib.add_argument("--scw", metavar="OUT.scw", help="write the model as a ScenarioWizard project")
     cib.set_defaults(run=run)
 
