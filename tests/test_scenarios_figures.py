@@ -137,3 +137,15 @@ def test_table_html_number_formatting() -> None:
     cells = [line.strip() for line in html.splitlines() if "<td" in line]
     texts = [c[c.index(">") + 1 : c.rindex("<")] for c in cells]
     assert texts == ["5", "1", "0.25", "2", "", "3"]
+
+
+def test_watch_list_gathers_every_indicator(tmp_path) -> None:
+    from test_scenarios_file import VALID, make_case
+
+    from sat.scenarios.scenario_file import load_scenarios
+
+    s = load_scenarios(make_case(tmp_path, VALID))
+    table = figures.watch_list_table(s)
+    assert list(table["id"]) == ["i1", "i2", "i3", "i4", "i5"]
+    assert list(table["technique"]) == ["2x2"] * 4 + ["cone"]
+    assert table.loc[4, "scenario"] == "Alpha rises"

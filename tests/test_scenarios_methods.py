@@ -27,7 +27,7 @@ from sat.scenarios.drivers import (
     driver_table,
     predetermined_elements,
 )
-from sat.scenarios.futures import Futures, Indicator, Quadrant, combinations, coverage_gaps, moves_table
+from sat.scenarios.futures import Futures, Indicator, Quadrant, combinations, moves_table
 from sat.scenarios.multiple import (
     ScreenJudgment,
     driver_pairs,
@@ -94,14 +94,13 @@ def _futures(states: list[tuple[str, str]]) -> Futures:
     return Futures("x", "y", "independent causes", quads, ("hedge",))
 
 
-def test_combinations_and_coverage() -> None:
+def test_combinations_and_quadrant_lookup() -> None:
     x, y = drv("x", states=("x1", "x2")), drv("y", states=("y1", "y2"))
     assert combinations(x, y) == [("x1", "y1"), ("x1", "y2"), ("x2", "y1"), ("x2", "y2")]
     full = _futures([("x1", "y1"), ("x1", "y2"), ("x2", "y1"), ("x2", "y2")])
-    assert coverage_gaps(full, x, y) == ([], [])
-    bad = _futures([("x1", "y1"), ("x1", "y1"), ("x2", "y1"), ("x2", "y2")])
-    assert coverage_gaps(bad, x, y) == ([("x1", "y2")], [("x1", "y1")])
     assert full.quadrant("x2", "y1").id == "q2"
+    with pytest.raises(KeyError):
+        full.quadrant("x3", "y1")
 
 
 def test_moves_table_puts_robust_moves_first() -> None:

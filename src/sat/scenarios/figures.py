@@ -231,6 +231,20 @@ def _indicators_html(indicators: Sequence[Indicator]) -> str:
     return bullet_list(f"{i.text} [{i.id}]" for i in indicators)
 
 
+def watch_list_table(s: Scenarios) -> pd.DataFrame:
+    """Every indicator of the case in one list for monitoring: technique, scenario, id and text."""
+    rows = []
+    if s.futures is not None:
+        rows += [{"technique": "2x2", "scenario": q.name, "id": i.id, "indicator": i.text}
+                 for q in s.futures.quadrants for i in q.indicators]
+    if s.cone is not None:
+        rows += [{"technique": "cone", "scenario": c.name, "id": i.id, "indicator": i.text}
+                 for c in s.cone.scenarios for i in c.indicators]
+        rows += [{"technique": "wild card", "scenario": w.name, "id": i.id, "indicator": i.text}
+                 for w in s.cone.wild_cards for i in w.indicators]
+    return pd.DataFrame(rows, columns=["technique", "scenario", "id", "indicator"])
+
+
 def quadrants_html(futures: Futures, drivers: Mapping[str, Driver]) -> str:
     """Each quadrant: name, its end states, narrative, indicators, implications and options."""
     x, y = drivers[futures.x_axis], drivers[futures.y_axis]

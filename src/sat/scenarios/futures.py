@@ -9,7 +9,6 @@ pay off in every future (robust) from moves that suit only one. No probabilities
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 
@@ -59,45 +58,6 @@ class Futures:
 def combinations(x: Driver, y: Driver) -> list[tuple[str, str]]:
     """The four (x end state, y end state) pairs a 2x2 on these axes must cover, x's first state first."""
     return [(xs, ys) for xs in x.end_states for ys in y.end_states]
-
-
-def coverage_gaps(futures: Futures, x: Driver, y: Driver) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(combinations no quadrant covers, combinations covered more than once); both empty for a sound 2x2."""
-    seen = [(q.x_state, q.y_state) for q in futures.quadrants]
-    expected = combinations(x, y)
-    missing = [c for c in expected if c not in seen]
-    repeated = [c for c in expected if seen.count(c) > 1]
-    return missing, repeated
-
-
-def quadrant_table(futures: Futures, drivers: Mapping[str, Driver]) -> pd.DataFrame:
-    """One row per quadrant: name, its end state on each axis (columns named after the axis drivers), narrative."""
-    x, y = drivers[futures.x_axis], drivers[futures.y_axis]
-    rows = [
-        {
-            "scenario": q.name,
-            x.name: q.x_state,
-            y.name: q.y_state,
-            "narrative": q.narrative,
-            "indicators": len(q.indicators),
-        }
-        for q in futures.quadrants
-    ]
-    return pd.DataFrame(rows, columns=["scenario", x.name, y.name, "narrative", "indicators"])
-
-
-def indicator_table(futures: Futures) -> pd.DataFrame:
-    """One row per indicator: the scenario it signals, its id and text."""
-    rows = [
-        {"scenario": q.name, "id": ind.id, "indicator": ind.text} for q in futures.quadrants for ind in q.indicators
-    ]
-    return pd.DataFrame(rows, columns=["scenario", "id", "indicator"])
-
-
-def implications_table(futures: Futures) -> pd.DataFrame:
-    """One row per implication: the scenario and what it would mean."""
-    rows = [{"scenario": q.name, "implication": text} for q in futures.quadrants for text in q.implications]
-    return pd.DataFrame(rows, columns=["scenario", "implication"])
 
 
 def moves_table(futures: Futures) -> pd.DataFrame:
