@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -168,3 +168,14 @@ def test_a_20_by_200_matrix_lays_out_and_saves(tmp_path):
     click(editor, "E150", "H07", new)
     assert load_case(tmp_path / "large").matrix("ann").loc["E150", "H07"] == new
     assert editor.scores is not None and len(editor.scores.hypotheses) == 20
+
+
+def test_panel_shows_linchpins_and_checks_from_the_reports_functions(tiny):
+    editor = AchEditor(tiny, "ann")
+    sens = score_case(load_case(tiny), "ann").sensitivity
+    assert editor.scores.sensitivity.linchpins == sens.linchpins == ["E3", "E1"]
+    assert "Linchpins: E3, E1" in editor.panel.value
+    assert sens.sentences[0] in editor.panel.value  # "If E3 were deceptive ..., H2 would lead ..."
+    assert "and 1 more in the report" in editor.panel.value
+    for warning in score_case(load_case(tiny), "ann").warnings:
+        assert html.escape(warning.message) in editor.panel.value

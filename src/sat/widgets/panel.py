@@ -21,6 +21,7 @@ from .grid import cell_key
 #: How many evidence items and disputed cells the panel lists (the report has them all).
 TOP_EVIDENCE = 8
 TOP_DISPUTES = 12
+TOP_LINCHPINS = 4
 
 PANEL_CSS = """<style>
 .satp { font: 13px/1.4 var(--jp-ui-font-family, system-ui, sans-serif); color: #1f2328; }
@@ -37,6 +38,9 @@ PANEL_CSS = """<style>
 .satp .code { display: inline-block; min-width: 2.2em; text-align: center; font-weight: 600; border-radius: 3px; }
 .satp .note { color: #57606a; margin: 4px 0; }
 .satp .hid { font-weight: 700; }
+.satp ul { margin: 2px 0 4px; padding-left: 18px; }
+.satp ul.checks li { color: #57606a; font-size: 12px; }
+.satp td.name { max-width: 1px; width: 100%; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 </style>"""
 
 
@@ -75,7 +79,7 @@ def ranking_html(scores: AchScores) -> str:
         rows.append(
             f'<tr class="{"lead" if row["rank"] == 1 else ""}" data-hypothesis="{esc(hid)}">'
             f'<td class="num">{int(row["rank"])}</td>'
-            f'<td class="name"><span class="hid">{esc(hid)}</span> {_title(str(row["title"]), 34)}</td>'
+            f'<td class="name"><span class="hid">{esc(hid)}</span> {_title(str(row["title"]), 80)}</td>'
             f'<td class="num">{row["inconsistency"]:.2f}</td>'
             f'<td class="num">{row["weighted_inconsistency"]:.3f}</td>'
             f'<td class="num"><span class="prob">{p:.1%}</span>'
@@ -105,10 +109,32 @@ def diagnosticity_html(scores: AchScores) -> str:
     return table + note
 
 
+def linchpins_html(scores: AchScores) -> str:
+    """Step-6 sensitivity: the items whose change would hand the lead over or move its likelihood band."""
+    sens = scores.sensitivity
+    if sens is None:
+        return ""
+    if not sens.sentences:
+        return '<h4>Linchpins</h4><p class="note">No single item changes the lead or its likelihood band.</p>'
+    items = "".join(f"<li>{esc(s)}</li>" for s in sens.sentences[:TOP_LINCHPINS])
+    more = len(sens.sentences) - TOP_LINCHPINS
+    extra = f'<p class="note">and {more} more in the report.</p>' if more > 0 else ""
+    return (f'<h4>Linchpins: {esc(", ".join(sens.linchpins))}</h4>'
+            f'<ul class="linchpins">{items}</ul>{extra}')
+
+
+def checks_html(scores: AchScores) -> str:
+    """The hypothesis-set warnings of the report (things the analyst should look at)."""
+    if not scores.warnings:
+        return ""
+    items = "".join(f"<li>{esc(w.message)}</li>" for w in scores.warnings)
+    return f'<h4>Checks</h4><ul class="checks">{items}</ul>'
+
+
 def scores_html(scores: AchScores) -> str:
     """The panel in normal mode."""
     return (f'{PANEL_CSS}<div class="satp"><h4>Scores under each method</h4>{ranking_html(scores)}'
-            f"<h4>Diagnosticity</h4>{diagnosticity_html(scores)}</div>")
+            f"{linchpins_html(scores)}<h4>Diagnosticity</h4>{diagnosticity_html(scores)}{checks_html(scores)}</div>")
 
 
 def hidden_html(rated: int, total: int) -> str:
