@@ -20,7 +20,7 @@ from typing import Literal
 
 import numpy as np
 
-from .cib_eval import TIE_EPS, impact_balances
+from .cib_eval import TIE_EPS, balances_many, impact_balances
 from .cib_model import CIBMatrix, Scenario
 
 SuccessionKind = Literal["global", "sequential"]
@@ -106,8 +106,6 @@ def _sequential(matrix: CIBMatrix, z: Scenario) -> SuccessionResult:
 
 def global_step_many(matrix: CIBMatrix, scenarios: np.ndarray) -> np.ndarray:
     """:func:`global_step` applied to every row of an (n, N) array of 0-based scenarios."""
-    from .cib_eval import balances_many
-
     z = np.asarray(scenarios, dtype=np.int64)
     theta = balances_many(matrix, z)
     out = z.copy()
