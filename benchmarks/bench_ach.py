@@ -30,7 +30,8 @@ WEIGHTS = [0.08, 0.3, 0.32, 0.2, 0.08, 0.02]
 
 
 def make_case(folder: Path, hypotheses: int, evidence: int, analysts: int, seed: int = 1) -> Path:
-    """Write a synthetic, valid case: random ratings, a tenth of the items in dependence groups of three."""
+    """Write a synthetic, valid case: random ratings shared with small differences between analysts, a tenth of
+    the items in dependence groups of three."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True)
     hids = [f"H{i + 1:02d}" for i in range(hypotheses)]
@@ -53,8 +54,13 @@ def make_case(folder: Path, hypotheses: int, evidence: int, analysts: int, seed:
     }
     (folder / "case.yaml").write_text(yaml.safe_dump(case, sort_keys=False))
     (folder / "ratings").mkdir()
+    # Analysts share most judgements: each starts from one base matrix and reads 15% of its cells a step
+    # differently (independent random matrices would put nearly every cell in dispute, which no real team does).
+    base = rng.choice(len(CODES), size=(evidence, hypotheses), p=WEIGHTS)
     for a in range(analysts):
-        ratings = rng.choice(CODES, size=(evidence, hypotheses), p=WEIGHTS)
+        step = np.where(rng.random(base.shape) < 0.15, rng.choice([-1, 1], size=base.shape), 0)
+        moved = np.where(base < 5, np.clip(base + step, 0, 4), base)  # NA (index 5) stays NA
+        ratings = CODES[moved]
         with (folder / "ratings" / f"analyst{a + 1}.csv").open("w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["evidence", *hids])

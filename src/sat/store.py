@@ -394,6 +394,9 @@ def read_ratings_csv(
         return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}")]
+    fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
+    if fast is not None:
+        return fast, []
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>", line=1)]
@@ -452,6 +455,35 @@ def read_ratings_csv(
     matrix = pd.DataFrame([rated.get(e, blank) for e in evidence_ids], index=pd.Index(evidence_ids, name="evidence"),
                           columns=hypothesis_ids, dtype=object)
     return (matrix if not problems else None), problems
+
+
+def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: list[str]) -> pd.DataFrame | None:
+    """Fast path for a well-formed ratings file (C parser, vectorised checks); None when anything is irregular, so
+    that the line-by-line reader can report each problem with its line."""
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
+                            engine="c", on_bad_lines="error")
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    columns = [str(c).strip() for c in frame.columns]
+    if not columns or columns[0].lower() != "evidence" or len(set(columns)) != len(columns):
+        return None
+    if not set(columns[1:]) <= set(hypothesis_ids) or any(c.startswith("Unnamed:") for c in columns):
+        return None
+    values = frame.to_numpy(dtype=object)
+    if values.size == 0:
+        return pd.DataFrame(model.UNRATED, index=pd.Index(evidence_ids, name="evidence"), columns=hypothesis_ids,
+                            dtype=object)
+    ids = pd.Series(values[:, 0]).str.strip()
+    if ids.duplicated().any() or not ids.isin(evidence_ids).all():
+        return None
+    cells = pd.DataFrame(values[:, 1:]).apply(lambda col: col.str.strip().str.upper())
+    if not cells.isin(list(model.RATING_CODES) + [model.UNRATED]).all().all():
+        return None
+    cells.index = pd.Index(ids, name="evidence")
+    cells.columns = columns[1:]
+    matrix = cells.astype(object).reindex(index=evidence_ids, columns=hypothesis_ids, fill_value=model.UNRATED)
+    return matrix.rename_axis("evidence")
 
 
 def read_rationale_csv(

@@ -85,10 +85,13 @@ class AchScores:
         }
 
     def _disagreement_records(self) -> list[dict[str, Any]]:
-        frame = self.disagreements.copy()
-        frame["spread"] = frame["spread"].round(6)
-        frame["na_split"] = frame["na_split"].astype(bool)
-        return frame[["evidence", "hypothesis", "ratings", "spread", "level", "na_split"]].to_dict("records")
+        d = self.disagreements
+        return [
+            {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "level": lv, "na_split": na}
+            for e, h, r, sp, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
+                                           d["spread"].round(6).tolist(), d["level"].tolist(),
+                                           d["na_split"].astype(bool).tolist())
+        ]
 
 
 def _num(value: Any) -> float:
@@ -200,7 +203,7 @@ def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.Dat
         {
             "evidence": np.array(case.evidence_ids, dtype=object)[e_idx],
             "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
-            "ratings": [dict(zip(analysts, codes[stack[:, e, h]])) for e, h in zip(e_idx, h_idx)],
+            "ratings": [dict(zip(analysts, column)) for column in codes[stack[:, e_idx, h_idx]].T.tolist()],
             "spread": spread[e_idx, h_idx],
             "level": levels[e_idx, h_idx],
             "na_split": split[e_idx, h_idx],

@@ -62,21 +62,14 @@ def round_half_away(values: np.ndarray) -> np.ndarray:
 def group_codes(stack: np.ndarray) -> np.ndarray:
     """The group verdict per cell as a code: NA when NA votes are the majority of votes cast, unrated when nobody
     voted, else the mean rating rounded half away from zero."""
-    votes = stack != UNRATED
+    cast = (stack != UNRATED).sum(axis=0)
     na_votes = (stack == NA).sum(axis=0)
-    cast = votes.sum(axis=0)
     mean = cell_mean(stack)
-    number_to_code = {2: "CC", 1: "C", 0: "N", -1: "I", -2: "II"}
-    out = np.full(mean.shape, "", dtype=object)
-    rounded = round_half_away(np.nan_to_num(mean))
-    for index in np.ndindex(mean.shape):
-        if cast[index] == 0:
-            continue
-        if na_votes[index] * 2 > cast[index] or np.isnan(mean[index]):
-            out[index] = "NA"
-        else:
-            out[index] = number_to_code[int(rounded[index])]
-    return out
+    by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)  # index = rounded mean + 2
+    rounded = round_half_away(np.nan_to_num(mean)).astype(int) + 2
+    out = by_number[rounded]
+    out = np.where((na_votes * 2 > cast) | np.isnan(mean), "NA", out)
+    return np.where(cast == 0, "", out).astype(object)
 
 
 def group_posterior(posteriors: np.ndarray) -> np.ndarray:
