@@ -405,3 +405,101 @@ def test_cib_problems_come_with_the_other_problems(tmp_path: Path) -> None:
     cib_problem = only(problems, "cib.judgments[0].to")
     assert cib_problem.value == "dq" and cib_problem.line == line_of(text, "to: dq")
     assert cib_problem.file.endswith("tiny/scenarios.yaml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message", "value", "line_fragment"),
+    [
+        # structure of the driver table
+        ("    name: Alpha\n", "", "drivers[0].name", "missing", None, "id: alpha"),
+        ("impact: 5", "impact: true", "drivers[0].impact", "whole number", True, "impact: true"),
+        ("  - id: gamma\n", "  - just text\n  - id: gamma\n", "drivers[2]", "must be a mapping", "just text",
+         "just text"),
+        ("[A low, A high]", "A low or high", "drivers[0].end_states", "must be a list", "A low or high",
+         "end_states: A low or high"),
+        # the 2x2
+        ("    - id: q2\n", "    - id: q1\n", "futures.quadrants[1].id", "duplicate quadrant id", "q1", ("id: q1", 2)),
+        ("{id: i3, text: protests}", "{id: I 3, text: protests}", "futures.quadrants[2].indicators[0].id",
+         "lower-case letters", "I 3", "I 3"),
+        ("{id: i3, text: protests}", "just a string", "futures.quadrants[2].indicators[0]", "must be a mapping",
+         "just a string", "just a string"),
+        ("  quadrants:\n    - id: q1", "  quadrantz:\n    - id: q1", "futures.quadrantz", "unknown field",
+         "quadrantz", "quadrantz:"),
+        # the screen
+        ("[beta, alpha], states: [B high, A high]", "[alpha, alpha], states: [A high, A high]",
+         "multiple.screen[0].drivers", "must differ", "alpha", "[alpha, alpha]"),
+        ("drivers: [alpha, gamma], states: [A low, G low]", "drivers: [alpha, gamma], states: [A low]",
+         "multiple.screen[1]", "exactly two drivers and one end state of each", "2 drivers, 1 states",
+         "states: [A low]"),
+        (", name: Hot", "", "multiple.screen[0].name", "needs a name", None, "worst case"),
+        ("  screen:\n", "  screens:\n", "multiple.screens", "unknown field", "screens", "screens:"),
+        # the cone
+        ("  baseline: {id: base, name: Base, narrative: as now}\n", "", "cone.baseline", "missing", None, "cone:"),
+        ("{id: base, name: Base, narrative: as now}", "{id: base, name: Base}", "cone.baseline.narrative",
+         "missing", None, "baseline:"),
+        ("flips: [alpha]", "flips: [alpha, alpha]", "cone.alternatives[0].flips[1]", "flipped twice", "alpha",
+         "flips: [alpha, alpha]"),
+        ("      name: Alpha rises\n", "      name: Alpha rises\n      colour: blue\n",
+         "cone.alternatives[0].colour", "unknown field", "colour", "colour: blue"),
+        ("{id: w1, name: Meteor, description: out of the blue}", "{id: w1, name: Meteor}",
+         "cone.wild_cards[0].description", "missing", None, "Meteor"),
+        ("  assumptions:\n    - {driver: alpha, state: A low, assumption: alpha stays low}\n"
+         "    - {driver: gamma, state: G high, assumption: gamma stays high}\n", "  assumptions: []\n",
+         "cone.assumptions", "empty", None, "assumptions: []"),
+    ],
+)
+def test_more_bad_input(tmp_path: Path, old: str, new: str, field: str, message: str, value: object,
+                        line_fragment: str | tuple[str, int]) -> None:
+    assert old in VALID
+    text = VALID.replace(old, new, 1)
+    problem = only(problems_of(tmp_path, text), field)
+    assert message in problem.message
+    assert problem.value == value
+    fragment, occurrence = line_fragment if isinstance(line_fragment, tuple) else (line_fragment, 1)
+    assert problem.line == line_of(text, fragment, occurrence)
+
+
+def test_same_flips_twice(tmp_path: Path) -> None:
+    extra = ("    - id: alt2\n      name: Alpha again\n      flips: [alpha]\n      narrative: again\n"
+             "      indicators: [{id: i6, text: again}]\n")
+    text = VALID.replace("  wild_cards:\n", extra + "  wild_cards:\n")
+    problem = only(problems_of(tmp_path, text), "cone.alternatives[1].flips")
+    assert "same flips as cone.alternatives[0]" in problem.message and problem.value == "alpha"
+    assert problem.line == line_of(text, "flips: [alpha]", 2)
+
+
+def test_sections_of_the_wrong_shape(tmp_path: Path) -> None:
+    text = "framework: PMESII\ndrivers: {id: x}\nfutures: [a, b]\nmultiple: yes\ncone: 3\n"
+    problems = problems_of(tmp_path, text)
+    got = {(p.field, p.message.split(" (")[0], p.line) for p in problems}
+    assert ("drivers", "must be a list", 2) in got
+    assert ("futures", "must be a mapping", 3) in got
+    assert ("multiple", "must be a mapping", 4) in got
+    assert ("cone", "must be a mapping", 5) in got
+
+
+def test_empty_driver_table(tmp_path: Path) -> None:
+    problem = only(problems_of(tmp_path, "framework: STEEP\ndrivers: []\n"), "drivers")
+    assert problem.message == "the driver table is empty" and problem.line == 2
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message", "value", "line_fragment"),
+    [
+        ("  x:\n    descriptor: da\n    variants: {A low: lo, A high: hi}\n", "", "bridge.x", "missing", None,
+         "bridge:"),
+        ("    variants: {A low: lo, A high: hi}\n", "", "bridge.x.variants", "missing", None, "  x:"),
+        ("{A low: lo, A high: hi}", "[lo, hi]", "bridge.x.variants", "must be a mapping", "a list",
+         "variants: [lo, hi]"),
+        ("{A low: lo, A high: hi}", "{A low: lo, A high: 3}", "bridge.x.variants.A high",
+         "must name a variant", 3, "variants: {A low: lo, A high: 3}"),
+    ],
+)
+def test_more_bad_bridges(tmp_path: Path, old: str, new: str, field: str, message: str, value: object,
+                          line_fragment: str) -> None:
+    assert old in CIB
+    text = (VALID + CIB).replace(old, new, 1)
+    problem = only(problems_of(tmp_path, text), field)
+    assert message in problem.message and problem.value == value
+    assert problem.line == [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(line_fragment)
+                            or line.strip().startswith(line_fragment)][-1]

@@ -566,7 +566,7 @@ def _futures(
     items = check.sequence(node.get("quadrants"), "futures.quadrants", _line(node, "quadrants")) \
         if "quadrants" in node else []
     if "quadrants" not in node:
-        check.add("futures.quadrants", "missing", None, _own_line(node))
+        check.add("futures.quadrants", "missing", None, line)
     quadrants: list[Quadrant] = []
     quadrant_ids: set[str] = set()
     placed: dict[tuple[str, str], int] = {}
@@ -749,7 +749,7 @@ def _cone(
             assumed[driver.id] = state
             assumptions.append(Assumption(driver.id, state, text))
     if "baseline" not in node:
-        check.add("cone.baseline", "missing", None, _own_line(node))
+        check.add("cone.baseline", "missing", None, line)
         baseline = None
     else:
         baseline = _cone_scenario(check, node["baseline"], "cone.baseline", _line(node, "baseline"), by_id, assumed,
@@ -798,11 +798,11 @@ def _cone(
 
 
 def _bridge_axis(
-    check: _Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None
+    check: _Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
 ) -> BridgeAxis | None:
     where = f"bridge.{key}"
     if key not in node:
-        check.add(where, "missing", None, _own_line(node))
+        check.add(where, "missing", None, line)
         return None
     axis = check.mapping(node[key], where, _line(node, key))
     if axis is None:
@@ -811,7 +811,7 @@ def _bridge_axis(
     descriptor = check.text(axis, "descriptor", f"{where}.descriptor")
     variants_node = axis.get("variants")
     if variants_node is None:
-        check.add(f"{where}.variants", "missing", None, _own_line(axis))
+        check.add(f"{where}.variants", "missing", None, _line(node, key))
         return None
     variants_node = check.mapping(variants_node, f"{where}.variants", _line(axis, "variants"))
     if variants_node is None:
@@ -866,8 +866,8 @@ def _bridge(
         check.add("bridge", "needs a cib section (the model it maps the axes into)", None, line)
     x = by_id.get(futures.x_axis) if futures is not None else None
     y = by_id.get(futures.y_axis) if futures is not None else None
-    bx = _bridge_axis(check, node, "x", x, cib)
-    by = _bridge_axis(check, node, "y", y, cib)
+    bx = _bridge_axis(check, node, "x", x, cib, line)
+    by = _bridge_axis(check, node, "y", y, cib, line)
     if bx is not None and by is not None and bx.descriptor == by.descriptor:
         check.add("bridge.y.descriptor", "both axes map to the same descriptor", by.descriptor,
                   _line(node["y"], "descriptor"))
