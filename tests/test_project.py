@@ -39,7 +39,8 @@ def test_notebook_conventions(path):
     first = code[0]
     assert "parameters" in first["metadata"].get("tags", [])
     for stmt in ast.parse("".join(first["source"])).body:
-        assert isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant), "parameters are literals"
+        assert isinstance(stmt, (ast.Assign, ast.AnnAssign)), "the parameters cell holds assignments only"
+        assert isinstance(stmt.value, ast.Constant), "parameters are literals"
     for line in "".join(first["source"]).splitlines():
         if "=" in line:
-            assert "# help:" in line, f"parameter without a help comment: {line}"
+            assert "#" in line.split("=", 1)[1], f"parameter without a help comment: {line}"
