@@ -52,11 +52,26 @@ def execute_notebook(notebook: Path, parameters: dict[str, Any], output: Path) -
             cwd=str(notebook.parent),
             progress_bar=False,
             log_output=False,
+            kernel_manager_class=_local_kernel_manager(),
         )
     except PapermillExecutionError as exc:
         raise ReportError(
             f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
         ) from None
+
+
+def _local_kernel_manager() -> type:
+    """A kernel manager that talks to its kernel over local IPC sockets rather than loopback TCP: the kernel
+    lives only as long as the render, and ipykernel warns (rightly) about unencrypted TCP."""
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class LocalKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+    return LocalKernelManager
 
 
 def notebook_to_html(executed: Path) -> str:
