@@ -161,14 +161,22 @@ def _shown(value: Any) -> Any:
 # --- items -----------------------------------------------------------------------------------------------------
 
 
+def _open_item(data: Any, file: str, where: str, line: int | None,
+               fields: tuple[str, ...]) -> tuple[_Reader, LineDict | None]:
+    """A reader for one list item, which must be a mapping with only the given fields."""
+    r = _Reader(file, [])
+    item = r.mapping(data, where, line)
+    if item is not None:
+        r.unknown(item, fields, where)
+    return r, item
+
+
 def parse_hypothesis(data: Any, file: str, where: str, line: int | None = None) -> tuple[Hypothesis | None, list[Problem]]:
     """One hypothesis from its YAML mapping (or a form's dict), with the problems found."""
-    problems: list[Problem] = []
-    r = _Reader(file, problems)
-    item = r.mapping(data, where, line)
+    r, item = _open_item(data, file, where, line, HYPOTHESIS_FIELDS)
     if item is None:
-        return None, problems
-    r.unknown(item, HYPOTHESIS_FIELDS, where)
+        return None, r.problems
+    problems = r.problems
     hid = r.identifier(item, "id", where)
     title = r.text(item, "title", where, required=True)
     hypothesis = Hypothesis(
@@ -182,12 +190,10 @@ def parse_hypothesis(data: Any, file: str, where: str, line: int | None = None) 
 
 def parse_evidence(data: Any, file: str, where: str, line: int | None = None) -> tuple[Evidence | None, list[Problem]]:
     """One evidence item from its YAML mapping (or a form's dict), with the problems found."""
-    problems: list[Problem] = []
-    r = _Reader(file, problems)
-    item = r.mapping(data, where, line)
+    r, item = _open_item(data, file, where, line, EVIDENCE_FIELDS)
     if item is None:
-        return None, problems
-    r.unknown(item, EVIDENCE_FIELDS, where)
+        return None, r.problems
+    problems = r.problems
     group = r.text(item, "group", where) or None
     evidence = Evidence(
         id=r.identifier(item, "id", where),
@@ -205,12 +211,10 @@ def parse_evidence(data: Any, file: str, where: str, line: int | None = None) ->
 
 def parse_source(data: Any, file: str, where: str, line: int | None = None) -> tuple[Source | None, list[Problem]]:
     """One source from its YAML mapping (or a form's dict), with the problems found."""
-    problems: list[Problem] = []
-    r = _Reader(file, problems)
-    item = r.mapping(data, where, line)
+    r, item = _open_item(data, file, where, line, SOURCE_FIELDS)
     if item is None:
-        return None, problems
-    r.unknown(item, SOURCE_FIELDS, where)
+        return None, r.problems
+    problems = r.problems
     reliability = r.choice(item, "reliability", where, tuple(model.RELIABILITY), None)
     source = Source(
         id=r.identifier(item, "id", where),
