@@ -52,8 +52,8 @@ class MatrixGrid(anywidget.AnyWidget):
     hypotheses = traitlets.List(traitlets.Dict()).tag(sync=True)
     #: Rows in display order: ``{"id", "summary", "tip"}``.
     evidence = traitlets.List(traitlets.Dict()).tag(sync=True)
-    #: Rating codes in display order (``""`` = not yet rated).
-    codes = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
+    #: Rating codes in display order (``""`` = not yet rated); rows of strings, not validated one by one (speed).
+    codes = traitlets.List().tag(sync=True)
     #: Highlighted cells (comparison mode): :func:`cell_key` -> ``mild`` / ``large`` / ``extreme`` / ``na``.
     marks = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     #: Extra hover text per cell (comparison mode: the other analysts' ratings).
@@ -100,7 +100,7 @@ class MatrixGrid(anywidget.AnyWidget):
         """Show the ratings of ``matrix`` in the current layout."""
         rows = [e["id"] for e in self.evidence]
         cols = [h["id"] for h in self.hypotheses]
-        self.codes = matrix.reindex(index=rows, columns=cols).fillna("").to_numpy().tolist()
+        self.codes = matrix.reindex(index=rows, columns=cols).to_numpy(dtype=object, na_value="").tolist()
 
     def code_at(self, evidence_id: str, hypothesis_id: str) -> str:
         """The rating the grid shows for a cell."""

@@ -103,15 +103,18 @@ function render({ model, el }) {
   }
 
   function paint() {
+    // Touch only the cells whose rating, mark or hover text changed: a click changes one cell of thousands.
     const codes = model.get("codes"), marks = model.get("marks"), tips = model.get("tips");
     let rated = 0, total = 0;
     rows.forEach((e, r) => cols.forEach((h, c) => {
       const code = (codes[r] || [])[c] || "";
       const key = `${e.id}\t${h.id}`;
       const td = tds[r][c];
-      td.textContent = code;
-      td.className = `satg-cell satg-c-${code || "empty"}` + (marks[key] ? ` satg-m-${marks[key]}` : "");
-      td.title = `${e.id} \u00d7 ${h.id}: ${NAMES[code] ?? code}` + (tips[key] ? `\n${tips[key]}` : "");
+      const cls = `satg-cell satg-c-${code || "empty"}` + (marks[key] ? ` satg-m-${marks[key]}` : "");
+      const title = `${e.id} \u00d7 ${h.id}: ${NAMES[code] ?? code}` + (tips[key] ? `\n${tips[key]}` : "");
+      if (td.className !== cls) td.className = cls;
+      if (td.textContent !== code) td.textContent = code;
+      if (td.title !== title) td.title = title;
       total += 1;
       if (code) rated += 1;
     }));
@@ -138,6 +141,7 @@ function render({ model, el }) {
     if (td.textContent === code) return;
     td.textContent = code;
     td.className = `satg-cell satg-c-${code || "empty"} satg-pending`;
+    window.__satClick = performance.now();
     model.send({event: "rate", evidence: rows[r].id, hypothesis: cols[c].id, code});
   }
 

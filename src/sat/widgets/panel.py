@@ -54,7 +54,7 @@ def group_scores(case: Case) -> AchScores | None:
     if len(case.ratings) < 2:
         return None
     try:
-        return score_case(case)
+        return score_case(case, sensitivity_analysis=False)
     except SatError:
         return None
 
@@ -182,12 +182,12 @@ def dispute_marks(group: AchScores | None) -> tuple[dict[str, str], dict[str, st
     """Grid highlights and hover texts for the disputed cells: (marks, tips) keyed by cell."""
     if group is None:
         return {}, {}
+    rows = group.disagreements
     marks: dict[str, str] = {}
     tips: dict[str, str] = {}
-    for _, row in group.disagreements.iterrows():
-        key = cell_key(row["evidence"], row["hypothesis"])
-        marks[key] = "na" if row["level"] == "consensus" else row["level"]
-        votes = ", ".join(f"{a}: {c or '-'}" for a, c in row["ratings"].items())
-        level = "split on NA" if row["level"] == "consensus" else f"{row['level']} disagreement"
-        tips[key] = f"{votes} ({level})"
+    for eid, hid, ratings, level in zip(rows["evidence"], rows["hypothesis"], rows["ratings"], rows["level"]):
+        key = cell_key(eid, hid)
+        marks[key] = "na" if level == "consensus" else level
+        votes = ", ".join(f"{a}: {c or '-'}" for a, c in ratings.items())
+        tips[key] = f"{votes} ({'split on NA' if level == 'consensus' else level + ' disagreement'})"
     return marks, tips
