@@ -182,7 +182,8 @@ def add_evidence_through_the_form(page, site: Path) -> None:
 
 
 def screenshot(page, tmp_path: Path, name: str) -> None:
-    page.locator("td.satg-cell").first.scroll_into_view_if_needed()
+    """Save the editor as the analyst sees it; also to docs/editor.png when SAT_UPDATE_SCREENSHOT=1."""
+    page.locator(".sat-editor").evaluate("(el) => el.scrollIntoView()")
     page.screenshot(path=str(tmp_path / name), full_page=False)
     if os.environ.get("SAT_UPDATE_SCREENSHOT") == "1":
         (ROOT / "docs").mkdir(exist_ok=True)
@@ -222,4 +223,6 @@ def test_jupyterlab_notebook_rates_by_click_and_by_key(lab, browser, site, tmp_p
     assert target.inner_text() == "I"
     assert page.locator(".jp-Cell").count() == 3  # no notebook shortcut fired
     add_evidence_through_the_form(page, site)
+    page.locator(".lm-TabBar-tab", has_text="Scores").click()
+    page.locator(".sat-editor").evaluate("(el) => el.scrollIntoView()")
     page.screenshot(path=str(tmp_path / "editor-lab.png"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from sat import store
 from sat.store import load_case, parse_evidence
 from sat.widgets import AchEditor
 from sat.widgets.structure import next_id
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -234,3 +238,22 @@ def test_next_id_follows_the_case_numbering():
     assert next_id(["S009"], "S") == "S010"
     assert next_id([], "H") == "H1"
     assert next_id(["Hx", "H2"], "H") == "H3"
+
+
+def test_open_bar_switches_case_and_analyst(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAT_ROOT", str(tmp_path))
+    cases = tmp_path / "data" / "cases"
+    shutil.copytree(FIXTURES / "tiny", cases / "tiny")
+    shutil.copytree(FIXTURES / "tiny", cases / "other")
+    (cases / "other" / "case.yaml").write_text((cases / "other" / "case.yaml").read_text().replace("id: tiny", "id: other"))
+    editor = AchEditor("tiny", "ann")
+    assert editor.open_case.options == ("other", "tiny") and editor.open_case.value == "tiny"
+    editor.open_case.value = "other"
+    editor.open_analyst.value = "bob"
+    editor.open_button.click()
+    assert editor.session.folder == (cases / "other").resolve() and editor.session.analyst == "bob"
+    assert editor.grid.codes[0] == ["C", "C", "II"]
+    editor.open_analyst.value = "not a name"
+    editor.open_button.click()
+    assert editor.session.analyst == "bob" and editor.status_state == "error"
+    assert "analyst names use only letters" in editor.open_message.value

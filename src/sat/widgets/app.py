@@ -24,7 +24,7 @@ from .session import EditSession, check_analyst, create_case
 
 STATUS_COLOURS = {"saved": "#1a7f37", "saving": "#9a6700", "error": "#cf222e", "conflict": "#cf222e",
                   "idle": "#57606a"}
-SIDEBAR_WIDTH = "430px"
+SIDEBAR_WIDTH = "470px"
 EDITOR_CSS = """<style>
 .sat-editor-body { gap: 12px; }
 .sat-editor-toolbar { gap: 8px; padding: 4px 0 6px; }
@@ -56,7 +56,7 @@ class AchEditor(w.VBox):
                                            tooltip="Hide scores and other analysts' ratings until your matrix is complete")
         self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users", layout=w.Layout(width="auto"),
                                              tooltip="Highlight the cells the analysts dispute")
-        self.grid = MatrixGrid(layout=w.Layout(flex="1 1 auto", min_width="0"))
+        self.grid = MatrixGrid(layout=w.Layout(flex="1 1 600px", min_width="0"))
         self.grid.on_rate = self.rate
         self.grid.on_select = self.select
         self.panel = w.HTML()
@@ -71,13 +71,14 @@ class AchEditor(w.VBox):
                                        placeholder="your name, as in ratings/<name>.csv")
         self.open_button = w.Button(description="Open", icon="folder-open")
         self.open_message = w.HTML()
-        self.sidebar = w.Tab(layout=w.Layout(width=SIDEBAR_WIDTH, flex="0 0 auto"))
-        self.body = w.HBox([self.grid, self.sidebar], layout=w.Layout(width="100%", align_items="flex-start"))
+        self.sidebar = w.Tab(layout=w.Layout(flex=f"0 1 {SIDEBAR_WIDTH}", min_width="340px"))
+        self.body = w.HBox([self.grid, self.sidebar], layout=w.Layout(width="100%", align_items="flex-start",
+                                                                      flex_flow="row wrap"))
         self.body.add_class("sat-editor-body")
         self.reload_button.on_click(lambda _b: self.reload())
-        self.blind_toggle.observe(lambda _c: self._relayout(), names="value")
+        self.blind_toggle.observe(self._on_blind, names="value")
         self.compare_toggle.observe(lambda _c: self.refresh_scores(), names="value")
-        self.open_button.on_click(lambda _b: self.load(self.open_case.value, self.open_analyst.value.strip(),
+        self.open_button.on_click(lambda _b: self.load(self.open_case.value or "", self.open_analyst.value.strip(),
                                                        self.blind_toggle.value))
         toolbar = w.HBox([self.status, self.reload_button, self.blind_toggle, self.compare_toggle],
                          layout=w.Layout(align_items="center", flex_flow="row wrap"))
@@ -108,8 +109,9 @@ class AchEditor(w.VBox):
         self.open_analyst.options = self.session.case.analysts
         if self.session.case.id in self.open_case.options:
             self.open_case.value = self.session.case.id
-        with self.blind_toggle.hold_trait_notifications():
-            self.blind_toggle.value = blind
+        self.blind_toggle.unobserve(self._on_blind, names="value")
+        self.blind_toggle.value = blind
+        self.blind_toggle.observe(self._on_blind, names="value")
         self.sidebar.children = [self.panel, *self.forms.values(), self._case_tab()]
         for index, title in enumerate(("Scores", "Hypotheses", "Evidence", "Sources", "Case")):
             self.sidebar.set_title(index, title)
@@ -146,6 +148,9 @@ class AchEditor(w.VBox):
     @property
     def blind(self) -> bool:
         return self.blind_toggle.value
+
+    def _on_blind(self, _change: Any) -> None:
+        self._relayout()
 
     def _relayout(self) -> None:
         """Lay out grid, forms and header for the current case and mode."""

@@ -199,7 +199,7 @@ _BASE_CSS = """
 .satg-table { border-collapse: separate; border-spacing: 0; min-width: 100%; }
 .satg-table th, .satg-table td { border-right: 1px solid #d8dee4; border-bottom: 1px solid #d8dee4; }
 .satg-table thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2; vertical-align: bottom; }
-.satg-corner { left: 0; z-index: 3 !important; min-width: 24em; max-width: 24em; padding: 4px 8px;
+.satg-corner { left: 0; z-index: 3 !important; min-width: 20em; max-width: 20em; padding: 4px 8px;
   text-align: left; font-weight: 600; color: #57606a; }
 .satg-corner-h { float: right; }
 .satg-col { min-width: 6.8em; max-width: 11em; padding: 4px 6px; text-align: left;
@@ -207,7 +207,7 @@ _BASE_CSS = """
 .satg-hid { font-weight: 700; }
 .satg-htitle { font-size: 11.5px; color: #424a53; display: -webkit-box; -webkit-line-clamp: 4;
   -webkit-box-orient: vertical; overflow: hidden; }
-.satg-row { position: sticky; left: 0; z-index: 1; background: #fff; min-width: 24em; max-width: 24em;
+.satg-row { position: sticky; left: 0; z-index: 1; background: #fff; min-width: 20em; max-width: 20em;
   padding: 3px 8px; text-align: left; font-weight: normal; cursor: pointer; }
 .satg-rlabel { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .satg-eid { font-weight: 700; margin-right: 6px; }

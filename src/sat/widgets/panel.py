@@ -30,7 +30,7 @@ PANEL_CSS = """<style>
 .satp th { text-align: left; font-weight: 600; color: #57606a; border-bottom: 1px solid #d0d7de; padding: 2px 4px; }
 .satp td { border-bottom: 1px solid #eaeef2; padding: 3px 4px; vertical-align: top; }
 .satp td.num { text-align: right; white-space: nowrap; }
-.satp .bar { background: #eaeef2; height: 6px; border-radius: 2px; width: 84px; margin: 2px 0 0 auto; }
+.satp .bar { background: #eaeef2; height: 6px; border-radius: 2px; width: 64px; margin: 2px 0 0 auto; }
 .satp .bar > div { background: #2b8cbe; height: 6px; border-radius: 2px; }
 .satp .term { font-size: 11px; color: #57606a; }
 .satp .prob { font-weight: 600; }
