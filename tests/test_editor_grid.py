@@ -6,7 +6,6 @@ import html
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from sat import fileio
 from sat.ach.analysis import score_case

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
+import pandas as pd
 
 from sat.store import load_case
 from sat.widgets import AchEditor
@@ -25,8 +31,6 @@ def test_blind_order_is_fixed_per_analyst_and_differs_between_analysts():
 
 
 def test_unrated_rows_come_first_in_case_order():
-    import pandas as pd
-
     matrix = pd.DataFrame([["C", "N"], ["", "I"], ["C", "C"], ["", ""]], index=["E1", "E2", "E3", "E4"],
                           columns=["H1", "H2"])
     assert unrated_first(matrix) == ["E2", "E4", "E1", "E3"]
@@ -163,3 +167,34 @@ def test_external_changes_lists_the_changed_files(tiny: Path):
     assert editor.session.external_changes() == []
     (tiny / "ratings" / "bob.csv").write_text((tiny / "ratings" / "bob.csv").read_text() + "\n")
     assert editor.session.external_changes() == [tiny.resolve() / "ratings" / "bob.csv"]
+
+
+KILLED_WRITER = """
+import itertools, sys
+from sat.widgets.session import EditSession
+session = EditSession.open(sys.argv[1], "ann")
+for i in itertools.count():
+    session.set_rating("E1", "H1", ("CC", "II")[i % 2])
+    session.set_rating("E2", "H2", ("C", "I")[i % 2])
+"""
+
+
+def test_killing_the_kernel_mid_write_never_corrupts_the_file(tiny):
+    path = tiny / "ratings" / "ann.csv"
+    original = path.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(tiny)])
+    try:
+        deadline = time.monotonic() + 30
+        while path.read_bytes() == original and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)  # let it write a few hundred times, then kill it wherever it is
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    case = load_case(tiny)  # parses: a whole old or new file, never a torn one
+    matrix = case.matrix("ann")
+    assert matrix.loc["E1", "H1"] in ("CC", "II") and matrix.loc["E2", "H2"] in ("C", "I", "N")
+    assert matrix.loc["E3"].tolist() == ["CC", "NA", "I"]
+    # A write cut short can leave only a hidden temporary file, which readers ignore.
+    extra = {p.name for p in (tiny / "ratings").iterdir()} - {"ann.csv", "bob.csv", "bob.notes.csv"}
+    assert all(name.startswith(".ann.csv.") and name.endswith(".tmp") for name in extra)

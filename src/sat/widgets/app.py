@@ -17,7 +17,7 @@ from ..errors import CaseNotFoundError, Problem, SatError, ValidationError
 from ..htmltext import esc
 from ..paths import cases_dir
 from . import ordering, panel
-from .forms import DetailsForm, ItemForm, done_html, problems_html
+from .forms import DetailsForm, ImpactHandler, ItemForm, RemoveHandler, SaveHandler, done_html, problems_html
 from .grid import MatrixGrid
 from .guard import ConflictError
 from .session import EditSession, check_analyst, create_case
@@ -173,7 +173,7 @@ class AchEditor(w.VBox):
             f"analyst <b>{esc(self.session.analyst)}</b>{mode} \u00b7 as of {esc(case.as_of or 'no date')} \u00b7 "
             f"{len(case.hypotheses)} hypotheses \u00d7 {len(case.evidence)} evidence items</div></div>"
         )
-        for kind, form in self.forms.items():
+        for form in self.forms.values():
             form.refresh(case, keep=form.selected)
         self.details.fill(case)
         self.refresh_scores()
@@ -289,7 +289,7 @@ class AchEditor(w.VBox):
         self._set_status("saved", f"{what} \u2192 case.yaml at {_now()}")
         return []
 
-    def _saver(self, kind: str):
+    def _saver(self, kind: str) -> SaveHandler:
         def save(fields: dict[str, Any], original_id: str | None) -> list[Problem]:
             assert self.session is not None
             put = {"hypothesis": self.session.put_hypothesis, "evidence": self.session.put_evidence,
@@ -303,7 +303,7 @@ class AchEditor(w.VBox):
             return problems
         return save
 
-    def _remover(self, kind: str):
+    def _remover(self, kind: str) -> RemoveHandler:
         def remove(item_id: str) -> list[Problem]:
             assert self.session is not None
             drop = {"hypothesis": self.session.remove_hypothesis, "evidence": self.session.remove_evidence,
@@ -314,7 +314,7 @@ class AchEditor(w.VBox):
             return problems
         return remove
 
-    def _impact(self, kind: str):
+    def _impact(self, kind: str) -> ImpactHandler:
         def impact(item_id: str) -> str:
             assert self.session is not None
             return self.session.removal_impact(kind, item_id)
