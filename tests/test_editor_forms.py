@@ -257,3 +257,12 @@ def test_open_bar_switches_case_and_analyst(tmp_path, monkeypatch):
     editor.open_button.click()
     assert editor.session.analyst == "bob" and editor.status_state == "error"
     assert "analyst names use only letters" in editor.open_message.value
+
+
+def test_forms_cover_every_field_the_data_layer_knows():
+    # A field the forms lacked would be dropped from case.yaml when an item is edited.
+    from sat.widgets import forms
+
+    assert [f.key for f in forms.HYPOTHESIS_FIELDS] == list(store.HYPOTHESIS_FIELDS)
+    assert [f.key for f in forms.EVIDENCE_FIELDS] == list(store.EVIDENCE_FIELDS)
+    assert [f.key for f in forms.SOURCE_FIELDS] == list(store.SOURCE_FIELDS)
