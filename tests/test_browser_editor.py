@@ -197,6 +197,12 @@ def test_voila_app_rates_by_click_adds_evidence_and_keeps_it_after_reopening(voi
     rate_by_click_and_check(page, site)
     add_evidence_through_the_form(page, site)
     page.locator(".lm-TabBar-tab", has_text="Scores").click()
+    page.get_by_role("button", name="Compare with group").click()
+    page.locator("td.satg-cell.satg-m-mild").first.wait_for(timeout=STEP_TIMEOUT * 1000)
+    page.get_by_text("You and the group").wait_for(timeout=STEP_TIMEOUT * 1000)
+    page.screenshot(path=str(tmp_path / "editor-voila-compare.png"))
+    page.get_by_role("button", name="Compare with group").click()
+    page.locator("td.satg-cell.satg-m-mild").first.wait_for(state="detached", timeout=STEP_TIMEOUT * 1000)
     screenshot(page, tmp_path, "editor-voila.png")
     page.close()  # close everything, then open the app again: a new kernel reads the files
     again = browser.new_page(viewport={"width": 1440, "height": 900})

@@ -216,10 +216,13 @@ _BASE_CSS = """
 .satg-cell { height: 26px; padding: 0 4px; text-align: center; font-weight: 600; cursor: pointer; }
 .satg-cell:focus { outline: 2px solid #0969da; outline-offset: -2px; }
 .satg-pending { opacity: 0.5; }
-.satg-m-mild { box-shadow: inset 0 0 0 3px #f59f00; }
-.satg-m-large { box-shadow: inset 0 0 0 3px #e8590c; }
-.satg-m-extreme { box-shadow: inset 0 0 0 3px #c92a2a; }
-.satg-m-na { box-shadow: inset 0 0 0 3px #7048e8; }
+.satg-cell[class*="satg-m-"] { position: relative; }
+.satg-cell[class*="satg-m-"]::after { content: ""; position: absolute; top: 0; right: 0; border-style: solid;
+  border-width: 0 13px 13px 0; border-color: transparent var(--satg-mark) transparent transparent; }
+.satg-m-mild { --satg-mark: #f08c00; box-shadow: inset 0 0 0 2px #f08c00; }
+.satg-m-large { --satg-mark: #d9480f; box-shadow: inset 0 0 0 3px #d9480f; }
+.satg-m-extreme { --satg-mark: #212529; box-shadow: inset 0 0 0 2px #ffffff, inset 0 0 0 5px #212529; }
+.satg-m-na { --satg-mark: #1c7ed6; box-shadow: inset 0 0 0 3px #1c7ed6; }
 .satg-readonly .satg-cell { cursor: not-allowed; opacity: 0.55; }
 """
 

@@ -174,8 +174,12 @@ def comparison_html(mine: AchScores, group: AchScores | None, analyst: str) -> s
     cell_head = "<tr><th>Cell</th>" + "".join(f"<th>{esc(a)}</th>" for a in others) + "<th>Level</th></tr>"
     count = len(group.disagreements)
     disputes = (f"<table>{cell_head}{cells}</table>" if count else '<p class="note">The analysts agree on every cell.</p>')
+    legend = ('<p class="note">Disputed cells are outlined in the grid, with a corner flag: '
+              '<b style="color:#f08c00">mild</b>, <b style="color:#d9480f">large</b>, '
+              '<b style="color:#212529">extreme</b>, <b style="color:#1c7ed6">split on NA</b>; '
+              'hover a cell for every analyst\'s rating.</p>')
     return (f'{PANEL_CSS}<div class="satp"><h4>You and the group ({esc(", ".join(group.analysts))})</h4>'
-            f'<table>{head}{ranks}</table><h4>Cells in dispute: {count}</h4>{disputes}</div>')
+            f'<table>{head}{ranks}</table><h4>Cells in dispute: {count}</h4>{legend}{disputes}</div>')
 
 
 def dispute_marks(group: AchScores | None) -> tuple[dict[str, str], dict[str, str]]:
