@@ -174,6 +174,7 @@ def test_panel_shows_linchpins_and_checks_from_the_reports_functions(tiny):
     sens = score_case(load_case(tiny), "ann").sensitivity
     assert editor.scores.sensitivity.linchpins == sens.linchpins == ["E3", "E1"]
     assert "Linchpins: E3, E1" in editor.panel.value
+    assert editor.grid.linchpins == ["E3", "E1"]  # flagged in the row headers
     assert sens.sentences[0] in editor.panel.value  # "If E3 were deceptive ..., H2 would lead ..."
     assert "and 1 more in the report" in editor.panel.value
     for warning in score_case(load_case(tiny), "ann").warnings:

@@ -44,7 +44,7 @@ def test_blind_mode_hides_scores_and_others_until_the_matrix_is_complete(tiny):
     assert editor.scores is None
     assert "Blind rating" in editor.panel.value and "0 of 9" in editor.panel.value
     assert "Incons." not in editor.panel.value
-    assert editor.grid.marks == {} and editor.grid.tips == {}
+    assert editor.grid.marks == {} and editor.grid.tips == {} and editor.grid.linchpins == []
     for eid in ("E1", "E2", "E3"):
         for hid in ("H1", "H2", "H3"):
             if (eid, hid) != ("E3", "H3"):

@@ -188,18 +188,22 @@ class AchEditor(w.VBox):
         if self.blind and rated < total:
             self.scores = None
             self.panel.value = panel.hidden_html(rated, total)
-            self.grid.marks, self.grid.tips = {}, {}
+            with self.grid.hold_sync():
+                self.grid.marks, self.grid.tips, self.grid.linchpins = {}, {}, []
             return
         try:
             self.scores = panel.score(case, analyst, matrix)
         except SatError as exc:
             self.scores = None
             self.panel.value = panel.message_html(str(exc))
+            self.grid.linchpins = []
             return
         group = panel.group_scores(case) if compare else None
         marks, tips = panel.dispute_marks(group)
+        sensitivity = self.scores.sensitivity
         with self.grid.hold_sync():
             self.grid.marks, self.grid.tips = marks, tips
+            self.grid.linchpins = sensitivity.linchpins if sensitivity is not None else []
         extra = panel.comparison_html(self.scores, group, analyst) if compare else ""
         self.panel.value = panel.scores_html(self.scores) + extra
 

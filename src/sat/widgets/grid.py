@@ -58,6 +58,8 @@ class MatrixGrid(anywidget.AnyWidget):
     marks = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     #: Extra hover text per cell (comparison mode: the other analysts' ratings).
     tips = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
+    #: Evidence ids flagged as linchpins (step-6 sensitivity) in the row headers.
+    linchpins = traitlets.List(traitlets.Unicode()).tag(sync=True)
     #: The code a click applies (``""`` clears).
     brush = traitlets.Unicode("C").tag(sync=True)
     #: When true, clicks and keys change nothing (an unresolved conflict or error).
@@ -95,6 +97,7 @@ class MatrixGrid(anywidget.AnyWidget):
         """Show no matrix (no case open)."""
         with self.hold_sync():
             self.hypotheses, self.evidence, self.codes, self.marks, self.tips = [], [], [], {}, {}
+            self.linchpins = []
 
     def update_codes(self, matrix: pd.DataFrame) -> None:
         """Show the ratings of ``matrix`` in the current layout."""

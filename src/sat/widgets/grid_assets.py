@@ -38,7 +38,7 @@ function render({ model, el }) {
   root.append(bar, scroll);
   el.append(root);
 
-  let rows = [], cols = [], tds = [], focus = null;
+  let rows = [], cols = [], tds = [], heads = [], focus = null;
   const brushes = new Map();
   bar.append(node("span", "satg-bar-label", "Rating to apply"));
   for (const code of CODES) {
@@ -78,9 +78,11 @@ function render({ model, el }) {
     const thead = node("thead");
     thead.append(head);
     const tbody = node("tbody");
+    heads = [];
     tds = rows.map((e, r) => {
       const tr = node("tr");
       const th = node("th", "satg-row");
+      heads.push(th);
       th.title = e.tip;
       th.dataset.id = e.id;
       const label = node("div", "satg-rlabel");
@@ -100,6 +102,12 @@ function render({ model, el }) {
     });
     table.replaceChildren(thead, tbody);
     paint();
+    flag();
+  }
+
+  function flag() {
+    const linchpins = new Set(model.get("linchpins"));
+    rows.forEach((e, r) => heads[r].classList.toggle("satg-linchpin", linchpins.has(e.id)));
   }
 
   function paint() {
@@ -175,7 +183,7 @@ function render({ model, el }) {
 
   const handlers = [["change:hypotheses", build], ["change:evidence", build], ["change:codes", paint],
                     ["change:marks", paint], ["change:tips", paint], ["change:readonly", paint],
-                    ["change:brush", paintBrush]];
+                    ["change:brush", paintBrush], ["change:linchpins", flag]];
   for (const [event, fn] of handlers) model.on(event, fn);
   build();
   paintBrush();
@@ -211,6 +219,7 @@ _BASE_CSS = """
   padding: 3px 8px; text-align: left; font-weight: normal; cursor: pointer; }
 .satg-rlabel { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .satg-eid { font-weight: 700; margin-right: 6px; }
+.satg-linchpin .satg-eid::after { content: " \\25C6"; color: #d9480f; }
 .satg-col:hover, .satg-row:hover { background: #eaeef2; }
 .satg-hot { background: #ddf4ff !important; }
 .satg-cell { height: 26px; padding: 0 4px; text-align: center; font-weight: 600; cursor: pointer; }

@@ -120,6 +120,8 @@ def linchpins_html(scores: AchScores) -> str:
     more = len(sens.sentences) - TOP_LINCHPINS
     extra = f'<p class="note">and {more} more in the report.</p>' if more > 0 else ""
     return (f'<h4>Linchpins: {esc(", ".join(sens.linchpins))}</h4>'
+            f'<p class="note">Items whose change would hand the lead over or move its likelihood band; '
+            f'marked <span style="color:#d9480f">\u25c6</span> in the grid.</p>'
             f'<ul class="linchpins">{items}</ul>{extra}')
 
 
