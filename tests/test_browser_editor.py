@@ -183,7 +183,7 @@ def add_evidence_through_the_form(page, site: Path) -> None:
 
 def screenshot(page, tmp_path: Path, name: str) -> None:
     """Save the editor as the analyst sees it; also to docs/editor.png when SAT_UPDATE_SCREENSHOT=1."""
-    page.locator(".sat-editor").evaluate("(el) => el.scrollIntoView()")
+    page.locator(".sat-editor").evaluate("(el) => { document.activeElement?.blur(); el.scrollIntoView(); }")
     page.screenshot(path=str(tmp_path / name), full_page=False)
     if os.environ.get("SAT_UPDATE_SCREENSHOT") == "1":
         (ROOT / "docs").mkdir(exist_ok=True)
