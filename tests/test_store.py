@@ -195,3 +195,16 @@ def test_save_ratings_refuses_unsafe_analyst_names(tiny):
     case = load_case(tiny)
     with pytest.raises(ValidationError, match="analyst names"):
         save_ratings(case, "../../evil", case.matrix("ann"))
+
+
+def test_top_level_fields_are_named_without_a_dot(tiny):
+    edit(tiny / "case.yaml", "id: tiny\n", "id: ../Tiny\n")
+    found = problems_of(tiny)
+    assert any(": id: must start with a letter or digit" in p and "(value: '../Tiny')" in p for p in found)
+
+
+def test_a_ratings_file_missing_a_hypothesis_column_is_valid(tiny, recwarn):
+    (tiny / "ratings" / "ann.csv").write_text("evidence,H1,H2\nE1,C,I\n")
+    matrix = load_case(tiny).matrix("ann")
+    assert matrix.loc["E1"].tolist() == ["C", "I", ""]
+    assert not [w for w in recwarn if "fill" in str(w.message)]

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -57,14 +58,14 @@ class _Reader:
         for key in data:
             if key not in allowed:
                 self.problem(
-                    f"{where}.{key}" if where else str(key),
+                    _field(where, key),
                     f"unknown field (expected one of: {', '.join(allowed)})",
                     line=_line(data, key),
                 )
 
     def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
         value = data.get(key)
-        field = f"{where}.{key}" if where else key
+        field = _field(where, key)
         if value is None:
             if required:
                 self.problem(field, "is required", line=data.line if hasattr(data, "line") else None)
@@ -78,12 +79,10 @@ class _Reader:
         return text
 
     def identifier(self, data: LineDict, key: str, where: str, pattern: str = ITEM_ID) -> str:
-        import re
-
         value = self.text(data, key, where, required=True)
         if value and not re.match(pattern, value):
             self.problem(
-                f"{where}.{key}",
+                _field(where, key),
                 "must start with a letter or digit and use only letters, digits, '.', '-' and '_' (at most 64)",
                 value,
                 _line(data, key),
@@ -92,7 +91,7 @@ class _Reader:
 
     def date(self, data: LineDict, key: str, where: str, required: bool = False) -> dt.date | None:
         value = data.get(key)
-        field = f"{where}.{key}" if where else key
+        field = _field(where, key)
         if value is None:
             if required:
                 self.problem(field, "is required (a date written YYYY-MM-DD)", line=getattr(data, "line", None))
@@ -118,7 +117,7 @@ class _Reader:
         for choice in choices:
             if text.lower() == choice.lower():
                 return choice
-        self.problem(f"{where}.{key}", f"must be one of: {', '.join(choices)}", _shown(value), _line(data, key))
+        self.problem(_field(where, key), f"must be one of: {', '.join(choices)}", _shown(value), _line(data, key))
         return default
 
     def text_list(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
@@ -128,15 +127,20 @@ class _Reader:
         if isinstance(value, str):
             value = LineList([value])
         if not isinstance(value, list):
-            self.problem(f"{where}.{key}", "must be a list", _shown(value), _line(data, key))
+            self.problem(_field(where, key), "must be a list", _shown(value), _line(data, key))
             return ()
         items: list[str] = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                self.problem(f"{where}.{key}[{index}]", "must be non-empty text", _shown(item), _item_line(value, index))
+                self.problem(f"{_field(where, key)}[{index}]", "must be non-empty text", _shown(item), _item_line(value, index))
                 continue
             items.append(str(item).strip())
         return tuple(items)
+
+
+def _field(where: str, key: Any) -> str:
+    """The dotted name of a field: ``evidence[2].date``, or just ``id`` at the top level."""
+    return f"{where}.{key}" if where else str(key)
 
 
 def _line(data: Any, key: Any) -> int | None:
@@ -677,12 +681,11 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
 
 def ratings_to_csv(matrix: pd.DataFrame, evidence_ids: list[str], hypothesis_ids: list[str]) -> str:
     """CSV text of a rating matrix in case order (unrated cells empty)."""
-    aligned = matrix.reindex(index=evidence_ids, columns=hypothesis_ids).fillna(model.UNRATED)
+    aligned = matrix.astype(object).reindex(index=evidence_ids, columns=hypothesis_ids, fill_value=model.UNRATED)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["evidence", *hypothesis_ids])
-    for eid, row in aligned.iterrows():
-        writer.writerow([eid, *row.tolist()])
+    writer.writerows([eid, *row] for eid, row in zip(evidence_ids, aligned.fillna(model.UNRATED).to_numpy().tolist()))
     return buffer.getvalue()
 
 
