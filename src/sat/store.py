@@ -485,9 +485,12 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
     ids = pd.Series(values[:, 0]).str.strip()
     if ids.duplicated().any() or not ids.isin(evidence_ids).all():
         return None
-    cells = pd.DataFrame(values[:, 1:]).apply(lambda col: col.str.strip().str.upper())
-    if not cells.isin(list(model.RATING_CODES) + [model.UNRATED]).all().all():
-        return None
+    codes = list(model.RATING_CODES) + [model.UNRATED]
+    cells = pd.DataFrame(values[:, 1:])
+    if not cells.isin(codes).all().all():  # files written by the workbook are already clean
+        cells = cells.apply(lambda col: col.str.strip().str.upper())
+        if not cells.isin(codes).all().all():
+            return None
     cells.index = pd.Index(ids, name="evidence")
     cells.columns = columns[1:]
     matrix = cells.astype(object).reindex(index=evidence_ids, columns=hypothesis_ids, fill_value=model.UNRATED)
