@@ -7,10 +7,27 @@ node) and ``lines`` (line of each key or item) so validation can point an analys
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # PyYAML built without libyaml: the full loader does everything
+    _CParser = None
 
 from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
@@ -74,6 +91,121 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+
+def _construct_timestamp(loader: _Loader, node: ScalarNode) -> Any:
+    """PyYAML's timestamp, with an impossible date (2024-13-45) reported as a YAML error at its line."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a real date or time ({exc})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+_TYPED = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")}
+_IMPLICIT: dict[Any, list[tuple[str, re.Pattern[str]]]] = _Loader.yaml_implicit_resolvers
+_WILDCARD = _IMPLICIT.get(None, [])
+
+
+class _Fallback(Exception):
+    """The document uses something the fast reader leaves to the full loader (anchors, tags, merge keys, complex
+    or duplicate keys, several documents), or libyaml is missing."""
+
+
+def _fast_scalar(event: ScalarEvent, loader: _Loader) -> Any:
+    """The value the safe loader gives a scalar without an explicit tag: resolved by PyYAML's own implicit rules
+    and built by its own constructors."""
+    value = event.value
+    if event.tag is not None and event.tag != "!":
+        raise _Fallback
+    if not event.implicit[0]:
+        return value
+    for tag, regexp in _IMPLICIT.get(value[:1], []) + _WILDCARD:
+        if regexp.match(value):
+            if tag not in _TYPED:
+                raise _Fallback
+            node = ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+            return loader.yaml_constructors[tag](loader, node)
+    return value
+
+
+def _fast_load(text: str) -> Any:
+    """Build the same LineDict/LineList tree as the full loader straight from libyaml's events, without PyYAML's
+    node graph and per-node Python resolution (several times faster on large case files). Raises _Fallback when
+    the document needs the full loader."""
+    if _CParser is None:
+        raise _Fallback
+    parser = _CParser(text)
+    loader = _Loader("")
+    stack: list[LineDict | LineList] = []
+    keys: list[Any] = []  # per open mapping: the key waiting for its value, or _NO_KEY
+    key_lines: list[int] = []
+    root: Any = None
+    documents = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None:
+                raise _Fallback
+            value: Any = _fast_scalar(event, loader)
+            line = event.start_mark.line + 1
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _Fallback
+            if stack and keys[-1] is _NO_KEY and type(stack[-1]) is LineDict:
+                raise _Fallback  # a mapping or sequence used as a key
+            container: LineDict | LineList
+            if kind is MappingStartEvent:
+                container = LineDict()
+                container.lines = {}
+            else:
+                container = LineList()
+                container.lines = []
+            container.line = event.start_mark.line + 1
+            stack.append(container)
+            keys.append(_NO_KEY)
+            key_lines.append(0)
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            value = stack.pop()
+            keys.pop()
+            key_lines.pop()
+            line = value.line
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Fallback
+            continue
+        elif kind is StreamEndEvent:
+            return root
+        elif kind is AliasEvent:
+            raise _Fallback
+        else:
+            continue
+        if not stack:
+            root = value
+            continue
+        parent = stack[-1]
+        if type(parent) is LineList:
+            parent.append(value)
+            parent.lines.append(line)
+        elif keys[-1] is _NO_KEY:
+            if value in parent or (type(value) is str and value == "<<"):
+                raise _Fallback  # duplicate key: the full loader reports it
+            keys[-1] = value
+            key_lines[-1] = line
+        else:
+            key = keys[-1]
+            parent[key] = value
+            parent.lines[key] = key_lines[-1]
+            keys[-1] = _NO_KEY
+
+
+_NO_KEY = object()
+
 MAX_YAML_BYTES = 20 * 1024 * 1024
 
 
@@ -98,7 +230,10 @@ def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None) -> Any:
 def loads_yaml(text: str, shown_as: str) -> Any:
     """Parse YAML text; errors name ``shown_as`` and the line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from (C)SafeLoader
+        try:
+            return _fast_load(text)
+        except _Fallback:
+            return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from (C)SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
