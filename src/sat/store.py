@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import model
@@ -479,22 +480,26 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
     if not set(columns[1:]) <= set(hypothesis_ids) or any(c.startswith("Unnamed:") for c in columns):
         return None
     values = frame.to_numpy(dtype=object)
-    if values.size == 0:
-        return pd.DataFrame(model.UNRATED, index=pd.Index(evidence_ids, name="evidence"), columns=hypothesis_ids,
-                            dtype=object)
-    ids = pd.Series(values[:, 0]).str.strip()
-    if ids.duplicated().any() or not ids.isin(evidence_ids).all():
+    ids = pd.Index([str(v).strip() for v in values[:, 0]])
+    if ids.has_duplicates or not ids.isin(evidence_ids).all():
         return None
-    codes = list(model.RATING_CODES) + [model.UNRATED]
-    cells = pd.DataFrame(values[:, 1:])
-    if not cells.isin(codes).all().all():  # files written by the workbook are already clean
-        cells = cells.apply(lambda col: col.str.strip().str.upper())
-        if not cells.isin(codes).all().all():
+    cells = values[:, 1:]
+    codes = set(model.RATING_CODES) | {model.UNRATED}
+    if not set(pd.unique(cells.ravel())) <= codes:  # files written by the workbook are already clean
+        cells = np.char.upper(np.char.strip(cells.astype(str))).astype(object)
+        if not set(pd.unique(cells.ravel())) <= codes:
             return None
-    cells.index = pd.Index(ids, name="evidence")
-    cells.columns = columns[1:]
-    matrix = cells.astype(object).reindex(index=evidence_ids, columns=hypothesis_ids, fill_value=model.UNRATED)
-    return matrix.rename_axis("evidence")
+    # One object block in the case's order, unrated where the file has no row or column.
+    rows = ids.get_indexer(evidence_ids)
+    position = pd.Index(columns[1:]).get_indexer(hypothesis_ids)
+    if cells.shape == (len(rows), len(position)) and (rows == np.arange(len(rows))).all() and (
+            position == np.arange(len(position))).all():
+        matrix = cells  # already complete and in order, as the workbook writes it
+    else:
+        matrix = np.full((len(evidence_ids), len(hypothesis_ids)), model.UNRATED, dtype=object)
+        found, present = rows >= 0, position >= 0
+        matrix[np.ix_(found, present)] = cells[np.ix_(rows[found], position[present])]
+    return pd.DataFrame(matrix, index=pd.Index(evidence_ids, name="evidence"), columns=hypothesis_ids, dtype=object)
 
 
 def read_rationale_csv(
