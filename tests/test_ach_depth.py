@@ -101,6 +101,31 @@ def test_sensitivity_matches_brute_force_rescoring_with_groups(tiny):
             assert fast[k, e] == pytest.approx(lm.posterior(changed).mean(axis=0))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_sensitivity_matches_brute_force_on_random_grouped_matrices(seed):
+    """Random ratings, credibility and groups (members anywhere in the matrix, singletons, ties)."""
+    rng = np.random.default_rng(seed)
+    n_e, n_h = 9, 4
+    hypotheses = [Hypothesis(f"H{i}", f"H{i}") for i in range(n_h)]
+    evidence = [Evidence(f"E{i}", f"item {i}", credibility=str(rng.choice(["high", "medium", "low"])),
+                         group=str(rng.choice(["a", "b", "c", ""])) or None) for i in range(n_e)]
+    case = Case("r", "r", "r", None, hypotheses=hypotheses, evidence=evidence, scoring=Scoring())
+    lm = scoring.LikelihoodModel.for_case(case)
+    stack = rng.integers(0, len(scoring.CODES), size=(3, n_e, n_h)).astype(np.int8)
+    fast = changed_posteriors(stack, lm)
+    for k, mapping in enumerate(CHANGES.values()):
+        for e in range(n_e):
+            changed = stack.copy()
+            changed[:, e, :] = mapping[stack[:, e, :]]
+            assert fast[k, e] == pytest.approx(lm.posterior(changed).mean(axis=0), abs=1e-12)
+
+
+def test_loglik_refuses_a_matrix_of_other_rows(tiny):
+    lm = scoring.LikelihoodModel.for_case(load_case(tiny))
+    with pytest.raises(ValueError, match="case has 3 evidence rows"):
+        lm.loglik(np.zeros((1, 2, 3), dtype=np.int8))
+
+
 def test_robustness_is_seeded_and_certain_without_uncertainty(tiny):
     case = load_case(tiny)
     lm = scoring.LikelihoodModel.for_case(case)

@@ -149,7 +149,9 @@ class LikelihoodModel:
         return cls(log_rows, groups, prior_vector(case.hypothesis_ids, case.scoring.priors))
 
     def loglik(self, codes: np.ndarray) -> np.ndarray:
-        """Discounted log-likelihood per cell."""
+        """Discounted log-likelihood per cell; ``codes`` must hold every evidence row (each row has its own table)."""
+        if codes.shape[-2] != self.log_rows.shape[0]:
+            raise ValueError(f"codes have {codes.shape[-2]} rows but the case has {self.log_rows.shape[0]} evidence rows")
         return cell_loglik(codes, self.log_rows)
 
     def contributions(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

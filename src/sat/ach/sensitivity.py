@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..language import icd203_band, icd203_band_index
-from .scoring import CODES, LikelihoodModel, softmax
+from .scoring import CODES, LikelihoodModel, group_weights, softmax
 
 #: How each change maps code indices (CC, C, N, I, II, NA, unrated); NA and unrated cells never change.
 CHANGES: dict[str, np.ndarray] = {
@@ -101,30 +101,64 @@ def changed_posteriors(stack: np.ndarray, lm: LikelihoodModel) -> np.ndarray:
     """Group posterior (mean of each analyst's normalised posterior) after each change of each item.
 
     ``stack`` is analysts x evidence x hypotheses of code indices; the result is changes x evidence x hypotheses,
-    in the order of :data:`CHANGES`.
+    in the order of :data:`CHANGES`. A changed item outside any group swaps its own contribution; a changed member
+    of a dependence group re-elects the group's representative (:func:`sat.ach.scoring.group_weights`) with its
+    new row in place of the old one.
     """
     n_a, n_e, n_h = stack.shape
-    contributions, weights = lm.contributions(stack)
+    loglik = lm.loglik(stack)
+    weights = group_weights(loglik, lm.groups)
+    contributions = loglik * weights[..., None]
     total = contributions.sum(axis=1)  # analysts x hypotheses
     log_prior = np.log(lm.prior)
     out = np.empty((len(CHANGES), n_e, n_h))
-    grouped = lm.groups >= 0
+    grouped = np.flatnonzero(lm.groups >= 0)
+    if len(grouped):
+        rival, rival_spread, group_old = _group_rivals(loglik, contributions, lm.groups, grouped)
+        analysts = np.arange(n_a)[:, None]
+        rival_rows = loglik[analysts, rival, :]  # analysts x grouped items x hypotheses
     for k, mapping in enumerate(CHANGES.values()):
         changed = lm.loglik(mapping[stack])  # analysts x evidence x hypotheses
         # Ungrouped rows: swap the row's contribution.
         new_total = total[:, None, :] - contributions + changed  # analysts x evidence x hypotheses
-        for e in np.flatnonzero(grouped):
-            members = np.flatnonzero(lm.groups == lm.groups[e])
-            member_ll = lm.loglik(stack[:, members, :])
-            member_ll[:, members == e, :] = changed[:, e : e + 1, :]
-            spread = member_ll.max(axis=-1) - member_ll.min(axis=-1)
-            best = np.argmax(spread, axis=-1)
-            group_new = member_ll[np.arange(n_a), best]
-            group_old = contributions[:, members, :].sum(axis=1)
-            new_total[:, e, :] = total - group_old + group_new
+        if len(grouped):
+            # A changed group member represents its group if its new row is the most diagnostic; on a tie the
+            # first in case order wins, as in group_weights.
+            new_rows = changed[:, grouped, :]
+            spread = new_rows.max(axis=-1) - new_rows.min(axis=-1)
+            wins = (spread > rival_spread) | ((spread == rival_spread) & (grouped < rival))
+            group_new = np.where(wins[..., None], new_rows, rival_rows)
+            new_total[:, grouped, :] = total[:, None, :] - group_old + group_new
         posteriors = softmax(log_prior + new_total)  # analysts x evidence x hypotheses
         out[k] = posteriors.mean(axis=0)
     return out
+
+
+def _group_rivals(loglik: np.ndarray, contributions: np.ndarray, groups: np.ndarray,
+                  grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each grouped item (``grouped``: evidence indices) and analyst: the most diagnostic other member of its
+    group (first in case order on a tie), that member's spread (-inf when the item is alone in its group), and the
+    group's current contribution (analysts x items x hypotheses)."""
+    n_a = loglik.shape[0]
+    spread = loglik.max(axis=-1) - loglik.min(axis=-1)  # analysts x evidence
+    rival = np.empty((n_a, len(grouped)), dtype=int)
+    rival_spread = np.full((n_a, len(grouped)), -np.inf)
+    group_old = np.empty((n_a, len(grouped), loglik.shape[-1]))
+    rows = np.arange(n_a)
+    for label in np.unique(groups[grouped]):
+        members = np.flatnonzero(groups == label)
+        first = np.argmax(spread[:, members], axis=1)
+        rest = spread[:, members].copy()
+        rest[rows, first] = -np.inf
+        second = np.argmax(rest, axis=1)
+        for item in np.flatnonzero(groups[grouped] == label):
+            own = grouped[item]
+            best = np.where(members[first] == own, members[second], members[first])
+            rival[:, item] = best
+            if len(members) > 1:
+                rival_spread[:, item] = spread[rows, best]
+        group_old[:, groups[grouped] == label, :] = contributions[:, members, :].sum(axis=1)[:, None, :]
+    return rival, rival_spread, group_old
 
 
 def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str], hypothesis_ids: list[str],
