@@ -163,7 +163,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
         else pd.DataFrame(consensus.group_codes(stack), index=pd.Index(eids, name="evidence"), columns=hids)
     )
     leaders = list(hypotheses.sort_values("rank").index[:2])
-    flat = [eid for eid in eids if not evidence_frame.loc[eid, "diagnostic"]]
+    flat = [eid for eid, diagnostic in zip(eids, ~np.isclose(ratio, 1.0)) if not diagnostic]
     scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _disagreements(case, analysts, stack),
                        check_hypothesis_set(case, leaders, flat))
     if sensitivity_analysis:

@@ -52,7 +52,7 @@ def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
         ))
     for analyst in case.analysts:
         matrix = case.matrix(analyst)
-        unrated = int((matrix == "").to_numpy().sum())
+        unrated = int((matrix.to_numpy() == "").sum())
         if unrated:
             warnings.append(Warning("unrated", f"{analyst} has {unrated} unrated cell(s) of {matrix.size}.",
                                     (analyst,)))
