@@ -165,9 +165,11 @@ class Case:
         return pd.DataFrame(UNRATED, index=pd.Index(self.evidence_ids, name="evidence"), columns=self.hypothesis_ids)
 
     def matrix(self, analyst: str) -> pd.DataFrame:
-        """An analyst's ratings aligned to the case (rows and columns the case has, unrated where missing)."""
-        aligned = self.ratings[analyst].reindex(index=self.evidence_ids, columns=self.hypothesis_ids)
-        return aligned.fillna(UNRATED).rename_axis("evidence")
+        """A copy of an analyst's ratings aligned to the case (rows and columns the case has, unrated where the
+        analyst's frame has none)."""
+        aligned = self.ratings[analyst].reindex(index=self.evidence_ids, columns=self.hypothesis_ids,
+                                                fill_value=UNRATED)
+        return aligned.rename_axis("evidence")
 
     def evidence_frame(self) -> pd.DataFrame:
         """Evidence attributes as a DataFrame indexed by evidence id."""

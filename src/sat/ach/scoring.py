@@ -18,6 +18,7 @@ from .. import model
 CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "")
 CODE_INDEX: dict[str, int] = {code: i for i, code in enumerate(CODES)}
 NA, UNRATED = CODE_INDEX["NA"], CODE_INDEX[""]
+_CODE_LOOKUP = pd.Index(list(CODES), dtype=object)
 N_SCORED = 5  # CC, C, N, I, II
 
 #: PARC inconsistency points (TRADECRAFT.md §1.2): II = -2, I = -1, every other rating 0.
@@ -29,11 +30,15 @@ RATING_NUMBER = np.array([2, 1, 0, -1, -2, np.nan, np.nan], dtype=float)
 def encode(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:
     """Rating codes to int8 indices into :data:`CODES` (missing values are unrated; unknown codes raise)."""
     values = np.asarray(matrix, dtype=object)
-    flat = pd.Series(values.reshape(-1), dtype=object).fillna("")
-    mapped = flat.map(CODE_INDEX)
-    if mapped.isna().any():
-        raise ValueError(f"unknown rating code {flat[mapped.isna()].iloc[0]!r}")
-    return mapped.to_numpy(dtype=np.int8).reshape(values.shape)
+    flat = values.reshape(-1)
+    codes = _CODE_LOOKUP.get_indexer(flat)
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):
+        null = pd.isna(flat[missing])
+        if not null.all():
+            raise ValueError(f"unknown rating code {flat[missing[~null][0]]!r}")
+        codes[missing] = CODE_INDEX[""]
+    return codes.astype(np.int8).reshape(values.shape)
 
 
 def parc_weights(credibility: Sequence[str], relevance: Sequence[str]) -> np.ndarray:
