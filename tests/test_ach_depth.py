@@ -178,3 +178,21 @@ def test_json_has_linchpins_sensitivity_and_p_top(tiny):
     assert sum(h["p_top"] for h in doc["hypotheses"]) == pytest.approx(1.0)
     assert all(h["interval_90"][0] <= h["interval_90"][1] for h in doc["hypotheses"])
     assert math.isclose(sum(h["posterior"] for h in doc["hypotheses"]), 1.0, abs_tol=1e-5)
+
+
+def test_json_sensitivity_lists_exactly_the_posteriors_that_move(tiny):
+    scores = score_case(load_case(tiny), draws=0)
+    doc = scores.to_json()
+    base = {h["id"]: h["posterior"] for h in doc["hypotheses"]}
+    sens = scores.sensitivity
+    for item in doc["evidence"]:
+        e = sens.evidence_ids.index(item["id"])
+        for k, entry in enumerate(item["sensitivity"]):
+            assert entry["change"] == list(CHANGES)[k]
+            full = {h: round(float(sens.posteriors[k, e, i]), 6) for i, h in enumerate(sens.hypothesis_ids)}
+            assert {**base, **entry["changed_posteriors"]} == full
+            assert all(base[h] != p for h, p in entry["changed_posteriors"].items())
+            assert entry["leader"] == max(full, key=full.get)
+    # Removing E2 (the only item against H1) moves every posterior, so all three are listed.
+    e2 = next(i for i in doc["evidence"] if i["id"] == "E2")["sensitivity"][0]
+    assert set(e2["changed_posteriors"]) == {"H1", "H2", "H3"}

@@ -41,7 +41,15 @@ class AchScores:
         return str(self.hypotheses["rank"].idxmin())
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON document of ``sat ach score --json``."""
+        """The JSON document of ``sat ach score --json``.
+
+        ``hypotheses``: scores per hypothesis in case order (with ``p_top`` and ``interval_90`` after robustness
+        draws). ``evidence``: most diagnostic first; with sensitivity, each item has four ``sensitivity`` entries
+        (removed, more consistent, less consistent, deceptive) giving the new ``leader``, ``leader_changes``,
+        ``band_changes`` and ``changed_posteriors``: the new posterior of each hypothesis whose posterior changes
+        at 6 decimals (the others keep their value in ``hypotheses``). Then ``linchpins``,
+        ``linchpin_sentences``, ``warnings`` and ``disagreements`` (cells on which analysts differ).
+        """
         sensitivity_entries = self.sensitivity.entries() if self.sensitivity is not None else {}
         ev = self.evidence
         return {

@@ -79,22 +79,32 @@ class Sensitivity:
         return frame.sort_values("range", ascending=False, kind="stable")
 
     def entries(self, decimals: int = 6) -> dict[str, list[dict[str, object]]]:
-        """Per evidence id, its four changes as plain data (for JSON)."""
-        rounded = np.round(self.posteriors, decimals).tolist()
-        names = list(CHANGES)
-        out: dict[str, list[dict[str, object]]] = {}
-        for e, eid in enumerate(self.evidence_ids):
-            out[eid] = [
+        """Per evidence id, its four changes as plain data (for JSON): the leader after the change, the two flags,
+        and ``changed_posteriors``, the new posterior of each hypothesis whose posterior changes at ``decimals``
+        places (every other hypothesis keeps its base posterior)."""
+        n_k, n_e, _ = self.posteriors.shape
+        hids = np.array(self.hypothesis_ids, dtype=object)
+        rounded = np.round(self.posteriors, decimals)
+        k_i, e_i, h_i = np.nonzero(rounded != np.round(self.base_posterior.to_numpy(), decimals))
+        names, values = hids[h_i].tolist(), rounded[k_i, e_i, h_i].tolist()
+        bounds = np.searchsorted(k_i * n_e + e_i, np.arange(n_k * n_e + 1)).tolist()  # np.nonzero sorts (k, e, h)
+        moved = [dict(zip(names[a:b], values[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
+        leaders = hids[self.new_leader].tolist()
+        leader_changes, band_changes = self.leader_changes.tolist(), self.band_changes.tolist()
+        changes = list(CHANGES)
+        return {
+            eid: [
                 {
-                    "change": names[k],
-                    "leader": self.hypothesis_ids[int(self.new_leader[k, e])],
-                    "leader_changes": bool(self.leader_changes[k, e]),
-                    "band_changes": bool(self.band_changes[k, e]),
-                    "posteriors": dict(zip(self.hypothesis_ids, rounded[k][e])),
+                    "change": changes[k],
+                    "leader": leaders[k][e],
+                    "leader_changes": leader_changes[k][e],
+                    "band_changes": band_changes[k][e],
+                    "changed_posteriors": moved[k * n_e + e],
                 }
-                for k in range(len(names))
+                for k in range(n_k)
             ]
-        return out
+            for e, eid in enumerate(self.evidence_ids)
+        }
 
 
 def changed_posteriors(stack: np.ndarray, lm: LikelihoodModel) -> np.ndarray:
