@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import scoring
 from .scoring import LikelihoodModel, softmax
 from .sensitivity import CHANGES
 
@@ -76,13 +77,16 @@ def _exact(stack: np.ndarray, lm: LikelihoodModel, weights: np.ndarray, u: np.nd
 
 def _normal(stack: np.ndarray, lm: LikelihoodModel, contributions: np.ndarray, weights: np.ndarray,
             u: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
-    base = lm.loglik(stack)
-    d_up = lm.loglik(UP[stack]) - base
-    d_down = lm.loglik(DOWN[stack]) - base
+    # A cell's change d is +up or +down (each with probability u/2) or 0, where up and down depend only on the
+    # row's log table and the cell's code: E[d] = u/2 (up + down), Var[d] = u/2 (up^2 + down^2) - E[d]^2.
+    up = lm.log_rows[:, UP] - lm.log_rows  # evidence x code
+    down = lm.log_rows[:, DOWN] - lm.log_rows
+    half = u[:, :, 0] / 2  # analysts x 1
+    first = scoring.cell_loglik(stack, up + down)  # analysts x evidence x hypotheses: up + down per cell
+    second = scoring.cell_loglik(stack, up**2 + down**2)
     w = weights[..., None]
-    cell_mean = u / 2 * (d_up + d_down)  # E[d] of each cell's change
-    cell_second = u / 2 * (d_up**2 + d_down**2)  # E[d^2]
-    mean = (cell_mean * w).sum(axis=-2)  # analysts x hypotheses
-    var = ((cell_second - cell_mean**2) * w).sum(axis=-2)  # independent cells: variances add
+    mean = half * (first * w).sum(axis=-2)  # analysts x hypotheses
+    var = half * (second * w).sum(axis=-2) - half**2 * (first**2 * w).sum(axis=-2)  # independent cells add
+    var = np.maximum(var, 0.0)  # rounding can leave -1e-17 where every cell is fixed
     total = contributions.sum(axis=-2) + mean + np.sqrt(var) * rng.standard_normal((draws, *mean.shape))
     return softmax(np.log(lm.prior) + total).mean(axis=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..language import icd203_band, icd203_band_index
+from ..language import ICD203, icd203_band, icd203_band_index
 from .scoring import CODES, LikelihoodModel, group_weights, softmax
 
 #: How each change maps code indices (CC, C, N, I, II, NA, unrated); NA and unrated cells never change.
@@ -183,27 +183,27 @@ def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str],
     band_changes = icd203_band_index(changed[:, :, lead]) != icd203_band_index(np.array(base[lead]))
     base_p = float(base[lead])
     hits = np.argwhere(leader_changes | band_changes)  # (change, evidence) pairs
-    shift = np.abs(changed[hits[:, 0], hits[:, 1], lead] - base_p) if len(hits) else np.array([])
-    order = np.lexsort((-shift, ~leader_changes[hits[:, 0], hits[:, 1]])) if len(hits) else []
-    names = list(CHANGES)
+    k_i, e_i = hits[:, 0], hits[:, 1]
+    p_lead = changed[k_i, e_i, lead]
+    order = np.lexsort((-np.abs(p_lead - base_p), ~leader_changes[k_i, e_i]))  # new leaders first, then by shift
+    winner = new_leader[k_i, e_i]
+    lines = zip(np.array(evidence_ids, dtype=object)[e_i][order].tolist(),
+                np.array([PHRASES[c] for c in CHANGES], dtype=object)[k_i][order].tolist(),
+                np.array(hypothesis_ids, dtype=object)[winner][order].tolist(),
+                changed[k_i, e_i, winner][order].tolist(), p_lead[order].tolist(),
+                np.array([b.term for b in ICD203], dtype=object)[icd203_band_index(p_lead)][order].tolist())
+    before = icd203_band(base_p).term
     sentences, linchpins = [], []
-    for i in order:
-        k, e = hits[i]
-        eid = evidence_ids[e]
+    for eid, phrase, new, p_new, p_after, after in lines:
         linchpins.append(eid)
-        sentences.append(_sentence(eid, names[k], leader, base_p, hypothesis_ids[new_leader[k, e]],
-                                   changed[k, e, new_leader[k, e]], changed[k, e, lead]))
+        if new != leader:
+            sentences.append(f"If {eid} {phrase}, {new} would lead ({p_new:.0%}); {leader} would fall from "
+                             f"{base_p:.0%} to {p_after:.0%}.")
+        else:
+            sentences.append(f"If {eid} {phrase}, {leader} would still lead but move from {before} ({base_p:.0%}) "
+                             f"to {after} ({p_after:.0%}).")
     return Sensitivity(evidence_ids, hypothesis_ids, changed, new_leader, leader_changes, band_changes,
                        pd.Series(base, index=hypothesis_ids), leader, list(dict.fromkeys(linchpins)), sentences)
-
-
-def _sentence(eid: str, change: str, leader: str, base_p: float, new: str, p_new: float, p_lead: float) -> str:
-    phrase = PHRASES[change]
-    if new != leader:
-        return f"If {eid} {phrase}, {new} would lead ({p_new:.0%}); {leader} would fall from {base_p:.0%} to {p_lead:.0%}."
-    before, after = icd203_band(base_p).term, icd203_band(p_lead).term
-    return (f"If {eid} {phrase}, {leader} would still lead but move from {before} ({base_p:.0%}) "
-            f"to {after} ({p_lead:.0%}).")
 
 
 __all__ = ["CHANGES", "CODES", "Sensitivity", "changed_posteriors", "sensitivity"]
