@@ -66,17 +66,19 @@ class _Reader:
 
     def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
         value = data.get(key)
-        field = _field(where, key)
-        if value is None:
+        if type(value) is str:
+            text = value.strip()
+        elif value is None:
             if required:
-                self.problem(field, "is required", line=data.line if hasattr(data, "line") else None)
+                self.problem(_field(where, key), "is required", line=data.line if hasattr(data, "line") else None)
             return ""
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(field, "must be text", _shown(value), _line(data, key))
+        elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(_field(where, key), "must be text", _shown(value), _line(data, key))
             return ""
-        text = str(value).strip()
+        else:
+            text = str(value).strip()
         if required and not text:
-            self.problem(field, "must not be empty", line=_line(data, key))
+            self.problem(_field(where, key), "must not be empty", line=_line(data, key))
         return text
 
     def identifier(self, data: LineDict, key: str, where: str, pattern: str = ITEM_ID) -> str:
@@ -114,6 +116,8 @@ class _Reader:
         value = data.get(key)
         if value is None:
             return default
+        if value in choices:
+            return value  # type: ignore[return-value]
         text = str(value).strip()
         for choice in choices:
             if text.lower() == choice.lower():

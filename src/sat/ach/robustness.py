@@ -88,5 +88,7 @@ def _normal(stack: np.ndarray, lm: LikelihoodModel, contributions: np.ndarray, w
     mean = half * (first * w).sum(axis=-2)  # analysts x hypotheses
     var = half * (second * w).sum(axis=-2) - half**2 * (first**2 * w).sum(axis=-2)  # independent cells add
     var = np.maximum(var, 0.0)  # rounding can leave -1e-17 where every cell is fixed
-    total = contributions.sum(axis=-2) + mean + np.sqrt(var) * rng.standard_normal((draws, *mean.shape))
-    return softmax(np.log(lm.prior) + total).mean(axis=1)
+    total = rng.standard_normal((draws, *mean.shape))  # draws x analysts x hypotheses, scaled in place
+    total *= np.sqrt(var)
+    total += contributions.sum(axis=-2) + mean + np.log(lm.prior)
+    return softmax(total).mean(axis=1)

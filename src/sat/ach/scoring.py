@@ -127,9 +127,10 @@ def posterior_from_loglik(loglik: np.ndarray, prior: np.ndarray) -> np.ndarray:
 
 def softmax(log_values: np.ndarray) -> np.ndarray:
     """Normalise log-space values along the last axis."""
-    shifted = log_values - log_values.max(axis=-1, keepdims=True)
-    values = np.exp(shifted)
-    return values / values.sum(axis=-1, keepdims=True)
+    values = log_values - log_values.max(axis=-1, keepdims=True)
+    np.exp(values, out=values)
+    values /= values.sum(axis=-1, keepdims=True)
+    return values
 
 
 def posterior(codes: np.ndarray, likelihoods: Mapping[str, float], prior: np.ndarray) -> np.ndarray:
