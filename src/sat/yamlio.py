@@ -150,7 +150,9 @@ def _fast_load(text: str) -> Any:
         if kind is ScalarEvent:
             if event.anchor is not None:
                 raise _Fallback
-            value: Any = _fast_scalar(event, loader)
+            value: Any = event.value
+            if event.tag is not None or (event.implicit[0] and (_WILDCARD or value[:1] in _IMPLICIT)):
+                value = _fast_scalar(event, loader)  # may be typed; most scalars are plain text and skip this
             line = event.start_mark.line + 1
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
