@@ -16,6 +16,7 @@ from sat.yamlio import LineDict, LineList, _fast_load, _Fallback, _Loader, dump_
 ROOT = Path(__file__).resolve().parents[1]
 
 TRICKY = [
+    "'<<': a quoted merge-looking key is plain text\n",
     "a: 1\nb: -2.5e3\nc: .inf\nd: 0x1F\ne: 0o17\nf: 1_000\ng: 1:20\n",
     "yes_no: [yes, No, on, OFF, y, n, true, False]\n",
     "nulls: [~, null, Null, '', \"\", ]\nempty:\n",
@@ -59,12 +60,12 @@ def _full(text: str) -> Any:
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
 
 
-@pytest.mark.parametrize("text", TRICKY[:14])
+@pytest.mark.parametrize("text", TRICKY[:15])
 def test_fast_path_matches_the_full_loader(text: str) -> None:
     _same(_fast_load(text), _full(text))
 
 
-@pytest.mark.parametrize("text", TRICKY[14:])
+@pytest.mark.parametrize("text", TRICKY[15:])
 def test_anchors_tags_merge_and_complex_keys_go_to_the_full_loader(text: str) -> None:
     with pytest.raises(_Fallback):
         _fast_load(text)
