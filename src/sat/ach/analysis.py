@@ -148,6 +148,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     mean_loglik = lm.loglik(stack).mean(axis=0)
     ratio = diagnosticity.likelihood_ratio(mean_loglik)
     spread = diagnosticity.rating_spread(consensus.cell_mean(stack))
+    diagnostic = ~np.isclose(ratio, 1.0)
     evidence_frame = pd.DataFrame(
         {
             "summary": [e.summary for e in evidence],
@@ -155,7 +156,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
             "group": [e.group or "" for e in evidence],
             "likelihood_ratio": ratio,
             "rating_spread": spread,
-            "diagnostic": ~np.isclose(ratio, 1.0),
+            "diagnostic": diagnostic,
             "counts": counts.max(axis=0) > 0,
             "order": np.arange(len(eids)),
         },
@@ -171,7 +172,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
         else pd.DataFrame(consensus.group_codes(stack), index=pd.Index(eids, name="evidence"), columns=hids)
     )
     leaders = list(hypotheses.sort_values("rank").index[:2])
-    flat = [eid for eid, diagnostic in zip(eids, ~np.isclose(ratio, 1.0)) if not diagnostic]
+    flat = [eid for eid, useful in zip(eids, diagnostic) if not useful]
     scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _disagreements(case, analysts, stack),
                        check_hypothesis_set(case, leaders, flat))
     if sensitivity_analysis:

@@ -155,19 +155,19 @@ def _group_rivals(loglik: np.ndarray, contributions: np.ndarray, groups: np.ndar
     rival_spread = np.full((n_a, len(grouped)), -np.inf)
     group_old = np.empty((n_a, len(grouped), loglik.shape[-1]))
     rows = np.arange(n_a)
-    for label in np.unique(groups[grouped]):
+    labels = groups[grouped]
+    for label in np.unique(labels):
         members = np.flatnonzero(groups == label)
-        first = np.argmax(spread[:, members], axis=1)
+        first = np.argmax(spread[:, members], axis=1)  # per analyst, the group's representative
         rest = spread[:, members].copy()
         rest[rows, first] = -np.inf
-        second = np.argmax(rest, axis=1)
-        for item in np.flatnonzero(groups[grouped] == label):
-            own = grouped[item]
-            best = np.where(members[first] == own, members[second], members[first])
+        second = np.argmax(rest, axis=1)  # and the member that would replace it
+        for item in np.flatnonzero(labels == label):
+            best = np.where(members[first] == grouped[item], members[second], members[first])
             rival[:, item] = best
             if len(members) > 1:
                 rival_spread[:, item] = spread[rows, best]
-        group_old[:, groups[grouped] == label, :] = contributions[:, members, :].sum(axis=1)[:, None, :]
+        group_old[:, labels == label, :] = contributions[:, members, :].sum(axis=1)[:, None, :]
     return rival, rival_spread, group_old
 
 
