@@ -32,6 +32,14 @@ def test_validate_invalid_case_exits_non_zero_without_traceback(tiny):
     assert result.stdout == ""
 
 
+def test_impossible_date_exits_non_zero_without_traceback(tiny):
+    case_file = tiny / "case.yaml"
+    case_file.write_text(case_file.read_text().replace("as_of: 2022-01-15", "as_of: 2022-13-45"))
+    result = run_sat("validate", str(tiny))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "case.yaml:5: yaml: malformed YAML: '2022-13-45' is not a real date or time" in result.stderr
+
+
 def test_unknown_case_id_is_a_clear_error():
     result = run_sat("validate", "../../etc")
     assert result.returncode == 2 and "Traceback" not in result.stderr
