@@ -21,7 +21,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .cib import TIE_EPS, CIBMatrix, Descriptor, score_many, search
+from .cib import TIE_EPS, CIBMatrix, Descriptor, ScenarioScores, score_many, search
 from .futures import Futures
 
 CONTEXT = "(fixed descriptors)"
@@ -45,20 +45,12 @@ class Bridge:
 
 
 @dataclass(frozen=True)
-class Completions:
+class Completions(ScenarioScores):
     """Completions of a partly fixed scenario, strongest first.
 
     ``scenarios`` are full scenarios (0-based variants, all descriptors); ``tis`` and ``inconsistency`` are those of
     the full scenario; ``margin`` is the consistency margin over the free descriptors only (>= 0 for a completion).
     """
-
-    scenarios: np.ndarray
-    tis: np.ndarray
-    margin: np.ndarray
-    inconsistency: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.scenarios)
 
 
 def _reduced(matrix: CIBMatrix, fixed: Mapping[int, int]) -> tuple[CIBMatrix, list[int]]:
