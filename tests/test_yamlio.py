@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sat.errors import ValidationError
-from sat.yamlio import LineDict, LineList, _fast_load, _Fallback, _Loader, dump_yaml, loads_yaml
+from sat.yamlio import LineDict, LineList, _fast_load, _Fallback, _Loader, dump_yaml, line_of, loads_yaml, own_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,3 +117,10 @@ def test_syntax_error_names_the_line() -> None:
     with pytest.raises(ValidationError) as caught:
         loads_yaml("a: 1\nb: [2, 3\nc: 4\n", "case.yaml")
     assert caught.value.problems[0].line is not None
+
+
+def test_line_of_and_own_line_for_loaded_and_plain_data() -> None:
+    data = loads_yaml("title: x\nitems:\n  - a\n  - {id: b}\n", "t.yaml")
+    assert line_of(data, "items") == 2 and line_of(data["items"], 1) == 4 and own_line(data["items"][1]) == 4
+    assert line_of(data["items"], "id") is None  # a list has no keys
+    assert line_of({"title": "x"}, "title") is None and own_line({"title": "x"}) is None  # a form's plain dict

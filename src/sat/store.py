@@ -25,7 +25,7 @@ from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
 from .model import Case, Evidence, Hypothesis, Scoring, Source
 from .paths import ANALYST_NAME, CASE_FILE, CASE_ID, resolve_case
-from .yamlio import LineDict, LineList, dump_yaml, load_yaml
+from .yamlio import LineDict, LineList, dump_yaml, line_of, load_yaml
 
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
@@ -61,7 +61,7 @@ class _Reader:
                 self.problem(
                     _field(where, key),
                     f"unknown field (expected one of: {', '.join(allowed)})",
-                    line=_line(data, key),
+                    line=line_of(data, key),
                 )
 
     def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
@@ -73,12 +73,12 @@ class _Reader:
                 self.problem(_field(where, key), "is required", line=data.line if hasattr(data, "line") else None)
             return ""
         elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(_field(where, key), "must be text", _shown(value), _line(data, key))
+            self.problem(_field(where, key), "must be text", _shown(value), line_of(data, key))
             return ""
         else:
             text = str(value).strip()
         if required and not text:
-            self.problem(_field(where, key), "must not be empty", line=_line(data, key))
+            self.problem(_field(where, key), "must not be empty", line=line_of(data, key))
         return text
 
     def identifier(self, data: LineDict, key: str, where: str, pattern: str = ITEM_ID) -> str:
@@ -88,7 +88,7 @@ class _Reader:
                 _field(where, key),
                 "must start with a letter or digit and use only letters, digits, '.', '-' and '_' (at most 64)",
                 value,
-                _line(data, key),
+                line_of(data, key),
             )
         return value
 
@@ -108,7 +108,7 @@ class _Reader:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.problem(field, "must be a date written YYYY-MM-DD", _shown(value), _line(data, key))
+        self.problem(field, "must be a date written YYYY-MM-DD", _shown(value), line_of(data, key))
         return None
 
     def choice(self, data: LineDict, key: str, where: str, choices: Iterable[str], default: str | None) -> str | None:
@@ -122,7 +122,7 @@ class _Reader:
         for choice in choices:
             if text.lower() == choice.lower():
                 return choice
-        self.problem(_field(where, key), f"must be one of: {', '.join(choices)}", _shown(value), _line(data, key))
+        self.problem(_field(where, key), f"must be one of: {', '.join(choices)}", _shown(value), line_of(data, key))
         return default
 
     def text_list(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
@@ -132,12 +132,13 @@ class _Reader:
         if isinstance(value, str):
             value = LineList([value])
         if not isinstance(value, list):
-            self.problem(_field(where, key), "must be a list", _shown(value), _line(data, key))
+            self.problem(_field(where, key), "must be a list", _shown(value), line_of(data, key))
             return ()
         items: list[str] = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                self.problem(f"{_field(where, key)}[{index}]", "must be non-empty text", _shown(item), _item_line(value, index))
+                self.problem(f"{_field(where, key)}[{index}]", "must be non-empty text", _shown(item),
+                             line_of(value, index))
                 continue
             items.append(str(item).strip())
         return tuple(items)
@@ -146,14 +147,6 @@ class _Reader:
 def _field(where: str, key: Any) -> str:
     """The dotted name of a field: ``evidence[2].date``, or just ``id`` at the top level."""
     return f"{where}.{key}" if where else str(key)
-
-
-def _line(data: Any, key: Any) -> int | None:
-    return data.line_of(key) if isinstance(data, LineDict) else None
-
-
-def _item_line(data: Any, index: int) -> int | None:
-    return data.line_of(index) if isinstance(data, LineList) else None
 
 
 def _shown(value: Any) -> Any:
@@ -246,12 +239,12 @@ def _parse_list(
     if value is None:
         return []
     if not isinstance(value, list):
-        r.problem(key, "must be a list", _shown(value), _line(data, key))
+        r.problem(key, "must be a list", _shown(value), line_of(data, key))
         return []
     items = []
     seen: dict[str, int | None] = {}
     for index, entry in enumerate(value):
-        line = _item_line(value, index)
+        line = line_of(value, index)
         item, problems = parse(entry, r.file, f"{key}[{index}]", line)
         r.problems.extend(problems)
         raw_id = entry.get("id") if isinstance(entry, dict) else None
@@ -270,14 +263,14 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
     raw = data.get("scoring")
     if raw is None:
         return Scoring()
-    section = r.mapping(raw, "scoring", _line(data, "scoring"))
+    section = r.mapping(raw, "scoring", line_of(data, "scoring"))
     if section is None:
         return Scoring()
     r.unknown(section, SCORING_FIELDS, "scoring")
     likelihoods = dict(model.DEFAULT_LIKELIHOODS)
     raw_lk = section.get("likelihoods")
     if raw_lk is not None:
-        lk = r.mapping(raw_lk, "scoring.likelihoods", _line(section, "likelihoods"))
+        lk = r.mapping(raw_lk, "scoring.likelihoods", line_of(section, "likelihoods"))
         if lk is not None:
             for code, value in lk.items():
                 field = f"scoring.likelihoods.{code}"
@@ -296,7 +289,7 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
     priors: dict[str, float] | None = None
     raw_priors = section.get("priors")
     if raw_priors is not None:
-        pr = r.mapping(raw_priors, "scoring.priors", _line(section, "priors"))
+        pr = r.mapping(raw_priors, "scoring.priors", line_of(section, "priors"))
         if pr is not None:
             priors = {}
             for hid, value in pr.items():
@@ -314,7 +307,7 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
     credibility = dict(model.DEFAULT_CREDIBILITY)
     raw_cred = section.get("credibility")
     if raw_cred is not None:
-        cred = r.mapping(raw_cred, "scoring.credibility", _line(section, "credibility"))
+        cred = r.mapping(raw_cred, "scoring.credibility", line_of(section, "credibility"))
         for level, value in (cred or {}).items():
             field = f"scoring.credibility.{level}"
             if str(level) not in model.LEVELS:
@@ -330,7 +323,7 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
     per_analyst: dict[str, float] = {}
     raw_pa = section.get("analyst_uncertainty")
     if raw_pa is not None:
-        pa = r.mapping(raw_pa, "scoring.analyst_uncertainty", _line(section, "analyst_uncertainty"))
+        pa = r.mapping(raw_pa, "scoring.analyst_uncertainty", line_of(section, "analyst_uncertainty"))
         for name in pa or {}:
             per_analyst[str(name)] = _probability(r, pa, name, f"scoring.analyst_uncertainty.{name}", uncertainty)
     return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
@@ -340,7 +333,7 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
 def _probability(r: _Reader, data: LineDict, key: Any, field: str, default: float) -> float:
     value = data.get(key)
     if not _is_number(value) or not 0 <= float(value) <= 1:
-        r.problem(field, "must be a probability between 0 and 1", _shown(value), _line(data, key))
+        r.problem(field, "must be a probability between 0 and 1", _shown(value), line_of(data, key))
         return default
     return float(value)
 
@@ -372,7 +365,7 @@ def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
         for sid in r.text_list(LineDict(sources=entry.get("sources")), "sources", f"evidence[{index}]"):
             if sid not in source_ids:
                 r.problem(f"evidence[{index}].sources", "refers to a source id that is not in sources", sid,
-                          _line(entry, "sources"))
+                          line_of(entry, "sources"))
     scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
     case = Case(
         id=case_id,

@@ -54,6 +54,18 @@ class LineList(list):
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
+def line_of(container: Any, key: Any) -> int | None:
+    """Line of a mapping key or list index in data loaded from YAML; None for plain data (e.g. a form's dict)."""
+    if isinstance(container, LineDict) or (isinstance(container, LineList) and isinstance(key, int)):
+        return container.line_of(key)
+    return None
+
+
+def own_line(node: Any) -> int | None:
+    """Line where a mapping or list loaded from YAML starts; None for plain data."""
+    return getattr(node, "line", None) or None
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe loader (libyaml's C parser where PyYAML has it) that builds LineDict/LineList and rejects duplicate
     keys."""

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem, ValidationError
-from ..yamlio import LineDict, LineList, load_yaml
+from ..yamlio import line_of, load_yaml, own_line
 from .cib_model import CIBMatrix, Descriptor
 
 DESCRIPTOR_KEYS = {"name", "title", "variants"}
@@ -73,12 +73,12 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     """Validate a ``cib:`` section; raises :class:`ValidationError` listing every problem."""
     check = _Check(file)
     if not isinstance(section, dict):
-        check.add("cib", "must be a mapping with descriptors and judgments", section, _own_line(section))
+        check.add("cib", "must be a mapping with descriptors and judgments", section, own_line(section))
         check.raise_if_any()
     check.unknown_keys(section, SECTION_KEYS, "cib")
     name = section.get("name", "")
     if not isinstance(name, str):
-        check.add("cib.name", "must be text", name, _line(section, "name"))
+        check.add("cib.name", "must be text", name, line_of(section, "name"))
         name = ""
     descriptors, declared = _descriptors(check, section)
     if not descriptors:
@@ -91,21 +91,21 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     experts = []
     raw_experts = section.get("experts", [])
     if not isinstance(raw_experts, list):
-        check.add("cib.experts", "must be a list of {name, judgments}", raw_experts, _line(section, "experts"))
+        check.add("cib.experts", "must be a list of {name, judgments}", raw_experts, line_of(section, "experts"))
         raw_experts = []
     seen: set[str] = set()
     for k, node in enumerate(raw_experts):
         where = f"cib.experts[{k}]"
         if not isinstance(node, dict):
-            check.add(where, "must be a mapping with name and judgments", node, _line(raw_experts, k))
+            check.add(where, "must be a mapping with name and judgments", node, line_of(raw_experts, k))
             continue
         check.unknown_keys(node, EXPERT_KEYS, where)
         label = node.get("name")
         if not isinstance(label, str) or not label.strip():
-            check.add(f"{where}.name", "required: the expert's name", label, _line(node, "name") or _own_line(node))
+            check.add(f"{where}.name", "required: the expert's name", label, line_of(node, "name") or own_line(node))
             label = f"expert {k + 1}"
         elif label in seen:
-            check.add(f"{where}.name", "duplicate expert name", label, _line(node, "name"))
+            check.add(f"{where}.name", "duplicate expert name", label, line_of(node, "name"))
         seen.add(label)
         values, _ = _judgments(check, node, "judgments", f"{where}.judgments", shell)
         experts.append((label, values))
@@ -122,41 +122,41 @@ def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], 
     nodes = section.get("descriptors")
     if not isinstance(nodes, list) or not nodes:
         check.add("cib.descriptors", "required: a non-empty list of {name, title, variants}", nodes,
-                  _line(section, "descriptors") or _own_line(section))
+                  line_of(section, "descriptors") or own_line(section))
         return (), set()
     out: list[Descriptor] = []
     names: set[str] = set()
     for k, node in enumerate(nodes):
         where = f"cib.descriptors[{k}]"
         if not isinstance(node, dict):
-            check.add(where, "must be a mapping with name and variants", node, _line(nodes, k))
+            check.add(where, "must be a mapping with name and variants", node, line_of(nodes, k))
             continue
         check.unknown_keys(node, DESCRIPTOR_KEYS, where)
         name = node.get("name")
         ok = True
         if not isinstance(name, str) or not name.strip():
-            check.add(f"{where}.name", "required: a short id", name, _line(node, "name") or _own_line(node))
+            check.add(f"{where}.name", "required: a short id", name, line_of(node, "name") or own_line(node))
             ok = False
         elif name in names:
-            check.add(f"{where}.name", "duplicate descriptor name", name, _line(node, "name"))
+            check.add(f"{where}.name", "duplicate descriptor name", name, line_of(node, "name"))
             ok = False
         if isinstance(name, str):
             names.add(name)
         title = node.get("title", "")
         if not isinstance(title, str):
-            check.add(f"{where}.title", "must be text", title, _line(node, "title"))
+            check.add(f"{where}.title", "must be text", title, line_of(node, "title"))
             title = ""
         variants = node.get("variants")
         if not isinstance(variants, list) or not variants:
             check.add(f"{where}.variants", "required: a non-empty list of variant names", variants,
-                      _line(node, "variants") or _own_line(node))
+                      line_of(node, "variants") or own_line(node))
             continue
         for v, variant in enumerate(variants):
             if not isinstance(variant, str) or not variant.strip():
-                check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, _line(variants, v))
+                check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, line_of(variants, v))
                 ok = False
             elif variants.index(variant) != v:
-                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, _line(variants, v))
+                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v))
                 ok = False
         if ok:
             out.append(Descriptor(name, tuple(variants), title.strip()))
@@ -170,29 +170,29 @@ def _judgments(
     rationales: dict[tuple[int, int], str] = {}
     nodes = owner.get(key, [])
     if not isinstance(nodes, list):
-        check.add(where_list, "must be a list of judgment sections", nodes, _line(owner, key))
+        check.add(where_list, "must be a list of judgment sections", nodes, line_of(owner, key))
         return values, rationales
     seen: dict[tuple[int, int], int] = {}
     for k, node in enumerate(nodes):
         where = f"{where_list}[{k}]"
         if not isinstance(node, dict):
-            check.add(where, "must be a mapping with from, to and impacts", node, _line(nodes, k))
+            check.add(where, "must be a mapping with from, to and impacts", node, line_of(nodes, k))
             continue
         check.unknown_keys(node, JUDGMENT_KEYS, where)
         ends = [_descriptor_ref(check, node, side, where, shell) for side in ("from", "to")]
         rationale = node.get("rationale", "")
         if not isinstance(rationale, str):
-            check.add(f"{where}.rationale", "must be text", rationale, _line(node, "rationale"))
+            check.add(f"{where}.rationale", "must be text", rationale, line_of(node, "rationale"))
         if ends[0] is None or ends[1] is None:
             continue
         i, j = ends
         if i == j:
             check.add(where, "a section from a descriptor to itself is not allowed", shell.descriptors[i].name,
-                      _line(node, "to") or _own_line(node))
+                      line_of(node, "to") or own_line(node))
             continue
         if (i, j) in seen:
             check.add(where, f"duplicate section (first at {where_list}[{seen[(i, j)]}])",
-                      f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}", _own_line(node))
+                      f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}", own_line(node))
             continue
         seen[(i, j)] = k
         block = _impacts(check, node, where, shell, i, j)
@@ -207,11 +207,11 @@ def _descriptor_ref(check: _Check, node: dict, side: str, where: str, shell: CIB
     name = node.get(side)
     names = [d.name for d in shell.descriptors]
     if name is None:
-        check.add(f"{where}.{side}", "required: a descriptor name", None, _own_line(node))
+        check.add(f"{where}.{side}", "required: a descriptor name", None, own_line(node))
     elif isinstance(name, str) and name in names:
         return names.index(name)
     elif not (isinstance(name, str) and name in check.skip):
-        check.add(f"{where}.{side}", "unknown descriptor", name, _line(node, side))
+        check.add(f"{where}.{side}", "unknown descriptor", name, line_of(node, side))
     return None
 
 
@@ -220,32 +220,32 @@ def _impacts(check: _Check, node: dict, where: str, shell: CIBMatrix, i: int, j:
     source, target = shell.descriptors[i], shell.descriptors[j]
     if not isinstance(rows, dict):
         check.add(f"{where}.impacts", f"required: one row per variant of {source.name}", rows,
-                  _line(node, "impacts") or _own_line(node))
+                  line_of(node, "impacts") or own_line(node))
         return None
     block = np.zeros((len(source.variants), len(target.variants)))
     ok = True
     for variant, row in rows.items():
         field_ = f"{where}.impacts.{variant}"
         if variant not in source.variants:
-            check.add(field_, f"unknown variant of {source.name}", variant, _line(rows, variant))
+            check.add(field_, f"unknown variant of {source.name}", variant, line_of(rows, variant))
             ok = False
             continue
         if not isinstance(row, list) or len(row) != len(target.variants):
             shown = len(row) if isinstance(row, list) else row
             check.add(field_, f"must list {len(target.variants)} numbers, one per variant of {target.name} "
-                      f"({', '.join(target.variants)})", shown, _line(rows, variant))
+                      f"({', '.join(target.variants)})", shown, line_of(rows, variant))
             ok = False
             continue
         for c, value in enumerate(row):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                check.add(f"{field_}[{c}]", "must be a number", value, _line(row, c))
+                check.add(f"{field_}[{c}]", "must be a number", value, line_of(row, c))
                 ok = False
             else:
                 block[source.variants.index(variant), c] = value
     missing = [v for v in source.variants if v not in rows]
     if missing:
         check.add(f"{where}.impacts", f"missing rows for variants of {source.name}", ", ".join(missing),
-                  _line(node, "impacts"))
+                  line_of(node, "impacts"))
         ok = False
     return block if ok else None
 
@@ -306,7 +306,7 @@ def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) 
     if suffix in (".yaml", ".yml"):
         data = load_yaml(path, name)
         if not isinstance(data, dict) or "cib" not in data:
-            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, _own_line(data))])
+            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, own_line(data))])
         return read_cib_section(data["cib"], name)
     raise ValidationError([Problem(name, "file", "unsupported file type: use a .scw project or a .yaml file",
                                    Path(path).suffix or Path(path).name)])
@@ -332,18 +332,8 @@ class _Check:
         for key in node:
             if key not in allowed:
                 self.add(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})", key,
-                         _line(node, key))
+                         line_of(node, key))
 
     def raise_if_any(self) -> None:
         if self.problems:
             raise ValidationError(self.problems)
-
-
-def _line(container: Any, key: Any) -> int | None:
-    if isinstance(container, (LineDict, LineList)):
-        return container.line_of(key)
-    return None
-
-
-def _own_line(node: Any) -> int | None:
-    return getattr(node, "line", None) or None

@@ -50,7 +50,7 @@ from typing import Any, Mapping
 
 from ..errors import Problem, ValidationError
 from ..paths import resolve_case
-from ..yamlio import LineDict, LineList, dump_yaml, load_yaml, loads_yaml
+from ..yamlio import dump_yaml, line_of, load_yaml, loads_yaml, own_line
 from ..fileio import atomic_write_text
 from .bridge import Bridge, BridgeAxis
 from .cib import CIBMatrix
@@ -164,16 +164,16 @@ def parse_scenarios(
     horizon = check.text(data, "horizon", "horizon", required=False)
     framework = check.text(data, "framework", "framework") or ""
     if framework and framework not in FRAMEWORKS:
-        check.add("framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, _line(data, "framework"))
+        check.add("framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, line_of(data, "framework"))
         framework = ""
     case = case if case is not None else CaseInfo()
     drivers = _drivers(check, data, framework, case.source_ids)
     by_id = {d.id: d for d in drivers}
     indicator_ids: dict[str, str] = {}
-    futures = _futures(check, data.get("futures"), _line(data, "futures"), by_id, indicator_ids) \
+    futures = _futures(check, data.get("futures"), line_of(data, "futures"), by_id, indicator_ids) \
         if "futures" in data else None
-    screen = _multiple(check, data.get("multiple"), _line(data, "multiple"), by_id) if "multiple" in data else ()
-    cone = _cone(check, data.get("cone"), _line(data, "cone"), by_id, indicator_ids) if "cone" in data else None
+    screen = _multiple(check, data.get("multiple"), line_of(data, "multiple"), by_id) if "multiple" in data else ()
+    cone = _cone(check, data.get("cone"), line_of(data, "cone"), by_id, indicator_ids) if "cone" in data else None
     section = None
     if "cib" in data:
         from .cib_file import read_cib_section  # on demand: files without a CIB model never load the CIB reader
@@ -185,7 +185,7 @@ def parse_scenarios(
     cib = section.matrix if section is not None else None
     bridge = None
     if "bridge" in data:
-        bridge = _bridge(check, data.get("bridge"), _line(data, "bridge"), futures, by_id, cib, "cib" in data)
+        bridge = _bridge(check, data.get("bridge"), line_of(data, "bridge"), futures, by_id, cib, "cib" in data)
     check.raise_if_any()
     return Scenarios(
         case=case,
@@ -323,14 +323,6 @@ def _cone_scenario_out(s: ConeScenario, baseline: bool = False) -> dict[str, Any
 
 
 # -- validation helpers ---------------------------------------------------------------------------------------------
-def _line(container: Any, key: Any) -> int | None:
-    if isinstance(container, (LineDict, LineList)):
-        return container.line_of(key)
-    return None
-
-
-def _own_line(node: Any) -> int | None:
-    return getattr(node, "line", None) or None
 
 
 def _shown(value: Any) -> Any:
@@ -377,50 +369,50 @@ class _Checker:
                     f"{where}.{key}" if where else str(key),
                     f"unknown field (expected one of: {', '.join(allowed)})",
                     key,
-                    _line(node, key),
+                    line_of(node, key),
                 )
 
     def text(self, node: dict, key: str, where: str, required: bool = True) -> str | None:
         if key not in node:
             if required:
-                self.add(where, "missing", None, _own_line(node))
+                self.add(where, "missing", None, own_line(node))
             return None
         value = node[key]
         if isinstance(value, str) and value.strip():
             return value.strip()
         if value is None and not required:
             return None
-        self.add(where, "must be non-empty text", value, _line(node, key))
+        self.add(where, "must be non-empty text", value, line_of(node, key))
         return None
 
     def text_list(self, node: dict, key: str, where: str, required: bool = False) -> tuple[str, ...]:
         if key not in node:
             if required:
-                self.add(where, "missing", None, _own_line(node))
+                self.add(where, "missing", None, own_line(node))
             return ()
-        items = self.sequence(node[key], where, _line(node, key), required=False)
+        items = self.sequence(node[key], where, line_of(node, key), required=False)
         out = []
         for i, item in enumerate(items):
             if isinstance(item, str) and item.strip():
                 out.append(item.strip())
             else:
-                self.add(f"{where}[{i}]", "must be non-empty text", item, _line(items, i))
+                self.add(f"{where}[{i}]", "must be non-empty text", item, line_of(items, i))
         return tuple(out)
 
     def ident(self, node: dict, key: str, where: str) -> str | None:
         value = self.text(node, key, where)
         if value is not None and not ID_PATTERN.match(value):
-            self.add(where, "must be lower-case letters, digits, '-' and '_' (up to 64)", value, _line(node, key))
+            self.add(where, "must be lower-case letters, digits, '-' and '_' (up to 64)", value, line_of(node, key))
             return None
         return value
 
     def rating(self, node: dict, key: str, where: str) -> int | None:
         if key not in node:
-            self.add(where, "missing", None, _own_line(node))
+            self.add(where, "missing", None, own_line(node))
             return None
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-            self.add(where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, _line(node, key))
+            self.add(where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, line_of(node, key))
             return None
         return value
 
@@ -431,23 +423,23 @@ class _Checker:
         if isinstance(value, bool):
             return value
         expected = "true, false or left out (not judged yet)" if allow_unjudged else "true or false"
-        self.add(where, f"must be {expected}", value, _line(node, key))
+        self.add(where, f"must be {expected}", value, line_of(node, key))
         return None
 
 
 def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[str] | None) -> list[Driver]:
     if "drivers" not in data:
-        check.add("drivers", "missing: the driver table is required", None, _own_line(data))
+        check.add("drivers", "missing: the driver table is required", None, own_line(data))
         return []
-    items = check.sequence(data["drivers"], "drivers", _line(data, "drivers"))
+    items = check.sequence(data["drivers"], "drivers", line_of(data, "drivers"))
     if "drivers" in data and isinstance(data["drivers"], list) and not items:
-        check.add("drivers", "the driver table is empty", None, _line(data, "drivers"))
+        check.add("drivers", "the driver table is empty", None, line_of(data, "drivers"))
     categories = {c.lower(): c for c in FRAMEWORKS.get(framework, ())}
     drivers: list[Driver] = []
     seen: set[str] = set()
     for i, node in enumerate(items):
         where = f"drivers[{i}]"
-        node = check.mapping(node, where, _line(items, i))
+        node = check.mapping(node, where, line_of(items, i))
         if node is None:
             continue
         check.unknown_keys(
@@ -455,7 +447,7 @@ def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[
         )
         did = check.ident(node, "id", f"{where}.id")
         if did is not None and did in seen:
-            check.add(f"{where}.id", "duplicate driver id", did, _line(node, "id"))
+            check.add(f"{where}.id", "duplicate driver id", did, line_of(node, "id"))
             did = None
         name = check.text(node, "name", f"{where}.name")
         description = check.text(node, "description", f"{where}.description")
@@ -468,7 +460,7 @@ def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[
                     f"{where}.category",
                     f"not a {framework} category (expected one of: {', '.join(FRAMEWORKS[framework])})",
                     category,
-                    _line(node, "category"),
+                    line_of(node, "category"),
                 )
                 category = None
         impact = check.rating(node, "impact", f"{where}.impact")
@@ -477,16 +469,16 @@ def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[
         if "end_states" in node and isinstance(node["end_states"], list):
             if len(node["end_states"]) != 2:
                 check.add(f"{where}.end_states", "must list exactly two end states", len(node["end_states"]),
-                          _line(node, "end_states"))
+                          line_of(node, "end_states"))
             elif len(states) == 2 and states[0] == states[1]:
                 check.add(f"{where}.end_states", "the two end states must differ", states[0],
-                          _line(node, "end_states"))
+                          line_of(node, "end_states"))
         sources = check.text_list(node, "sources", f"{where}.sources")
         if source_ids is not None:
             for k, sid in enumerate(sources):
                 if sid not in source_ids:
                     check.add(f"{where}.sources[{k}]", "unknown source id (not in case.yaml sources)", sid,
-                              _line(node["sources"], k))
+                              line_of(node["sources"], k))
         if did is not None:
             seen.add(did)
         if None in (did, name, description, category, impact, uncertainty) or len(states) != 2 \
@@ -502,16 +494,16 @@ def _indicators(
     if "indicators" not in node:
         if required:
             check.add(f"{where}.indicators", "missing: every scenario needs observable indicators", None,
-                      _own_line(node))
+                      own_line(node))
         return ()
-    items = check.sequence(node["indicators"], f"{where}.indicators", _line(node, "indicators"))
+    items = check.sequence(node["indicators"], f"{where}.indicators", line_of(node, "indicators"))
     if required and isinstance(node["indicators"], list) and not items:
         check.add(f"{where}.indicators", "empty: every scenario needs observable indicators", None,
-                  _line(node, "indicators"))
+                  line_of(node, "indicators"))
     out = []
     for k, item in enumerate(items):
         w = f"{where}.indicators[{k}]"
-        item = check.mapping(item, w, _line(items, k))
+        item = check.mapping(item, w, line_of(items, k))
         if item is None:
             continue
         check.unknown_keys(item, ("id", "text"), w)
@@ -519,7 +511,7 @@ def _indicators(
         text = check.text(item, "text", f"{w}.text")
         if iid is not None and iid in indicator_ids:
             check.add(f"{w}.id", f"duplicate indicator id (already used in {indicator_ids[iid]})", iid,
-                      _line(item, "id"))
+                      line_of(item, "id"))
             continue
         if iid is not None:
             indicator_ids[iid] = where
@@ -535,7 +527,7 @@ def _axis_driver(check: _Checker, node: dict, key: str, by_id: Mapping[str, Driv
     driver = by_id.get(did)
     if driver is None:
         check.add(f"futures.{key}", "unknown driver id (axes must be drivers from the driver table)", did,
-                  _line(node, key))
+                  line_of(node, key))
         return None
     kind = classify(driver.impact, driver.uncertainty)
     if kind != CRITICAL_UNCERTAINTY:
@@ -544,7 +536,7 @@ def _axis_driver(check: _Checker, node: dict, key: str, by_id: Mapping[str, Driv
             f"axis driver is a {kind} (impact {driver.impact}, uncertainty {driver.uncertainty}); "
             "2x2 axes must be critical uncertainties",
             did,
-            _line(node, key),
+            line_of(node, key),
         )
     return driver
 
@@ -559,11 +551,11 @@ def _futures(
     x = _axis_driver(check, node, "x_axis", by_id)
     y = _axis_driver(check, node, "y_axis", by_id)
     if x is not None and y is not None and x.id == y.id:
-        check.add("futures.y_axis", "the two axes must be different drivers", y.id, _line(node, "y_axis"))
+        check.add("futures.y_axis", "the two axes must be different drivers", y.id, line_of(node, "y_axis"))
         y = None
     independence = check.text(node, "independence", "futures.independence")
     robust = check.text_list(node, "robust_moves", "futures.robust_moves")
-    items = check.sequence(node.get("quadrants"), "futures.quadrants", _line(node, "quadrants")) \
+    items = check.sequence(node.get("quadrants"), "futures.quadrants", line_of(node, "quadrants")) \
         if "quadrants" in node else []
     if "quadrants" not in node:
         check.add("futures.quadrants", "missing", None, line)
@@ -572,13 +564,13 @@ def _futures(
     placed: dict[tuple[str, str], int] = {}
     for i, q in enumerate(items):
         where = f"futures.quadrants[{i}]"
-        q = check.mapping(q, where, _line(items, i))
+        q = check.mapping(q, where, line_of(items, i))
         if q is None:
             continue
         check.unknown_keys(q, ("id", "name", "x", "y", "narrative", "indicators", "implications", "options"), where)
         qid = check.ident(q, "id", f"{where}.id")
         if qid is not None and qid in quadrant_ids:
-            check.add(f"{where}.id", "duplicate quadrant id", qid, _line(q, "id"))
+            check.add(f"{where}.id", "duplicate quadrant id", qid, line_of(q, "id"))
             qid = None
         name = check.text(q, "name", f"{where}.name")
         xs = check.text(q, "x", f"{where}.x")
@@ -586,11 +578,11 @@ def _futures(
         for state, axis, key in ((xs, x, "x"), (ys, y, "y")):
             if state is not None and axis is not None and state not in axis.end_states:
                 check.add(f"{where}.{key}", f"not an end state of axis driver {axis.id!r} "
-                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, _line(q, key))
+                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, line_of(q, key))
         if x is not None and y is not None and xs in x.end_states and ys in y.end_states:
             if (xs, ys) in placed:
                 check.add(where, f"a second quadrant at ({xs}, {ys}); the first is quadrants[{placed[(xs, ys)]}]",
-                          f"{xs} / {ys}", _own_line(q))
+                          f"{xs} / {ys}", own_line(q))
             placed.setdefault((xs, ys), i)
         narrative = check.text(q, "narrative", f"{where}.narrative")
         indicators = _indicators(check, q, where, indicator_ids, required=True)
@@ -604,7 +596,7 @@ def _futures(
         for combo in combinations(x, y):
             if combo not in placed:
                 check.add("futures.quadrants", f"no quadrant for {x.id}={combo[0]} and {y.id}={combo[1]}",
-                          f"{combo[0]} / {combo[1]}", _line(node, "quadrants"))
+                          f"{combo[0]} / {combo[1]}", line_of(node, "quadrants"))
     if x is None or y is None or independence is None or len(quadrants) != 4:
         return None
     return Futures(x.id, y.id, independence, tuple(quadrants), robust)
@@ -615,13 +607,13 @@ def _multiple(check: _Checker, node: Any, line: int | None, by_id: Mapping[str, 
     if node is None:
         return []
     check.unknown_keys(node, ("screen",), "multiple")
-    items = check.sequence(node.get("screen"), "multiple.screen", _line(node, "screen"))
+    items = check.sequence(node.get("screen"), "multiple.screen", line_of(node, "screen"))
     order = list(by_id)
     seen: dict[str, int] = {}
     out: list[ScreenJudgment] = []
     for i, j in enumerate(items):
         where = f"multiple.screen[{i}]"
-        j = check.mapping(j, where, _line(items, i))
+        j = check.mapping(j, where, line_of(items, i))
         if j is None:
             continue
         check.unknown_keys(j, ("drivers", "states", *CRITERIA, "shortlisted", "name", "reason"), where)
@@ -631,21 +623,21 @@ def _multiple(check: _Checker, node: Any, line: int | None, by_id: Mapping[str, 
         if len(pair) != 2 or len(states) != 2:
             if "drivers" in j and "states" in j:
                 check.add(where, "needs exactly two drivers and one end state of each",
-                          f"{len(pair)} drivers, {len(states)} states", _own_line(j))
+                          f"{len(pair)} drivers, {len(states)} states", own_line(j))
             ok = False
         else:
             if pair[0] == pair[1]:
-                check.add(f"{where}.drivers", "the two drivers must differ", pair[0], _line(j, "drivers"))
+                check.add(f"{where}.drivers", "the two drivers must differ", pair[0], line_of(j, "drivers"))
                 ok = False
             for k, (did, state) in enumerate(zip(pair, states)):
                 driver = by_id.get(did)
                 if driver is None:
-                    check.add(f"{where}.drivers[{k}]", "unknown driver id", did, _line(j["drivers"], k))
+                    check.add(f"{where}.drivers[{k}]", "unknown driver id", did, line_of(j["drivers"], k))
                     ok = False
                 elif state not in driver.end_states:
                     check.add(f"{where}.states[{k}]", f"not an end state of driver {did!r} "
                               f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state,
-                              _line(j["states"], k))
+                              line_of(j["states"], k))
                     ok = False
         flags = {c: check.flag(j, c, f"{where}.{c}", allow_unjudged=True) for c in CRITERIA}
         shortlisted = check.flag(j, "shortlisted", f"{where}.shortlisted", allow_unjudged=True) or False
@@ -653,12 +645,12 @@ def _multiple(check: _Checker, node: Any, line: int | None, by_id: Mapping[str, 
         reason = check.text(j, "reason", f"{where}.reason", required=False) or ""
         if shortlisted:
             if not reason:
-                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None, _own_line(j))
+                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None, own_line(j))
             if not name:
-                check.add(f"{where}.name", "a shortlisted scenario needs a name", None, _own_line(j))
+                check.add(f"{where}.name", "a shortlisted scenario needs a name", None, own_line(j))
             if flags["plausible"] is not True:
                 check.add(f"{where}.shortlisted", "only a quadrant judged plausible can be shortlisted",
-                          flags["plausible"], _line(j, "shortlisted"))
+                          flags["plausible"], line_of(j, "shortlisted"))
         if not ok:
             continue
         judgment = ScreenJudgment(
@@ -667,7 +659,7 @@ def _multiple(check: _Checker, node: Any, line: int | None, by_id: Mapping[str, 
         )
         key = quadrant_key(*_normal_key(judgment, order))
         if key in seen:
-            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, _own_line(j))
+            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, own_line(j))
             continue
         seen[key] = i
         out.append(judgment)
@@ -697,15 +689,15 @@ def _cone_scenario(
         flips = check.text_list(node, "flips", f"{where}.flips", required=True)
         if "flips" in node and isinstance(node["flips"], list) and not flips:
             check.add(f"{where}.flips", "an alternative must flip at least one assumption", None,
-                      _line(node, "flips"))
+                      line_of(node, "flips"))
         for k, did in enumerate(flips):
             if did not in by_id:
-                check.add(f"{where}.flips[{k}]", "unknown driver id", did, _line(node["flips"], k))
+                check.add(f"{where}.flips[{k}]", "unknown driver id", did, line_of(node["flips"], k))
             elif did not in assumed:
                 check.add(f"{where}.flips[{k}]", "this driver has no assumption in cone.assumptions to flip", did,
-                          _line(node["flips"], k))
+                          line_of(node["flips"], k))
             if did in flips[:k]:
-                check.add(f"{where}.flips[{k}]", "driver flipped twice", did, _line(node["flips"], k))
+                check.add(f"{where}.flips[{k}]", "driver flipped twice", did, line_of(node["flips"], k))
     indicators = _indicators(check, node, where, indicator_ids, required=not baseline)
     if None in (sid, name, narrative):
         return None
@@ -719,15 +711,15 @@ def _cone(
     if node is None:
         return None
     check.unknown_keys(node, ("assumptions", "baseline", "alternatives", "wild_cards"), "cone")
-    items = check.sequence(node.get("assumptions"), "cone.assumptions", _line(node, "assumptions"))
+    items = check.sequence(node.get("assumptions"), "cone.assumptions", line_of(node, "assumptions"))
     if isinstance(node.get("assumptions"), list) and not items:
         check.add("cone.assumptions", "empty: the baseline needs one assumption per key driver", None,
-                  _line(node, "assumptions"))
+                  line_of(node, "assumptions"))
     assumptions: list[Assumption] = []
     assumed: dict[str, str] = {}
     for i, a in enumerate(items):
         where = f"cone.assumptions[{i}]"
-        a = check.mapping(a, where, _line(items, i))
+        a = check.mapping(a, where, line_of(items, i))
         if a is None:
             continue
         check.unknown_keys(a, ("driver", "state", "assumption"), where)
@@ -736,14 +728,14 @@ def _cone(
         text = check.text(a, "assumption", f"{where}.assumption")
         driver = by_id.get(did) if did is not None else None
         if did is not None and driver is None:
-            check.add(f"{where}.driver", "unknown driver id", did, _line(a, "driver"))
+            check.add(f"{where}.driver", "unknown driver id", did, line_of(a, "driver"))
         elif did is not None and did in assumed:
             check.add(f"{where}.driver", "a driver carries one assumption only; this one is listed twice", did,
-                      _line(a, "driver"))
+                      line_of(a, "driver"))
             driver = None
         if driver is not None and state is not None and state not in driver.end_states:
             check.add(f"{where}.state", f"not an end state of driver {did!r} "
-                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, _line(a, "state"))
+                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, line_of(a, "state"))
             driver = None
         if driver is not None and state is not None and text is not None:
             assumed[driver.id] = state
@@ -752,33 +744,33 @@ def _cone(
         check.add("cone.baseline", "missing", None, line)
         baseline = None
     else:
-        baseline = _cone_scenario(check, node["baseline"], "cone.baseline", _line(node, "baseline"), by_id, assumed,
+        baseline = _cone_scenario(check, node["baseline"], "cone.baseline", line_of(node, "baseline"), by_id, assumed,
                                   indicator_ids, baseline=True)
-    alt_items = check.sequence(node.get("alternatives"), "cone.alternatives", _line(node, "alternatives"))
+    alt_items = check.sequence(node.get("alternatives"), "cone.alternatives", line_of(node, "alternatives"))
     alternatives = []
     flip_sets: dict[frozenset[str], int] = {}
     ids = {baseline.id} if baseline is not None else set()
     for i, alt in enumerate(alt_items):
         where = f"cone.alternatives[{i}]"
-        s = _cone_scenario(check, alt, where, _line(alt_items, i), by_id, assumed, indicator_ids, baseline=False)
+        s = _cone_scenario(check, alt, where, line_of(alt_items, i), by_id, assumed, indicator_ids, baseline=False)
         if s is None:
             continue
         if s.id in ids:
-            check.add(f"{where}.id", "duplicate scenario id in the cone", s.id, _line(alt, "id"))
+            check.add(f"{where}.id", "duplicate scenario id in the cone", s.id, line_of(alt, "id"))
             continue
         ids.add(s.id)
         key = frozenset(s.flips)
         if key and key in flip_sets:
             check.add(f"{where}.flips", f"same flips as cone.alternatives[{flip_sets[key]}]", ", ".join(s.flips),
-                      _line(alt, "flips"))
+                      line_of(alt, "flips"))
             continue
         flip_sets[key] = i
         alternatives.append(s)
-    wild_items = check.sequence(node.get("wild_cards"), "cone.wild_cards", _line(node, "wild_cards"), required=False)
+    wild_items = check.sequence(node.get("wild_cards"), "cone.wild_cards", line_of(node, "wild_cards"), required=False)
     wild_cards = []
     for i, w in enumerate(wild_items):
         where = f"cone.wild_cards[{i}]"
-        w = check.mapping(w, where, _line(wild_items, i))
+        w = check.mapping(w, where, line_of(wild_items, i))
         if w is None:
             continue
         check.unknown_keys(w, ("id", "name", "description", "indicators"), where)
@@ -787,7 +779,7 @@ def _cone(
         description = check.text(w, "description", f"{where}.description")
         indicators = _indicators(check, w, where, indicator_ids, required=False)
         if wid is not None and wid in ids:
-            check.add(f"{where}.id", "duplicate scenario id in the cone", wid, _line(w, "id"))
+            check.add(f"{where}.id", "duplicate scenario id in the cone", wid, line_of(w, "id"))
             continue
         if None not in (wid, name, description):
             ids.add(wid)
@@ -804,16 +796,16 @@ def _bridge_axis(
     if key not in node:
         check.add(where, "missing", None, line)
         return None
-    axis = check.mapping(node[key], where, _line(node, key))
+    axis = check.mapping(node[key], where, line_of(node, key))
     if axis is None:
         return None
     check.unknown_keys(axis, ("descriptor", "variants"), where)
     descriptor = check.text(axis, "descriptor", f"{where}.descriptor")
     variants_node = axis.get("variants")
     if variants_node is None:
-        check.add(f"{where}.variants", "missing", None, _line(node, key))
+        check.add(f"{where}.variants", "missing", None, line_of(node, key))
         return None
-    variants_node = check.mapping(variants_node, f"{where}.variants", _line(axis, "variants"))
+    variants_node = check.mapping(variants_node, f"{where}.variants", line_of(axis, "variants"))
     if variants_node is None:
         return None
     names = None
@@ -823,29 +815,29 @@ def _bridge_axis(
         except KeyError:
             known = ", ".join(d.name for d in cib.descriptors)
             check.add(f"{where}.descriptor", f"no CIB descriptor with this name (known: {known})", descriptor,
-                      _line(axis, "descriptor"))
+                      line_of(axis, "descriptor"))
     mapping: dict[str, str] = {}
     for state, variant in variants_node.items():
         w = f"{where}.variants.{state}"
         if driver is not None and state not in driver.end_states:
-            check.add(w, f"not an end state of axis driver {driver.id!r}", state, _line(variants_node, state))
+            check.add(w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state))
             continue
         if not isinstance(variant, str) or not variant.strip():
-            check.add(w, "must name a variant of the descriptor", variant, _line(variants_node, state))
+            check.add(w, "must name a variant of the descriptor", variant, line_of(variants_node, state))
             continue
         if names is not None and variant.strip() not in names:
             check.add(w, f"not a variant of descriptor {descriptor!r} (known: {', '.join(names)})", variant,
-                      _line(variants_node, state))
+                      line_of(variants_node, state))
             continue
         mapping[str(state)] = variant.strip()
     if driver is not None:
         for state in driver.end_states:
             if state not in variants_node:
                 check.add(f"{where}.variants", f"end state {state!r} of {driver.id!r} is not mapped to a variant",
-                          state, _line(axis, "variants"))
+                          state, line_of(axis, "variants"))
     if len(set(mapping.values())) < len(mapping):
         check.add(f"{where}.variants", "two end states map to the same variant", ", ".join(mapping.values()),
-                  _line(axis, "variants"))
+                  line_of(axis, "variants"))
         return None
     if descriptor is None or driver is None or len(mapping) != 2 or names is None:
         return None
@@ -870,7 +862,7 @@ def _bridge(
     by = _bridge_axis(check, node, "y", y, cib, line)
     if bx is not None and by is not None and bx.descriptor == by.descriptor:
         check.add("bridge.y.descriptor", "both axes map to the same descriptor", by.descriptor,
-                  _line(node["y"], "descriptor"))
+                  line_of(node["y"], "descriptor"))
         return None
     if bx is None or by is None:
         return None
