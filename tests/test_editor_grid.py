@@ -143,6 +143,26 @@ def test_readonly_grid_ignores_clicks(tiny):
     assert snapshot(tiny) == before
 
 
+def test_each_rating_message_is_acknowledged_with_the_codes_saved_or_refused(tiny):
+    """The page keeps a click's rating painted until ``ack`` reaches its number, so the acknowledgement must come
+    for refused messages too, and in the same sync as the codes."""
+    editor = AchEditor(tiny, "ann")
+    synced: list[set[str]] = []
+    original = editor.grid.send_state
+    editor.grid.send_state = lambda key=None: (synced.append({key} if isinstance(key, str) else set(key or ["*"])),
+                                               original(key))[1]
+    editor.grid.receive({"event": "rate", "evidence": "E1", "hypothesis": "H1", "code": "CC", "seq": 1})
+    assert editor.grid.ack == 1 and editor.grid.code_at("E1", "H1") == "CC"
+    assert any({"codes", "ack"} <= keys for keys in synced)
+    editor.grid.receive({"event": "rate", "evidence": "E1", "hypothesis": "H1", "code": "maybe", "seq": 2})
+    assert editor.grid.ack == 2 and editor.grid.code_at("E1", "H1") == "CC"  # refused, still acknowledged
+    editor.grid.readonly = True
+    editor.grid.receive({"event": "rate", "evidence": "E1", "hypothesis": "H1", "code": "II", "seq": 3})
+    assert editor.grid.ack == 3 and editor.grid.code_at("E1", "H1") == "CC"
+    editor.grid.receive({"event": "rate", "evidence": "E1", "hypothesis": "H1", "code": "II", "seq": 2})
+    assert editor.grid.ack == 3  # a late duplicate never moves it back
+
+
 def write_large_case(folder: Path, hypotheses: int = 20, evidence: int = 200) -> None:
     """A synthetic case of the size the editor must handle, with one analyst's full matrix."""
     import numpy as np

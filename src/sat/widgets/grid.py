@@ -64,6 +64,8 @@ class MatrixGrid(anywidget.AnyWidget):
     brush = traitlets.Unicode("C").tag(sync=True)
     #: When true, clicks and keys change nothing (an unresolved conflict or error).
     readonly = traitlets.Bool(False).tag(sync=True)
+    #: Number (``seq``) of the last rating message from the page that the kernel has handled, saved or refused.
+    ack = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
@@ -74,8 +76,12 @@ class MatrixGrid(anywidget.AnyWidget):
     def receive(self, content: Mapping[str, Any]) -> None:
         """Handle a message from the browser (what a click or a key sends)."""
         event = content.get("event")
-        if event == "rate" and self.on_rate is not None and not self.readonly:
-            self.on_rate(str(content["evidence"]), str(content["hypothesis"]), str(content["code"]))
+        if event == "rate":
+            with self.hold_sync():  # the new codes and the acknowledgement reach the page together
+                if self.on_rate is not None and not self.readonly:
+                    self.on_rate(str(content["evidence"]), str(content["hypothesis"]), str(content["code"]))
+                if isinstance(content.get("seq"), int):
+                    self.ack = max(self.ack, content["seq"])
         elif event == "select" and self.on_select is not None:
             self.on_select(str(content["kind"]), str(content["id"]))
 

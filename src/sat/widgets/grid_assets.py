@@ -1,7 +1,7 @@
 """The grid's front end: a small ES module and its style sheet, shipped inline (no CDN, works offline).
 
 The module renders the whole matrix as one HTML table and talks to Python with two messages:
-``{"event": "rate", "evidence", "hypothesis", "code"}`` and ``{"event": "select", "kind", "id"}``. All text reaches
+``{"event": "rate", "evidence", "hypothesis", "code", "seq"}`` and ``{"event": "select", "kind", "id"}``. All text reaches
 the page through ``textContent`` and ``title`` (never ``innerHTML``), so analyst text cannot inject markup.
 """
 
@@ -39,6 +39,10 @@ function render({ model, el }) {
   el.append(root);
 
   let rows = [], cols = [], tds = [], heads = [], focus = null;
+  // Ratings sent but not yet handled by the kernel ("E\tH" -> {code, seq}). They stay painted until the kernel's
+  // acknowledgement (``ack``) reaches their number, so an earlier change's update cannot paint over a newer click.
+  const pending = new Map();
+  let seq = model.get("ack") || 0;
   const brushes = new Map();
   bar.append(node("span", "satg-bar-label", "Rating to apply"));
   for (const code of CODES) {
@@ -112,13 +116,16 @@ function render({ model, el }) {
 
   function paint() {
     // Touch only the cells whose rating, mark or hover text changed: a click changes one cell of thousands.
-    const codes = model.get("codes"), marks = model.get("marks"), tips = model.get("tips");
+    const codes = model.get("codes"), marks = model.get("marks"), tips = model.get("tips"), ack = model.get("ack");
+    for (const [key, sent] of pending) if (sent.seq <= ack) pending.delete(key);
     let rated = 0, total = 0;
     rows.forEach((e, r) => cols.forEach((h, c) => {
-      const code = (codes[r] || [])[c] || "";
       const key = `${e.id}\t${h.id}`;
+      const sent = pending.get(key);
+      const code = sent ? sent.code : (codes[r] || [])[c] || "";
       const td = tds[r][c];
-      const cls = `satg-cell satg-c-${code || "empty"}` + (marks[key] ? ` satg-m-${marks[key]}` : "");
+      const cls = `satg-cell satg-c-${code || "empty"}` + (marks[key] ? ` satg-m-${marks[key]}` : "") +
+        (sent ? " satg-pending" : "");
       const title = `${e.id} \u00d7 ${h.id}: ${NAMES[code] ?? code}` + (tips[key] ? `\n${tips[key]}` : "");
       if (td.className !== cls) td.className = cls;
       if (td.textContent !== code) td.textContent = code;
@@ -150,7 +157,9 @@ function render({ model, el }) {
     td.textContent = code;
     td.className = `satg-cell satg-c-${code || "empty"} satg-pending`;
     window.__satClick = performance.now();
-    model.send({event: "rate", evidence: rows[r].id, hypothesis: cols[c].id, code});
+    seq += 1;
+    pending.set(`${rows[r].id}\t${cols[c].id}`, {code, seq});
+    model.send({event: "rate", evidence: rows[r].id, hypothesis: cols[c].id, code, seq});
   }
 
   table.addEventListener("click", (ev) => {
@@ -182,7 +191,7 @@ function render({ model, el }) {
   });
 
   const handlers = [["change:hypotheses", build], ["change:evidence", build], ["change:codes", paint],
-                    ["change:marks", paint], ["change:tips", paint], ["change:readonly", paint],
+                    ["change:marks", paint], ["change:tips", paint], ["change:readonly", paint], ["change:ack", paint],
                     ["change:brush", paintBrush], ["change:linchpins", flag]];
   for (const [event, fn] of handlers) model.on(event, fn);
   build();
