@@ -1,8 +1,8 @@
 """The grid's front end: a small ES module and its style sheet, shipped inline (no CDN, works offline).
 
 The module renders the whole matrix as one HTML table and talks to Python with two messages:
-``{"event": "rate", "evidence", "hypothesis", "code", "seq"}`` and ``{"event": "select", "kind", "id"}``. All text reaches
-the page through ``textContent`` and ``title`` (never ``innerHTML``), so analyst text cannot inject markup.
+``{"event": "rate", "evidence", "hypothesis", "code", "seq"}`` and ``{"event": "select", "kind", "id"}``. All text
+reaches the page through ``textContent`` and ``title`` (never ``innerHTML``), so analyst text cannot inject markup.
 """
 
 from __future__ import annotations
