@@ -19,6 +19,7 @@ class Problem:
     message: str
     value: Any = None
     line: int | None = None
+    code: str = "invalid"  # a reason code of sat.validation.CODES
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file

@@ -25,11 +25,11 @@ from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
 from .model import Case, Evidence, Hypothesis, Scoring, Source
 from .paths import ANALYST_NAME, CASE_FILE, CASE_ID, resolve_case
+from .validation import ITEM_ID, FieldReader, field_name, is_number, shown
 from .yamlio import LineDict, LineList, dump_yaml, line_of, load_yaml
 
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
-ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
@@ -38,135 +38,13 @@ SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability")
 SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty")
 
 
-class _Reader:
-    """Reads typed fields out of one YAML mapping, recording a Problem for each bad one."""
-
-    def __init__(self, file: str, problems: list[Problem]):
-        self.file = file
-        self.problems = problems
-
-    def problem(self, field: str, message: str, value: Any = None, line: int | None = None) -> None:
-        self.problems.append(Problem(self.file, field, message, value, line))
-
-    def mapping(self, data: Any, where: str, line: int | None) -> LineDict | None:
-        if isinstance(data, dict):
-            return data  # type: ignore[return-value]
-        self.problem(where, "must be a mapping of field: value", _shown(data), line)
-        return None
-
-    def unknown(self, data: LineDict, allowed: Iterable[str], where: str) -> None:
-        allowed = tuple(allowed)
-        for key in data:
-            if key not in allowed:
-                self.problem(
-                    _field(where, key),
-                    f"unknown field (expected one of: {', '.join(allowed)})",
-                    line=line_of(data, key),
-                )
-
-    def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
-        value = data.get(key)
-        if type(value) is str:
-            text = value.strip()
-        elif value is None:
-            if required:
-                self.problem(_field(where, key), "is required", line=data.line if hasattr(data, "line") else None)
-            return ""
-        elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            self.problem(_field(where, key), "must be text", _shown(value), line_of(data, key))
-            return ""
-        else:
-            text = str(value).strip()
-        if required and not text:
-            self.problem(_field(where, key), "must not be empty", line=line_of(data, key))
-        return text
-
-    def identifier(self, data: LineDict, key: str, where: str, pattern: str = ITEM_ID) -> str:
-        value = self.text(data, key, where, required=True)
-        if value and not re.match(pattern, value):
-            self.problem(
-                _field(where, key),
-                "must start with a letter or digit and use only letters, digits, '.', '-' and '_' (at most 64)",
-                value,
-                line_of(data, key),
-            )
-        return value
-
-    def date(self, data: LineDict, key: str, where: str, required: bool = False) -> dt.date | None:
-        value = data.get(key)
-        field = _field(where, key)
-        if value is None:
-            if required:
-                self.problem(field, "is required (a date written YYYY-MM-DD)", line=getattr(data, "line", None))
-            return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.problem(field, "must be a date written YYYY-MM-DD", _shown(value), line_of(data, key))
-        return None
-
-    def choice(self, data: LineDict, key: str, where: str, choices: Iterable[str], default: str | None) -> str | None:
-        choices = tuple(choices)
-        value = data.get(key)
-        if value is None:
-            return default
-        if value in choices:
-            return value  # type: ignore[return-value]
-        text = str(value).strip()
-        for choice in choices:
-            if text.lower() == choice.lower():
-                return choice
-        self.problem(_field(where, key), f"must be one of: {', '.join(choices)}", _shown(value), line_of(data, key))
-        return default
-
-    def text_list(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
-        value = data.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = LineList([value])
-        if not isinstance(value, list):
-            self.problem(_field(where, key), "must be a list", _shown(value), line_of(data, key))
-            return ()
-        items: list[str] = []
-        for index, item in enumerate(value):
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                self.problem(f"{_field(where, key)}[{index}]", "must be non-empty text", _shown(item),
-                             line_of(value, index))
-                continue
-            items.append(str(item).strip())
-        return tuple(items)
-
-
-def _field(where: str, key: Any) -> str:
-    """The dotted name of a field: ``evidence[2].date``, or just ``id`` at the top level."""
-    return f"{where}.{key}" if where else str(key)
-
-
-def _shown(value: Any) -> Any:
-    """A value as shown in a message: short and without YAML's container classes."""
-    if isinstance(value, dict):
-        return dict(value)
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, str) and len(value) > 80:
-        return value[:77] + "..."
-    return value
-
-
 # --- items -----------------------------------------------------------------------------------------------------
 
 
 def _open_item(data: Any, file: str, where: str, line: int | None,
-               fields: tuple[str, ...]) -> tuple[_Reader, LineDict | None]:
+               fields: tuple[str, ...]) -> tuple[FieldReader, LineDict | None]:
     """A reader for one list item, which must be a mapping with only the given fields."""
-    r = _Reader(file, [])
+    r = FieldReader(file, [])
     item = r.mapping(data, where, line)
     if item is not None:
         r.unknown(item, fields, where)
@@ -230,7 +108,7 @@ def parse_source(data: Any, file: str, where: str, line: int | None = None) -> t
 
 
 def _parse_list(
-    r: _Reader,
+    r: FieldReader,
     data: LineDict,
     key: str,
     parse: Callable[[Any, str, str, int | None], tuple[Any, list[Problem]]],
@@ -239,7 +117,7 @@ def _parse_list(
     if value is None:
         return []
     if not isinstance(value, list):
-        r.problem(key, "must be a list", _shown(value), line_of(data, key))
+        r.problem(key, "must be a list", shown(value), line_of(data, key))
         return []
     items = []
     seen: dict[str, int | None] = {}
@@ -259,7 +137,7 @@ def _parse_list(
     return items
 
 
-def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scoring:
+def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> Scoring:
     raw = data.get("scoring")
     if raw is None:
         return Scoring()
@@ -277,13 +155,13 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
                 if str(code) not in model.SCORED_CODES:
                     r.problem(field, f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
                               code, lk.line_of(code))
-                elif not _is_number(value) or not 0 < float(value) <= 1:
-                    r.problem(field, "must be a probability greater than 0 and at most 1", _shown(value),
+                elif not is_number(value) or not 0 < float(value) <= 1:
+                    r.problem(field, "must be a probability greater than 0 and at most 1", shown(value),
                               lk.line_of(code))
                 else:
                     likelihoods[str(code)] = float(value)
             ordered = [likelihoods[c] for c in model.SCORED_CODES]
-            if all(_is_number(v) for v in ordered) and any(a < b for a, b in zip(ordered, ordered[1:])):
+            if all(is_number(v) for v in ordered) and any(a < b for a, b in zip(ordered, ordered[1:])):
                 r.problem("scoring.likelihoods", "must not increase from CC to II (CC >= C >= N >= I >= II)",
                           {c: likelihoods[c] for c in model.SCORED_CODES}, lk.line)
     priors: dict[str, float] | None = None
@@ -296,8 +174,8 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
                 field = f"scoring.priors.{hid}"
                 if str(hid) not in hypothesis_ids:
                     r.problem(field, "prior for an unknown hypothesis", hid, pr.line_of(hid))
-                elif not _is_number(value) or float(value) <= 0:
-                    r.problem(field, "must be a positive number", _shown(value), pr.line_of(hid))
+                elif not is_number(value) or float(value) <= 0:
+                    r.problem(field, "must be a positive number", shown(value), pr.line_of(hid))
                 else:
                     priors[str(hid)] = float(value)
             missing = sorted(hypothesis_ids - set(map(str, pr)))
@@ -313,8 +191,8 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
             if str(level) not in model.LEVELS:
                 r.problem(field, f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})", level,
                           cred.line_of(level))
-            elif not _is_number(value) or not 0 <= float(value) <= 1:
-                r.problem(field, "must be a probability between 0 and 1", _shown(value), cred.line_of(level))
+            elif not is_number(value) or not 0 <= float(value) <= 1:
+                r.problem(field, "must be a probability between 0 and 1", shown(value), cred.line_of(level))
             else:
                 credibility[str(level)] = float(value)
     uncertainty = model.DEFAULT_UNCERTAINTY
@@ -330,22 +208,18 @@ def _parse_scoring(r: _Reader, data: LineDict, hypothesis_ids: set[str]) -> Scor
                    analyst_uncertainty=per_analyst)
 
 
-def _probability(r: _Reader, data: LineDict, key: Any, field: str, default: float) -> float:
+def _probability(r: FieldReader, data: LineDict, key: Any, field: str, default: float) -> float:
     value = data.get(key)
-    if not _is_number(value) or not 0 <= float(value) <= 1:
-        r.problem(field, "must be a probability between 0 and 1", _shown(value), line_of(data, key))
+    if not is_number(value) or not 0 <= float(value) <= 1:
+        r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(data, key))
         return default
     return float(value)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(float(value))
 
 
 def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     """A case (without ratings) from the parsed ``case.yaml``; every problem found is returned."""
     problems: list[Problem] = []
-    r = _Reader(file, problems)
+    r = FieldReader(file, problems)
     root = r.mapping(data, "case.yaml", 1)
     if root is None:
         return None, problems
