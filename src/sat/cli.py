@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import SatError, ValidationError
@@ -88,12 +89,50 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import render_case
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
 
-    for path in render_case(args.case, out_dir=args.out, analyst=args.analyst):
-        print(path)
-    return 0
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+    return value
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .sandbox import claim_process
+
+    claim_process()  # before anything heavy is imported: renders are forked from this process
+    from .report import render_case, report_tasks
+
+    if not args.case and not args.all:
+        raise SatError("name at least one case (a case id, a case folder or a folder of cases), or use --all")
+    folder = Path(args.case[0]) if args.case else Path()
+    of_cases = folder.is_dir() and not (folder / "case.yaml").is_file()  # a class: a folder of case folders
+    if len(args.case) == 1 and not of_cases and not args.all and args.scheduler is None:
+        for path in render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout):
+            print(path)
+        return 0
+    from .runner import progress_bar, run, summary
+
+    tasks = report_tasks(args.case, out_dir=args.out, analyst=args.analyst, timeout=args.timeout,
+                         all_cases=args.all)
+    update, close = progress_bar(len(tasks), "cases")
+    try:
+        outcomes = run(tasks, jobs=args.jobs, scheduler=args.scheduler, progress=update)
+    finally:
+        close()
+    for outcome in outcomes:
+        for path in outcome.result or ():
+            print(path)
+    lines = summary(outcomes, "cases")
+    for line in lines:
+        print(line, file=sys.stderr)
+    return EXIT_INVALID if lines else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,10 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=_cmd_ach_score)
     _add_optional(ach_commands, "sat.ach.command")
 
-    report = commands.add_parser("report", help="render a case's reports to self-contained offline HTML")
-    report.add_argument("case", metavar="CASE", help=case_help)
+    report = commands.add_parser("report", help="render cases' reports to self-contained offline HTML")
+    report.add_argument("case", metavar="CASE", nargs="*",
+                        help=f"{case_help}; several, or a folder of case folders (a class) for a batch")
+    report.add_argument("--all", action="store_true", help="every case under data/cases")
     report.add_argument("--out", metavar="DIR", help="output folder (default: reports/ in the repository)")
     report.add_argument("--analyst", default="", help="ACH report for one analyst (default: all combined)")
+    report.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                        help="render N cases at once on this machine (default 1)")
+    report.add_argument("--scheduler", metavar="ADDRESS",
+                        help="render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); "
+                             "needs pip install 'sat[dask]'")
+    report.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
+                        help="stop a report that runs longer than this (default 600)")
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")
