@@ -104,9 +104,10 @@ def _seconds(text: str) -> float:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .sandbox import claim_process
+    if args.own_process:  # the `sat` command itself, not main() called from other Python code
+        from .sandbox import claim_process
 
-    claim_process()  # before anything heavy is imported: renders are forked from this process
+        claim_process()  # before anything heavy is imported: renders are forked from this process
     from .report import render_case, report_tasks
 
     if not args.case and not args.all:
@@ -196,6 +197,7 @@ def _add_optional(subparsers: argparse._SubParsersAction, module: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    args.own_process = argv is None
     try:
         return int(args.run(args) or 0)
     except ValidationError as exc:

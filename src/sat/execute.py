@@ -186,7 +186,8 @@ def _make_shell(recorder: Callable[[], _Recorder]) -> Any:
 def execute_notebook(nb: dict[str, Any], on_cell: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Run every code cell of ``nb`` (a JSON dict) in this process; return the notebook with its outputs.
 
-    ``on_cell(i)`` is called before cell ``i`` (an index into the cells) runs. The first failing cell raises
+    ``on_cell(n)`` is called before each code cell runs, with the execution count it will have (1 for the first
+    code cell, the injected parameters included, as papermill counts). The first failing cell raises
     :class:`CellError`. matplotlib's default backend is the inline one, as in a kernel (unless ``MPLBACKEND`` is
     set), so figures are shown at the end of their cell.
     """
@@ -197,12 +198,12 @@ def execute_notebook(nb: dict[str, Any], on_cell: Callable[[int], None] | None =
     sys.stdout, sys.stderr = _Stream("stdout", lambda: current[0]), _Stream("stderr", lambda: current[0])
     cells = []
     try:
-        for index, cell in enumerate(nb["cells"]):
+        for cell in nb["cells"]:
             if cell["cell_type"] != "code":
                 cells.append(cell)
                 continue
             if on_cell is not None:
-                on_cell(index)
+                on_cell(shell.execution_count)
             current[0] = _Recorder()
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
             result = shell.run_cell(source, store_history=True)

@@ -53,7 +53,7 @@ def _render_job(notebook: str, parameters: dict[str, Any], root: str, *, step: C
     name = Path(notebook).name
     nb = inject_parameters(nbformat.read(notebook, as_version=4), parameters)
     try:
-        executed = execute_notebook(nb, on_cell=lambda index: step(f"cell {index + 1}"))
+        executed = execute_notebook(nb, on_cell=lambda count: step(f"cell {count}"))
     except CellError as exc:
         raise ReportError(f"{name}: cell {exc.count} failed: {exc.ename}: {exc.evalue}") from None
     step("conversion to HTML")

@@ -7,8 +7,9 @@ result) or failed (its error, in words). One failing task never stops the others
 Engines:
 
 - local (default): ``concurrent.futures.ProcessPoolExecutor`` with ``jobs`` worker processes. Workers are claimed
-  by sat and warmed up once (:func:`sat.sandbox.warm_up`), and a task that renders a notebook still runs it in a
-  fresh child of its worker, so reusing a worker never carries one report's state into the next.
+  by sat and import the heavy libraries once, before their first render (:func:`sat.sandbox.warm_up`); each
+  render still runs in a fresh child of its worker, so reusing a worker never carries one report's state into
+  the next.
 - Dask (``scheduler="tcp://host:8786"``, ``pip install 'sat[dask]'``): the same tasks go to a
   ``dask.distributed`` cluster through ``Client.get_executor()``; every worker needs sat installed and the case
   files at the same paths (a shared file system).
@@ -67,7 +68,6 @@ def _init_worker() -> None:
     from . import sandbox
 
     sandbox.claim_process()
-    sandbox.warm_up()
 
 
 def local_executor(jobs: int) -> Executor:

@@ -61,7 +61,7 @@ def claim_process() -> None:
 
 
 def warm_up(modules: Sequence[str] = PRELOAD) -> None:
-    """Import the libraries every job needs, once, in this (claimed) process."""
+    """Import the libraries every job needs, once, in this (claimed) process (before its first job)."""
     global _warm
     if not _warm:
         for name in modules:
@@ -82,6 +82,7 @@ def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None, what: 
     becomes a one-line :class:`~sat.errors.ReportError` that starts with ``what``.
     """
     if _fork_is_safe():
+        warm_up()
         outcome = _run_forked(fn, args, timeout)
     else:
         outcome = _zygote().run(fn, args, timeout)
