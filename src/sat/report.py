@@ -10,6 +10,7 @@ and the file is written atomically: a failed render leaves no half-written repor
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -60,11 +61,11 @@ def _render_job(notebook: str, parameters: dict[str, Any], root: str, *, step: C
     return notebook_to_html(nbformat.from_dict(executed))
 
 
-def notebook_to_html(nb: Any) -> str:
-    """Self-contained HTML of an executed notebook (a ``NotebookNode``): outputs only, no remote scripts or styles."""
+@functools.cache
+def _html_exporter() -> Any:
+    """The one configured exporter of this process (its compiled templates are reused by every conversion)."""
     from nbconvert import HTMLExporter
 
-    nb.metadata.pop("widgets", None)
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -72,8 +73,21 @@ def notebook_to_html(nb: Any) -> str:
     exporter.embed_images = True
     exporter.mathjax_url = ""
     exporter.require_js_url = ""
-    body, _ = exporter.from_notebook_node(nb)
+    return exporter
+
+
+def notebook_to_html(nb: Any) -> str:
+    """Self-contained HTML of an executed notebook (a ``NotebookNode``): outputs only, no remote scripts or styles."""
+    nb.metadata.pop("widgets", None)
+    body, _ = _html_exporter().from_notebook_node(nb)
     return strip_remote(body)
+
+
+def prime_converter() -> None:
+    """Compile the HTML templates once in a warm process, before the renders forked from it (sandbox.PRELOAD)."""
+    import nbformat
+
+    notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm-up")]))
 
 
 def strip_remote(html: str) -> str:

@@ -73,14 +73,16 @@ def _init_worker() -> None:
 def local_executor(jobs: int) -> Executor:
     """A process pool of ``jobs`` warm workers claimed by sat.
 
-    Workers are forked from this process when it is itself claimed (:func:`sat.sandbox.claim_process`) and has one
-    thread, so they start warm; otherwise they are spawned and warm up on their own.
+    Workers are forked from this process, warmed up first, when it is itself claimed
+    (:func:`sat.sandbox.claim_process`) and has one thread; otherwise they are spawned and warm up on their own.
     """
     from concurrent.futures import ProcessPoolExecutor
 
     from . import sandbox
 
     method = "fork" if sandbox._fork_is_safe() else "spawn"
+    if method == "fork":
+        sandbox.warm_up()  # once here rather than once per worker
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
                                initializer=_init_worker)
 

@@ -33,10 +33,11 @@ from typing import Any
 
 from .errors import Problem, ReportError, SatError, ValidationError
 
-#: What a warm process imports before its first job (see :func:`warm_up`).
+#: What a warm process imports before its first job: modules, and ``module:function`` to call once imported
+#: (see :func:`warm_up`). Nothing here may run a notebook or read a case.
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "matplotlib.pyplot", "IPython.core.interactiveshell", "nbconvert", "sat.store",
-    "sat.figures", "sat.ach.analysis", "sat.ach.narrative", "sat.execute",
+    "sat.figures", "sat.ach.analysis", "sat.ach.narrative", "sat.execute", "sat.report:prime_converter",
 )
 
 _claimed = False
@@ -64,8 +65,11 @@ def warm_up(modules: Sequence[str] = PRELOAD) -> None:
     """Import the libraries every job needs, once, in this (claimed) process (before its first job)."""
     global _warm
     if not _warm:
-        for name in modules:
-            importlib.import_module(name)
+        for entry in modules:
+            name, _, function = entry.partition(":")
+            module = importlib.import_module(name)
+            if function:
+                getattr(module, function)()
         _warm = True
 
 
