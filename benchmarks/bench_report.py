@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,10 +46,10 @@ papermill.execute_notebook(sys.argv[3], str(out / "executed.ipynb"), parameters=
 SPLIT = """
 import os, sys, time
 laps = []
-t = time.perf_counter()
+t = time.process_time()
 def lap(name):
     global t
-    now = time.perf_counter(); laps.append((name, now - t)); t = now
+    now = time.process_time(); laps.append((name, now - t)); t = now
 from sat import sandbox
 sandbox.claim_process(); lap("start-up, sat.sandbox")
 import sat.store; lap("import pandas, sat.store (validation)")
@@ -69,9 +70,21 @@ for name, seconds in laps:
 """
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each command timed, its child processes included
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], cwd: Path | None = None) -> float:
+    """Wall seconds of one whole process; its CPU seconds go to ``CPU`` (a noisy machine inflates the first, not
+    the second)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=cwd)
+    CPU.append(_children_cpu() - cpu)
     return time.perf_counter() - start
 
 
@@ -100,16 +113,22 @@ def one_report(tmp: Path, repeat: int) -> None:
             [sys.executable, "-c", OLD_ENGINE, str(karish), str(tmp), str(ROOT / "notebooks/ach/ach_report.ipynb")]),
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for round_ in range(repeat + 1):
         for name, run in commands.items():
+            CPU.clear()
             seconds = run()
             if round_:  # the first round warms the caches and is not counted
                 times[name].append(seconds)
+                cpus[name].append(sum(CPU))
     base = statistics.median(times["baseline: papermill + nbconvert, trivial notebook"])
-    print("\n1. One report, whole process (median of", repeat, "alternating runs; min in brackets)")
+    base_cpu = statistics.median(cpus["baseline: papermill + nbconvert, trivial notebook"])
+    print("\n1. One report, whole process (median of", repeat, "alternating runs; min in brackets; CPU = user +"
+          " system of every process involved)")
     for name, values in times.items():
-        median = statistics.median(values)
-        print(f"   {name:<52} {median:6.2f} s  (min {min(values):.2f})  {median / base:5.2f}x baseline")
+        median, cpu = statistics.median(values), statistics.median(cpus[name])
+        print(f"   {name:<52} {median:6.2f} s (min {min(values):.2f}) {median / base:5.2f}x baseline | "
+              f"CPU {cpu:5.2f} s {cpu / base_cpu:5.2f}x")
 
 
 def make_class(folder: Path, count: int) -> Path:
@@ -137,15 +156,19 @@ def batches(tmp: Path, sizes: list[int], repeat: int, dask: bool) -> None:
                 commands["LocalCluster, 2 workers"] = [sat, "report", str(klass), "--scheduler",
                                                        cluster.scheduler_address, "--out", str(tmp / "o")]
             times: dict[str, list[float]] = {name: [] for name in commands}
+            cpus: dict[str, list[float]] = {name: [] for name in commands}
             for _ in range(repeat):
                 for name, command in commands.items():
+                    CPU.clear()
                     times[name].append(timed(command))
+                    cpus[name].append(CPU[0])
             serial = statistics.median(times["--jobs 1 (serial)"])
-            print(f"\n2. Batch of {size} renders, whole `sat report` process (median of {repeat})")
+            print(f"\n2. Batch of {size} renders, whole `sat report` process (median of {repeat}; CPU of the "
+                  "command's own processes: the cluster's workers are not counted)")
             for name, values in times.items():
                 median = statistics.median(values)
                 print(f"   {name:<28} {median:7.2f} s  {median / size:5.2f} s/report  "
-                      f"{serial / median:5.2f}x faster than serial")
+                      f"{serial / median:5.2f}x faster than serial | CPU {statistics.median(cpus[name]):6.2f} s")
     finally:
         if cluster is not None:
             cluster.close()

@@ -111,6 +111,10 @@ def run(tasks: Sequence[Task], jobs: int = 1, scheduler: str | None = None,
     if jobs < 1:
         raise SatError(f"--jobs must be 1 or more, got {jobs}")
     if scheduler is None and (jobs == 1 or len(tasks) <= 1):
+        from . import sandbox
+
+        if sandbox._fork_is_safe() and len(tasks) > 1:
+            sandbox.warm_up()  # each task's renders fork from this process
         outcomes = []
         for task in tasks:
             outcome = _call(task)

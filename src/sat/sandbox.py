@@ -41,7 +41,8 @@ PRELOAD: tuple[str, ...] = (
 )
 
 _claimed = False
-_warm = False
+_warm = False  # warmed up with priming (see warm_up)
+_primed: set[str] = set()
 
 
 def claim_process() -> None:
@@ -61,16 +62,21 @@ def claim_process() -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 
-def warm_up(modules: Sequence[str] = PRELOAD) -> None:
-    """Import the libraries every job needs, once, in this (claimed) process (before its first job)."""
+def warm_up(modules: Sequence[str] = PRELOAD, prime: bool = True) -> None:
+    """Import the libraries every job needs, once, in this (claimed) process (before its first job).
+
+    ``prime=False`` skips the ``module:function`` entries: worth it only when several jobs will follow.
+    """
     global _warm
-    if not _warm:
-        for entry in modules:
-            name, _, function = entry.partition(":")
-            module = importlib.import_module(name)
-            if function:
-                getattr(module, function)()
-        _warm = True
+    for entry in modules:
+        name, _, function = entry.partition(":")
+        if function and (not prime or entry in _primed):
+            continue
+        module = importlib.import_module(name)
+        if function:
+            getattr(module, function)()
+            _primed.add(entry)
+    _warm = _warm or prime
 
 
 def _fork_is_safe() -> bool:
@@ -85,8 +91,11 @@ def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None, what: 
     :class:`~sat.errors.SatError` raised by ``fn`` is raised here as it was; anything else, a timeout or a death
     becomes a one-line :class:`~sat.errors.ReportError` that starts with ``what``.
     """
+    if not hasattr(os, "fork"):
+        raise ReportError(f"{what}: rendering needs os.fork, which this system does not have (Linux and macOS do)")
     if _fork_is_safe():
-        warm_up()
+        if not _warm:
+            warm_up(prime=False)
         outcome = _run_forked(fn, args, timeout)
     else:
         outcome = _zygote().run(fn, args, timeout)
