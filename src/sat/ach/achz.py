@@ -79,7 +79,8 @@ from ..errors import Problem, SatError, ValidationError
 from ..fileio import atomic_write_bytes
 from ..model import Case, Evidence, Hypothesis, Source
 from ..paths import ANALYST_NAME, CASE_ID
-from ..store import ITEM_ID, normalise_code, save_case, save_ratings
+from ..store import normalise_code, save_case, save_ratings
+from ..validation import ITEM_ID
 
 #: Largest decompressed size read from an ``.achz`` file (bytes).
 MAX_DECOMPRESSED = 50 * 1024 * 1024

@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from ..rating_scale import RATING_VALUE
 from .scoring import CODES, NA, RATING_NUMBER, UNRATED
 
 LEVELS: tuple[tuple[str, float], ...] = (("consensus", 0.5), ("mild", 1.5), ("large", 2.0), ("extreme", np.inf))
@@ -65,8 +66,9 @@ def group_codes(stack: np.ndarray) -> np.ndarray:
     cast = (stack != UNRATED).sum(axis=0)
     na_votes = (stack == NA).sum(axis=0)
     mean = cell_mean(stack)
-    by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)  # index = rounded mean + 2
-    rounded = round_half_away(np.nan_to_num(mean)).astype(int) + 2
+    low = min(RATING_VALUE.values())
+    by_number = np.array(sorted(RATING_VALUE, key=RATING_VALUE.__getitem__), dtype=object)  # index: mean - low
+    rounded = round_half_away(np.nan_to_num(mean)).astype(int) - low
     out = by_number[rounded]
     out = np.where((na_votes * 2 > cast) | np.isnan(mean), "NA", out)
     return np.where(cast == 0, "", out).astype(object)

@@ -13,18 +13,20 @@ import numpy as np
 import pandas as pd
 
 from .. import model
+from ..rating_scale import ALL_CODES, RATING_VALUE, SCORED_CODES
 
-#: Code order of the integer encoding: index i stands for CODES[i].
-CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "")
+#: Code order of the integer encoding: index i stands for CODES[i] (the scale's order, scored codes first).
+CODES: tuple[str, ...] = ALL_CODES
 CODE_INDEX: dict[str, int] = {code: i for i, code in enumerate(CODES)}
 NA, UNRATED = CODE_INDEX["NA"], CODE_INDEX[""]
 _CODE_LOOKUP = pd.Index(list(CODES), dtype=object)
-N_SCORED = 5  # CC, C, N, I, II
+N_SCORED = len(SCORED_CODES)  # CC, C, N, I, II
 
-#: PARC inconsistency points (TRADECRAFT.md §1.2): II = -2, I = -1, every other rating 0.
-PARC_POINTS = np.array([0, 0, 0, -1, -2, 0, 0], dtype=float)
 #: Numeric rating (CC = 2 ... II = -2); NaN for NA and unrated.
-RATING_NUMBER = np.array([2, 1, 0, -1, -2, np.nan, np.nan], dtype=float)
+RATING_NUMBER = np.array([RATING_VALUE.get(code, np.nan) for code in CODES], dtype=float)
+#: PARC inconsistency points (TRADECRAFT.md §1.2): II = -2, I = -1, every other rating 0 (the negative part of the
+#: numeric rating).
+PARC_POINTS = np.array([min(RATING_VALUE.get(code, 0), 0) for code in CODES], dtype=float)
 
 
 def encode(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:

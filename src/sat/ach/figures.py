@@ -12,27 +12,14 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .language import ICD203, icd203_term
+from ..language import ICD203, icd203_term
+from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .ach.analysis import AchScores
-    from .model import Case
-
-#: Cell colours of the rating matrix: green consistent, red inconsistent, grey neutral, pale for NA / unrated.
-RATING_COLOURS: dict[str, str] = {
-    "CC": "#1a9850",
-    "C": "#a6d96a",
-    "N": "#e0e0e0",
-    "I": "#fdae61",
-    "II": "#d73027",
-    "NA": "#f7f7f7",
-    "": "#ffffff",
-}
-RATING_TEXT: dict[str, str] = {"CC": "#ffffff", "II": "#ffffff"}
-LEVEL_COLOURS: dict[str, str] = {"consensus": "#ffffff", "mild": "#fff3bf", "large": "#ffc078", "extreme": "#ff8787"}
-
+    from ..model import Case
+    from .analysis import AchScores
 
 def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None) -> Styler:
     """A Styler with a fixed id whose every cell and label is HTML-escaped.
