@@ -1,0 +1,63 @@
+"""Exact definitions of the likelihood mode, checked against hand computation: credibility and Bayes' rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sat.ach.analysis import score_case
+from sat.model import DEFAULT_CREDIBILITY, Case, Evidence, Hypothesis, Scoring
+
+HEUER_MAP = {"CC": 0.95, "C": 0.8, "N": 0.5, "I": 0.2, "II": 0.05}
+
+#: Heuer (1999), Psychology of Intelligence Analysis, ch. 8, Figure 15: "Will Iraq retaliate for US bombing of its
+#: intelligence headquarters?" H1 no retaliation, H2 minor terrorist actions, H3 a major terrorist attack. Heuer's
+#: "+" is read C, "-" I and "--" II (the figure's ratings, transcribed; the evidence texts are abridged here).
+HEUER_RATINGS = [
+    ("E1", "Saddam's public statement of intent not to retaliate", ["C", "C", "C"]),
+    ("E2", "No terrorist offensive during the 1991 Gulf War", ["C", "C", "I"]),
+    ("E3", "Assumption: Iraq would not want to provoke another US attack", ["C", "C", "I"]),
+    ("E4", "More and longer monitored Iraqi agent radio broadcasts", ["I", "C", "C"]),
+    ("E5", "Iraqi embassies told to take more security precautions", ["I", "C", "C"]),
+    ("E6", "Assumption: not retaliating would be an unacceptable loss of face", ["II", "C", "C"]),
+]
+
+
+def heuer_case(credibility: str | None = None) -> Case:
+    """Heuer's matrix with the stated map; ``credibility`` None leaves it unstated (the model's default)."""
+    extra = {} if credibility is None else {"credibility": credibility}
+    case = Case(
+        id="iraq", title="Iraq retaliation", question="Will Iraq retaliate?", as_of=None,
+        hypotheses=[Hypothesis("H1", "no retaliation"), Hypothesis("H2", "minor actions"),
+                    Hypothesis("H3", "major attack")],
+        evidence=[Evidence(eid, text, **extra) for eid, text, _ in HEUER_RATINGS],
+        scoring=Scoring(likelihoods=dict(HEUER_MAP)),
+    )
+    case.ratings = {"heuer": pd.DataFrame([r for _, _, r in HEUER_RATINGS], index=[e for e, _, _ in HEUER_RATINGS],
+                                          columns=["H1", "H2", "H3"])}
+    return case
+
+
+# By hand, uniform priors: H2 is C on all six rows, .8^6. H1 has three C, two I and one II: relative to H2,
+# (.2/.8)^2 * (.05/.8) = 1/16 * 1/16 = 1/256. H3 has four C and two I: (.2/.8)^2 = 1/16.
+# Posteriors = (1/256, 1, 1/16) / (1 + 1/16 + 1/256) = (1, 256, 16) / 273 = .0037, .9377, .0586.
+BAYES = [1 / 273, 256 / 273, 16 / 273]
+
+
+@pytest.mark.parametrize("credibility", [None, "medium", "high"])
+def test_heuer_iraq_matrix_gives_bayes_at_medium_unstated_and_high_credibility(credibility):
+    post = score_case(heuer_case(credibility), sensitivity_analysis=False).hypotheses["posterior"]
+    assert post.tolist() == pytest.approx(BAYES, abs=1e-12)
+    assert [round(p, 3) for p in post] == [0.004, 0.938, 0.059]
+
+
+def test_low_credibility_discounts_by_mixing_with_the_neutral_likelihood():
+    assert DEFAULT_CREDIBILITY == {"high": 1.0, "medium": 1.0, "low": 0.5}
+    post = score_case(heuer_case("low"), sensitivity_analysis=False).hypotheses["posterior"]
+    # c = .5: C -> .5*.8 + .5*.5 = .65, I -> .5*.2 + .25 = .35, II -> .5*.05 + .25 = .275.
+    # Relative to H2 (.65^6): H1 (.35/.65)^2 * (.275/.65), H3 (.35/.65)^2.
+    r = (0.35 / 0.65) ** 2
+    h1, h3 = r * 0.275 / 0.65, r
+    assert post.tolist() == pytest.approx([h1 / (1 + h1 + h3), 1 / (1 + h1 + h3), h3 / (1 + h1 + h3)])
+    # The discount pulls every ratio toward 1: H2 is still first but less sure than with face value.
+    assert post["H2"] < BAYES[1]
