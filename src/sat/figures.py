@@ -120,6 +120,7 @@ def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
             "Evidence": rows["evidence"],
             "Hypothesis": rows["hypothesis"],
             **{a: [r[a] for r in rows["ratings"]] for a in scores.analysts},
+            "Gap (steps)": rows["gap"],
             "Spread (std)": rows["spread"],
             "Level": [lvl + (" (split on NA)" if na else "") for lvl, na in zip(rows["level"], rows["na_split"])],
         }

@@ -95,10 +95,10 @@ class AchScores:
     def _disagreement_records(self) -> list[dict[str, Any]]:
         d = self.disagreements
         return [
-            {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "level": lv, "na_split": na}
-            for e, h, r, sp, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
-                                           d["spread"].round(6).tolist(), d["level"].tolist(),
-                                           d["na_split"].astype(bool).tolist())
+            {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "gap": int(g), "level": lv, "na_split": na}
+            for e, h, r, sp, g, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
+                                              d["spread"].round(6).tolist(), d["gap"].tolist(), d["level"].tolist(),
+                                              d["na_split"].astype(bool).tolist())
         ]
 
 
@@ -201,11 +201,13 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
 
 
 def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.DataFrame:
-    """Cells on which the analysts do not agree (beyond consensus, or split on NA), worst first: each analyst's
-    rating, the spread, its level, and whether the split is about applicability (NA)."""
+    """Cells on which the analysts do not agree (beyond consensus, or split on NA), widest gap first: each
+    analyst's rating, the spread (standard deviation), the largest gap in steps, the level
+    (:func:`sat.ach.consensus.cell_levels`), and whether the split is about applicability (NA)."""
     spread = consensus.cell_spread(stack)
     split = consensus.na_split(stack)
-    levels = np.select([spread < 0.5, spread < 1.5, spread < 2.0], ["consensus", "mild", "large"], "extreme")
+    gap = consensus.cell_gap(stack)
+    levels = consensus.cell_levels(stack)
     e_idx, h_idx = np.nonzero((levels != "consensus") | split)
     codes = np.array(scoring.CODES, dtype=object)
     frame = pd.DataFrame(
@@ -214,8 +216,10 @@ def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.Dat
             "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
             "ratings": [dict(zip(analysts, column)) for column in codes[stack[:, e_idx, h_idx]].T.tolist()],
             "spread": spread[e_idx, h_idx],
+            "gap": gap[e_idx, h_idx],
             "level": levels[e_idx, h_idx],
             "na_split": split[e_idx, h_idx],
         }
     )
-    return frame.sort_values(["spread", "evidence"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return frame.sort_values(["gap", "spread", "evidence"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)
