@@ -61,3 +61,36 @@ def test_low_credibility_discounts_by_mixing_with_the_neutral_likelihood():
     assert post.tolist() == pytest.approx([h1 / (1 + h1 + h3), 1 / (1 + h1 + h3), h3 / (1 + h1 + h3)])
     # The discount pulls every ratio toward 1: H2 is still first but less sure than with face value.
     assert post["H2"] < BAYES[1]
+
+
+def test_linchpin_sentence_says_the_old_leader_rises_yet_loses_the_lead():
+    """Three hypotheses, two analysts: removing E3 raises H1's probability, yet H3 overtakes it."""
+    case = Case(
+        id="rise", title="Rise", question="?", as_of=None,
+        hypotheses=[Hypothesis(h, h) for h in ("H1", "H2", "H3")],
+        evidence=[Evidence(e, e) for e in ("E1", "E2", "E3")],
+        scoring=Scoring(likelihoods=dict(HEUER_MAP)),
+    )
+    frame = lambda rows: pd.DataFrame(rows, index=["E1", "E2", "E3"], columns=["H1", "H2", "H3"])  # noqa: E731
+    case.ratings = {"ann": frame([["C", "II", "C"], ["C", "I", "I"], ["II", "C", "II"]]),
+                    "bob": frame([["II", "I", "CC"], ["C", "I", "N"], ["I", "CC", "II"]])}
+    scores = score_case(case)
+    # ann: H1 .8*.8*.05 = .032, H2 .05*.2*.8 = .008, H3 .8*.2*.05 = .008 -> 2/3, 1/6, 1/6.
+    # bob: H1 .05*.8*.2 = .008, H2 .2*.2*.95 = .038, H3 .95*.5*.05 = .02375 (sum .06975).
+    ann, bob = [0.032, 0.008, 0.008], [0.008, 0.038, 0.02375]
+    group = [(a / 0.048 + b / 0.06975) / 2 for a, b in zip(ann, bob)]
+    assert scores.hypotheses["posterior"].tolist() == pytest.approx(group)  # .391, .356, .254: H1 leads
+    # Without E3: ann H1 .64, H2 .01, H3 .16 (sum .81); bob H1 .04, H2 .04, H3 .475 (sum .555).
+    h1 = (0.64 / 0.81 + 0.04 / 0.555) / 2
+    h3 = (0.16 / 0.81 + 0.475 / 0.555) / 2
+    assert round(group[0], 2) == 0.39 and round(h1, 2) == 0.43 and round(h3, 2) == 0.53
+    assert ("If E3 were removed, H3 would lead (53%); H1 would lose the lead although it rises from 39% to 43%."
+            in scores.sensitivity.sentences)
+
+
+def test_json_gives_the_icd203_term_and_the_figure_shown():
+    doc = score_case(heuer_case(), sensitivity_analysis=False).to_json()
+    shown = [(h["id"], h["likelihood"], h["posterior_shown"]) for h in doc["hypotheses"]]
+    # 1/273 = .37% (under 1%), 256/273 = 93.8% (94%), 16/273 = 5.9% (6%)
+    assert shown == [("H1", "almost no chance", "under 1%"), ("H2", "very likely", "94%"),
+                     ("H3", "very unlikely", "6%")]

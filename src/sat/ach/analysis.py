@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SatError
+from ..language import icd203_term, percent_text
 from ..model import Case
 from . import consensus, diagnosticity, scoring
 from .checks import Warning, check_hypothesis_set
@@ -43,8 +44,9 @@ class AchScores:
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``sat ach score --json``.
 
-        ``hypotheses``: scores per hypothesis in case order (with ``p_top`` and ``interval_90`` after robustness
-        draws). ``evidence``: most diagnostic first; with sensitivity, each item has four ``sensitivity`` entries
+        ``hypotheses``: scores per hypothesis in case order, with the ICD 203 ``likelihood`` term and the
+        ``posterior_shown`` as reports print it (whole percent, "under 1%", "over 99%"; :mod:`sat.language`), and
+        ``p_top`` and ``interval_90`` after robustness draws. ``evidence``: most diagnostic first; with sensitivity, each item has four ``sensitivity`` entries
         (removed, more consistent, less consistent, deceptive) giving the new ``leader``, ``leader_changes``,
         ``band_changes`` and ``changed_posteriors``: the new posterior of each hypothesis whose posterior changes
         at 6 decimals (the others keep their value in ``hypotheses``). Then ``linchpins``,
@@ -64,6 +66,8 @@ class AchScores:
                     "inconsistency": _num(row["inconsistency"]),
                     "weighted_inconsistency": _num(row["weighted_inconsistency"]),
                     "posterior": _num(row["posterior"]),
+                    "likelihood": icd203_term(float(row["posterior"])),
+                    "posterior_shown": percent_text(float(row["posterior"])),
                     "rank": int(row["rank"]),
                     **({"p_top": _num(row["p_top"]), "interval_90": [_num(row["p_low"]), _num(row["p_high"])]}
                        if self.robustness is not None else {}),

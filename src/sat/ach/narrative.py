@@ -6,7 +6,7 @@ Every piece of analyst text is escaped (:mod:`sat.htmltext`); the numbers come f
 from __future__ import annotations
 
 from .. import htmltext as h
-from ..language import icd203_band
+from ..language import icd203_band, percent_text
 from ..model import RATING_LABEL, RELIABILITY, Case
 from .analysis import AchScores
 
@@ -40,7 +40,7 @@ def conclusions(scores: AchScores) -> list[str]:
         band = icd203_band(float(row["posterior"]))
         lines.append(
             f"{hid} ({row['title']}) is {band.term} ({band.range_text}); the matrix gives "
-            f"{row['posterior']:.0%}, rank {int(row['rank'])} of {total}, PARC inconsistency "
+            f"{percent_text(float(row['posterior']))}, rank {int(row['rank'])} of {total}, PARC inconsistency "
             f"{row['inconsistency']:.1f} (weighted {row['weighted_inconsistency']:.2f})."
         )
     return lines
