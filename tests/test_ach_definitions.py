@@ -94,3 +94,13 @@ def test_json_gives_the_icd203_term_and_the_figure_shown():
     # 1/273 = .37% (under 1%), 256/273 = 93.8% (94%), 16/273 = 5.9% (6%)
     assert shown == [("H1", "almost no chance", "under 1%"), ("H2", "very likely", "94%"),
                      ("H3", "very unlikely", "6%")]
+
+
+def test_priors_that_do_not_sum_to_one_are_normalised_with_a_warning():
+    case = heuer_case()
+    case.scoring = Scoring(likelihoods=dict(HEUER_MAP), priors={"H1": 2.0, "H2": 1.0, "H3": 1.0})
+    scores = score_case(case, sensitivity_analysis=False)
+    # Priors 2:1:1 -> .5, .25, .25; times (1, 256, 16)/256 relative likelihoods: 2, 256, 16 -> /274.
+    assert scores.hypotheses["posterior"].tolist() == pytest.approx([2 / 274, 256 / 274, 16 / 274])
+    [warning] = [w for w in scores.warnings if w.code == "priors-normalised"]
+    assert warning.message == "The priors sum to 4, not 1; they are divided by their sum before use."
