@@ -13,13 +13,17 @@ from sat.ach.analysis import score_case
 from sat.language import percent_text
 from sat.store import load_case
 
-ROOT = Path(__file__).resolve().parents[1]
+from sat.paths import cases_dir
 
-README = ROOT / "data" / "cases" / "karish" / "README.md"
+KARISH = "karish"
+
+
+def readme() -> Path:
+    return cases_dir() / KARISH / "README.md"
 
 
 def text() -> str:
-    return " ".join(README.read_text(encoding="utf-8").split())
+    return " ".join(readme().read_text(encoding="utf-8").split())
 
 
 def posteriors(case, analyst=None):
@@ -32,7 +36,7 @@ def pct(value: float) -> str:
 
 @pytest.fixture(scope="module")
 def case():
-    return load_case(ROOT / "data" / "cases" / "karish")
+    return load_case(KARISH)
 
 
 def without(case, drop=(), ungroup=()):
