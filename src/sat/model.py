@@ -61,7 +61,9 @@ DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 
 
 #: Likelihood mode: probability that an item of each credibility is what it appears to be (see
 #: :func:`sat.ach.scoring.row_likelihoods`); our documented defaults, editable per case under scoring.credibility.
-DEFAULT_CREDIBILITY: dict[str, float] = {"high": 1.0, "medium": 0.8, "low": 0.5}
+#: Medium (the level of an item that states none) is taken at face value, as PARC takes it as the neutral weight;
+#: only low credibility discounts.
+DEFAULT_CREDIBILITY: dict[str, float] = {"high": 1.0, "medium": 1.0, "low": 0.5}
 #: Robustness: default probability that any one rating is off by one step (half up, half down).
 DEFAULT_UNCERTAINTY = 0.1
 

@@ -77,8 +77,14 @@ def row_likelihoods(likelihoods: Mapping[str, float], credibility: np.ndarray) -
     P(E | H) from the rating; otherwise it is noise, equally likely under every hypothesis, taken as the neutral
     likelihood q = P(N). So P(E* | H) = c * P(E | H) + (1 - c) * q. As c falls toward 0 every ratio
     P(E* | Hi) / P(E* | Hj) is pulled toward 1 -- an item of low credibility can neither confirm nor refute much --
-    rather than merely being scaled as a count. c = 1 leaves the ratings' likelihoods unchanged. (Our formula: a
-    two-state mixture of a genuine and an uninformative report.)
+    rather than merely being scaled as a count. (Our formula: a two-state mixture of a genuine and an
+    uninformative report.)
+
+    The defaults (:data:`sat.model.DEFAULT_CREDIBILITY`) give c = 1 to high *and* medium credibility, and so to an
+    item that states none: a case's likelihood map is the analyst's statement of P(E | H), and an item of ordinary
+    credibility must get exactly that, or Bayes' rule on a stated matrix would not give Bayes' answer. This mirrors
+    PARC ACH, where medium is the neutral weight 1 (TRADECRAFT.md section 1.2). High credibility cannot sharpen a
+    likelihood beyond what the map states, so it also takes c = 1; only low credibility (c = 0.5) discounts.
     """
     table = likelihood_table(likelihoods)
     neutral = likelihoods["N"]
