@@ -173,11 +173,11 @@ def grade_submission(case: Case, key: Key, submission: Submission) -> Grade:
 # --- reading submissions --------------------------------------------------------------------------------------------
 
 
-def submission_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def submission_files(paths: Iterable[str | os.PathLike[str]], problems: Problems) -> list[Path]:
     """The ratings files named by ``paths``: a ``.csv`` file, or every ratings file under a folder (a trainee's case
-    folder, a class folder of files or of trainees' pack folders). Rationale files are skipped."""
+    folder, a class folder of files or of trainees' pack folders). Rationale files are skipped; a path that is
+    neither is a problem added to ``problems``."""
     files: list[Path] = []
-    problems = Problems()
     for raw in paths:
         path = Path(raw)
         if path.is_file():
@@ -190,7 +190,6 @@ def submission_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             files.extend(found)
         else:
             problems.append(Problem(str(path), "submission", "no such file or folder", code="file"))
-    problems.raise_if_any()
     return list(dict.fromkeys(files))
 
 
@@ -203,7 +202,8 @@ def read_submissions(case: Case, paths: Iterable[str | os.PathLike[str]]) -> lis
     problems = Problems()
     submissions: list[Submission] = []
     seen: dict[str, str] = {}
-    for path in submission_files(paths):
+    paths = list(paths)
+    for path in submission_files(paths, problems):
         trainee = path.stem
         shown_as = str(path)
         if not ANALYST_NAME.match(trainee):

@@ -337,7 +337,7 @@ def class_terms(scores: DrillScores) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def calibration_figure(forecasts: np.ndarray, outcomes: np.ndarray, title: str, bins: int | None = 10) -> Any:
+def calibration_figure(forecasts: np.ndarray, outcomes: np.ndarray, title: str, bins: int | None = None) -> Any:
     """The calibration curve: observed frequency against forecast, each point sized by its count, the diagonal of
     perfect calibration, and Murphy's terms in the legend (grouped into ``bins`` equal-width bins, with the
     residual of the binning, or by distinct values when ``bins`` is None)."""

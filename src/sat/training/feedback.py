@@ -277,7 +277,7 @@ def drill_page(exercise: Exercise, scores: DrillScores, forecasts: Forecasts) ->
     parts.append("</table>")
     fc, oc = scores.events[forecasts.trainee]
     if fc.size:
-        fig = calibration_figure(fc, oc, f"Your calibration ({fc.size} probabilities)", bins=None)
+        fig = calibration_figure(fc, oc, f"Your calibration ({fc.size} probabilities, 5 bins)", bins=5)
         parts.append(f"<figure>{svg(fig)}</figure>")
     if forecasts.terms:
         parts.append("<h2>What do the words mean to you?</h2>")
@@ -305,7 +305,8 @@ def drill_class_page(exercise: Exercise, scores: DrillScores) -> str:
     pooled_f = np.concatenate([f for f, _ in scores.events.values()]) if scores.events else np.array([])
     pooled_o = np.concatenate([o for _, o in scores.events.values()]) if scores.events else np.array([])
     if pooled_f.size:
-        fig = calibration_figure(pooled_f, pooled_o, f"The class, pooled ({pooled_f.size} probabilities, 10 bins)")
+        fig = calibration_figure(pooled_f, pooled_o, f"The class, pooled ({pooled_f.size} probabilities, by "
+                                 "distinct value)", bins=None)
         parts.append(f"<figure>{svg(fig)}</figure>")
     terms = class_terms(scores)
     if len(terms):
