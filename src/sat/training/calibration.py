@@ -365,3 +365,22 @@ def calibration_figure(forecasts: np.ndarray, outcomes: np.ndarray, title: str, 
     ax.legend(loc="upper left", fontsize=7, frameon=False)
     fig.tight_layout()
     return fig
+
+
+def answers_table(bank: Bank, forecasts: Forecasts) -> pd.DataFrame:
+    """A trainee's answers as they will be scored: each probability with its ICD 203 term in brackets."""
+    rows = []
+    for q in bank.questions:
+        given = forecasts.forecasts.get(q.id)
+        shown = "not answered" if given is None else "; ".join(
+            f"{o}: {with_term(given[o])}" if len(q.options) > 2 else with_term(given[o]) for o in
+            (q.options if len(q.options) > 2 else q.options[:1]))
+        rows.append({"question": q.text, "your answer": shown})
+    return pd.DataFrame(rows, index=pd.Index([q.id for q in bank.questions], name="id"))
+
+
+def forecasts_to_yaml(forecasts: dict[str, Any], terms: dict[str, float]) -> str:
+    """The text of a trainee's forecasts file (what ``sat grade`` reads)."""
+    from ..yamlio import dump_yaml
+
+    return dump_yaml({"forecasts": dict(forecasts), **({"terms": dict(terms)} if terms else {})})
