@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from sat.cli import main
 from sat.errors import ValidationError
@@ -20,6 +21,7 @@ from sat.training.calibration import load_bank, read_forecasts, score_drill, ter
 from sat.training.exercise import exercises_dir, key_material
 from sat.training.feedback import gradebook_csv
 from sat.training.key import derive_key, derive_key_file, load_key
+from sat.training.questions import credit, derive_question_key, load_question_key
 from sat.training.simulate import simulated_forecasts, write_simulated_class, write_simulated_drill
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,6 +233,17 @@ def test_pack_contains_no_key_value_and_no_rationale(exercise, tmp_path):
                 assert sep.join([eid, *codes]) not in everything
         assert "note:" not in files["exercise.yaml"] and "key_from" not in files["exercise.yaml"]
         assert key.note and re.sub(r"\s+", " ", key.note) not in everything
+    elif ex.kind == "questions":
+        qkey = load_question_key(ex.key_path, "key.yaml")
+        assert set(files) == {"exercise.yaml", "instructions.md", "answers.yaml", "case/case.yaml", "cib.yaml",
+                              "drivers.yaml"}
+        for q in qkey.questions:
+            assert re.sub(r"\s+", " ", q.why) not in everything
+        template = yaml.safe_load(files["answers.yaml"])["answers"]
+        assert list(template) == [q.id for q in qkey.questions] and all(v is None for v in template.values())
+        drivers = yaml.safe_load(files["drivers.yaml"])["drivers"]
+        assert all(set(d) == {"id", "name", "category", "end_states"} for d in drivers)  # no ratings
+        assert "predetermined" not in files["drivers.yaml"] and "futures" not in files["cib.yaml"]
     else:
         bank = load_bank(ex.key_path)
         assert set(files) == {"exercise.yaml", "instructions.md", "questions.yaml"}
@@ -418,7 +431,7 @@ def test_exercise_yaml_problems(tmp_path):
     found = "\n".join(problems_of(lambda: load_exercise(folder)))
     assert "exercise.yaml:1: id: must be lower-case letters" in found
     assert "exercise.yaml:2: title: must not be empty" in found
-    assert "exercise.yaml:3: kind: must be one of: ach, calibration (value: 'essay')" in found
+    assert "exercise.yaml:3: kind: must be one of: ach, calibration, questions (value: 'essay')" in found
     assert "exercise.yaml:4: minutes: must be a number of minutes above 0" in found
     assert "exercise.yaml:5: extra: unknown field" in found
     assert "instructions.md: is missing" in found
@@ -533,3 +546,68 @@ def test_simulated_forecasts_are_valid_and_seeded():
                 assert sum(value.values()) == pytest.approx(1.0, abs=0.01)
             else:
                 assert 0 <= value <= 1
+
+
+# --- question exercises (the scenario exercise) -------------------------------------------------------------------
+
+
+def test_syria_key_is_the_derivation_of_the_worked_scenarios(tmp_path):
+    copy = tmp_path / "syria-scenarios"
+    shutil.copytree(ROOT / "data" / "exercises" / "syria-scenarios", copy)
+    path, version, changed = derive_question_key(load_exercise(copy))
+    assert not changed, "data/exercises/syria-scenarios/key.yaml is stale: run `sat exercise derive-key " \
+        "syria-scenarios`"
+    key = load_question_key(path, "key.yaml")
+    answers = {q.id: q.answer for q in key.questions}
+    assert answers == {"axes": ["israel-campaign", "russia-bandwidth"],
+                       "predetermined": ["iran-commitment", "regime-cohesion"],
+                       "cib-consistent": 3.0, "cib-strongest": [2, 2, 3, 2, 4, 2, 2, 2]}
+
+
+def test_question_credit_by_hand():
+    from sat.training.questions import Question
+
+    assert credit(Question("a", "p", "set", ["x", "y"]), ["x", "z"]) == pytest.approx(1 / 3)  # 1 shared of 3
+    assert credit(Question("a", "p", "set", ["x", "y"]), ["y", "x"]) == 1.0
+    assert credit(Question("a", "p", "number", 3.0), 3) == 1.0
+    assert credit(Question("a", "p", "number", 3.0), 4) == 0.0
+    assert credit(Question("a", "p", "number", 0.5, tolerance=0.05), 0.54) == 1.0
+    assert credit(Question("a", "p", "sequence", [2, 2, 3]), [2, 1]) == pytest.approx(1 / 3)
+    assert credit(Question("a", "p", "set", ["x"]), None) == 0.0
+
+
+def test_scenario_exercise_graded_by_hand(tmp_path, capsys):
+    """axes {russia-bandwidth, regime-cohesion} against {israel-campaign, russia-bandwidth}: 1 shared of 3 -> 10/3;
+    predetermined exact 10; count 3 exact 10; strongest 7 of 8 descriptors -> 8.75; total 32.083 of 40."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "ana.yaml").write_text("answers:\n  axes: [russia-bandwidth, regime-cohesion]\n"
+                                    "  predetermined: [iran-commitment, regime-cohesion]\n  cib-consistent: 3\n"
+                                    "  cib-strongest: [2, 2, 3, 2, 4, 1, 2, 2]\n")
+    (klass / "bo.yaml").write_text("answers:\n  cib-consistent: 2\n")
+    result = grade_class("syria-scenarios", [klass], out=tmp_path / "out")
+    grades = {g.trainee: g for g in result.grades}
+    assert grades["ana"].points == pytest.approx({"axes": 10 / 3, "predetermined": 10, "cib-consistent": 10,
+                                                  "cib-strongest": 8.75})
+    assert grades["ana"].total == pytest.approx(32.083333, abs=1e-6) and grades["ana"].out_of == 40
+    assert grades["bo"].total == 0.0
+    page = (tmp_path / "out" / "feedback" / "ana.html").read_text()
+    assert "32.1 / 40 points" in page and "regime-cohesion, russia-bandwidth" in page and "<script" not in page
+    assert "3 (1); 2 (1)" in (tmp_path / "out" / "class.html").read_text()
+    book = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text())))
+    assert book[0]["points_cib-strongest"] == "8.75"
+
+
+def test_bad_answers_and_question_keys_are_reported(tmp_path):
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "ana.yaml").write_text("answers:\n  axes: russia-bandwidth\n  cib-consistent: three\n  essay: 1\n")
+    found = "\n".join(problems_of(lambda: grade_class("syria-scenarios", [klass])))
+    assert "ana.yaml:2: answers.axes: must be a list (value: 'russia-bandwidth')" in found
+    assert "ana.yaml:3: answers.cib-consistent: must be a number (value: 'three')" in found
+    assert "ana.yaml:4: answers.essay: refers to a question id that is not in the exercise" in found
+    (tmp_path / "key.yaml").write_text("exercise: x\nversion: 1\nquestions:\n"
+                                      "  - {id: q, prompt: p, type: essay, answer: 1, derived: guess}\n")
+    found = "\n".join(problems_of(lambda: load_question_key(tmp_path / "key.yaml", "key.yaml")))
+    assert "key.yaml:4: questions[0].type: must be one of: set, number, sequence (value: 'essay')" in found
+    assert "key.yaml:4: questions[0].derived: unknown rule" in found

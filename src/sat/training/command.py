@@ -22,14 +22,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     pack.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder for the pack")
     pack.set_defaults(run=run_pack)
     derive = commands.add_parser("derive-key", help="re-derive key.yaml from the expert matrices named in "
-                                 "exercise.yaml (key_from); the version goes up when the key changes")
+                                 "exercise.yaml (key_from), or a question key's derived answers from the case's "
+                                 "scenarios.yaml; the version goes up when the key changes")
     derive.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
     derive.set_defaults(run=run_derive)
 
     grade = subparsers.add_parser("grade", help="grade trainees' submissions against an exercise's key")
     grade.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
     grade.add_argument("submissions", metavar="SUBMISSION", nargs="+",
-                       help="a trainee's ratings file (.csv) or forecasts file (.yaml), or a folder of them "
+                       help="a trainee's ratings file (.csv), forecasts or answers file (.yaml), or a folder of them "
                        "(a whole class)")
     grade.add_argument("--out", metavar="DIR", help="write feedback/<trainee>.html, class.html and gradebook.csv")
     grade.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -61,8 +62,10 @@ def run_derive(args: argparse.Namespace) -> int:
     """``sat exercise derive-key EXERCISE``."""
     from .exercise import load_exercise
     from .key import derive_key_file
+    from .questions import derive_question_key
 
-    path, version, changed = derive_key_file(load_exercise(args.exercise, need_key=False))
+    ex = load_exercise(args.exercise, need_key=False)
+    path, version, changed = (derive_question_key if ex.kind == "questions" else derive_key_file)(ex)
     print(f"{path}: {'written, now' if changed else 'unchanged,'} version {version}")
     return 0
 
@@ -82,6 +85,10 @@ def run_grade(args: argparse.Namespace) -> int:
         for row in book.itertuples(index=False):
             print(f"{row.trainee:<20} {row.answered:>8} {row.brier:>7.3f} {row.relative_to_median:>+9.3f}  "
                   f"{row.terms_in_range}/{row.terms_given}")
+    elif result.exercise.kind == "questions":
+        print(f"{result.exercise.title} ({result.grades[0].key_label})")
+        for g in result.grades:
+            print(f"{g.trainee:<20} {g.total:6.1f} / {g.out_of:g}")
     else:
         print(f"{result.exercise.title} ({result.grades[0].key_label})")
         print(f"{'trainee':<20} {'total':>6} {'of':>4} {'cells':>6} {'kappa':>6} {'tau':>6}  leader  unrated")

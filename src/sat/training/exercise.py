@@ -2,11 +2,13 @@
 
 An exercise is a folder ``data/exercises/<exercise-id>/`` (format in ``docs/training.md``):
 
-- ``exercise.yaml``: ``id``, ``title``, ``kind`` (``ach`` or ``calibration``), ``minutes``, and for an ACH
-  exercise either ``case`` (a case id under ``data/cases``) or a ``case/`` sub-folder; optional ``key_from``
-  (``case`` and ``analysts``) when ``key.yaml`` is derived from expert matrices;
+- ``exercise.yaml``: ``id``, ``title``, ``kind`` (``ach``, ``calibration`` or ``questions``), ``minutes``, and
+  for an ACH exercise either ``case`` (a case id under ``data/cases``) or a ``case/`` sub-folder; optional
+  ``key_from`` (``case`` and ``analysts``) when ``key.yaml`` is derived from expert matrices; for a question
+  exercise optional ``case`` and ``scenario_handout`` (hand out the case's CIB model as ``cib.yaml`` and its
+  drivers, without their ratings, as ``drivers.yaml``);
 - ``instructions.md``: what trainees read (time, steps, what to hand in);
-- the instructor's side, never packed: ``key.yaml`` (ACH) or ``questions.yaml`` with the resolutions (calibration),
+- the instructor's side, never packed: ``key.yaml`` (ACH, questions) or ``questions.yaml`` with the resolutions (calibration),
   and optional ``instructor.md``.
 
 :func:`pack_exercise` is the one function a course server (e.g. JupyterHub) calls to hand an exercise out.
@@ -25,15 +27,17 @@ from ..fileio import atomic_write_text
 from ..model import Case
 from ..paths import CASE_FILE, CASE_ID, repo_root, resolve_case
 from ..store import load_case
-from ..validation import FieldReader, Problems
+from ..validation import FieldReader, Problems, shown
 from ..yamlio import dump_yaml, line_of, load_yaml
 
 EXERCISE_FILE = "exercise.yaml"
 INSTRUCTIONS_FILE = "instructions.md"
 KEY_FILE = "key.yaml"
 BANK_FILE = "questions.yaml"
-KINDS = ("ach", "calibration")
-EXERCISE_FIELDS = ("id", "title", "kind", "minutes", "case", "key_from")
+KINDS = ("ach", "calibration", "questions")
+EXERCISE_FIELDS = ("id", "title", "kind", "minutes", "case", "key_from", "scenario_handout")
+CIB_FILE = "cib.yaml"
+DRIVERS_FILE = "drivers.yaml"
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Exercise:
     folder: Path
     case_ref: str = ""  # a case id, or "" for the exercise's own case/ folder
     key_from: tuple[str, tuple[str, ...]] | None = None
+    scenario_handout: bool = False
 
     @property
     def case_folder(self) -> Path:
@@ -55,7 +60,7 @@ class Exercise:
 
     @property
     def key_path(self) -> Path:
-        return self.folder / (KEY_FILE if self.kind == "ach" else BANK_FILE)
+        return self.folder / (BANK_FILE if self.kind == "calibration" else KEY_FILE)
 
     def shown(self, name: str) -> str:
         """A file of the exercise as shown in messages."""
@@ -130,10 +135,19 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
     if kind == "ach" and not case_ref and not (folder / "case" / CASE_FILE).is_file():
         r.problem("case", "an ACH exercise needs a case id or a case/ folder with case.yaml", line=1,
                   code="required")
-    if need_key and kind and not (folder / (KEY_FILE if kind == "ach" else BANK_FILE)).is_file():
-        r.problem(KEY_FILE if kind == "ach" else BANK_FILE, "is missing", code="file")
+    key_name = BANK_FILE if kind == "calibration" else KEY_FILE
+    if need_key and kind and not (folder / key_name).is_file():
+        r.problem(key_name, "is missing", code="file")
+    handout = root.get("scenario_handout", False)
+    if not isinstance(handout, bool):
+        r.problem("scenario_handout", "must be true or false", shown(handout), line_of(root, "scenario_handout"),
+                  "type")
+    elif handout and not case_ref:
+        r.problem("scenario_handout", "needs a case with a scenarios.yaml", line=line_of(root, "scenario_handout"),
+                  code="structure")
     problems.raise_if_any()
-    return Exercise(exercise_id, title, kind or "ach", int(minutes) or None, folder, case_ref, key_from)
+    return Exercise(exercise_id, title, kind or "ach", int(minutes) or None, folder, case_ref, key_from,
+                    handout is True)
 
 
 def _shown(folder: Path) -> str:
@@ -172,6 +186,18 @@ def pack_exercise(exercise: str | os.PathLike[str] | Exercise, to: str | os.Path
         if ex.kind == "ach":
             (staging / "case" / "ratings").mkdir(parents=True)
             shutil.copyfile(ex.case_folder / CASE_FILE, staging / "case" / CASE_FILE)
+        elif ex.kind == "questions":
+            from .questions import ANSWERS_TEMPLATE, answers_template, load_question_key
+
+            key = load_question_key(ex.key_path, ex.shown(KEY_FILE))
+            atomic_write_text(staging / ANSWERS_TEMPLATE, answers_template(key))
+            if ex.case_ref:
+                (staging / "case").mkdir()
+                shutil.copyfile(ex.case_folder / CASE_FILE, staging / "case" / CASE_FILE)
+            if ex.scenario_handout:
+                cib, drivers = scenario_handout(ex)
+                atomic_write_text(staging / CIB_FILE, cib)
+                atomic_write_text(staging / DRIVERS_FILE, drivers)
         else:
             from .calibration import load_bank, trainee_bank
 
@@ -199,10 +225,31 @@ def key_material(ex: Exercise) -> list[str]:
         key = load_key(ex.key_path, case, ex.shown(KEY_FILE))
         rows = [",".join([e, *(key.cells[(e, h)].rating for h in case.hypothesis_ids)]) for e in case.evidence_ids]
         return [*key.texts(), *rows]
+    if ex.kind == "questions":
+        from .questions import load_question_key
+
+        qkey = load_question_key(ex.key_path, ex.shown(KEY_FILE))
+        return [text for q in qkey.questions for text in (q.why, f"{q.id}: {q.answer}") if text] + (
+            [qkey.note] if qkey.note else [])
     from .calibration import load_bank
 
     bank = load_bank(ex.key_path, ex.shown(BANK_FILE))
     return [text for q in bank.questions for text in (q.note, f"resolution: {q.resolution}") if text]
+
+
+def scenario_handout(ex: Exercise) -> tuple[str, str]:
+    """What trainees of a scenario exercise receive from the case's ``scenarios.yaml``: the ``cib:`` section as a
+    file ``sat cib`` reads, and the drivers with their names, categories and end states only (no impact or
+    uncertainty ratings and no descriptions: rating them is the exercise)."""
+    from ..scenarios.scenario_file import load_scenarios
+
+    scenarios = load_scenarios(ex.case_ref)
+    cib = ("# The cross-impact balance model of the case (from its scenarios.yaml). Run: sat cib cib.yaml\n"
+           + dump_yaml({"cib": scenarios.cib_raw}))
+    drivers = ("# The driving forces of the case, without their ratings: rate impact and uncertainty yourself.\n"
+               + dump_yaml({"drivers": [{"id": d.id, "name": d.name, "category": d.category,
+                                         "end_states": list(d.end_states)} for d in scenarios.drivers]}))
+    return cib, drivers
 
 
 def leaks(folder: Path, secrets: list[str]) -> list[tuple[Path, str]]:

@@ -318,3 +318,49 @@ def drill_class_page(exercise: Exercise, scores: DrillScores) -> str:
                          f'<td class="num">{row.highest:.0%}</td><td class="num">{row.in_range:.0%}</td></tr>')
         parts.append("</table>")
     return page(f"{exercise.title}: class view", "\n".join(parts))
+
+
+# --- question exercises ------------------------------------------------------------------------------------------
+
+
+def _answer_text(value: Any) -> str:
+    if value is None:
+        return "no answer"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(empty)"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def questions_page(exercise: Exercise, grade: Any) -> str:
+    """The feedback page of one trainee on a question exercise: each answer beside the key's, with its why."""
+    parts = [f"<h1>{esc(exercise.title)}</h1>",
+             f"<p>Feedback for <b>{esc(grade.trainee)}</b>. Graded with {esc(grade.key_label)}.</p>",
+             f'<p class="total">{grade.total:.1f} / {grade.out_of:g} points</p>',
+             "<table><tr><th>question</th><th>your answer</th><th>key</th><th>points</th><th>why</th></tr>"]
+    for q, given, credit in grade.rows:
+        parts.append(f"<tr><td>{esc(q.prompt)}</td><td>{esc(_answer_text(given))}</td>"
+                     f"<td>{esc(_answer_text(q.answer))}</td><td class=\"num\">{q.points * credit:.1f} / "
+                     f"{q.points:g}</td><td>{esc(q.why)}</td></tr>")
+    parts.append("</table>")
+    return page(f"{exercise.title}: {grade.trainee}", "\n".join(parts))
+
+
+def questions_class_page(exercise: Exercise, key: Any, grades: list[Any]) -> str:
+    """The instructor's view of a question exercise: totals, and per question the mean credit and the answers
+    given most often."""
+    from collections import Counter
+
+    totals = [g.total for g in grades]
+    out_of = grades[0].out_of if grades else 0.0
+    parts = [f"<h1>{esc(exercise.title)}: class view</h1>",
+             f"<p>{len(grades)} trainees, graded with {esc(key.label)}. Median total {np.median(totals):.1f} "
+             f"(out of {out_of:g}).</p>", f"<figure>{svg(totals_figure(totals, out_of))}</figure>",
+             "<table><tr><th>question</th><th>key</th><th>mean credit</th><th>answers given most often</th></tr>"]
+    for k, q in enumerate(key.questions):
+        given = Counter(_answer_text(g.rows[k][1]) for g in grades)
+        mean = float(np.mean([g.rows[k][2] for g in grades]))
+        common = "; ".join(f"{text} ({n})" for text, n in given.most_common(3))
+        parts.append(f"<tr><td>{esc(q.prompt)}</td><td>{esc(_answer_text(q.answer))}</td>"
+                     f'<td class="num">{mean:.2f}</td><td>{esc(common)}</td></tr>')
+    parts.append("</table>")
+    return page(f"{exercise.title}: class view", "\n".join(parts))

@@ -24,7 +24,7 @@ class ClassResult:
 
     exercise: Exercise
     gradebook: pd.DataFrame
-    grades: list[Any] = field(default_factory=list)  # ach_grade.Grade per trainee (ACH exercises)
+    grades: list[Any] = field(default_factory=list)  # a Grade (ACH) or QuestionGrade (questions) per trainee
     drill: Any = None  # calibration.DrillScores (calibration drills)
     written: list[Path] = field(default_factory=list)
 
@@ -66,6 +66,19 @@ def grade_class(exercise: str | os.PathLike[str] | Exercise, submissions: Iterab
                 pages[f"feedback/{g.trainee}.html"] = feedback.trainee_page(ex, case, key, g)
             pages[CLASS_PAGE] = feedback.class_page(ex, case, key, grades, rating_distribution(case, subs),
                                                     hardest_cells(grades))
+    elif ex.kind == "questions":
+        from .questions import grade_answers, load_question_key, read_answers
+
+        qkey = load_question_key(ex.key_path, ex.shown("key.yaml"))
+        qgrades = [grade_answers(qkey, a) for a in read_answers(qkey, paths)]
+        book = pd.DataFrame([{"trainee": g.trainee, "total": round(g.total, 2), "out_of": g.out_of,
+                              **{f"points_{k}": round(v, 2) for k, v in g.points.items()}, "key": g.key_label}
+                             for g in qgrades])
+        result = ClassResult(ex, book, grades=qgrades)
+        if out is not None:
+            for g in qgrades:
+                pages[f"feedback/{g.trainee}.html"] = feedback.questions_page(ex, g)
+            pages[CLASS_PAGE] = feedback.questions_class_page(ex, qkey, qgrades)
     else:
         from .calibration import load_bank, read_forecasts, score_drill
 
