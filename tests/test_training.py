@@ -413,6 +413,41 @@ def test_cli_pack_grade_and_list(tmp_path, capsys):
     assert re.search(r"ana\s+66\.2\s+70", out) and "gradebook.csv" in out
 
 
+def test_cli_check(tiny, capsys):
+    for name in BUNDLED:
+        assert main(["exercise", "check", name]) == 0
+    out = capsys.readouterr().out
+    assert "karish-ach: valid (ach; 23 items x 5 hypotheses" in out
+    assert "berth-seven: valid (ach; 5 items x 3 hypotheses" in out and "a computed answer" in out
+    assert "calibration-2023: valid (calibration; 12 questions (12 resolved), 7 terms" in out
+    assert "syria-scenarios: valid (questions; 4 questions; key syria-scenarios v1" in out
+    (tiny / "key.yaml").write_text("exercise: tiny-ach\nversion: 1\ncells: {E1: {H1: ZZ}}\n")
+    assert main(["exercise", "check", str(tiny)]) == 2
+    assert "cells.E1.H1: unknown rating code" in capsys.readouterr().err
+
+
+def test_problem_codes_are_in_the_vocabulary():
+    """Every reason code the training readers give (to ``problem(...)`` or ``Problem(...)``) is one of CODES."""
+    import ast
+
+    from sat.validation import CODES
+
+    used = set()
+    for path in (ROOT / "src" / "sat" / "training").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            if name not in ("problem", "Problem"):
+                continue
+            codes = [k.value for k in node.keywords if k.arg == "code"]
+            position = 5 if name == "problem" else 6  # field, message, value, line, code (Problem: file first)
+            if len(node.args) >= position:
+                codes.append(node.args[position - 1])
+            used |= {c.value for c in codes if isinstance(c, ast.Constant)}
+    assert used and used <= set(CODES), used - set(CODES)
+
+
 def test_cli_bad_input_exits_2_without_traceback(tiny, capsys):
     (tiny / "key.yaml").write_text("exercise: tiny-ach\nversion: 1\ncells: {E1: {H1: ZZ}}\n")
     assert main(["grade", str(tiny), str(FIXTURES / "class")]) == 2

@@ -17,6 +17,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     commands = exercise.add_subparsers(dest="exercise_command", metavar="EXERCISE_COMMAND", required=True)
     listing = commands.add_parser("list", help="the bundled exercises")
     listing.set_defaults(run=run_list)
+    check = commands.add_parser("check", help="check an exercise and its key (or question bank); list every problem")
+    check.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
+    check.set_defaults(run=run_check)
     pack = commands.add_parser("pack", help="write the trainee pack of an exercise (never any key material)")
     pack.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
     pack.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder for the pack")
@@ -45,6 +48,35 @@ def run_list(args: argparse.Namespace) -> int:
         ex = load_exercise(folder)
         minutes = f", {ex.minutes} min" if ex.minutes else ""
         print(f"{ex.id:<24} {ex.kind:<12} {ex.title}{minutes}")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``sat exercise check EXERCISE``: read the exercise, its case and its key as grading would."""
+    from .exercise import load_exercise
+
+    ex = load_exercise(args.exercise)
+    if ex.kind == "ach":
+        from .key import load_key
+
+        case = ex.case()
+        key = load_key(ex.key_path, case, ex.shown("key.yaml"))
+        detail = (f"{len(case.evidence)} items x {len(case.hypotheses)} hypotheses, "
+                  f"{sum(len(c.accept) > 1 for c in key.cells.values())} cells with more than one acceptable rating"
+                  + (", a computed answer" if key.normative else ""))
+        label = key.label
+    elif ex.kind == "questions":
+        from .questions import load_question_key
+
+        qkey = load_question_key(ex.key_path, ex.shown("key.yaml"))
+        detail, label = f"{len(qkey.questions)} questions", qkey.label
+    else:
+        from .calibration import load_bank
+
+        bank = load_bank(ex.key_path, ex.shown("questions.yaml"))
+        resolved = sum(q.resolution is not None for q in bank.questions)
+        detail, label = f"{len(bank.questions)} questions ({resolved} resolved), {len(bank.terms)} terms", bank.label
+    print(f"{ex.id}: valid ({ex.kind}; {detail}; {label})")
     return 0
 
 

@@ -8,23 +8,24 @@ seed gives the same class.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..fileio import atomic_write_text
 from ..model import Case
 from ..store import ratings_to_csv
 from ..yamlio import dump_yaml
+from .calibration import Bank
 from .grading import ORDINAL
 from .key import Key
 
 
-def simulated_matrices(case: Case, key: Key, trainees: int, seed: int = 0) -> dict[str, "object"]:
+def simulated_matrices(case: Case, key: Key, trainees: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     """``trainees`` matrices (name -> DataFrame) scattered around the key's expected ratings."""
-    import pandas as pd
-
     rng = np.random.default_rng(seed)
-    out: dict[str, object] = {}
+    out: dict[str, pd.DataFrame] = {}
     for t in range(trainees):
         drift = rng.uniform(0.08, 0.45)  # chance a cell drifts from the key
         blank = rng.choice([0.0, 0.0, 0.0, 0.02, 0.08])  # some trainees run out of time
@@ -55,7 +56,7 @@ def write_simulated_class(case: Case, key: Key, folder: str | Path, trainees: in
     return folder
 
 
-def simulated_forecasts(bank: "object", trainees: int, seed: int = 0) -> dict[str, dict[str, object]]:
+def simulated_forecasts(bank: Bank, trainees: int, seed: int = 0) -> dict[str, dict[str, Any]]:
     """Forecasts files (name -> YAML mapping) of a simulated class on a bank: each trainee sees a noisy signal of
     the truth, sharpened or flattened by their own confidence, and answers in steps of 5%; most also say what
     the ICD 203 terms mean to them, some far off the published ranges (the "vague verbiage" of the drill)."""
@@ -63,11 +64,11 @@ def simulated_forecasts(bank: "object", trainees: int, seed: int = 0) -> dict[st
 
     rng = np.random.default_rng(seed)
     signal = {q.id: rng.normal(0, 1) for q in bank.questions}
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for t in range(trainees):
         confidence = rng.uniform(0.4, 1.8)  # < 1 under-confident, > 1 over-confident
         insight = rng.uniform(0.6, 1.6)
-        forecasts: dict[str, object] = {}
+        forecasts: dict[str, Any] = {}
         for q in bank.questions:
             if rng.random() < 0.05:
                 continue  # a question skipped
@@ -89,7 +90,7 @@ def simulated_forecasts(bank: "object", trainees: int, seed: int = 0) -> dict[st
     return out
 
 
-def write_simulated_drill(bank: "object", folder: str | Path, trainees: int = 24, seed: int = 0) -> Path:
+def write_simulated_drill(bank: Bank, folder: str | Path, trainees: int = 24, seed: int = 0) -> Path:
     """Write a simulated class's forecasts files (``<folder>/<trainee>.yaml``) and return the folder."""
     folder = Path(folder)
     for name, data in simulated_forecasts(bank, trainees, seed).items():
