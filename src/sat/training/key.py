@@ -72,8 +72,8 @@ class Key:
         return f"key {self.exercise} v{self.version} (sha256 {self.short_hash})"
 
     def texts(self) -> list[str]:
-        """Every rationale of the key (for the pack's leak check)."""
-        return [c.why for c in self.cells.values() if c.why]
+        """Every rationale of the key and its note (for the pack's leak check)."""
+        return [c.why for c in self.cells.values() if c.why] + ([self.note] if self.note else [])
 
 
 def file_digest(path: Path) -> str:
