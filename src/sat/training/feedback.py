@@ -67,17 +67,20 @@ def _number(value: float | None, digits: int = 2) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
-def _code_cell(code: str, costly: bool = False) -> str:
+def _code_cell(text: str, costly: bool = False) -> str:
+    """A matrix cell coloured by its (first) rating: ``C/CC`` is coloured as C."""
+    code = text.split("/")[0]
     style = f"background:{RATING_COLOURS.get(code, '#fff')};color:{RATING_TEXT.get(code, '#000')}"
-    return f'<td class="code{" cost" if costly else ""}" style="{style}">{esc(code)}</td>'
+    return f'<td class="code{" cost" if costly else ""}" style="{style}">{esc(text)}</td>'
 
 
 def _matrix(case: Case, codes: dict[tuple[str, str], str], costly: set[tuple[str, str]], caption: str) -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in case.hypothesis_ids)
+    """A rating matrix; hovering an id shows the hypothesis's title or the item's summary."""
+    head = "".join(f'<th title="{esc(h.title)}">{esc(h.id)}</th>' for h in case.hypotheses)
     rows = "".join(
-        f"<tr><th>{esc(e)}</th>" + "".join(_code_cell(codes.get((e, h), ""), (e, h) in costly)
-                                           for h in case.hypothesis_ids) + "</tr>"
-        for e in case.evidence_ids)
+        f'<tr><th title="{esc(e.summary)}">{esc(e.id)}</th>'
+        + "".join(_code_cell(codes.get((e.id, h), ""), (e.id, h) in costly) for h in case.hypothesis_ids) + "</tr>"
+        for e in case.evidence)
     return f"<div><h3>{esc(caption)}</h3><table><tr><th>evidence</th>{head}</tr>{rows}</table></div>"
 
 
