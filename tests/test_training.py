@@ -570,6 +570,11 @@ def test_bundled_drill_graded_end_to_end(tmp_path, capsys):
     assert "What the words mean to the class" in klass
     book = list(csv.DictReader(io.StringIO((tmp_path / "out" / "gradebook.csv").read_text())))
     assert len(book) == 20 and book[0]["bank"].startswith("bank calibration-2023 v1 (sha256 ")
+    assert main(["grade", "calibration-2023", str(tmp_path / "class" / "trainee01.yaml"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    (row,) = data["trainees"]
+    assert row["trainee"] == "trainee01" and row["answered"] >= 1 and 0 <= row["brier"] <= 2
+    assert row["relative_to_median"] == 0.0  # alone in the class: the median is their own score
 
 
 def test_simulated_forecasts_are_valid_and_seeded():
