@@ -15,6 +15,7 @@ import yaml
 
 from sat.cli import main
 from sat.errors import ValidationError
+from sat.paths import repo_root
 from sat.training import grade_class, load_exercise, pack_exercise
 from sat.training.ach_grade import Submission, grade_submission, read_submissions
 from sat.training.calibration import load_bank, read_forecasts, score_drill, term_feedback, with_term
@@ -473,7 +474,7 @@ def test_exercise_yaml_problems(tmp_path):
 
 
 def test_exercises_dir_is_in_the_repository():
-    assert exercises_dir() == ROOT / "data" / "exercises"
+    assert exercises_dir() == repo_root() / "data" / "exercises"  # the pristine copy the tests read
 
 
 # --- calibration drills -------------------------------------------------------------------------------------------
