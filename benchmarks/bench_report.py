@@ -58,7 +58,7 @@ import matplotlib.pyplot; lap("import matplotlib.pyplot")
 import IPython.core.interactiveshell; lap("import IPython")
 import nbformat; lap("import nbformat (jsonschema, without rfc3987_syntax)")
 import nbconvert; lap("import nbconvert")
-import sat.figures, sat.ach.analysis, sat.ach.narrative, sat.execute; lap("import sat's ACH modules")
+import sat.ach.figures, sat.ach.analysis, sat.ach.narrative, sat.execute; lap("import sat's ACH modules")
 from sat.execute import execute_notebook, inject_parameters
 from sat.report import notebook_to_html
 os.environ["IPYTHONDIR"] = sys.argv[2]

@@ -8,7 +8,8 @@ import pytest
 
 from sat.errors import ValidationError
 from sat.paths import cases_dir, notebooks_dir
-from sat.report import REPORTS, kinds_for, notebook_to_html, render_case, strip_remote
+from sat.report import REPORTS, TITLES, kinds_for, notebook_to_html, render_case, strip_remote
+from sat.store import load_case
 
 XSS_TITLE = "<script>alert('title')</script>"
 XSS_SUMMARY = '<img src=x onerror="alert(1)">'
@@ -69,7 +70,8 @@ def test_report_is_the_html_of_a_fresh_kernel_papermill_render(kind, tmp_path):
     executed = tmp_path / notebook.name
     papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name="python3",
                                cwd=str(tmp_path), progress_bar=False)
-    reference = notebook_to_html(nbformat.read(str(executed), as_version=4))
+    title = f"{load_case(folder).title}: {TITLES.get(kind.name, kind.name)}"
+    reference = notebook_to_html(nbformat.read(str(executed), as_version=4), title)
     ours = path.read_text()
     # papermill gives its injected cell a random id; ours is fixed (the only difference)
     injected = r'(celltag_injected-parameters" id="cell-id=)[^"]+'

@@ -63,12 +63,12 @@ def test_a_warm_worker_renders_a_then_b_then_a_identically(tiny, tmp_path):
     polluter = notebook(
         tmp_path / "polluter.ipynb",
         "x = 0",
-        "import matplotlib, sat, sat.figures\n"
+        "import matplotlib, sat, sat.ach.figures\n"
         "seen = getattr(sat, 'renders_seen', 0)\n"
         "print(f'earlier renders seen by this process: {seen}')\n"
         "sat.renders_seen = seen + 1\n"
         "matplotlib.rcParams['figure.dpi'] = 17\n"
-        "sat.figures.matrix_table = None",
+        "sat.ach.figures.matrix_table = None",
     )
     params = {"case": str(tiny), "analyst": ""}
     tasks = [Task("A", render_notebook, (ACH_NOTEBOOK, params, tmp_path / "a1.html")),

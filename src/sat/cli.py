@@ -116,7 +116,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     of_cases = folder.is_dir() and not (folder / "case.yaml").is_file()  # a class: a folder of case folders
     if len(args.case) == 1 and not of_cases and not args.all and args.scheduler is None:
         for path in render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout):
-            print(path)
+            _print_report(path, args.pdf)
         return 0
     from .runner import progress_bar, run, summary
 
@@ -129,11 +129,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
         close()
     for outcome in outcomes:
         for path in outcome.result or ():
-            print(path)
+            _print_report(path, args.pdf)
     lines = summary(outcomes, "cases")
     for line in lines:
         print(line, file=sys.stderr)
     return EXIT_INVALID if lines else 0
+
+
+def _print_report(path: Path, pdf: str | None) -> None:
+    """Print a report's path, and with ``--pdf`` print it to PDF too (with the local Chromium)."""
+    print(path)
+    if pdf:
+        from .pdf import html_to_pdf
+
+        print(html_to_pdf(path, path.with_suffix(".pdf"), pdf))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,9 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
                              "needs pip install 'sat[dask]'")
     report.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
                         help="stop a report that runs longer than this (default 600)")
+    report.add_argument("--pdf", choices=("A4", "Letter"), help="also print each report to PDF on this paper, "
+                        "offline, with the local Chromium (Debian's chromium package)")
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")
+    _add_optional(commands, "sat.training.command")
     return parser
 
 

@@ -2,10 +2,12 @@
 
 A report is a parameterized notebook in ``notebooks/``, executed as papermill would execute it in a fresh kernel
 (parameters injected after the cell tagged ``parameters``), but in a fresh process of its own forked from a warm
-one (:mod:`sat.execute`, :mod:`sat.sandbox`), then converted by nbconvert without code cells. Nothing in the page
-is fetched from the network (no CDN scripts, no web fonts, no widget manager), figures are embedded as PNG data,
-and the file is written atomically: a failed render leaves no half-written report behind. Many cases at once:
-:mod:`sat.runner`.
+one (:mod:`sat.execute`, :mod:`sat.sandbox`), then converted by nbconvert without code cells and without the cells
+tagged ``notebook-only`` (instructions for whoever runs the notebook, not for the reader). The page gets the case's
+title as its ``<title>`` and the report stylesheet (``templates/report.css``: readable from 800 to 1920 px and in
+print on A4 and Letter). Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no widget
+manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
+half-written report behind. Many cases at once: :mod:`sat.runner`.
 """
 
 from __future__ import annotations
@@ -40,11 +42,20 @@ REPORTS: tuple[ReportKind, ...] = (
 #: Seconds one report may run before it is stopped (``sat report --timeout``).
 DEFAULT_TIMEOUT = 600.0
 
+#: How each kind of report is named in the page title.
+TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report"}
+
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
 
 
-def _render_job(notebook: str, parameters: dict[str, Any], root: str, *, step: Callable[[str], None]) -> str:
+#: Cells with this tag are for whoever runs the notebook and are left out of the rendered report.
+NOTEBOOK_ONLY = "notebook-only"
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def _render_job(notebook: str, parameters: dict[str, Any], root: str, title: str, *,
+                step: Callable[[str], None]) -> str:
     """Inside a fresh child process (see :mod:`sat.sandbox`): execute ``notebook`` and return its report HTML."""
     import nbformat
 
@@ -58,13 +69,14 @@ def _render_job(notebook: str, parameters: dict[str, Any], root: str, *, step: C
     except CellError as exc:
         raise ReportError(f"{name}: cell {exc.count} failed: {exc.ename}: {exc.evalue}") from None
     step("conversion to HTML")
-    return notebook_to_html(nbformat.from_dict(executed))
+    return notebook_to_html(nbformat.from_dict(executed), title)
 
 
 @functools.cache
 def _html_exporter() -> Any:
     """The one configured exporter of this process (its compiled templates are reused by every conversion)."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = True
@@ -73,14 +85,32 @@ def _html_exporter() -> Any:
     exporter.embed_images = True
     exporter.mathjax_url = ""
     exporter.require_js_url = ""
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True), True)
     return exporter
 
 
-def notebook_to_html(nb: Any) -> str:
-    """Self-contained HTML of an executed notebook (a ``NotebookNode``): outputs only, no remote scripts or styles."""
+def report_css() -> str:
+    """The report stylesheet shipped with the package."""
+    return (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def notebook_to_html(nb: Any, title: str = "") -> str:
+    """Self-contained HTML of an executed notebook (a ``NotebookNode``, or the path of a notebook file): outputs
+    only, no ``notebook-only`` cells, the report stylesheet, ``title`` as the page title, no remote scripts or
+    styles."""
+    import html
+
+    if isinstance(nb, (str, os.PathLike)):
+        import nbformat
+
+        nb = nbformat.read(os.fspath(nb), as_version=4)
     nb.metadata.pop("widgets", None)
     body, _ = _html_exporter().from_notebook_node(nb)
-    return strip_remote(body)
+    body = strip_remote(body)
+    if title:
+        body = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", body, count=1)
+    style = f"<style>\n{report_css()}</style>\n"
+    return body.replace("</head>", style + "</head>", 1)
 
 
 def prime_converter() -> None:
@@ -99,9 +129,10 @@ def strip_remote(html: str) -> str:
     return _REMOTE_LINK.sub("", _SCRIPT.sub("", html))
 
 
-def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path,
+def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path, title: str = "",
                     timeout: float | None = DEFAULT_TIMEOUT) -> Path:
-    """Execute ``notebook`` with ``parameters`` and write its HTML to ``html_path`` atomically.
+    """Execute ``notebook`` with ``parameters`` and write its HTML (page title ``title``) to ``html_path``
+    atomically.
 
     The notebook runs in a fresh process of its own (:func:`sat.sandbox.run`), with its own working directory and
     temporary folder, so any number of renders can run at once. A cell that fails, a run past ``timeout``
@@ -110,7 +141,7 @@ def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path,
     """
     from . import sandbox
 
-    html = sandbox.run(_render_job, str(notebook), parameters, str(repo_root()), timeout=timeout,
+    html = sandbox.run(_render_job, str(notebook), parameters, str(repo_root()), title, timeout=timeout,
                        what=f"{html_path.name}: {notebook.name}")
     atomic_write_text(html_path, html)
     return html_path
@@ -158,7 +189,8 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
         if kind.name == "ach":
             parameters["analyst"] = analyst
         suffix = f"-{analyst}" if analyst and kind.name == "ach" else ""
-        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html",
+        title = f"{loaded.title}: {TITLES.get(kind.name, kind.name)}" + (f" ({analyst})" if suffix else "")
+        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title,
                                      timeout=timeout))
     return paths
 

@@ -37,7 +37,7 @@ from .errors import Problem, ReportError, SatError, ValidationError
 #: (see :func:`warm_up`). Nothing here may run a notebook or read a case.
 PRELOAD: tuple[str, ...] = (
     "numpy", "pandas", "matplotlib.pyplot", "IPython.core.interactiveshell", "nbconvert", "sat.store",
-    "sat.figures", "sat.ach.analysis", "sat.ach.narrative", "sat.execute", "sat.report:prime_converter",
+    "sat.ach.figures", "sat.ach.analysis", "sat.ach.narrative", "sat.execute", "sat.report:prime_converter",
 )
 
 _claimed = False
@@ -72,7 +72,12 @@ def warm_up(modules: Sequence[str] = PRELOAD, prime: bool = True) -> None:
         name, _, function = entry.partition(":")
         if function and (not prime or entry in _primed):
             continue
-        module = importlib.import_module(name)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # warming up is an optimisation: a job imports what it needs itself
+            if exc.name != name:
+                raise
+            continue
         if function:
             getattr(module, function)()
             _primed.add(entry)
