@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -190,3 +191,55 @@ def test_dask_local_cluster_renders_the_same_batch(tiny, tmp_path):
     assert proc.returncode == 0, err
     assert out.strip() == str(tmp_path / "cli" / "tiny-ach.html")
     assert (tmp_path / "cli" / "tiny-ach.html").read_text() == reference
+
+
+def test_parameters_are_injected_where_papermill_injects_them():
+    from sat.execute import inject_parameters
+
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+             {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "case = 'x'", "outputs": []},
+             {"cell_type": "code", "metadata": {}, "source": "print(case)", "outputs": []}]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    out = inject_parameters(nb, {"case": 'a"b', "draws": 0, "flag": True, "none": None})
+    assert [c["metadata"].get("tags") for c in out["cells"]] == [None, ["parameters"], ["injected-parameters"], None]
+    assert out["cells"][2]["source"] == "# Parameters\ncase = 'a\"b'\ndraws = 0\nflag = True\nnone = None\n"
+    again = inject_parameters(out, {"case": "y"})  # a second injection replaces the first
+    assert [c["source"] for c in again["cells"]].count("# Parameters\ncase = 'y'\n") == 1
+    assert len(again["cells"]) == 4
+    top = inject_parameters({**nb, "cells": cells[2:]}, {"case": "z"})  # no parameters cell: at the top
+    assert top["cells"][0]["metadata"]["tags"] == ["injected-parameters"]
+    with pytest.raises(TypeError, match=r"parameter 'case': only str, int, float, bool and None can be passed"):
+        inject_parameters(nb, {"case": ["a"]})
+    with pytest.raises(ValueError, match=r"parameter name 'not-a-name' is not a Python identifier"):
+        inject_parameters(nb, {"not-a-name": 1})
+
+
+def test_outputs_are_those_a_kernel_sends(tmp_path):
+    """Streams, displays, results, display updates, clear_output and inline figures, next to papermill's kernel."""
+    import nbformat
+    import papermill
+
+    from sat.report import notebook_to_html
+
+    features = notebook(
+        tmp_path / "features.ipynb",
+        "n = 1",
+        "import sys\nprint('out', n)\nprint('err', file=sys.stderr)\nprint('out again')",
+        "from IPython.display import HTML, Markdown, display, update_display, clear_output\n"
+        "display(HTML('<b>first</b>'), display_id='d')\ndisplay(Markdown('*md*'))\n"
+        "update_display(HTML('<i>updated</i>'), display_id='d')\n{'a': (1, 2)}",
+        "print('gone')\nclear_output(wait=True)\nprint('kept')",
+        "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(2, 1))\nax.plot([0, 1], [1, 0]);",
+        "import pandas as pd\npd.DataFrame({'x': [1, 2]})",
+        "update_display(HTML('<u>later</u>'), display_id='d')",
+    )
+    ours = render_notebook(features, {"n": 2}, tmp_path / "ours.html").read_text()
+    executed = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(str(features), str(executed), parameters={"n": 2}, kernel_name="python3",
+                               cwd=str(tmp_path), progress_bar=False)
+    reference = notebook_to_html(nbformat.read(str(executed), as_version=4))
+    injected = r'(celltag_injected-parameters" id="cell-id=)[^"]+'
+    assert re.sub(injected, r"\1X", ours) == re.sub(injected, r"\1X", reference)
+    for text in ("out 2\nout again", "err", "<u>later</u>", "<em>md</em>", "kept", "data:image/png;base64,"):
+        assert text in ours
+    assert "gone" not in ours and "<b>first</b>" not in ours and "<i>updated</i>" not in ours

@@ -56,7 +56,7 @@ def parameter_source(parameters: Mapping[str, Any]) -> str:
         if not name.isidentifier():
             raise ValueError(f"parameter name {name!r} is not a Python identifier")
         if not isinstance(value, (str, int, float, bool, type(None))):
-            raise ValueError(f"parameter {name!r}: only str, int, float, bool and None can be passed, got {value!r}")
+            raise TypeError(f"parameter {name!r}: only str, int, float, bool and None can be passed, got {value!r}")
         lines.append(f"{name} = {value!r}")
     return "\n".join(lines) + "\n"
 
@@ -66,7 +66,7 @@ def inject_parameters(nb: dict[str, Any], parameters: Mapping[str, Any]) -> dict
     cells = [cell for cell in nb["cells"] if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])]
     where = next((i + 1 for i, cell in enumerate(cells) if "parameters" in cell.get("metadata", {}).get("tags", [])),
                  0)
-    injected = {"cell_type": "code", "execution_count": None, "metadata": {"tags": ["injected-parameters"]},
+    injected: dict[str, Any] = {"cell_type": "code", "execution_count": None, "metadata": {"tags": ["injected-parameters"]},
                 "outputs": [], "source": parameter_source(parameters)}
     if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) >= 5:
         injected["id"] = "injected-parameters"
@@ -74,12 +74,17 @@ def inject_parameters(nb: dict[str, Any], parameters: Mapping[str, Any]) -> dict
 
 
 class _Recorder:
-    """The outputs of the cell being run, as nbclient builds them from the kernel's messages."""
+    """The outputs of the cell being run, as nbclient builds them from the kernel's messages.
 
-    def __init__(self) -> None:
+    Like ipykernel's streams, printed text is buffered per stream and flushed, standard output first, before a
+    display, a result or a clear, and at the end of the cell.
+    """
+
+    def __init__(self, display_ids: dict[str, list[dict[str, Any]]] | None = None) -> None:
         self.outputs: list[dict[str, Any]] = []
         self._clear_pending = False
-        self.display_ids: dict[str, list[dict[str, Any]]] = {}
+        self._pending: dict[str, list[str]] = {"stdout": [], "stderr": []}
+        self.display_ids = {} if display_ids is None else display_ids  # shared by the cells of a notebook
 
     def _add(self, output: dict[str, Any]) -> None:
         if self._clear_pending:
@@ -88,18 +93,27 @@ class _Recorder:
         self.outputs.append(output)
 
     def stream(self, name: str, text: str) -> None:
-        last = self.outputs[-1] if self.outputs and not self._clear_pending else None
-        if last is not None and last["output_type"] == "stream" and last["name"] == name:
-            last["text"] += text
-        else:
-            self._add({"output_type": "stream", "name": name, "text": text})
+        self._pending[name].append(text)
+
+    def flush(self) -> None:
+        for name, parts in self._pending.items():
+            if not parts:
+                continue
+            text = "".join(parts)
+            parts.clear()
+            last = self.outputs[-1] if self.outputs and not self._clear_pending else None
+            if last is not None and last["output_type"] == "stream" and last["name"] == name:
+                last["text"] += text
+            else:
+                self._add({"output_type": "stream", "name": name, "text": text})
 
     def display(self, data: Mapping[str, Any], metadata: Mapping[str, Any] | None,
                 transient: Mapping[str, Any] | None, update: bool) -> None:
+        self.flush()
         output = {"output_type": "display_data", "data": _as_json(dict(data)), "metadata": _as_json(dict(metadata or {}))}
         display_id = (transient or {}).get("display_id")
         if update:
-            for old in self.display_ids.get(display_id, []):
+            for old in self.display_ids.get(display_id, []) if display_id else []:
                 old["data"], old["metadata"] = output["data"], output["metadata"]
             return
         self._add(output)
@@ -107,10 +121,12 @@ class _Recorder:
             self.display_ids.setdefault(display_id, []).append(output)
 
     def result(self, data: Mapping[str, Any], metadata: Mapping[str, Any] | None, count: int) -> None:
+        self.flush()
         self._add({"output_type": "execute_result", "data": _as_json(dict(data)),
                    "metadata": _as_json(dict(metadata or {})), "execution_count": count})
 
     def clear(self, wait: bool) -> None:
+        self.flush()
         if wait:
             self._clear_pending = True
         else:
@@ -150,30 +166,30 @@ def _make_shell(recorder: Callable[[], _Recorder]) -> Any:
     from traitlets.config import Config
 
     class Publisher(DisplayPublisher):
-        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):  # noqa: ANN
+        def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
             recorder().display(data, metadata, transient, update)
 
-        def clear_output(self, wait=False):  # noqa: ANN
+        def clear_output(self, wait=False):
             recorder().clear(wait)
 
     class ResultHook(DisplayHook):
-        def start_displayhook(self):  # noqa: ANN
+        def start_displayhook(self):
             pass
 
-        def write_output_prompt(self):  # noqa: ANN
+        def write_output_prompt(self):
             pass
 
-        def write_format_data(self, format_dict, md_dict=None):  # noqa: ANN
+        def write_format_data(self, format_dict, md_dict=None):
             recorder().result(format_dict, md_dict, self.prompt_count)
 
-        def finish_displayhook(self):  # noqa: ANN
+        def finish_displayhook(self):
             pass
 
     class Shell(InteractiveShell):
-        def _showtraceback(self, etype, evalue, stb):  # noqa: ANN
+        def _showtraceback(self, etype, evalue, stb):
             pass  # the error is read from the run's result; a report fails on the first error
 
-        def enable_gui(self, gui=None):  # noqa: ANN
+        def enable_gui(self, gui=None):
             if gui not in (None, "inline"):  # as in a kernel, the inline backend needs no event loop
                 raise RuntimeError(f"a report cannot open a {gui} window; use the inline backend")
 
@@ -192,7 +208,8 @@ def execute_notebook(nb: dict[str, Any], on_cell: Callable[[int], None] | None =
     set), so figures are shown at the end of their cell.
     """
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
-    current = [_Recorder()]
+    display_ids: dict[str, list[dict[str, Any]]] = {}  # an update reaches a display made in an earlier cell
+    current = [_Recorder(display_ids)]
     shell = _make_shell(lambda: current[0])
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Stream("stdout", lambda: current[0]), _Stream("stderr", lambda: current[0])
@@ -204,9 +221,10 @@ def execute_notebook(nb: dict[str, Any], on_cell: Callable[[int], None] | None =
                 continue
             if on_cell is not None:
                 on_cell(shell.execution_count)
-            current[0] = _Recorder()
+            current[0] = _Recorder(display_ids)
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
             result = shell.run_cell(source, store_history=True)
+            current[0].flush()
             count = shell.execution_count - 1
             cells.append({**cell, "execution_count": count, "outputs": current[0].outputs})
             error = result.error_before_exec or result.error_in_exec

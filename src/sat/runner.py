@@ -122,11 +122,11 @@ def run(tasks: Sequence[Task], jobs: int = 1, scheduler: str | None = None,
                 progress(outcome)
             outcomes.append(outcome)
         return outcomes
+    close: Callable[[], None] | None = None
     if scheduler is not None:
         executor, close = dask_executor(scheduler)
     else:
         executor = local_executor(min(jobs, len(tasks)))
-        close = lambda: None  # noqa: E731
     try:
         with executor:
             futures: dict[Future[Outcome], int] = {executor.submit(_call, task): i for i, task in enumerate(tasks)}
@@ -142,13 +142,14 @@ def run(tasks: Sequence[Task], jobs: int = 1, scheduler: str | None = None,
                 if progress is not None:
                     progress(outcome)
     finally:
-        close()
+        if close is not None:
+            close()
     return [r for r in results if r is not None]
 
 
 def progress_bar(total: int, what: str = "reports") -> tuple[Callable[[Outcome], None], Callable[[], None]]:
     """A tqdm progress bar on standard error (shown on a terminal only): the callback for :func:`run`, and close."""
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     bar = tqdm(total=total, unit=what.rstrip("s"), desc=what, file=sys.stderr, disable=None, leave=False)
     failed = [0]

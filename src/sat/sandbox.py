@@ -177,8 +177,8 @@ def _run_forked(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | 
             except EOFError:
                 _, status = os.waitpid(pid, 0)
                 pid = 0
-                return ("failed", f"the process running it died ({_describe_status(status)}) at {step}; "
-                                  "nothing written")
+                died = f"the process running it died ({_describe_status(status)}) at {step}; nothing written"
+                return ("failed", died)
             if message[0] == "step":
                 step = message[1]
             else:
