@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ACH_NOTEBOOK = ROOT / "notebooks" / "ach" / "ach_report.ipynb"
 
 
-def sat_command(*args: str, timeout: float = 300) -> subprocess.Popen[str]:
+def sat_command(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "sat.cli", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
