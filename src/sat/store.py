@@ -25,9 +25,11 @@ from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
 from .model import Case, Evidence, Hypothesis, Scoring, Source
 from .paths import ANALYST_NAME, CASE_FILE, CASE_ID, resolve_case
+from .ratings_grid import GRID_CODES, read_grid
 from .validation import ITEM_ID, FieldReader, field_name, is_number, shown
 from .yamlio import LineDict, LineList, dump_yaml, line_of, load_yaml
 
+_GRID_OBJECTS = np.array(GRID_CODES, dtype=object)
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
 
@@ -269,11 +271,17 @@ def read_ratings_csv(
     """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column."""
     problems: list[Problem] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}")]
+    grid = read_grid(data, hypothesis_ids, evidence_ids)
+    if grid is not None:
+        return pd.DataFrame(_GRID_OBJECTS[grid], index=pd.Index(evidence_ids, name="evidence"),
+                            columns=hypothesis_ids, dtype=object), []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
         return fast, []

@@ -11,11 +11,9 @@ Decision Making: normalise, then average).
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from .scoring import CODES, NA, RATING_NUMBER, UNRATED
+from .scoring import CODES, NA, UNRATED
 
 LEVELS: tuple[tuple[str, float], ...] = (("consensus", 0.5), ("mild", 1.5), ("large", 2.0), ("extreme", np.inf))
 
@@ -25,29 +23,52 @@ def disagreement_level(spread: float) -> str:
     return next(label for label, bound in LEVELS if spread < bound)
 
 
+#: Numeric rating per code index as small integers (CC = 2 ... II = -2; NA and unrated 0, and not counted).
+_NUMBER = np.array([2, 1, 0, -1, -2, 0, 0], dtype=np.int8)
+_RATED = np.array([1, 1, 1, 1, 1, 0, 0], dtype=np.int8)
+
+
+def cell_moments(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell, over the analysts (axis 0) who gave a rating: their count, the sum and the sum of squares of their
+    numeric ratings, as exact integers (accumulated one analyst at a time: no analysts x cells float array)."""
+    shape = stack.shape[1:]
+    count = np.zeros(shape, dtype=np.int32)
+    total = np.zeros(shape, dtype=np.int32)
+    squares = np.zeros(shape, dtype=np.int32)
+    for codes in stack:
+        number = _NUMBER[codes]
+        count += _RATED[codes]
+        total += number
+        number *= number
+        squares += number
+    return count, total, squares
+
+
 def cell_spread(stack: np.ndarray) -> np.ndarray:
-    """Population std of the analysts' numeric ratings per cell (analysts on axis 0); 0 where fewer than two."""
-    numbers = RATING_NUMBER[stack]
-    counts = np.sum(~np.isnan(numbers), axis=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        spread = np.nanstd(numbers, axis=0)
-    return np.where(counts >= 2, spread, 0.0)
+    """Population std of the analysts' numeric ratings per cell (analysts on axis 0); 0 where fewer than two.
+
+    Computed from exact integer moments: n^2 var = n * sum(x^2) - (sum x)^2, so a spread that sits on a level's
+    bound (0.5, 1.5, 2) is never pushed across it by rounding.
+    """
+    count, total, squares = cell_moments(stack)
+    scaled = count.astype(np.int64) * squares - total.astype(np.int64) ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.sqrt(scaled) / count
+    return np.where(count >= 2, spread, 0.0)
 
 
 def na_split(stack: np.ndarray) -> np.ndarray:
     """Cells that at least one analyst rated NA while another gave a rating."""
-    is_na = stack == NA
-    rated = (stack != NA) & (stack != UNRATED)
-    return is_na.any(axis=0) & rated.any(axis=0)
+    is_na = (stack == NA).any(axis=0)
+    rated = (stack < NA).any(axis=0)  # codes below NA are the five ratings
+    return is_na & rated
 
 
 def cell_mean(stack: np.ndarray) -> np.ndarray:
     """Mean numeric rating per cell over the analysts who rated it (NaN where nobody did)."""
-    numbers = RATING_NUMBER[stack]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmean(numbers, axis=0)
+    count, total, _ = cell_moments(stack)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def round_half_away(values: np.ndarray) -> np.ndarray:
@@ -59,12 +80,12 @@ def round_half_away(values: np.ndarray) -> np.ndarray:
     return np.sign(values) * np.floor(np.abs(values) + 0.5)
 
 
-def group_codes(stack: np.ndarray) -> np.ndarray:
+def group_codes(stack: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
     """The group verdict per cell as a code: NA when NA votes are the majority of votes cast, unrated when nobody
-    voted, else the mean rating rounded half away from zero."""
+    voted, else the mean rating rounded half away from zero (``mean``: :func:`cell_mean`, if already computed)."""
     cast = (stack != UNRATED).sum(axis=0)
     na_votes = (stack == NA).sum(axis=0)
-    mean = cell_mean(stack)
+    mean = cell_mean(stack) if mean is None else mean
     by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)  # index = rounded mean + 2
     rounded = round_half_away(np.nan_to_num(mean)).astype(int) + 2
     out = by_number[rounded]
@@ -78,5 +99,5 @@ def group_posterior(posteriors: np.ndarray) -> np.ndarray:
     return normalised.mean(axis=0)
 
 
-__all__ = ["CODES", "cell_mean", "cell_spread", "disagreement_level", "group_codes", "group_posterior", "na_split",
+__all__ = ["CODES", "cell_mean", "cell_moments", "cell_spread", "disagreement_level", "group_codes", "group_posterior", "na_split",
            "round_half_away"]
