@@ -4,7 +4,7 @@ Analysts' files written by the workbook (or by a spreadsheet saving plain CSV) a
 evidence item with exactly one cell per column, each cell a code as the workbook writes it (``CC``, ``C``, ``N``,
 ``I``, ``II``, ``NA`` or empty). Such a file is split at its commas and line ends with numpy and each cell is
 looked up by its length and first two bytes, so a 20,000 x 100 matrix reads in milliseconds rather than through a
-string per cell. Anything else -- quotes, carriage returns, blank lines, lower-case or spaced codes, unknown ids,
+string per cell (Windows line ends are fine). Anything else -- quotes, lone carriage returns, blank lines, lower-case or spaced codes, unknown ids,
 ragged lines -- returns None, and the line-by-line reader of the data layer reads the file and reports each
 problem with its line.
 """
@@ -22,7 +22,7 @@ for _index, _code in enumerate(GRID_CODES):
     _raw = _code.encode("ascii")
     _KEYS[len(_raw) * 65536 + (_raw[0] * 256 if _raw else 0) + (_raw[1] if len(_raw) > 1 else 0)] = _index
 _COMMA, _NEWLINE = ord(","), ord("\n")
-_IRREGULAR = (ord('"'), ord("\r"), ord(" "), ord("\t"))
+_IRREGULAR = (b'"', b"\r", b" ", b"\t")
 
 
 def read_grid(data: bytes, hypothesis_ids: list[str], evidence_ids: list[str]) -> np.ndarray | None:
@@ -30,6 +30,8 @@ def read_grid(data: bytes, hypothesis_ids: list[str], evidence_ids: list[str]) -
     row or column), or None when the file is not a regular grid of plain codes."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")  # Windows line ends (a lone carriage return stays irregular)
     end = data.find(b"\n")
     if end < 0:
         return None
@@ -46,13 +48,14 @@ def read_grid(data: bytes, hypothesis_ids: list[str], evidence_ids: list[str]) -
         return _place(np.empty((0, len(columns)), dtype=np.int8), [], columns, hypothesis_ids, evidence_ids)
     if body[-1] != _NEWLINE:
         body = np.append(body, np.uint8(_NEWLINE))
-    if np.isin(body, _IRREGULAR).any():
+    if any(mark in data for mark in _IRREGULAR):
         return None
     delimiters = np.flatnonzero((body == _COMMA) | (body == _NEWLINE))
     if delimiters.size % n_cols:
         return None
     grid = delimiters.reshape(-1, n_cols)
-    if (body[grid[:, -1]] != _NEWLINE).any() or (body[grid[:, :-1]] != _COMMA).any():
+    line_ends = np.flatnonzero(body == _NEWLINE)
+    if len(line_ends) != len(grid) or (line_ends != grid[:, -1]).any():
         return None  # a line with more or fewer cells than the header
     starts = np.empty_like(grid)
     starts[:, 1:] = grid[:, :-1] + 1

@@ -41,6 +41,7 @@ class AchScores:
     sensitivity: Sensitivity | None = None
     robustness: Robustness | None = None
     _disagreements: pd.DataFrame | None = field(default=None, repr=False)
+    _levels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def leader(self) -> str:
@@ -73,7 +74,7 @@ class AchScores:
             shown = self.disagreements if full else self.disagreements.head(disputes)
             total = len(self.disagreements)
         else:
-            shown = _disagreements(self.case, self.analysts, self._stack, limit=disputes)
+            shown = _disagreements(self.case, self.analysts, self._stack, limit=disputes, levels=self.dispute_levels)
             total = self.dispute_count
         return {
             "case": self.case.id,
@@ -122,7 +123,7 @@ class AchScores:
         """Cells on which the analysts do not agree, worst first (computed on first use: on a class-sized or
         twenty-million-cell case it is large, and most callers never ask)."""
         if self._disagreements is None:
-            self._disagreements = _disagreements(self.case, self.analysts, self._stack)
+            self._disagreements = _disagreements(self.case, self.analysts, self._stack, levels=self.dispute_levels)
         return self._disagreements
 
     @property
@@ -130,14 +131,28 @@ class AchScores:
         """How many cells are in dispute (without building the table of them)."""
         if self._disagreements is not None:
             return len(self._disagreements)
-        _, split, levels = _dispute_levels(self._stack)
-        return int(((levels != "consensus") | split).sum())
+        _, split, levels = self.dispute_levels
+        return int(((levels > 0) | split).sum())
+
+    @property
+    def dispute_levels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per cell: the spread of the analysts' ratings, whether they split on NA, and the disagreement level
+    (an index into :data:`sat.ach.consensus.LEVELS`)."""
+        if self._levels is None:
+            self._levels = _dispute_levels(self._stack)
+        return self._levels
 
 
-def _dispute_levels(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell: the spread of the analysts' ratings, whether they split on NA, and the disagreement level."""
-    spread = consensus.cell_spread(stack)
-    levels = np.select([spread < 0.5, spread < 1.5, spread < 2.0], ["consensus", "mild", "large"], "extreme")
+_LEVEL_NAMES = np.array([label for label, _ in consensus.LEVELS], dtype=object)
+_LEVEL_BOUNDS = np.array([bound for _, bound in consensus.LEVELS[:-1]])
+
+
+def _dispute_levels(stack: np.ndarray, moments: consensus.Moments | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: the spread of the analysts' ratings, whether they split on NA, and the disagreement level
+    (an index into :data:`sat.ach.consensus.LEVELS`)."""
+    spread = consensus.cell_spread(stack, moments)
+    levels = np.searchsorted(_LEVEL_BOUNDS, spread, side="right").astype(np.int8)  # index into _LEVEL_NAMES
     return spread, consensus.na_split(stack), levels
 
 
@@ -194,7 +209,8 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     hypotheses = _hypothesis_frame(case, inconsistency.mean(axis=0), weighted.mean(axis=0), group_post)
 
     ratio = diagnosticity.likelihood_ratio(mean_loglik)
-    cell_mean = consensus.cell_mean(stack)
+    moments = consensus.cell_moments(stack)
+    cell_mean = consensus.cell_mean(stack, moments)
     spread = diagnosticity.rating_spread(cell_mean)
     diagnostic = ~np.isclose(ratio, 1.0)
     evidence_frame = pd.DataFrame(
@@ -222,7 +238,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     leaders = list(hypotheses.sort_values("rank").index[:2])
     flat = [eid for eid, useful in zip(eids, diagnostic) if not useful]
     scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, stack,
-                       check_hypothesis_set(case, leaders, flat))
+                       check_hypothesis_set(case, leaders, flat), _levels=_dispute_levels(stack, moments))
     if sensitivity_analysis:
         scores.sensitivity = sensitivity(stack, lm, eids, hids, group_post, leaders[0])
     if draws > 0:
@@ -248,12 +264,13 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
     return frame
 
 
-def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: int | None = None) -> pd.DataFrame:
+def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: int | None = None,
+                   levels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Cells on which the analysts do not agree (beyond consensus, or split on NA), worst first: each analyst's
     rating, the spread, its level, and whether the split is about applicability (NA). ``limit``: only the worst
     ones (the order is the same; only the first ``limit`` rows are built)."""
-    spread, split, levels = _dispute_levels(stack)
-    e_idx, h_idx = np.nonzero((levels != "consensus") | split)
+    spread, split, levels = _dispute_levels(stack) if levels is None else levels  # type: ignore[misc]
+    e_idx, h_idx = np.nonzero((levels > 0) | split)
     evidence = np.array(case.evidence_ids, dtype=object)
     cell_spread = spread[e_idx, h_idx]
     order = np.lexsort((evidence[e_idx].astype(str), -cell_spread))  # worst first, then by evidence id
@@ -267,7 +284,7 @@ def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: in
             "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
             "ratings": [dict(zip(analysts, column)) for column in codes[stack[:, e_idx, h_idx]].T.tolist()],
             "spread": spread[e_idx, h_idx],
-            "level": levels[e_idx, h_idx],
+            "level": _LEVEL_NAMES[levels[e_idx, h_idx]],
             "na_split": split[e_idx, h_idx],
         }
     )

@@ -44,13 +44,16 @@ def cell_moments(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return count, total, squares
 
 
-def cell_spread(stack: np.ndarray) -> np.ndarray:
+Moments = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def cell_spread(stack: np.ndarray, moments: Moments | None = None) -> np.ndarray:
     """Population std of the analysts' numeric ratings per cell (analysts on axis 0); 0 where fewer than two.
 
     Computed from exact integer moments: n^2 var = n * sum(x^2) - (sum x)^2, so a spread that sits on a level's
-    bound (0.5, 1.5, 2) is never pushed across it by rounding.
+    bound (0.5, 1.5, 2) is never pushed across it by rounding. ``moments``: :func:`cell_moments`, if computed.
     """
-    count, total, squares = cell_moments(stack)
+    count, total, squares = cell_moments(stack) if moments is None else moments
     scaled = count.astype(np.int64) * squares - total.astype(np.int64) ** 2
     with np.errstate(invalid="ignore", divide="ignore"):
         spread = np.sqrt(scaled) / count
@@ -64,9 +67,9 @@ def na_split(stack: np.ndarray) -> np.ndarray:
     return is_na & rated
 
 
-def cell_mean(stack: np.ndarray) -> np.ndarray:
+def cell_mean(stack: np.ndarray, moments: Moments | None = None) -> np.ndarray:
     """Mean numeric rating per cell over the analysts who rated it (NaN where nobody did)."""
-    count, total, _ = cell_moments(stack)
+    count, total, _ = cell_moments(stack) if moments is None else moments
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
