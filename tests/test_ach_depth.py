@@ -319,3 +319,23 @@ def test_dispute_count_and_capped_table_agree_with_the_full_table(tiny):
 
     top = _disagreements(scores.case, scores.analysts, scores._stack, limit=1)
     pd.testing.assert_frame_equal(top, full.head(1))
+
+
+def test_group_verdicts_in_integers_match_rounding_the_mean_half_away():
+    from sat.ach import consensus
+
+    rng = np.random.default_rng(9)
+    stack = rng.integers(0, len(scoring.CODES), size=(4, 300, 5)).astype(np.int8)
+    numbers = scoring.RATING_NUMBER[stack]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(numbers, axis=0)
+    cast = (stack != scoring.UNRATED).sum(axis=0)
+    na_votes = (stack == scoring.NA).sum(axis=0)
+    by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)
+    expected = by_number[consensus.round_half_away(np.nan_to_num(mean)).astype(int) + 2]
+    expected = np.where((na_votes * 2 > cast) | np.isnan(mean), "NA", expected)
+    expected = np.where(cast == 0, "", expected)
+    assert (consensus.group_codes(stack) == expected).all()
+    halves = scoring.encode(np.array([[["I", "N", "C"]], [["N", "C", "CC"]]], dtype=object))
+    assert consensus.group_codes(halves).tolist() == [["I", "C", "CC"]]  # -0.5 -> I, 0.5 -> C, 1.5 -> CC

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .model import RATING_CODES, UNRATED
+from .model import MATRIX_CODES, UNRATED
 
 #: The codes a cell may hold on the fast path, in the order of their index in the result.
-GRID_CODES: tuple[str, ...] = (*RATING_CODES, UNRATED)
+GRID_CODES: tuple[str, ...] = MATRIX_CODES
 _KEYS = np.full(3 * 65536, -1, dtype=np.int8)  # (length, first byte, second byte) -> index in GRID_CODES
 for _index, _code in enumerate(GRID_CODES):
     _raw = _code.encode("ascii")

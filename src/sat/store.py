@@ -25,11 +25,10 @@ from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
 from .model import Case, Evidence, Hypothesis, Scoring, Source
 from .paths import ANALYST_NAME, CASE_FILE, CASE_ID, resolve_case
-from .ratings_grid import GRID_CODES, read_grid
+from .ratings_grid import read_grid
 from .validation import ITEM_ID, FieldReader, field_name, is_number, shown
 from .yamlio import LineDict, LineList, dump_yaml, line_of, load_yaml
 
-_GRID_OBJECTS = np.array(GRID_CODES, dtype=object)
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
 
@@ -276,15 +275,14 @@ def read_ratings_csv(
         return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}")]
     grid = read_grid(data, hypothesis_ids, evidence_ids)
     if grid is not None:
-        return pd.DataFrame(_GRID_OBJECTS[grid], index=pd.Index(evidence_ids, name="evidence"),
-                            columns=hypothesis_ids, dtype=object), []
+        return model.ratings_frame(grid, evidence_ids, hypothesis_ids), []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
-        return fast, []
+        return fast.astype(model.RATINGS_DTYPE), []
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>", line=1)]
@@ -342,7 +340,7 @@ def read_ratings_csv(
     blank = [model.UNRATED] * len(hypothesis_ids)
     matrix = pd.DataFrame([rated.get(e, blank) for e in evidence_ids], index=pd.Index(evidence_ids, name="evidence"),
                           columns=hypothesis_ids, dtype=object)
-    return (matrix if not problems else None), problems
+    return (matrix.astype(model.RATINGS_DTYPE) if not problems else None), problems
 
 
 def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: list[str]) -> pd.DataFrame | None:

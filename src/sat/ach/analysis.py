@@ -171,7 +171,7 @@ def _num(value: Any) -> float:
 
 def encoded_stack(case: Case, analysts: list[str]) -> np.ndarray:
     """Analysts x evidence x hypotheses array of code indices."""
-    return np.stack([scoring.encode(case.matrix(a)) for a in analysts])
+    return np.stack([case.codes(a) for a in analysts])
 
 
 def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: bool = True,
@@ -233,7 +233,7 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     matrix = (
         case.matrix(analysts[0])
         if len(analysts) == 1
-        else pd.DataFrame(consensus.group_codes(stack, cell_mean), index=pd.Index(eids, name="evidence"), columns=hids)
+        else pd.DataFrame(consensus.group_codes(stack, moments), index=pd.Index(eids, name="evidence"), columns=hids)
     )
     leaders = list(hypotheses.sort_values("rank").index[:2])
     flat = [eid for eid, useful in zip(eids, diagnostic) if not useful]

@@ -26,6 +26,7 @@ def disagreement_level(spread: float) -> str:
 #: Numeric rating per code index as small integers (CC = 2 ... II = -2; NA and unrated 0, and not counted).
 _NUMBER = np.array([2, 1, 0, -1, -2, 0, 0], dtype=np.int8)
 _RATED = np.array([1, 1, 1, 1, 1, 0, 0], dtype=np.int8)
+_CODE_OBJECTS = np.array(CODES, dtype=object)
 
 
 def cell_moments(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,17 +84,22 @@ def round_half_away(values: np.ndarray) -> np.ndarray:
     return np.sign(values) * np.floor(np.abs(values) + 0.5)
 
 
-def group_codes(stack: np.ndarray, mean: np.ndarray | None = None) -> np.ndarray:
+def group_codes(stack: np.ndarray, moments: Moments | None = None) -> np.ndarray:
     """The group verdict per cell as a code: NA when NA votes are the majority of votes cast, unrated when nobody
-    voted, else the mean rating rounded half away from zero (``mean``: :func:`cell_mean`, if already computed)."""
-    cast = (stack != UNRATED).sum(axis=0)
-    na_votes = (stack == NA).sum(axis=0)
-    mean = cell_mean(stack) if mean is None else mean
-    by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)  # index = rounded mean + 2
-    rounded = round_half_away(np.nan_to_num(mean)).astype(int) + 2
-    out = by_number[rounded]
-    out = np.where((na_votes * 2 > cast) | np.isnan(mean), "NA", out)
-    return np.where(cast == 0, "", out).astype(object)
+    voted, else the mean rating rounded half away from zero (``moments``: :func:`cell_moments`, if computed).
+
+    The rounding is done in integers: with n ratings summing to s, the verdict is sign(s) * floor((2|s| + n) / 2n),
+    which is :func:`round_half_away` of s / n with no floating-point step.
+    """
+    count, total, _ = cell_moments(stack) if moments is None else moments
+    na_votes = (stack == NA).sum(axis=0, dtype=np.int32)
+    cast = count + na_votes
+    rated = np.maximum(count, 1)
+    rounded = np.sign(total) * ((2 * np.abs(total) + rated) // (2 * rated))  # -2 ... 2
+    index = (2 - rounded).astype(np.int8)  # CODES order: CC, C, N, I, II
+    index[(na_votes * 2 > cast) | (count == 0)] = NA
+    index[cast == 0] = UNRATED
+    return _CODE_OBJECTS[index]
 
 
 def group_posterior(posteriors: np.ndarray) -> np.ndarray:

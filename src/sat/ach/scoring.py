@@ -15,10 +15,9 @@ import pandas as pd
 from .. import model
 
 #: Code order of the integer encoding: index i stands for CODES[i].
-CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "")
+CODES: tuple[str, ...] = model.MATRIX_CODES
 CODE_INDEX: dict[str, int] = {code: i for i, code in enumerate(CODES)}
 NA, UNRATED = CODE_INDEX["NA"], CODE_INDEX[""]
-_CODE_LOOKUP = pd.Index(list(CODES), dtype=object)
 N_SCORED = 5  # CC, C, N, I, II
 
 #: PARC inconsistency points (TRADECRAFT.md §1.2): II = -2, I = -1, every other rating 0.
@@ -28,17 +27,8 @@ RATING_NUMBER = np.array([2, 1, 0, -1, -2, np.nan, np.nan], dtype=float)
 
 
 def encode(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:
-    """Rating codes to int8 indices into :data:`CODES` (missing values are unrated; unknown codes raise)."""
-    values = np.asarray(matrix, dtype=object)
-    flat = values.reshape(-1)
-    codes = _CODE_LOOKUP.get_indexer(flat)
-    missing = np.flatnonzero(codes < 0)
-    if len(missing):
-        null = pd.isna(flat[missing])
-        if not null.all():
-            raise ValueError(f"unknown rating code {flat[missing[~null][0]]!r}")
-        codes[missing] = CODE_INDEX[""]
-    return codes.astype(np.int8).reshape(values.shape)
+    """Rating codes to int8 indices into :data:`CODES` (see :func:`sat.model.encode_matrix`)."""
+    return model.encode_matrix(matrix)
 
 
 def parc_weights(credibility: Sequence[str], relevance: Sequence[str]) -> np.ndarray:
