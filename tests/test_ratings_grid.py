@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import sat.store as store
+import sat.store.ratings_csv as ratings_csv
 from sat.model import RATINGS_DTYPE
 from sat.ratings_grid import GRID_CODES, read_grid
 
@@ -18,7 +19,7 @@ EIDS = ["E1", "E2", "E3", "E4"]
 
 def slow(path: Path, hids: list[str], eids: list[str], monkeypatch: pytest.MonkeyPatch):
     with monkeypatch.context() as m:
-        m.setattr(store, "read_grid", lambda *args: None)
+        m.setattr(ratings_csv, "read_grid", lambda *args: None)
         return store.read_ratings_csv(path, hids, eids, path.name)
 
 

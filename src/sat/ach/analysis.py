@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SatError
+from ..language import icd203_term, percent_text
 from ..model import Case
 from . import consensus, diagnosticity, scoring
 from .checks import Warning, check_hypothesis_set
@@ -24,6 +25,8 @@ from .sensitivity import Sensitivity, sensitivity
 SENSITIVITY_THRESHOLD = 0.01
 #: Default JSON: the worst disputed cells listed (``--full`` lists all; ``disagreements_total`` counts them).
 DISPUTES_SHOWN = 200
+#: Per cell: spread, largest gap in steps, split on NA, and level index (see AchScores.dispute_levels).
+DisputeLevels = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass
@@ -41,7 +44,7 @@ class AchScores:
     sensitivity: Sensitivity | None = None
     robustness: Robustness | None = None
     _disagreements: pd.DataFrame | None = field(default=None, repr=False)
-    _levels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _levels: DisputeLevels | None = field(default=None, repr=False)
 
     @property
     def leader(self) -> str:
@@ -52,11 +55,13 @@ class AchScores:
                 disputes: int = DISPUTES_SHOWN) -> dict[str, Any]:
         """The JSON document of ``sat ach score --json`` (``full``: of ``--json --full``).
 
-        ``hypotheses``: scores per hypothesis in case order (with ``p_top`` and ``interval_90`` after robustness
-        draws). ``evidence``: most diagnostic first; with sensitivity, each item has a ``sensitivity`` list of
-        its changes (removed, more consistent, less consistent, deceptive) giving the new ``leader``,
-        ``leader_changes``, ``band_changes`` and ``changed_posteriors``. Then ``linchpins``,
-        ``linchpin_sentences``, ``warnings`` and ``disagreements`` (cells on which analysts differ, worst first).
+        ``hypotheses``: scores per hypothesis in case order, with the ICD 203 ``likelihood`` term and the
+        ``posterior_shown`` as reports print it (whole percent, "under 1%", "over 99%"; :mod:`sat.language`), and
+        ``p_top`` and ``interval_90`` after robustness draws. ``evidence``: most diagnostic first; with
+        sensitivity, each item has a ``sensitivity`` list of its changes (removed, more consistent, less
+        consistent, deceptive) giving the new ``leader``, ``leader_changes``, ``band_changes`` and
+        ``changed_posteriors``. Then ``linchpins``, ``linchpin_sentences``, ``warnings`` and ``disagreements``
+        (cells on which analysts differ, widest gap first).
 
         By default the document holds what a reader or a program needs, whatever the size of the case: a change is
         listed only if it changes the leader, moves it into another ICD 203 band, or moves some posterior by more
@@ -88,6 +93,8 @@ class AchScores:
                     "inconsistency": _num(row["inconsistency"]),
                     "weighted_inconsistency": _num(row["weighted_inconsistency"]),
                     "posterior": _num(row["posterior"]),
+                    "likelihood": icd203_term(float(row["posterior"])),
+                    "posterior_shown": percent_text(float(row["posterior"])),
                     "rank": int(row["rank"]),
                     **({"p_top": _num(row["p_top"]), "interval_90": [_num(row["p_low"]), _num(row["p_high"])]}
                        if self.robustness is not None else {}),
@@ -120,7 +127,7 @@ class AchScores:
 
     @property
     def disagreements(self) -> pd.DataFrame:
-        """Cells on which the analysts do not agree, worst first (computed on first use: on a class-sized or
+        """Cells on which the analysts do not agree, widest gap first (computed on first use: on a class-sized or
         twenty-million-cell case it is large, and most callers never ask)."""
         if self._disagreements is None:
             self._disagreements = _disagreements(self.case, self.analysts, self._stack, levels=self.dispute_levels)
@@ -131,37 +138,31 @@ class AchScores:
         """How many cells are in dispute (without building the table of them)."""
         if self._disagreements is not None:
             return len(self._disagreements)
-        _, split, levels = self.dispute_levels
+        _, _, split, levels = self.dispute_levels
         return int(((levels > 0) | split).sum())
 
     @property
-    def dispute_levels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per cell: the spread of the analysts' ratings, whether they split on NA, and the disagreement level
-    (an index into :data:`sat.ach.consensus.LEVELS`)."""
+    def dispute_levels(self) -> DisputeLevels:
+        """Per cell: the spread of the analysts' ratings, the largest gap in steps, whether they split on NA, and
+        the disagreement level (an index into :data:`sat.ach.consensus.LEVEL_NAMES`)."""
         if self._levels is None:
             self._levels = _dispute_levels(self._stack)
         return self._levels
 
 
-_LEVEL_NAMES = np.array([label for label, _ in consensus.LEVELS], dtype=object)
-_LEVEL_BOUNDS = np.array([bound for _, bound in consensus.LEVELS[:-1]])
-
-
-def _dispute_levels(stack: np.ndarray, moments: consensus.Moments | None = None,
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per cell: the spread of the analysts' ratings, whether they split on NA, and the disagreement level
-    (an index into :data:`sat.ach.consensus.LEVELS`)."""
-    spread = consensus.cell_spread(stack, moments)
-    levels = np.searchsorted(_LEVEL_BOUNDS, spread, side="right").astype(np.int8)  # index into _LEVEL_NAMES
-    return spread, consensus.na_split(stack), levels
+def _dispute_levels(stack: np.ndarray, moments: consensus.Moments | None = None) -> DisputeLevels:
+    """Per cell: spread, largest gap, NA split and level index (see :attr:`AchScores.dispute_levels`)."""
+    moments = consensus.cell_moments(stack) if moments is None else moments
+    return (consensus.cell_spread(stack, moments), consensus.cell_gap(stack), consensus.na_split(stack),
+            consensus.cell_level_index(stack, moments))
 
 
 def _disagreement_records(d: pd.DataFrame) -> list[dict[str, Any]]:
     return [
-        {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "level": lv, "na_split": na}
-        for e, h, r, sp, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
-                                       d["spread"].round(6).tolist(), d["level"].tolist(),
-                                       d["na_split"].astype(bool).tolist())
+        {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "gap": int(g), "level": lv, "na_split": na}
+        for e, h, r, sp, g, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
+                                          d["spread"].round(6).tolist(), d["gap"].tolist(), d["level"].tolist(),
+                                          d["na_split"].astype(bool).tolist())
     ]
 
 
@@ -265,15 +266,15 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
 
 
 def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: int | None = None,
-                   levels: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
-    """Cells on which the analysts do not agree (beyond consensus, or split on NA), worst first: each analyst's
-    rating, the spread, its level, and whether the split is about applicability (NA). ``limit``: only the worst
-    ones (the order is the same; only the first ``limit`` rows are built)."""
-    spread, split, levels = _dispute_levels(stack) if levels is None else levels  # type: ignore[misc]
-    e_idx, h_idx = np.nonzero((levels > 0) | split)
+                   levels: DisputeLevels | None = None) -> pd.DataFrame:
+    """Cells on which the analysts do not agree (beyond consensus, or split on NA), widest gap first: each
+    analyst's rating, the spread (standard deviation), the largest gap in steps, the level
+    (:func:`sat.ach.consensus.cell_levels`), and whether the split is about applicability (NA). ``limit``: only
+    the first ``limit`` rows of that order are built."""
+    spread, gap, split, level = _dispute_levels(stack) if levels is None else levels
+    e_idx, h_idx = np.nonzero((level > 0) | split)
     evidence = np.array(case.evidence_ids, dtype=object)
-    cell_spread = spread[e_idx, h_idx]
-    order = np.lexsort((evidence[e_idx].astype(str), -cell_spread))  # worst first, then by evidence id
+    order = np.lexsort((evidence[e_idx].astype(str), -spread[e_idx, h_idx], -gap[e_idx, h_idx]))
     if limit is not None:
         order = order[:limit]
     e_idx, h_idx = e_idx[order], h_idx[order]
@@ -284,7 +285,8 @@ def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: in
             "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
             "ratings": [dict(zip(analysts, column)) for column in codes[stack[:, e_idx, h_idx]].T.tolist()],
             "spread": spread[e_idx, h_idx],
-            "level": _LEVEL_NAMES[levels[e_idx, h_idx]],
+            "gap": gap[e_idx, h_idx],
+            "level": np.array(consensus.LEVEL_NAMES, dtype=object)[level[e_idx, h_idx]],
             "na_split": split[e_idx, h_idx],
         }
     )
