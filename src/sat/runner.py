@@ -67,7 +67,7 @@ def _call(task: Task) -> Outcome:
 def _init_worker() -> None:
     from . import sandbox
 
-    sandbox.claim_process()
+    sandbox.claim_process(many_jobs=True)
 
 
 def local_executor(jobs: int) -> Executor:
@@ -151,7 +151,10 @@ def progress_bar(total: int, what: str = "reports") -> tuple[Callable[[Outcome],
     """A tqdm progress bar on standard error (shown on a terminal only): the callback for :func:`run`, and close."""
     from tqdm import tqdm  # type: ignore[import-untyped]
 
-    bar = tqdm(total=total, unit=what.rstrip("s"), desc=what, file=sys.stderr, disable=None, leave=False)
+    class Bar(tqdm):  # type: ignore[misc]
+        monitor_interval = 0  # no monitor thread: renders are forked from this process, which needs one thread
+
+    bar = Bar(total=total, unit=what.rstrip("s"), desc=what, file=sys.stderr, disable=None, leave=False)
     failed = [0]
 
     def update(outcome: Outcome) -> None:

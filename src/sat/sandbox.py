@@ -41,12 +41,14 @@ PRELOAD: tuple[str, ...] = (
 )
 
 _claimed = False
+_many = False
 _warm = False  # warmed up with priming (see warm_up)
 _primed: set[str] = set()
 
 
-def claim_process() -> None:
-    """Declare this process sat's own: jobs may be forked from it.
+def claim_process(many_jobs: bool = False) -> None:
+    """Declare this process sat's own: jobs may be forked from it (``many_jobs``: several will be, so the first
+    one warms up fully, see :func:`warm_up`).
 
     Call it first thing in a process sat controls (the ``sat`` command, a batch worker). It also makes two
     settings a job relies on: matplotlib's default backend is the inline one, as in a Jupyter kernel; and
@@ -55,8 +57,9 @@ def claim_process() -> None:
     ``iri`` formats, and jsonschema skips the checker as it does when that package is not installed — see
     python-jsonschema/jsonschema#1428). Neither setting reaches the user's own Python or kernels.
     """
-    global _claimed
+    global _claimed, _many
     _claimed = True
+    _many = _many or many_jobs
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -100,7 +103,7 @@ def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None, what: 
         raise ReportError(f"{what}: rendering needs os.fork, which this system does not have (Linux and macOS do)")
     if _fork_is_safe():
         if not _warm:
-            warm_up(prime=False)
+            warm_up(prime=_many)
         outcome = _run_forked(fn, args, timeout)
     else:
         outcome = _zygote().run(fn, args, timeout)
