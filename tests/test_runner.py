@@ -243,3 +243,15 @@ def test_outputs_are_those_a_kernel_sends(tmp_path):
     for text in ("out 2\nout again", "err", "<u>later</u>", "<em>md</em>", "kept", "data:image/png;base64,"):
         assert text in ours
     assert "gone" not in ours and "<b>first</b>" not in ours and "<i>updated</i>" not in ours
+
+
+def test_progress_bar_starts_no_thread_so_renders_can_still_be_forked():
+    import threading
+
+    from sat.runner import progress_bar
+
+    before = threading.active_count()
+    update, close = progress_bar(3, "cases")
+    update(Outcome("a", False, error="x"))
+    assert threading.active_count() == before
+    close()
