@@ -201,3 +201,12 @@ def test_scenario_report_reads_as_words_not_pandas(reports):
     rows = screen.count("<tr>") - 1
     assert rows == len(scenarios.drivers) * (len(scenarios.drivers) - 1) // 2  # one row per pair, not 84 quadrants
     assert "<pre" not in html
+
+
+def test_report_command_prints_pdf_beside_the_html(tmp_path):
+    run = subprocess.run([str(Path(sys.executable).parent / "sat"), "report", "syria-militias", "--out", str(tmp_path),
+                          "--pdf", "Letter"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
+    assert run.stdout.split() == [str(html), str(pdf)]
+    assert pdf.read_bytes().startswith(b"%PDF")
