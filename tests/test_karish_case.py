@@ -11,9 +11,8 @@ import pytest
 
 from sat.ach.analysis import score_case
 from sat.language import percent_text
-from sat.store import load_case
-
 from sat.paths import cases_dir
+from sat.store import load_case
 
 KARISH = "karish"
 
