@@ -5,6 +5,8 @@ Every piece of analyst text is escaped (:mod:`sat.htmltext`); the numbers come f
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import htmltext as h
 from ..language import icd203_band, percent_text
 from ..model import RATING_LABEL, RELIABILITY, Case
@@ -62,7 +64,7 @@ def confidence(scores: AchScores) -> tuple[str, list[str]]:
                      f"any rating may be a step off")
     if scores.sensitivity is not None:
         sens = scores.sensitivity
-        changers = [e for e, hit in zip(sens.evidence_ids, sens.leader_changes.any(axis=0)) if hit]
+        changers = [sens.evidence_ids[i] for i in np.flatnonzero(np.asarray(sens.leader_changes).any(axis=0))]
         if changers:
             weak += 1
             notes.append(f"a different reading of {_and(changers)} alone would put another hypothesis first")
