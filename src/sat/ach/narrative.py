@@ -52,8 +52,10 @@ def confidence(scores: AchScores) -> tuple[str, list[str]]:
 
     Weaknesses counted: the leader comes first in fewer than 90% of the robustness draws; a single item's removal,
     shift or reversal gives the lead to another hypothesis; the analysts put different hypotheses first. Our rule,
-    a summary of Heuer's step 6 and of the sourcing and agreement ICD 203 asks analysts to weigh; it informs the
-    analyst's own statement of confidence and does not replace it.
+    drawn from Heuer's step 6 (sensitivity), the robustness draws and the agreement between analysts; the quality of
+    the sources, which ICD 203 also asks analysts to weigh, is reported beside it (:func:`bottom_line_html` names
+    the low-credibility items that count) but not scored. It informs the analyst's own statement of confidence and
+    does not replace it.
     """
     leader = scores.leader
     weak, notes = 0, []
