@@ -71,11 +71,11 @@ def field_name(where: str, key: Any) -> str:
 
 
 def shown(value: Any) -> Any:
-    """A value as shown in a message: short, and without YAML's container classes."""
+    """A value as shown in a message: scalars as they are (long texts cut), containers by their kind."""
     if isinstance(value, dict):
-        return dict(value)
+        return "a mapping"
     if isinstance(value, list):
-        return list(value)
+        return "a list"
     if isinstance(value, str) and len(value) > 80:
         return value[:77] + "..."
     return value
@@ -120,7 +120,7 @@ class FieldReader:
         for key in data:
             if key not in allowed:
                 self.problem(field_name(where, key), f"unknown field (expected one of: {', '.join(allowed)})",
-                             line=line_of(data, key), code="unknown-field")
+                             shown(key), line_of(data, key), "unknown-field")
 
     def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
         """A text field, stripped; numbers are read as their text."""

@@ -16,7 +16,7 @@ from .case_yaml import (
     parse_hypothesis,
     parse_source,
 )
-from .folder import load_case, validate_case
+from .folder import CaseContext, load_case, read_case
 from .ratings_csv import (
     NOTES_SUFFIX,
     RATINGS_DIR,
@@ -26,9 +26,15 @@ from .ratings_csv import (
     read_ratings_csv,
     read_rationale_csv,
 )
+from .registry import CASE_FILES, FolderCheck, check_folder, validate_case
 from .saving import case_to_dict, check_case, save_case, save_ratings
 
 __all__ = [
+    "CASE_FILES",
+    "CaseContext",
+    "FolderCheck",
+    "check_folder",
+    "read_case",
     "CASE_FIELDS",
     "EVIDENCE_FIELDS",
     "HYPOTHESIS_FIELDS",

@@ -83,7 +83,9 @@ def save_scenarios(s: Scenarios, path: str | os.PathLike[str] | None = None) -> 
     """Validate ``s`` once more and write it atomically to ``path`` (default: where it was read from)."""
     target = Path(path) if path is not None else s.path
     text = dump_yaml(scenarios_to_data(s))
-    parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
+    _, problems = parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
+    if problems:
+        raise ValidationError(list(problems))
     atomic_write_text(target, text)
     return target
 
