@@ -234,5 +234,6 @@ class FieldReader:
             if item_id in known:
                 kept.append(item_id)
             elif (kind, item_id) not in rejected:
-                self.problem(field, f"refers to a {kind} id that is not defined", item_id, line, "reference")
+                article = "an" if kind[:1] in "aeiou" else "a"
+                self.problem(field, f"refers to {article} {kind} id that is not defined", item_id, line, "reference")
         return kept

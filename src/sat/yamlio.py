@@ -231,14 +231,16 @@ def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None) -> Any:
     try:
         size = p.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_YAML_BYTES} bytes", size)])
+            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_YAML_BYTES} bytes", size,
+                                            code="limit")])
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ValidationError([Problem(name, "file", "file not found")]) from None
+        raise ValidationError([Problem(name, "file", "file not found", code="file")]) from None
     except UnicodeDecodeError as exc:
-        raise ValidationError([Problem(name, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise ValidationError([Problem(name, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                        code="encoding")]) from None
     except IsADirectoryError:
-        raise ValidationError([Problem(name, "file", "is a folder, not a file")]) from None
+        raise ValidationError([Problem(name, "file", "is a folder, not a file", code="file")]) from None
     return loads_yaml(text, name)
 
 
@@ -253,9 +255,9 @@ def loads_yaml(text: str, shown_as: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "malformed YAML"
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}", line=line)]) from None
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}", line=line, code="syntax")]) from None
     except yaml.YAMLError as exc:
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}")]) from None
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}", code="syntax")]) from None
 
 
 class _Dumper(yaml.SafeDumper):

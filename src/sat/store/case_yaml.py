@@ -12,7 +12,7 @@ from .. import model
 from ..errors import Problem
 from ..model import Case, Evidence, Hypothesis, Scoring, Source
 from ..paths import CASE_ID
-from ..validation import FieldReader, is_number, shown
+from ..validation import FieldReader, Problems, is_number, shown
 from ..yamlio import LineDict, LineList, line_of
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
@@ -92,13 +92,16 @@ def _parse_list(
     r: FieldReader,
     data: LineDict,
     key: str,
+    kind: str,
     parse: Callable[[Any, str, str, int | None], tuple[Any, list[Problem]]],
 ) -> list[Any]:
+    """The valid items of one list; an item with problems is left out and its id rejected (references to it are
+    not reported again)."""
     value = data.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        r.problem(key, "must be a list", shown(value), line_of(data, key))
+        r.problem(key, "must be a list", shown(value), line_of(data, key), "type")
         return []
     items = []
     seen: dict[str, int | None] = {}
@@ -110,11 +113,14 @@ def _parse_list(
         if raw_id is not None:
             sid = str(raw_id).strip()
             if sid in seen:
-                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line)
+                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line,
+                          "duplicate")
             else:
                 seen[sid] = line
         if item is not None:
             items.append(item)
+        elif raw_id is not None and isinstance(r.problems, Problems):
+            r.problems.reject(kind, str(raw_id).strip())
     return items
 
 
@@ -135,10 +141,10 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
                 field = f"scoring.likelihoods.{code}"
                 if str(code) not in model.SCORED_CODES:
                     r.problem(field, f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
-                              code, lk.line_of(code))
+                              code, lk.line_of(code), "choice")
                 elif not is_number(value) or not 0 < float(value) <= 1:
                     r.problem(field, "must be a probability greater than 0 and at most 1", shown(value),
-                              lk.line_of(code))
+                              lk.line_of(code), "number")
                 else:
                     likelihoods[str(code)] = float(value)
             ordered = [likelihoods[c] for c in model.SCORED_CODES]
@@ -153,16 +159,16 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
             priors = {}
             for hid, value in pr.items():
                 field = f"scoring.priors.{hid}"
-                if str(hid) not in hypothesis_ids:
-                    r.problem(field, "prior for an unknown hypothesis", hid, pr.line_of(hid))
+                if not r.refs([str(hid)], field, pr.line_of(hid), "hypothesis", hypothesis_ids):
+                    pass
                 elif not is_number(value) or float(value) <= 0:
-                    r.problem(field, "must be a positive number", shown(value), pr.line_of(hid))
+                    r.problem(field, "must be a positive number", shown(value), pr.line_of(hid), "number")
                 else:
                     priors[str(hid)] = float(value)
             missing = sorted(hypothesis_ids - set(map(str, pr)))
             if missing:
                 r.problem("scoring.priors", "give a prior for every hypothesis, or none (uniform)",
-                          ", ".join(missing), pr.line)
+                          ", ".join(missing), pr.line, "required")
     credibility = dict(model.DEFAULT_CREDIBILITY)
     raw_cred = section.get("credibility")
     if raw_cred is not None:
@@ -171,9 +177,9 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
             field = f"scoring.credibility.{level}"
             if str(level) not in model.LEVELS:
                 r.problem(field, f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})", level,
-                          cred.line_of(level))
+                          cred.line_of(level), "choice")
             elif not is_number(value) or not 0 <= float(value) <= 1:
-                r.problem(field, "must be a probability between 0 and 1", shown(value), cred.line_of(level))
+                r.problem(field, "must be a probability between 0 and 1", shown(value), cred.line_of(level), "number")
             else:
                 credibility[str(level)] = float(value)
     uncertainty = model.DEFAULT_UNCERTAINTY
@@ -192,14 +198,14 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
 def _probability(r: FieldReader, data: LineDict, key: Any, field: str, default: float) -> float:
     value = data.get(key)
     if not is_number(value) or not 0 <= float(value) <= 1:
-        r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(data, key))
+        r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(data, key), "number")
         return default
     return float(value)
 
 
 def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     """A case (without ratings) from the parsed ``case.yaml``; every problem found is returned."""
-    problems: list[Problem] = []
+    problems = Problems()
     r = FieldReader(file, problems)
     root = r.mapping(data, "case.yaml", 1)
     if root is None:
@@ -209,18 +215,15 @@ def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     title = r.text(root, "title", "", required=True)
     question = r.text(root, "question", "", required=True)
     as_of = r.date(root, "as_of", "", required=True)
-    hypotheses = _parse_list(r, root, "hypotheses", parse_hypothesis)
-    evidence = _parse_list(r, root, "evidence", parse_evidence)
-    sources = _parse_list(r, root, "sources", parse_source)
+    hypotheses = _parse_list(r, root, "hypotheses", "hypothesis", parse_hypothesis)
+    evidence = _parse_list(r, root, "evidence", "evidence", parse_evidence)
+    sources = _parse_list(r, root, "sources", "source", parse_source)
     source_ids = {s.id for s in sources}
     raw_evidence = root.get("evidence") if isinstance(root.get("evidence"), list) else LineList()
     for index, entry in enumerate(raw_evidence):
-        if not isinstance(entry, dict):
-            continue
-        for sid in r.text_list(LineDict(sources=entry.get("sources")), "sources", f"evidence[{index}]"):
-            if sid not in source_ids:
-                r.problem(f"evidence[{index}].sources", "refers to a source id that is not in sources", sid,
-                          line_of(entry, "sources"))
+        if isinstance(entry, dict):
+            cited = FieldReader(file).text_list(entry, "sources", "")  # its own problems are already reported
+            r.refs(cited, f"evidence[{index}].sources", line_of(entry, "sources"), "source", source_ids)
     scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
     case = Case(
         id=case_id,

@@ -91,11 +91,12 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
         raise ValueError("save_ratings needs a case loaded from a folder")
     if not ANALYST_NAME.match(analyst):
         raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "analyst",
-                                       "analyst names use only letters, digits, '-' and '_'", analyst)])
+                                       "analyst names use only letters, digits, '-' and '_'", analyst, code="id")])
     matrix = case.ratings[analyst] if matrix is None else matrix
     bad = sorted({str(v) for v in matrix.to_numpy().ravel() if v not in model.RATING_CODES and v != model.UNRATED})
     if bad:
-        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v) for v in bad])
+        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v, code="choice")
+                               for v in bad])
     path = case.folder / RATINGS_DIR / f"{analyst}.csv"
     atomic_write_text(path, ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids))
     case.ratings[analyst] = matrix
