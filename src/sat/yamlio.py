@@ -260,7 +260,7 @@ def loads_yaml(text: str, shown_as: str) -> Any:
         raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}", code="syntax")]) from None
 
 
-class _Dumper(yaml.SafeDumper):
+class YamlDumper(yaml.SafeDumper):
     """SafeDumper that writes multi-line strings as literal blocks, keeps key order, and never writes aliases
     (a hand-edited case file should not contain &id001 / *id001 when one date object appears twice)."""
 
@@ -273,14 +273,14 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
-_Dumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
+YamlDumper.add_representer(str, _represent_str)
+YamlDumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+YamlDumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
 
 
 def dump_yaml(data: Any) -> str:
     """YAML text for ``data``: block style, insertion order, unicode kept."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(data, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def save_yaml(path: str | os.PathLike[str], data: Any) -> None:

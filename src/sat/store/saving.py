@@ -15,6 +15,7 @@ from ..paths import ANALYST_NAME, CASE_FILE
 from ..yamlio import dump_yaml, loads_yaml
 from .case_yaml import parse_case
 from .ratings_csv import RATINGS_DIR, ratings_to_csv
+from .yaml_edit import update_yaml
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
@@ -80,9 +81,34 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
     if problems:
         raise ValidationError(problems)
     path = target / CASE_FILE
-    atomic_write_text(path, dump_yaml(case_to_dict(case)))
+    text = case_yaml_text(case, path)
+    if not path.is_file() or text != path.read_text(encoding="utf-8"):
+        atomic_write_text(path, text)
     case.folder = target
     return path
+
+
+def case_yaml_text(case: Case, path: Path) -> str:
+    """The text of ``case.yaml`` holding ``case``: the file at ``path`` with only the lines of what changed
+    replaced (:mod:`sat.store.yaml_edit`), or the case written afresh when there is no valid file to keep."""
+    fresh = dump_yaml(case_to_dict(case))
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = loads_yaml(text, str(path))
+    except (OSError, UnicodeDecodeError, ValidationError):
+        return fresh
+    old, problems = parse_case(data, str(path))
+    if old is None or problems:
+        return fresh
+    wanted = case_to_dict(case)
+    edited = update_yaml(text, data, case_to_dict(old), wanted)
+    if edited is None:
+        return fresh
+    try:
+        again, problems = parse_case(loads_yaml(edited, str(path)), str(path))
+    except ValidationError:
+        return fresh
+    return edited if again is not None and case_to_dict(again) == wanted else fresh
 
 
 def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -> Path:
