@@ -21,13 +21,14 @@ from .ratings_csv import (
     NOTES_SUFFIX,
     RATINGS_DIR,
     normalise_code,
+    rationale_to_csv,
     ratings_files,
     ratings_to_csv,
     read_ratings_csv,
     read_rationale_csv,
 )
 from .registry import CASE_FILES, FolderCheck, check_folder, validate_case
-from .saving import case_to_dict, check_case, save_case, save_ratings
+from .saving import case_to_dict, check_case, save_case, save_rationale, save_ratings
 
 __all__ = [
     "CASE_FILES",
@@ -50,11 +51,13 @@ __all__ = [
     "parse_evidence",
     "parse_hypothesis",
     "parse_source",
+    "rationale_to_csv",
     "ratings_files",
     "ratings_to_csv",
     "read_rationale_csv",
     "read_ratings_csv",
     "save_case",
+    "save_rationale",
     "save_ratings",
     "validate_case",
 ]

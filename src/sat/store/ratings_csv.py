@@ -200,3 +200,12 @@ def ratings_to_csv(matrix: pd.DataFrame, evidence_ids: list[str], hypothesis_ids
     writer.writerows([eid, *row] for eid, row in zip(evidence_ids, aligned.fillna(model.UNRATED).to_numpy().tolist()))
     return buffer.getvalue()
 
+
+def rationale_to_csv(frame: pd.DataFrame) -> str:
+    """CSV text of a rationale table (evidence, hypothesis, rationale), one row per explained cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["evidence", "hypothesis", "rationale"])
+    for row in frame[["evidence", "hypothesis", "rationale"]].itertuples(index=False):
+        writer.writerow(list(row))
+    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""Writing a case: ``case.yaml`` and ratings files, each validated first and written atomically."""
+"""Writing a case: ``case.yaml``, ratings and rationale files, each validated first and written atomically."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_text
 from ..model import Case
 from ..paths import ANALYST_NAME, CASE_FILE
+from ..validation import Problems
 from ..yamlio import dump_yaml, loads_yaml
 from .case_yaml import parse_case
-from .ratings_csv import RATINGS_DIR, ratings_to_csv
+from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, rationale_to_csv, ratings_to_csv
 from .yaml_edit import update_yaml
 
 
@@ -128,3 +129,32 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
     case.ratings[analyst] = matrix
     return path
 
+
+def save_rationale(case: Case, analyst: str, frame: pd.DataFrame) -> Path:
+    """Write an analyst's rationale to ``ratings/<analyst>.notes.csv`` atomically after validating it; return its
+    path. The analyst's ratings file must exist (a rationale file without one is not a valid case folder)."""
+    if case.folder is None:
+        raise ValueError("save_rationale needs a case loaded from a folder")
+    file = f"{RATINGS_DIR}/{analyst}{NOTES_SUFFIX}"
+    if not ANALYST_NAME.match(analyst):
+        raise ValidationError([Problem(file, "analyst", "analyst names use only letters, digits, '-' and '_'",
+                                       analyst, code="id")])
+    if not (case.folder / RATINGS_DIR / f"{analyst}.csv").is_file():
+        raise ValidationError([Problem(file, "file", "rationale file without a ratings file of the same analyst",
+                                       analyst, code="file")])
+    problems = Problems()
+    known_e, known_h = set(case.evidence_ids), set(case.hypothesis_ids)
+    for number, row in enumerate(frame[["evidence", "hypothesis", "rationale"]].itertuples(index=False), start=2):
+        if row.evidence not in known_e:
+            problems.append(Problem(file, "evidence", "rationale for an evidence id that is not in case.yaml",
+                                    row.evidence, number, "reference"))
+        if row.hypothesis not in known_h:
+            problems.append(Problem(file, "hypothesis", "rationale for a hypothesis that is not in case.yaml",
+                                    row.hypothesis, number, "reference"))
+        if not isinstance(row.rationale, str):
+            problems.append(Problem(file, "rationale", "must be text", row.rationale, number, "type"))
+    problems.raise_if_any()
+    path = case.folder / RATINGS_DIR / f"{analyst}{NOTES_SUFFIX}"
+    atomic_write_text(path, rationale_to_csv(frame))
+    case.rationale[analyst] = frame.reset_index(drop=True)
+    return path
