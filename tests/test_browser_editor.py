@@ -69,7 +69,7 @@ def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator
     labconfig.mkdir(parents=True)
     (labconfig / "page_config.json").write_text(
         '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
-    log = open(tmp_path / "server.log", "wb")
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - the server writes to it until the finally below
     proc = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def listening() -> bool:

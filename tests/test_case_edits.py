@@ -116,7 +116,7 @@ def test_removing_an_evidence_item_takes_its_lines_and_ratings_row(karish: Path)
     assert session.remove_evidence(eid) == []
     removed, added = changes(before, (karish / "case.yaml").read_text())
     assert added == [] and f"  - id: {eid}" in removed
-    assert all(not r.strip() or r.startswith("    ") or r.startswith("  - ") or r.lstrip().startswith("#")
+    assert all(not r.strip() or r.startswith(("    ", "  - ")) or r.lstrip().startswith("#")
                for r in removed)
     assert eid not in load_case(karish).evidence_ids
 
@@ -126,8 +126,8 @@ def test_a_new_hypothesis_goes_after_the_last_one_and_a_removed_one_leaves_no_tr
     case = load_case(tiny)
     save_case(edits.with_hypothesis(case, Hypothesis("H4", "Nobody moved it: it drifted")), tiny)
     after = (tiny / "case.yaml").read_text()
-    assert after == before.replace("    title: Someone else moved it\n",
-                                   "    title: Someone else moved it\n  - id: H4\n    title: 'Nobody moved it: it drifted'\n")
+    added = "  - id: H4\n    title: 'Nobody moved it: it drifted'\n"
+    assert after == before.replace("    title: Someone else moved it\n", "    title: Someone else moved it\n" + added)
     save_case(edits.without_hypothesis(load_case(tiny), "H4"), tiny)
     assert (tiny / "case.yaml").read_text() == before
 

@@ -144,7 +144,8 @@ def test_every_problem_is_reported_with_line_field_and_value():
           impacts: nope
     """
     assert problems(text) == [
-        "s.yaml:2: cib.colour: unknown field (expected one of: name, descriptors, judgments, experts) (value: 'colour')",
+        "s.yaml:2: cib.colour: unknown field (expected one of: name, descriptors, judgments, experts) "
+        "(value: 'colour')",
         "s.yaml:7: cib.descriptors[1].variants[1]: duplicate variant name (value: 'p')",
         "s.yaml:8: cib.descriptors[2].name: duplicate descriptor name (value: 'a')",
         "s.yaml:10: cib.descriptors[3].name: is required: a short name",
@@ -208,7 +209,8 @@ def test_expert_problems():
          "  judgments: [{from: a, to: b}, 3, {from: [a], to: b, impacts: {x: [1]}, why: no}]\n", [
             "s.yaml:3: cib.judgments[0].impacts: is required: one row per variant of a",
             "s.yaml:3: cib.judgments[1]: must be a mapping with from, to and impacts (value: 3)",
-            "s.yaml:3: cib.judgments[2].why: unknown field (expected one of: from, to, rationale, impacts) (value: 'why')",
+            "s.yaml:3: cib.judgments[2].why: unknown field (expected one of: from, to, rationale, impacts) "
+            "(value: 'why')",
             "s.yaml:3: cib.judgments[2].from: must be a descriptor name (value: 'a list')",
         ]),
     ],

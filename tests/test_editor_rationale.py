@@ -25,7 +25,8 @@ def test_a_reason_written_in_the_session_reaches_the_notes_file_and_the_report(t
     session = EditSession.open(tiny, "ann")
     path = session.set_rationale("E1", "H2", "  The knot is a harbour knot; owners rarely tie it.  ")
     assert path == tiny / "ratings" / "ann.notes.csv"
-    assert path.read_text() == "evidence,hypothesis,rationale\nE1,H2,The knot is a harbour knot; owners rarely tie it.\n"
+    expected = "evidence,hypothesis,rationale\nE1,H2,The knot is a harbour knot; owners rarely tie it.\n"
+    assert path.read_text() == expected
     case = load_case(tiny)
     assert session.rationale("E1", "H2") == "The knot is a harbour knot; owners rarely tie it."
     html = rationale_html(case, score_case(case, sensitivity_analysis=False))

@@ -170,9 +170,9 @@ def test_save_ratings_writes_case_order_atomically(tiny):
     matrix.loc["E2", "H3"] = "I"
     path = save_ratings(case, "ann", matrix)
     assert path.read_text().splitlines() == ["evidence,H1,H2,H3", "E1,C,I,II", "E2,N,N,I", "E3,CC,NA,I"]
+    bad = matrix.copy()
+    bad.loc["E1", "H1"] = "maybe"
     with pytest.raises(ValidationError, match="unknown rating code"):
-        bad = matrix.copy()
-        bad.loc["E1", "H1"] = "maybe"
         save_ratings(case, "ann", bad)
     assert path.read_text().splitlines()[1] == "E1,C,I,II"
 

@@ -83,7 +83,7 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
         print(f"\nLinchpins (Heuer step 6): {', '.join(linchpins) if linchpins else 'none'}")
         for sentence in scores.sensitivity.sentences[:8]:
             print(f"  {sentence}")
-    if robust:
+    if scores.robustness is not None:
         print(f"(P(first): {scores.robustness.draws} draws, each rating a step off with the case's uncertainty)")
     if scores.warnings:
         print("\nWarnings:")

@@ -144,7 +144,8 @@ def _decompress(shown: str) -> bytes:
                                    "refused (an .achz file is far smaller)", code="limit")
                 chunks.append(chunk)
     except gzip.BadGzipFile as exc:
-        raise _invalid(shown, "file", f"not a PARC ACH .achz file: not gzip-compressed or corrupt ({exc})", code="file") from None
+        raise _invalid(shown, "file", f"not a PARC ACH .achz file: not gzip-compressed or corrupt ({exc})",
+                       code="file") from None
     except EOFError:
         raise _invalid(shown, "file", "the gzip data is truncated (the file was cut short)", code="file") from None
     except zlib.error as exc:
@@ -173,7 +174,7 @@ def _decode(raw: bytes, shown: str) -> str:
 
 def _parse_xml(text: str, shown: str) -> ET.Element:
     try:
-        return fromstring(text)
+        root: ET.Element = fromstring(text)
     except DefusedXmlException as exc:
         raise _invalid(shown, "XML", f"refused: the file declares entities or external references ({exc}); "
                        "PARC files need neither, and they can be used to attack the reader") from None
@@ -181,6 +182,7 @@ def _parse_xml(text: str, shown: str) -> ET.Element:
         line, column = exc.position
         raise ValidationError([Problem(shown, "XML", f"not well-formed XML (column {column}): {_reason(exc)}",
                                        line=line, code="syntax")]) from None
+    return root
 
 
 def _reason(exc: ET.ParseError) -> str:
@@ -336,7 +338,8 @@ class _ReadCase:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.problem(f"{where}/DATE", "must be milliseconds since 1970 (or a date written YYYY-MM-DD)", raw, code="date")
+            self.problem(f"{where}/DATE", "must be milliseconds since 1970 (or a date written YYYY-MM-DD)", raw,
+                         code="date")
             return None
 
     def values(self, item: ET.Element, where: str, hypotheses: list[Hypothesis]) -> list[str]:
@@ -361,14 +364,16 @@ class _ReadCase:
             raw = text.split()
         if len(raw) != count:
             self.problem(field, f"evidence {name!r} has {len(raw)} rating codes but the file has {count} hypotheses "
-                         "(one code per hypothesis, separated by commas)", text or [c.text for c in children], code="structure")
+                         "(one code per hypothesis, separated by commas)", text or [c.text for c in children],
+                         code="structure")
             return [model.UNRATED] * count
         codes = []
         for hypothesis, cell in zip(hypotheses, raw):
             code = normalise_code(cell)
             if code not in model.RATING_CODES and code != model.UNRATED:
                 self.problem(field, f"evidence {name!r}, hypothesis {hypothesis.id} ({hypothesis.title!r}): "
-                             f"unknown rating code (expected one of: {', '.join(_parc_code(c) for c in model.RATING_CODES)})",
+                             "unknown rating code (expected one of: "
+                             f"{', '.join(_parc_code(c) for c in model.RATING_CODES)})",
                              cell, code="choice")
                 code = model.UNRATED
             codes.append(code)
@@ -468,7 +473,7 @@ def achz_bytes(case: Case, matrix: pd.DataFrame) -> bytes:
         writer.add(item, "NAME", e.summary, f"{where}.summary")
         writer.add(item, "NOTES", notes, f"{where}.notes")
         writer.add(item, "LINK", next((urls[s] for s in e.sources if s in urls), ""), f"{where} source url")
-        etype = markers.get("type") if e.type == "other" and "type" in markers else TYPE_LABELS[e.type]
+        etype = markers["type"] if e.type == "other" and "type" in markers else TYPE_LABELS[e.type]
         writer.add(item, "TYPE", etype, f"{where}.notes")
         writer.add(item, "DATE", "" if e.date is None else str((e.date - EPOCH).days * MS_PER_DAY), "")
         writer.add(item, "CODE", markers.get("code", e.id), f"{where}.notes")

@@ -251,7 +251,8 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     return scores
 
 
-def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarray, posterior: np.ndarray) -> pd.DataFrame:
+def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarray,
+                      posterior: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "title": [h.title for h in case.hypotheses],

@@ -33,9 +33,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import model
 from ..errors import Problem, SatError, ValidationError
-from ..palette import RATING_COLOURS, RATING_TEXT
 from ..fileio import atomic_write_bytes
 from ..model import Case
+from ..palette import RATING_COLOURS, RATING_TEXT
 from ..spreadsheet import neutralise
 from ..store import normalise_code, save_ratings
 from ..validation import Problems
@@ -219,7 +219,8 @@ def _open_workbook(shown: str) -> Workbook:
         with zipfile.ZipFile(shown) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ValidationError([Problem(shown, "file", "not an Excel .xlsx workbook (not a zip archive)", code="file")]) from None
+        raise ValidationError([Problem(shown, "file", "not an Excel .xlsx workbook (not a zip archive)",
+                                       code="file")]) from None
     except OSError as exc:
         raise SatError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     if total > MAX_UNCOMPRESSED:
@@ -228,7 +229,8 @@ def _open_workbook(shown: str) -> Workbook:
     try:
         return load_workbook(shown, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged parts; each is bad input, not a bug here
-        raise ValidationError([Problem(shown, "file", f"cannot be read as an Excel workbook ({exc})", code="file")]) from None
+        raise ValidationError([Problem(shown, "file", f"cannot be read as an Excel workbook ({exc})",
+                                       code="file")]) from None
 
 
 class _MatrixReader:

@@ -39,7 +39,7 @@ Diagonal blocks of the matrix are self-impacts and count in the impact balance (
 
 Checked against every sample: the first number is how many start scenarios of the whole scenario space reach the
 scenario by global succession (kept in single precision by ScenarioWizard, hence 1.677722E+07 = 2**24 in the
-17-descriptor sample; see :func:`sat.scenarios.cib.basins.global_basins`); the second is the consistency margin; the third
+17-descriptor sample; see :func:`.cib.basins.global_basins`); the second is the consistency margin; the third
 is 0 in every sample and is read as the scenario's inconsistency (0 for a consistent scenario); the fourth is the
 total impact score. The closing text is empty in every sample (a label, we assume).
 """
@@ -55,8 +55,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import Problem, ValidationError
-from ..validation import Problems
 from ..fileio import atomic_write_bytes
+from ..validation import Problems
 from .cib.model import CIBMatrix, Descriptor, Scenario
 
 HEADER = "$ ScenarioWizard 4.0"
@@ -252,13 +252,15 @@ def _descriptors(
             if not label:
                 problems.append(Problem(name, "descriptor", "descriptor without a name", raw, line_no, code="required"))
             elif any(label == d for d, _ in descriptors):
-                problems.append(Problem(name, "descriptor", "duplicate descriptor name", label, line_no, code="duplicate"))
+                problems.append(Problem(name, "descriptor", "duplicate descriptor name", label, line_no,
+                                        code="duplicate"))
             descriptors.append((label, []))
             declared_at.append(line_no)
-        elif raw.startswith(" -") or raw.startswith("-"):
+        elif raw.startswith((" -", "-")):
             variant = raw.split("-", 1)[1].strip()
             if not descriptors:
-                problems.append(Problem(name, "variant", "variant before any descriptor", variant, line_no, code="structure"))
+                problems.append(Problem(name, "variant", "variant before any descriptor", variant, line_no,
+                                        code="structure"))
             elif not variant:
                 problems.append(Problem(name, "variant", "variant without a name", raw, line_no, code="required"))
             elif variant in descriptors[-1][1]:
@@ -267,7 +269,8 @@ def _descriptors(
             else:
                 descriptors[-1][1].append(variant)
         elif raw.strip():
-            problems.append(Problem(name, "descriptors", 'expected "&DESCRIPTOR" or " -VARIANT"', raw, line_no, code="syntax"))
+            problems.append(Problem(name, "descriptors", 'expected "&DESCRIPTOR" or " -VARIANT"', raw, line_no,
+                                    code="syntax"))
     for (label, variants), line_no in zip(descriptors, declared_at):
         if not variants:
             problems.append(Problem(name, "descriptor", "descriptor has no variants", label, line_no, code="structure"))
@@ -313,7 +316,8 @@ def _matrix(
         cells = raw.split(",")
         where = f"judgments row {r + 1} (from {labels[r]})"
         if len(cells) != total:
-            problems.append(Problem(name, where, f"expected {total} comma-separated numbers", len(cells), start + r, code="structure"))
+            problems.append(Problem(name, where, f"expected {total} comma-separated numbers", len(cells), start + r,
+                                    code="structure"))
             continue
         for c, cell in enumerate(cells):
             try:
@@ -349,7 +353,8 @@ def _explanations(lines: _Lines, name: str, problems: list[Problem]) -> list[tup
         while not (len(quoted) >= 2 and quoted.endswith('"')) and not lines.done():
             quoted += "\n" + lines.take()
         if len(quoted) < 2 or not quoted.endswith('"'):
-            problems.append(Problem(name, "explanations", "quoted text is not closed", quoted[:60], text_start, code="syntax"))
+            problems.append(Problem(name, "explanations", "quoted text is not closed", quoted[:60], text_start,
+                                    code="syntax"))
             return texts
         texts.append((header, quoted[1:-1], start))
     return texts
@@ -424,9 +429,9 @@ def _write(path: str | os.PathLike[str], text: str, newline: str) -> None:
 def format_sl(
     matrix: CIBMatrix,
     scenarios: Sequence[Scenario],
-    tis: Sequence[float],
-    margin: Sequence[float],
-    inconsistency: Sequence[float] | None = None,
+    tis: Sequence[float] | np.ndarray,
+    margin: Sequence[float] | np.ndarray,
+    inconsistency: Sequence[float] | np.ndarray | None = None,
     reached_from: Mapping[Scenario, float] | None = None,
 ) -> str:
     """Text of a ``.sl`` solution list; rows in the order given (0-based scenarios, written 1-based).
@@ -469,7 +474,8 @@ def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, show
     problems = Problems()
     if not lines or not lines[0].startswith("$ ScenarioWizard"):
         raise ValidationError([Problem(name, "header", 'not a ScenarioWizard solution list: the first line must '
-                                       'start with "$ ScenarioWizard"', lines[0][:60] if lines else "", 1, code="structure")])
+                                       'start with "$ ScenarioWizard"', lines[0][:60] if lines else "", 1,
+                                       code="structure")])
     rows: list[SolutionRow] = []
     declared: int | None = None
     for number, raw in enumerate(lines[1:], start=2):
@@ -479,7 +485,8 @@ def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, show
             try:
                 declared = int(raw.strip())
             except ValueError:
-                problems.append(Problem(name, "count", "expected the number of solutions", raw.strip(), number, code="syntax"))
+                problems.append(Problem(name, "count", "expected the number of solutions", raw.strip(), number,
+                                        code="syntax"))
                 declared = -1
             continue
         row = _sl_row(raw, number, name, n_descriptors, problems)
@@ -497,19 +504,22 @@ def _sl_row(raw: str, number: int, name: str, n_descriptors: int | None, problem
             ) -> SolutionRow | None:
     match = _SL_ROW.match(raw.strip())
     if match is None:
-        problems.append(Problem(name, "solution", 'expected "v1 v2 ...",n,n,n,n,"text"', raw.strip()[:60], number, code="syntax"))
+        problems.append(Problem(name, "solution", 'expected "v1 v2 ...",n,n,n,n,"text"', raw.strip()[:60], number,
+                                code="syntax"))
         return None
     try:
         scenario = tuple(int(v) - 1 for v in match["variants"].split())
         numbers = [float(x) for x in match["numbers"].split(",")]
     except ValueError:
-        problems.append(Problem(name, "solution", "variants and fields must be numbers", raw.strip()[:60], number, code="number"))
+        problems.append(Problem(name, "solution", "variants and fields must be numbers", raw.strip()[:60], number,
+                                code="number"))
         return None
     if len(numbers) != 4 or min(scenario, default=-1) < 0:
         problems.append(Problem(name, "solution", "expected 1-based variants and four numbers", raw.strip()[:60],
                                 number, code="number"))
         return None
     if n_descriptors is not None and len(scenario) != n_descriptors:
-        problems.append(Problem(name, "solution", f"expected {n_descriptors} variants", len(scenario), number, code="structure"))
+        problems.append(Problem(name, "solution", f"expected {n_descriptors} variants", len(scenario), number,
+                                code="structure"))
         return None
     return SolutionRow(scenario, numbers[0], numbers[1], numbers[2], numbers[3], match["label"])

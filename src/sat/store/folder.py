@@ -20,7 +20,7 @@ from ..paths import ANALYST_NAME, CASE_FILE, resolve_case
 from ..validation import Problems
 from ..yamlio import load_yaml
 from .case_yaml import parse_case
-from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, ratings_files, read_rationale_csv, read_ratings_csv
+from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, ratings_files, read_ratings_csv, read_rationale_csv
 
 
 @dataclass(frozen=True)

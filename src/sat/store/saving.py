@@ -15,7 +15,7 @@ from ..paths import ANALYST_NAME, CASE_FILE
 from ..validation import Problems
 from ..yamlio import dump_yaml, loads_yaml
 from .case_yaml import parse_case
-from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, rationale_to_csv, ratings_to_csv
+from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, ratings_to_csv, rationale_to_csv
 from .yaml_edit import update_yaml
 
 
@@ -122,8 +122,8 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
     matrix = case.ratings[analyst] if matrix is None else matrix
     bad = sorted({str(v) for v in matrix.to_numpy().ravel() if v not in model.RATING_CODES and v != model.UNRATED})
     if bad:
-        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v, code="choice")
-                               for v in bad])
+        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v,
+                                       code="choice") for v in bad])
     path = case.folder / RATINGS_DIR / f"{analyst}.csv"
     atomic_write_text(path, ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids))
     case.ratings[analyst] = matrix

@@ -53,9 +53,11 @@ class AchEditor(w.VBox):
         self.status.add_class("sat-editor-status")
         self.reload_button = w.Button(description="Reload from disk", icon="refresh", button_style="warning",
                                       layout=w.Layout(display="none", width="auto"))
-        self.blind_toggle = w.ToggleButton(value=blind, description="Blind rating", icon="eye-slash", layout=w.Layout(width="auto"),
-                                           tooltip="Hide scores and other analysts' ratings until your matrix is complete")
-        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users", layout=w.Layout(width="auto"),
+        self.blind_toggle = w.ToggleButton(
+            value=blind, description="Blind rating", icon="eye-slash", layout=w.Layout(width="auto"),
+            tooltip="Hide scores and other analysts' ratings until your matrix is complete")
+        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users",
+                                             layout=w.Layout(width="auto"),
                                              tooltip="Highlight the cells the analysts dispute")
         self.grid = MatrixGrid(layout=w.Layout(width="100%", min_width="0"))
         self.grid.on_rate = self.rate
@@ -283,9 +285,8 @@ class AchEditor(w.VBox):
         """Mark the cells this analyst has explained, with the reason as hover text."""
         assert self.session is not None
         notes = self.session.case.rationale.get(self.session.analyst)
-        self.grid.notes = {} if notes is None else {
-            cell_key(e, h): text for e, h, text in notes[["evidence", "hypothesis", "rationale"]].itertuples(index=False)
-        }
+        rows = [] if notes is None else notes[["evidence", "hypothesis", "rationale"]].itertuples(index=False)
+        self.grid.notes = {cell_key(e, h): text for e, h, text in rows}
 
     def select_cell(self, evidence_id: str, hypothesis_id: str) -> None:
         """Show the written reason for a cell beside the grid (what moving to a cell does)."""

@@ -17,7 +17,7 @@ import traitlets
 from ..model import Case, Evidence, Hypothesis
 from .grid_assets import GRID_ESM, grid_css
 
-RateHandler = Callable[[str, str, str], None]
+RateHandler = Callable[[str, str, str], object]
 SelectHandler = Callable[[str, str], None]
 #: Called with (evidence id, hypothesis id) when the analyst moves to a cell.
 CellHandler = Callable[[str, str], None]
@@ -55,7 +55,7 @@ class MatrixGrid(anywidget.AnyWidget):
     #: Rows in display order: ``{"id", "summary", "tip"}``.
     evidence = traitlets.List(traitlets.Dict()).tag(sync=True)
     #: Rating codes in display order (``""`` = not yet rated); rows of strings, not validated one by one (speed).
-    codes = traitlets.List().tag(sync=True)
+    codes: traitlets.List[list[str]] = traitlets.List().tag(sync=True)
     #: Highlighted cells (comparison mode): :func:`cell_key` -> ``mild`` / ``large`` / ``extreme`` / ``na``.
     marks = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     #: Extra hover text per cell (comparison mode: the other analysts' ratings).

@@ -201,7 +201,8 @@ function render({ model, el }) {
   });
 
   const handlers = [["change:hypotheses", build], ["change:evidence", build], ["change:codes", paint],
-                    ["change:marks", paint], ["change:tips", paint], ["change:notes", paint], ["change:readonly", paint], ["change:ack", paint],
+                    ["change:marks", paint], ["change:tips", paint], ["change:notes", paint],
+                    ["change:readonly", paint], ["change:ack", paint],
                     ["change:brush", paintBrush], ["change:linchpins", flag]];
   for (const [event, fn] of handlers) model.on(event, fn);
   build();
@@ -259,7 +260,7 @@ _BASE_CSS = """
 def grid_css() -> str:
     """The grid's style sheet, with the rating colours of the report (:data:`sat.palette.RATING_COLOURS`)."""
     rules = [
-        f".satg-c-{code or 'empty'} {{ background: {RATING_COLOURS[code]}; color: {RATING_TEXT.get(code, '#000000')}; }}"
+        f".satg-c-{code or 'empty'} {{ background: {RATING_COLOURS[code]}; color: {RATING_TEXT[code]}; }}"
         for code in ALL_CODES
     ]
     return _BASE_CSS + "\n".join(rules) + "\n"

@@ -14,15 +14,14 @@ from typing import Any
 
 import pandas as pd
 
-from .. import store
+from .. import edits, store
 from ..errors import Problem, ValidationError
 from ..model import RATING_CODES, UNRATED, Case
 from ..paths import ANALYST_NAME, CASE_FILE, cases_dir
-from .. import edits
 from .guard import FileGuard
 
 #: Form fields that may be left empty (they are then left out, as in a hand-written case.yaml).
-OPTIONAL_EMPTY = ("", None, [], ())
+OPTIONAL_EMPTY: tuple[object, ...] = ("", None, [], ())
 
 
 def check_analyst(analyst: str) -> list[Problem]:
@@ -110,7 +109,8 @@ class EditSession:
         file = f"{store.RATINGS_DIR}/{self.analyst}.csv"
         if code not in RATING_CODES and code != UNRATED:
             raise ValidationError([Problem(file, hypothesis_id, f"unknown rating code for {evidence_id} "
-                                           f"(expected one of: {', '.join(RATING_CODES)}, or empty)", code, code="choice")])
+                                           f"(expected one of: {', '.join(RATING_CODES)}, or empty)", code,
+                                           code="choice")])
         if evidence_id not in self.case.evidence_ids or hypothesis_id not in self.case.hypothesis_ids:
             raise ValidationError([Problem(file, "cell", "no such evidence item or hypothesis in the case",
                                            f"{evidence_id} / {hypothesis_id}", code="reference")])

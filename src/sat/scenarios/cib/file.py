@@ -37,7 +37,7 @@ import numpy as np
 
 from ...errors import Problem, ValidationError
 from ...validation import FieldReader, shown
-from ...yamlio import LineDict, line_of, load_yaml, own_line
+from ...yamlio import line_of, load_yaml, own_line
 from .model import CIBMatrix, Descriptor
 
 DESCRIPTOR_KEYS = ("name", "title", "variants")
@@ -121,7 +121,7 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     )
 
 
-def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], set[str]]:
+def _descriptors(check: _Check, section: dict[Any, Any]) -> tuple[tuple[Descriptor, ...], set[str]]:
     """Valid descriptors, and every name declared (valid or not)."""
     nodes = section.get("descriptors")
     if not isinstance(nodes, list) or not nodes:
@@ -161,15 +161,16 @@ def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], 
                 check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, line_of(variants, v), "type")
                 ok = False
             elif variants.index(variant) != v:
-                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v), "duplicate")
+                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v),
+                          "duplicate")
                 ok = False
-        if ok:
+        if ok and isinstance(name, str):
             out.append(Descriptor(name, tuple(variants), title.strip()))
     return tuple(out), names
 
 
 def _judgments(
-    check: _Check, owner: dict, key: str, where_list: str, shell: CIBMatrix
+    check: _Check, owner: dict[Any, Any], key: str, where_list: str, shell: CIBMatrix
 ) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
     values = np.zeros_like(shell.judgments)
     rationales: dict[tuple[int, int], str] = {}
@@ -188,9 +189,9 @@ def _judgments(
         rationale = node.get("rationale", "")
         if not isinstance(rationale, str):
             check.add(f"{where}.rationale", "must be text", rationale, line_of(node, "rationale"), "type")
-        if ends[0] is None or ends[1] is None:
-            continue
         i, j = ends
+        if i is None or j is None:
+            continue
         if i == j:
             check.add(where, "a section from a descriptor to itself is not allowed", shell.descriptors[i].name,
                       line_of(node, "to") or own_line(node))
@@ -208,7 +209,7 @@ def _judgments(
     return values, rationales
 
 
-def _descriptor_ref(check: _Check, node: dict, side: str, where: str, shell: CIBMatrix) -> int | None:
+def _descriptor_ref(check: _Check, node: dict[Any, Any], side: str, where: str, shell: CIBMatrix) -> int | None:
     name = node.get(side)
     names = [d.name for d in shell.descriptors]
     if name is None:
@@ -220,7 +221,7 @@ def _descriptor_ref(check: _Check, node: dict, side: str, where: str, shell: CIB
     return None
 
 
-def _impacts(check: _Check, node: dict, where: str, shell: CIBMatrix, i: int, j: int) -> np.ndarray | None:
+def _impacts(check: _Check, node: dict[Any, Any], where: str, shell: CIBMatrix, i: int, j: int) -> np.ndarray | None:
     rows = node.get("impacts")
     source, target = shell.descriptors[i], shell.descriptors[j]
     if not isinstance(rows, dict):
@@ -311,7 +312,8 @@ def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) 
     if suffix in (".yaml", ".yml"):
         data = load_yaml(path, name)
         if not isinstance(data, dict) or "cib" not in data:
-            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, own_line(data), "required")])
+            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, own_line(data),
+                                           "required")])
         return read_cib_section(data["cib"], name)
     raise ValidationError([Problem(name, "file", "unsupported file type: use a .scw project or a .yaml file",
                                    Path(path).suffix or Path(path).name, code="file")])
@@ -329,7 +331,7 @@ class _Check(FieldReader):
     def add(self, field_: str, message: str, value: Any = None, line: int | None = None, code: str = "invalid") -> None:
         self.problem(field_, message, shown(value), line, code)
 
-    def unknown_keys(self, node: LineDict, allowed: tuple[str, ...], where: str) -> None:
+    def unknown_keys(self, node: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:
         self.unknown(node, allowed, where)
 
     def raise_if_any(self) -> None:

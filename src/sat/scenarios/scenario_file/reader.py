@@ -80,7 +80,7 @@ def parse_scenarios(
     from ...errors import ValidationError
 
     check = Checker(file)
-    problems: Problems = check.problems  # type: ignore[assignment]
+    problems = check.problems
     if not isinstance(data, dict):
         check.add("(top level)", "the file must be a mapping of sections", data, 1, "type")
         return None, problems

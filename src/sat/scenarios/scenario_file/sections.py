@@ -8,13 +8,14 @@ from typing import Any
 
 from ...errors import ValidationError
 from ...validation import ITEM_ID, ITEM_ID_RULE, FieldReader, shown
-from ...yamlio import LineDict, line_of, own_line
+from ...yamlio import line_of, own_line
 from ..bridge import Bridge, BridgeAxis
 from ..cib import CIBMatrix
 from ..cone import Assumption, Cone, ConeScenario, WildCard
 from ..drivers import CRITICAL_UNCERTAINTY, FRAMEWORKS, RATING_MAX, RATING_MIN, Driver, classify
 from ..futures import Futures, Indicator, Quadrant, combinations
 from ..multiple import CRITERIA, ScreenJudgment, quadrant_key
+
 
 class Checker(FieldReader):
     """The problems of one ``scenarios.yaml``: :class:`~sat.validation.FieldReader` plus the section readers' own
@@ -38,10 +39,10 @@ class Checker(FieldReader):
         self.add(where, "must be a list", node, line, "type")
         return []
 
-    def unknown_keys(self, node: LineDict, allowed: tuple[str, ...], where: str) -> None:
+    def unknown_keys(self, node: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:
         self.unknown(node, allowed, where)
 
-    def string(self, node: LineDict, key: str, where: str, required: bool = True) -> str | None:
+    def string(self, node: dict[Any, Any], key: str, where: str, required: bool = True) -> str | None:
         if key not in node:
             if required:
                 self.add(where, "is required", None, own_line(node), "required")
@@ -54,7 +55,7 @@ class Checker(FieldReader):
         self.add(where, "must be non-empty text", value, line_of(node, key), "empty" if value == "" else "type")
         return None
 
-    def strings(self, node: LineDict, key: str, where: str, required: bool = False) -> tuple[str, ...]:
+    def strings(self, node: dict[Any, Any], key: str, where: str, required: bool = False) -> tuple[str, ...]:
         if key not in node:
             if required:
                 self.add(where, "is required", None, own_line(node), "required")
@@ -68,14 +69,14 @@ class Checker(FieldReader):
                 self.add(f"{where}[{i}]", "must be non-empty text", item, line_of(items, i), "type")
         return tuple(out)
 
-    def ident(self, node: LineDict, key: str, where: str) -> str | None:
+    def ident(self, node: dict[Any, Any], key: str, where: str) -> str | None:
         value = self.string(node, key, where)
         if value is not None and not re.match(ITEM_ID, value):
             self.add(where, ITEM_ID_RULE, value, line_of(node, key), "id")
             return None
         return value
 
-    def rating(self, node: LineDict, key: str, where: str) -> int | None:
+    def rating(self, node: dict[Any, Any], key: str, where: str) -> int | None:
         if key not in node:
             self.add(where, "is required", None, own_line(node), "required")
             return None
@@ -86,7 +87,7 @@ class Checker(FieldReader):
             return None
         return value
 
-    def flag(self, node: LineDict, key: str, where: str, allow_unjudged: bool) -> bool | None:
+    def flag(self, node: dict[Any, Any], key: str, where: str, allow_unjudged: bool) -> bool | None:
         value = node.get(key)
         if value is None and allow_unjudged:
             return None
@@ -102,7 +103,8 @@ class Checker(FieldReader):
         return by_id[did] if self.refs([did], where, line, "driver", by_id) else None
 
 
-def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozenset[str] | None) -> list[Driver]:
+def read_drivers(check: Checker, data: dict[Any, Any], framework: str,
+                 source_ids: frozenset[str] | None) -> list[Driver]:
     if "drivers" not in data:
         check.add("drivers", "is required: the driver table", None, own_line(data), "required")
         return []
@@ -155,8 +157,8 @@ def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozens
                 check.refs([sid], f"{where}.sources[{k}]", line_of(node["sources"], k), "source", source_ids)
         if did is not None:
             seen.add(did)
-        if None in (did, name, description, category, impact, uncertainty) or len(states) != 2 \
-                or states[0] == states[1]:
+        if did is None or name is None or description is None or category is None or impact is None \
+                or uncertainty is None or len(states) != 2 or states[0] == states[1]:
             raw_id = node.get("id")
             if isinstance(raw_id, str) and raw_id.strip() not in {d.id for d in drivers}:
                 check.problems.reject("driver", raw_id.strip())  # references to it are not reported again
@@ -166,7 +168,7 @@ def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozens
 
 
 def _indicators(
-    check: Checker, node: dict, where: str, indicator_ids: dict[str, str], required: bool
+    check: Checker, node: dict[Any, Any], where: str, indicator_ids: dict[str, str], required: bool
 ) -> tuple[Indicator, ...]:
     if "indicators" not in node:
         if required:
@@ -197,7 +199,7 @@ def _indicators(
     return tuple(out)
 
 
-def _axis_driver(check: Checker, node: dict, key: str, by_id: Mapping[str, Driver]) -> Driver | None:
+def _axis_driver(check: Checker, node: dict[Any, Any], key: str, by_id: Mapping[str, Driver]) -> Driver | None:
     did = check.string(node, key, f"futures.{key}")
     if did is None:
         return None
@@ -253,7 +255,8 @@ def read_futures(
         for state, axis, key in ((xs, x, "x"), (ys, y, "y")):
             if state is not None and axis is not None and state not in axis.end_states:
                 check.add(f"{where}.{key}", f"not an end state of axis driver {axis.id!r} "
-                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, line_of(q, key), "choice")
+                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, line_of(q, key),
+                          "choice")
         if x is not None and y is not None and xs in x.end_states and ys in y.end_states:
             if (xs, ys) in placed:
                 check.add(where, f"a second quadrant at ({xs}, {ys}); the first is quadrants[{placed[(xs, ys)]}]",
@@ -265,7 +268,8 @@ def read_futures(
         options = check.strings(q, "options", f"{where}.options")
         if qid is not None:
             quadrant_ids.add(qid)
-        if None not in (qid, name, xs, ys, narrative) and indicators:
+        if qid is not None and name is not None and xs is not None and ys is not None and narrative is not None \
+                and indicators:
             quadrants.append(Quadrant(qid, name, xs, ys, narrative, indicators, implications, options))
     if x is not None and y is not None and isinstance(node.get("quadrants"), list):
         for combo in combinations(x, y):
@@ -319,7 +323,8 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
         reason = check.string(j, "reason", f"{where}.reason", required=False) or ""
         if shortlisted:
             if not reason:
-                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None, own_line(j), "required")
+                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None,
+                          own_line(j), "required")
             if not name:
                 check.add(f"{where}.name", "a shortlisted scenario needs a name", None, own_line(j), "required")
             if flags["plausible"] is not True:
@@ -333,7 +338,8 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
         )
         key = quadrant_key(*_normal_key(judgment, order))
         if key in seen:
-            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, own_line(j), "duplicate")
+            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, own_line(j),
+                      "duplicate")
             continue
         seen[key] = i
         out.append(judgment)
@@ -373,7 +379,7 @@ def _cone_scenario(
             if did in flips[:k]:
                 check.add(f"{where}.flips[{k}]", "driver flipped twice", did, line_of(node["flips"], k), "duplicate")
     indicators = _indicators(check, node, where, indicator_ids, required=not baseline)
-    if None in (sid, name, narrative):
+    if sid is None or name is None or narrative is None:
         return None
     return ConeScenario(sid, name, tuple(dict.fromkeys(flips)), narrative, indicators)
 
@@ -407,7 +413,8 @@ def read_cone(
             driver = None
         if driver is not None and state is not None and state not in driver.end_states:
             check.add(f"{where}.state", f"not an end state of driver {did!r} "
-                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, line_of(a, "state"), "choice")
+                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, line_of(a, "state"),
+                      "choice")
             driver = None
         if driver is not None and state is not None and text is not None:
             assumed[driver.id] = state
@@ -455,7 +462,7 @@ def read_cone(
         if wid is not None and wid in ids:
             check.add(f"{where}.id", "duplicate scenario id in the cone", wid, line_of(w, "id"), "duplicate")
             continue
-        if None not in (wid, name, description):
+        if wid is not None and name is not None and description is not None:
             ids.add(wid)
             wild_cards.append(WildCard(wid, name, description, indicators))
     if baseline is None:
@@ -464,7 +471,7 @@ def read_cone(
 
 
 def _bridge_axis(
-    check: Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
+    check: Checker, node: dict[Any, Any], key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
 ) -> BridgeAxis | None:
     where = f"bridge.{key}"
     if key not in node:
@@ -494,7 +501,8 @@ def _bridge_axis(
     for state, variant in variants_node.items():
         w = f"{where}.variants.{state}"
         if driver is not None and state not in driver.end_states:
-            check.add(w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state), "choice")
+            check.add(w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state),
+                      "choice")
             continue
         if not isinstance(variant, str) or not variant.strip():
             check.add(w, "must name a variant of the descriptor", variant, line_of(variants_node, state), "type")

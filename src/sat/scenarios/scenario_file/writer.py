@@ -95,6 +95,7 @@ def _cib_out(s: Scenarios) -> Any:
     notes), else written afresh from the model by the CIB writer."""
     from ..cib.file import cib_ensemble_to_yaml, cib_to_yaml, read_cib_section
 
+    assert s.cib is not None, "only called for scenarios with a CIB model"
     if s.cib_raw is not None:
         try:
             raw = read_cib_section(s.cib_raw, str(s.path))
