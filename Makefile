@@ -24,7 +24,7 @@ report: setup
 
 # The gates: ruff lint (rules in pyproject.toml) and mypy (strict on the core; see [tool.mypy] in pyproject.toml).
 lint: setup
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.

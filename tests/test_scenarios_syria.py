@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -41,7 +42,10 @@ def test_case_file_is_a_valid_scenario_case() -> None:
 
 
 def test_scenarios_load_by_id_and_by_folder(s) -> None:
-    assert load_scenarios("syria-militias") == s
+    from sat.paths import cases_dir  # the session's (pristine) copy of the bundled cases, see conftest.py
+
+    assert load_scenarios("syria-militias") == load_scenarios(cases_dir() / "syria-militias")
+    assert dataclasses.replace(load_scenarios("syria-militias"), path=s.path) == s
     assert s.case.id == "syria-militias" and s.framework == "PMESII"
 
 

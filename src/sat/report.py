@@ -3,7 +3,8 @@
 A report is a parameterized notebook in ``notebooks/`` executed with papermill in a fresh kernel, then converted by
 nbconvert without code cells and without the cells tagged ``notebook-only`` (instructions for whoever runs the
 notebook, not for the reader). The page gets the case's title as its ``<title>`` and the report stylesheet
-(``templates/report.css``: readable from 800 to 1920 px and in print on A4 and Letter). Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no
+(``templates/report.css``: readable from 800 to 1920 px and in print on A4 and Letter). Nothing in the page is
+fetched from the network (no CDN scripts, no web fonts, no
 widget manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
 half-written report behind.
 """
