@@ -66,50 +66,61 @@ def case_to_dict(case: Case) -> dict[str, Any]:
 
 
 def check_case(case: Case) -> list[Problem]:
-    """Validate an in-memory case exactly as ``case.yaml`` would be validated (used by editors before saving)."""
-    file = f"{case.id or 'case'}/{CASE_FILE}"
-    text = dump_yaml(case_to_dict(case))
-    _, problems = parse_case(loads_yaml(text, file), file)
+    """Validate an in-memory case as ``case.yaml`` is validated (used by editors before saving); the problems name
+    fields and values (an in-memory case has no lines)."""
+    _, problems = parse_case(case_to_dict(case), f"{case.id or 'case'}/{CASE_FILE}")
     return problems
 
 
 def save_case(case: Case, folder: Path | None = None) -> Path:
-    """Write ``case.yaml`` (and nothing else) atomically after validating it; return its path."""
+    """Write ``case.yaml`` (and nothing else) atomically after validating it; return its path.
+
+    An existing valid file keeps every line that does not change (:func:`case_yaml_text`); the text to be written
+    is read back and validated exactly as the next load will read it, and nothing is written if it has problems.
+    """
     target = Path(folder or case.folder or "")
     if not str(target):
         raise ValueError("save_case needs a folder: the case was not loaded from one")
-    problems = check_case(case)
+    path = target / CASE_FILE
+    text, problems = case_yaml_text(case, path)
     if problems:
         raise ValidationError(problems)
-    path = target / CASE_FILE
-    text = case_yaml_text(case, path)
-    if not path.is_file() or text != path.read_text(encoding="utf-8"):
+    if text is not None:
         atomic_write_text(path, text)
     case.folder = target
     return path
 
 
-def case_yaml_text(case: Case, path: Path) -> str:
-    """The text of ``case.yaml`` holding ``case``: the file at ``path`` with only the lines of what changed
-    replaced (:mod:`sat.store.yaml_edit`), or the case written afresh when there is no valid file to keep."""
-    fresh = dump_yaml(case_to_dict(case))
+def case_yaml_text(case: Case, path: Path) -> tuple[str | None, list[Problem]]:
+    """The text ``case.yaml`` must hold for ``case`` (None: the file at ``path`` already holds it), and the
+    problems of that text. The existing file is kept with only the lines of what changed replaced
+    (:mod:`sat.store.yaml_edit`); without a valid file to keep, or when the splice does not read back as ``case``,
+    the case is written afresh."""
+    wanted = case_to_dict(case)
+    file = f"{case.id or 'case'}/{CASE_FILE}"
+    edited = None
     try:
         text = path.read_text(encoding="utf-8")
-        data = loads_yaml(text, str(path))
+        data = loads_yaml(text, file)
     except (OSError, UnicodeDecodeError, ValidationError):
-        return fresh
-    old, problems = parse_case(data, str(path))
-    if old is None or problems:
-        return fresh
-    wanted = case_to_dict(case)
-    edited = update_yaml(text, data, case_to_dict(old), wanted)
-    if edited is None:
-        return fresh
-    try:
-        again, problems = parse_case(loads_yaml(edited, str(path)), str(path))
-    except ValidationError:
-        return fresh
-    return edited if again is not None and case_to_dict(again) == wanted else fresh
+        pass
+    else:
+        old, problems = parse_case(data, file)
+        if old is not None and not problems:
+            before = case_to_dict(old)
+            if before == wanted:
+                return None, []
+            edited = update_yaml(text, data, before, wanted)
+    if edited is not None:
+        try:
+            again, problems = parse_case(loads_yaml(edited, file), file)
+        except ValidationError as exc:
+            again, problems = None, exc.problems
+        if again is not None and case_to_dict(again) == wanted:
+            return edited, []
+    fresh = dump_yaml(wanted)
+    _, problems = parse_case(loads_yaml(fresh, file), file)
+    return fresh, list(problems)
 
 
 def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -> Path:
