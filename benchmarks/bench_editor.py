@@ -28,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from sat.rating_scale import RATING_CODES
+
 ROOT = Path(__file__).resolve().parents[1]
-CODES = ["CC", "C", "N", "I", "II", "NA"]
+CODES = list(RATING_CODES)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 

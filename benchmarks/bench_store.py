@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -35,7 +36,7 @@ from sat.store import case_to_dict, check_folder, load_case, save_case  # noqa: 
 from sat.yamlio import dump_yaml  # noqa: E402
 
 
-def _bench_ach():  # type: ignore[no-untyped-def]
+def _bench_ach() -> Any:
     spec = importlib.util.spec_from_file_location("bench_ach", ROOT / "benchmarks" / "bench_ach.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
