@@ -169,3 +169,23 @@ def test_a_validator_that_raises_is_collected_with_the_other_files(tiny: Path, m
     edit(tiny / "case.yaml", "reliability: B", "reliability: Q")
     found = problems(tiny)
     assert [p.code for p in found] == ["choice", "syntax"]
+
+
+def test_an_exercise_with_a_bad_scenario_handout_reports_it(tmp_path: Path) -> None:
+    from sat.training.exercise import load_exercise
+
+    copy = tmp_path / "karish-ach"
+    shutil.copytree(ROOT / "data" / "exercises" / "karish-ach", copy)
+    with (copy / "exercise.yaml").open("a") as file:
+        file.write("scenario_handout: 3\n")
+    with pytest.raises(ValidationError) as info:
+        load_exercise(copy)
+    (problem,) = info.value.problems
+    assert (problem.field, problem.message, problem.value, problem.code) == (
+        "scenario_handout", "must be true or false", 3, "type")
+
+
+def test_sat_validate_names_the_files_it_checked(syria: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "sat.cli", "validate", str(syria)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "checked: case.yaml, scenarios.yaml"
