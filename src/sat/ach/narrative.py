@@ -172,8 +172,8 @@ def by_analyst_html(scores: AchScores) -> str:
     for hid in scores.hypotheses.sort_values("rank").index:
         cells = "".join(
             f"<td style='text-align:right'>{percent_text(float(f.loc[hid, 'posterior']))}</td>"
-            f"<td style='text-align:right'>{f.loc[hid, 'inconsistency'] + 0.0:.1f}</td>"  # + 0.0: no "-0.0"
-            f"<td style='text-align:right'>{f.loc[hid, 'weighted_inconsistency'] + 0.0:.2f}</td>"
+            f"<td style='text-align:right'>{f.loc[hid, 'inconsistency']:.1f}</td>"
+            f"<td style='text-align:right'>{f.loc[hid, 'weighted_inconsistency']:.2f}</td>"
             for f in scores.by_analyst.values()
         )
         rows.append(f"<tr><th>{h.esc(hid)}</th>{cells}</tr>")
