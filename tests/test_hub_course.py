@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,9 +98,11 @@ def course() -> Iterator[Course]:
         def listening() -> bool:
             if hub.poll() is not None:
                 raise AssertionError(f"jupyterhub exited: {log_path.read_text()[-3000:]}")
-            return subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                                   f"http://127.0.0.1:{port}/hub/login"], capture_output=True, text=True,
-                                  check=False).stdout == "200"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/login", timeout=5) as response:
+                    return response.status == 200
+            except OSError:
+                return False
 
         wait_until(listening, f"the hub to answer on {port}", HUB_START_TIMEOUT)
         yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
