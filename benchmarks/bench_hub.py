@@ -3,7 +3,8 @@
 Starts JupyterHub from deploy/jupyterhub/jupyterhub_config.py on 127.0.0.1 (the course hub environment of
 ``make hub-env``; root, because every user is a Unix account), with one extra service token that creates the users
 and starts their servers through the hub's REST API. In each user's server it opens the exercise's editor notebook
-as a kernel session and builds the editor as the notebook does (Karish case, blind rating and structure locked).
+as a kernel session and builds the editor as the notebook does (the trainee pack of the Karish exercise, blind
+rating and structure locked).
 
 Memory: proportional set size (PSS, shared pages split between their users) of every process of the user's Unix
 account (the single-user server and its kernel with the editor open), and of the hub and its proxy.
@@ -43,7 +44,7 @@ TOKEN = secrets.token_hex(16)
 STEP_TIMEOUT = 300  # seconds for one server to start or one kernel to build the editor
 CLICK_TIMEOUT = 120  # seconds for one click to be saved
 EDITOR_CODE = """from sat.widgets import ach_editor
-_editor = ach_editor("karish", "", blind=True, lock_blind=True, lock_structure=True)
+_editor = ach_editor("case", "", blind=True, lock_blind=True, lock_structure=True)
 print(_editor.grid.model_id, _editor.status.model_id, _editor.session.analyst)"""
 
 
@@ -101,7 +102,7 @@ class Kernel:
         from tornado.websocket import websocket_connect
 
         session = await asyncio.to_thread(api, f"{self.base}/user/{self.user}/api/sessions", "POST",
-                                          {"path": "workbook/ach_editor.ipynb", "type": "notebook", "name": "",
+                                          {"path": "workbook/karish-ach/ach_editor.ipynb", "type": "notebook", "name": "",
                                            "kernel": {"name": "python3"}})
         url = (f"{self.base.replace('http', 'ws')}/user/{self.user}/api/kernels/{session['kernel']['id']}/channels"
                f"?session_id={self.session}")
@@ -182,15 +183,18 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def run(levels: list[int], clicks: int, base: Path) -> None:
+    from sat.paths import repo_root
     from sat.store import load_case
 
-    case = load_case(ROOT / "data" / "cases" / "karish")
+    pristine = repo_root()
+    case = load_case(pristine / "data" / "cases" / "karish")
     cells = [(e, h) for e in case.evidence_ids for h in case.hypothesis_ids]
     tag = secrets.token_hex(2)
     group = f"satbn{tag}"
     materials = base / "materials"
-    shutil.copytree(ROOT / "data" / "cases" / "karish", materials / "data" / "cases" / "karish")
-    shutil.copytree(ROOT / "notebooks" / "ach", materials / "notebooks" / "ach")
+    shutil.copytree(pristine / "data" / "cases" / "karish", materials / "data" / "cases" / "karish")
+    shutil.copytree(pristine / "data" / "exercises" / "karish-ach", materials / "data" / "exercises" / "karish-ach")
+    shutil.copytree(pristine / "notebooks" / "ach", materials / "notebooks" / "ach")
     homes = base / "home"
     homes.mkdir(mode=0o755)
     overlay = base / "bench_config.py"
@@ -200,7 +204,7 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
         "c.JupyterHub.load_roles = list(c.JupyterHub.load_roles) + [{'name': 'sat-bench', 'services': ['sat-bench'],"
         " 'scopes': ['admin:users', 'admin:servers', 'access:servers']}]\n")
     port, hub_port, api_port = free_port(), free_port(), free_port()
-    env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": "", "SAT_HUB_CASE": "karish",
+    env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": "", "SAT_HUB_EXERCISE": "karish-ach",
            "SAT_HUB_HOME_BASE": str(homes), "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
     log = open(base / "hub.log", "wb")
     hub = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(overlay), "--ip=127.0.0.1", f"--port={port}",

@@ -92,7 +92,8 @@ def test_an_exercise_locks_blind_rating_on(tiny: Path):
     assert editor.blind and editor.blind_toggle.disabled
     assert "set by the exercise" in editor.header.value
     assert editor.scores is None and "Blind rating" in editor.panel.value
-    editor.open_button.click()  # reopening through the Case tab keeps it on
+    editor.open_button.click()  # reopening the same case folder through the Case tab keeps it on
+    assert editor.session is not None and editor.session.folder == tiny.resolve()
     assert editor.blind and editor.blind_toggle.disabled
 
 

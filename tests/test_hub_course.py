@@ -1,9 +1,10 @@
 """A course hub for real: JupyterHub from deploy/jupyterhub/jupyterhub_config.py on 127.0.0.1, two trainees and an
 instructor who sign up and log in through Debian's Chromium, one Unix account each.
 
-Each trainee opens the matrix editor (Voila) in their own workspace and rates a cell; the rating lands in that
-trainee's workspace only, owned by that trainee; the other trainee can neither read nor change it, through the
-file system or through the hub; the instructor collects both ratings read-only and scores them. The hub, its proxy,
+Each trainee's workspace holds the trainee pack of the Karish exercise (never its key, which no trainee can read
+in the course materials either); each trainee opens the matrix editor (Voila) there and rates a cell; the rating
+lands in that trainee's workspace only, owned by that trainee; the other trainee can neither read nor change it,
+through the file system or through the hub; the instructor collects both read-only and grades them. The hub, its proxy,
 the user servers and the Unix accounts and group the hub created are all stopped and removed afterwards.
 Needs root (it creates Unix accounts; CI runs as root) and configurable-http-proxy (``make setup`` installs it).
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sat.paths import repo_root
 from test_browser_editor import CHROMIUM, CHROMIUM_ARGS, STEP_TIMEOUT, cell, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +56,7 @@ class Course:
     log: Path
 
     def ratings(self, trainee: str) -> Path:
-        return self.homes / trainee / "workbook" / "data" / "cases" / "karish" / "ratings" / f"{trainee}.csv"
+        return self.homes / trainee / "workbook" / "karish-ach" / "case" / "ratings" / f"{trainee}.csv"
 
 
 def as_user(course: Course, user: str, *command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -82,12 +84,13 @@ def course() -> Iterator[Course]:
     os.chmod(base, 0o755)
     homes = base / "home"
     homes.mkdir(mode=0o755)
-    materials = base / "materials"  # the course's materials, readable by everyone, as SAT_ROOT
-    shutil.copytree(ROOT / "data" / "cases" / "karish", materials / "data" / "cases" / "karish")
-    shutil.copytree(ROOT / "notebooks" / "ach", materials / "notebooks" / "ach")
+    materials, pristine = base / "materials", repo_root()  # the course's materials, as SAT_ROOT
+    shutil.copytree(pristine / "data" / "cases" / "karish", materials / "data" / "cases" / "karish")
+    shutil.copytree(pristine / "data" / "exercises" / "karish-ach", materials / "data" / "exercises" / "karish-ach")
+    shutil.copytree(pristine / "notebooks" / "ach", materials / "notebooks" / "ach")
     port, hub_port, api_port = free_port(), free_port(), free_port()
     env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": instructor,
-           "SAT_HUB_TRAINEES": ",".join(trainees), "SAT_HUB_CASE": "karish", "SAT_HUB_HOME_BASE": str(homes),
+           "SAT_HUB_TRAINEES": ",".join(trainees), "SAT_HUB_EXERCISE": "karish-ach", "SAT_HUB_HOME_BASE": str(homes),
            "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
     command = [str(HUB_BIN / "jupyterhub"), "-f", str(CONFIG), "--ip=127.0.0.1", f"--port={port}",
                f"--JupyterHub.hub_port={hub_port}", f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"]
@@ -154,7 +157,7 @@ def sign_up_and_log_in(browser, course: Course, name: str):
 
 def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothesis: str, code: str) -> None:
     """The exercise's editor in Voila: the trainee's own name, blind rating and the structure locked; one rating."""
-    page.goto(f"{course.url}/user/{name}/voila/render/workbook/ach_editor.ipynb")
+    page.goto(f"{course.url}/user/{name}/voila/render/workbook/karish-ach/ach_editor.ipynb")
     page.locator("td.satg-cell").first.wait_for(timeout=SPAWN_TIMEOUT_MS)
     header = page.locator(".sat-editor-head").inner_text()
     assert f"analyst {name}" in header
@@ -168,7 +171,7 @@ def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothe
 
 
 def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_both(course: Course, browser):
-    committed = sorted(p.name for p in (ROOT / "data" / "cases" / "karish" / "ratings").iterdir())
+    committed = sorted(p.name for p in (course.materials / "data" / "cases" / "karish" / "ratings").iterdir())
     ana, ben = course.trainees
     ana_page = sign_up_and_log_in(browser, course, ana)
     ben_page = sign_up_and_log_in(browser, course, ben)
@@ -181,31 +184,35 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
         assert file.stat().st_uid == pwd.getpwnam(name).pw_uid
         assert sorted(p.name for p in file.parent.iterdir()) == [file.name]  # only the trainee's own file
         assert line in file.read_text()
-    assert sorted(p.name for p in (ROOT / "data" / "cases" / "karish" / "ratings").iterdir()) == committed
+    assert sorted(p.name for p in (course.materials / "data" / "cases" / "karish" / "ratings").iterdir()) == committed
 
+    # The key is in no workspace, and no trainee can read it in the course materials.
+    assert not [p for p in course.homes.rglob("*") if p.name in ("key.yaml", "levant_desk.csv")]
+    key = course.materials / "data" / "exercises" / "karish-ach" / "key.yaml"
     # One trainee can neither read nor change the other's work: not through the file system...
     for command in (["cat", str(course.ratings(ana))], ["ls", str(course.homes / ana)],
-                    ["touch", str(course.homes / ana / "workbook" / "x")]):
+                    ["touch", str(course.homes / ana / "workbook" / "x")], ["cat", str(key)]):
         result = as_user(course, ben, *command, cwd=course.base)
         assert result.returncode != 0 and "Permission denied" in result.stderr, command
     # ...nor through the hub (the other's server refuses them).
     response = ben_page.goto(f"{course.url}/user/{ana}/lab")
     assert response is not None and response.status == 403
 
-    # The instructor collects both, read-only, and scores them.
+    # The instructor collects both, read-only, and grades them.
     instructor_page = sign_up_and_log_in(browser, course, course.instructor)
     home = course.homes / course.instructor
-    collected = as_user(course, course.instructor, str(HUB_BIN / "sat"), "class", "collect", "karish", "--homes",
+    sat = str(HUB_BIN / "sat")
+    collected = as_user(course, course.instructor, sat, "class", "collect", "karish-ach", "--homes",
                         str(course.homes), "--to", str(home / "collected"), cwd=home)
     assert collected.returncode == 0, collected.stderr
     assert "collected 2 of 2 trainee(s)" in collected.stdout
-    ratings = home / "collected" / "karish" / "ratings"
-    assert (ratings / f"{ana}.csv").read_bytes() == course.ratings(ana).read_bytes()
-    assert (ratings / f"{ben}.csv").read_bytes() == course.ratings(ben).read_bytes()
+    for name in (ana, ben):
+        assert (home / "collected" / f"{name}.csv").read_bytes() == course.ratings(name).read_bytes()
     change = as_user(course, course.instructor, "sh", "-c", f"echo x >> {course.ratings(ana)}", cwd=home)
     assert change.returncode != 0 and "Permission denied" in change.stderr
-    scored = as_user(course, course.instructor, str(HUB_BIN / "sat"), "ach", "score", str(home / "collected" / "karish"),
-                     "--analyst", ana, cwd=home)
-    assert scored.returncode == 0 and "H3" in scored.stdout, scored.stderr
+    graded = as_user(course, course.instructor, sat, "grade", "karish-ach", str(home / "collected"), "--out",
+                     str(home / "graded"), cwd=home)
+    assert graded.returncode == 0, graded.stderr
+    assert {p.name for p in (home / "graded" / "feedback").iterdir()} == {f"{ana}.html", f"{ben}.html"}
     response = instructor_page.goto(f"{course.url}/user/{ana}/lab")  # no way into a trainee's server either
     assert response is not None and response.status == 403

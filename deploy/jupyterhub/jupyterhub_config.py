@@ -2,7 +2,7 @@
 #
 # Start it as root, from the environment the workbook is installed in (`pip install 'sat[hub]'` or `make setup`):
 #
-#     SAT_HUB_INSTRUCTORS=instructor SAT_HUB_TRAINEES=ana,ben SAT_HUB_CASE=karish \
+#     SAT_ROOT=/srv/sat-course SAT_HUB_INSTRUCTORS=dana SAT_HUB_TRAINEES=ana,ben SAT_HUB_EXERCISE=karish-ach \
 #         jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
 #
 # What it sets up:
@@ -14,9 +14,11 @@
 # - One Unix account per user, created when the user's server first starts, so the operating system keeps the
 #   workspaces apart: a trainee's home is theirs, readable (never writable) by the instructors' group, closed to
 #   other trainees (sat.hub.accounts).
-# - Each trainee's ~/workbook seeded with a trainee copy of the exercise's case (no expert ratings) and the
-#   matrix editor with blind rating and the structure locked (sat.hub.workspace).
-# - Instructors collect the class with `sat class collect CASE --to DIR` in their own server's terminal.
+# - Each trainee's ~/workbook/<exercise> seeded with the exercise's trainee pack (never the key) and, for an ACH
+#   exercise, the matrix editor with blind rating and the structure locked (sat.hub.workspace).
+# - The materials' data/ folder (keys, expert ratings) closed to all but root and the instructors' group.
+# - Instructors collect the class with `sat class collect EXERCISE --to DIR` in their own server's terminal and
+#   grade it with `sat grade EXERCISE DIR --out graded/`.
 #
 # Settings come from the environment so that one file serves every course; edit the defaults here if you prefer.
 
@@ -24,7 +26,9 @@ import os
 import sys
 from pathlib import Path
 
-from sat.hub.accounts import pre_spawn_hook
+from sat.hub.accounts import pre_spawn_hook, protect_materials
+from sat.paths import repo_root
+from sat.training.exercise import load_exercise
 
 c = get_config()  # noqa: F821 (JupyterHub provides get_config when it loads this file)
 
@@ -36,14 +40,17 @@ def _names(variable: str, default: str = "") -> set[str]:
 INSTRUCTORS = _names("SAT_HUB_INSTRUCTORS", "instructor")
 ADMINS = _names("SAT_HUB_ADMINS")  # the hub's administrators: every right, including entering any server
 TRAINEES = _names("SAT_HUB_TRAINEES")  # the roster: approved at sign-up; others wait for an instructor
-CASE = os.environ.get("SAT_HUB_CASE", "karish")  # the exercise's case, under data/cases of this installation
+EXERCISE = os.environ.get("SAT_HUB_EXERCISE", "karish-ach")  # an exercise id under $SAT_ROOT/data/exercises
 HOME_BASE = Path(os.environ.get("SAT_HUB_HOME_BASE", "/home"))  # where the users' home folders are made
 STATE = Path(os.environ.get("SAT_HUB_STATE_DIR", "/srv/sat-hub"))  # the hub's database and cookie secret
 LOCKS = os.environ.get("SAT_HUB_LOCKS", "1") != "0"  # blind rating on and structure locked for trainees
 GROUP = os.environ.get("SAT_HUB_GROUP", "sat-instructors")  # the Unix group that may read the trainees' homes
 BIN = Path(sys.executable).parent  # the environment the hub (and the workbook) runs from
+MATERIALS = repo_root()  # $SAT_ROOT: the course's data/ (cases, exercises with keys) and notebooks/
 
 STATE.mkdir(parents=True, exist_ok=True, mode=0o700)
+KIND = load_exercise(EXERCISE).kind  # checks the exercise (and that its key is there) before the hub starts
+protect_materials(MATERIALS, GROUP)
 
 # --- who may log in -------------------------------------------------------------------------------------------
 c.JupyterHub.authenticator_class = "native"
@@ -65,9 +72,12 @@ c.JupyterHub.load_roles = [{
 # --- one server and one Unix account per user ----------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.pre_spawn_hook = pre_spawn_hook(CASE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS, lock_structure=LOCKS,
+c.Spawner.pre_spawn_hook = pre_spawn_hook(EXERCISE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS, lock_structure=LOCKS,
                                           group=GROUP)
-c.Spawner.default_url = "/lab/tree/workbook/ach_editor.ipynb"
+c.Spawner.default_url = f"/lab/tree/workbook/{EXERCISE}" + ("/ach_editor.ipynb" if KIND == "ach" else "")
+c.Spawner.environment = {  # instructors' servers see the materials (to collect and grade); trainees' do not
+    "SAT_ROOT": lambda spawner: str(MATERIALS) if spawner.user.name in INSTRUCTORS | ADMINS else "",
+}
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 

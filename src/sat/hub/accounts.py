@@ -5,7 +5,8 @@ the trainee reads and writes it, the instructors' group reads it (the set-group-
 every file and folder the trainee creates; the workbook writes files ``0644``), other trainees cannot even list it.
 Instructors are members of that group and nothing more: they can collect, never change, a trainee's work.
 The hub creates an account the first time its user's server starts (JupyterHub's ``pre_spawn_hook``), the way
-The Littlest JupyterHub does.
+The Littlest JupyterHub does. The course materials' ``data/`` folder (cases with their expert ratings, exercises
+with their keys) is closed to everyone but root and the instructors' group (:func:`protect_materials`).
 """
 
 from __future__ import annotations
@@ -56,16 +57,25 @@ def ensure_user(name: str, home_base: Path) -> pwd.struct_passwd:
         return pwd.getpwnam(name)
 
 
-def prepare_trainee(name: str, home_base: Path, case: str, *, lock_blind: bool = True, lock_structure: bool = True,
-                    group: str = INSTRUCTORS_GROUP) -> Path:
-    """Account, home shared read-only with the instructors, workspace seeded with ``case``; return the workspace."""
+def protect_materials(root: Path, group: str = INSTRUCTORS_GROUP) -> None:
+    """Make ``root/data`` (keys, expert ratings) readable by root and ``group`` only: owner root, mode ``0750``."""
+    gid = ensure_group(group)
+    data = root / "data"
+    os.chown(data, 0, gid)
+    os.chmod(data, 0o750)
+
+
+def prepare_trainee(name: str, home_base: Path, exercise: str, *, lock_blind: bool = True,
+                    lock_structure: bool = True, group: str = INSTRUCTORS_GROUP) -> Path:
+    """Account, home shared read-only with the instructors, workspace seeded with the trainee pack of
+    ``exercise``; return the workspace."""
     gid = ensure_group(group)
     account = ensure_user(name, home_base)
     home = Path(account.pw_dir)
     os.chown(home, account.pw_uid, gid)
     os.chmod(home, TRAINEE_HOME_MODE)
     workspace = home / WORKSPACE
-    if seed_workspace(workspace, case, lock_blind=lock_blind, lock_structure=lock_structure):
+    if seed_workspace(workspace, exercise, lock_blind=lock_blind, lock_structure=lock_structure):
         for folder, dirs, files in os.walk(workspace):
             for entry in (folder, *(os.path.join(folder, f) for f in dirs + files)):
                 os.chown(entry, account.pw_uid, gid, follow_symlinks=False)
@@ -82,7 +92,7 @@ def prepare_instructor(name: str, home_base: Path, group: str = INSTRUCTORS_GROU
     return Path(account.pw_dir)
 
 
-def pre_spawn_hook(case: str, instructors: Collection[str], home_base: Path, *, lock_blind: bool = True,
+def pre_spawn_hook(exercise: str, instructors: Collection[str], home_base: Path, *, lock_blind: bool = True,
                    lock_structure: bool = True, group: str = INSTRUCTORS_GROUP) -> Callable[[Any], None]:
     """A JupyterHub ``Spawner.pre_spawn_hook`` that prepares the account and workspace of the user about to start."""
 
@@ -91,6 +101,7 @@ def pre_spawn_hook(case: str, instructors: Collection[str], home_base: Path, *, 
         if name in instructors:
             prepare_instructor(name, home_base, group)
         else:
-            prepare_trainee(name, home_base, case, lock_blind=lock_blind, lock_structure=lock_structure, group=group)
+            prepare_trainee(name, home_base, exercise, lock_blind=lock_blind, lock_structure=lock_structure,
+                            group=group)
 
     return hook

@@ -1,4 +1,4 @@
-"""The ``sat class`` command: an instructor collects a class's ratings of a case from the trainees' workspaces.
+"""The ``sat class`` command: an instructor collects a class's submissions of an exercise from their workspaces.
 
 Registered by :mod:`sat.cli`; imports nothing heavy at module level.
 """
@@ -15,11 +15,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                                   description="Work with a class of trainees on a course hub.")
     actions = klass.add_subparsers(dest="action", required=True, metavar="ACTION")
     collect = actions.add_parser(
-        "collect", help="copy every trainee's ratings of CASE into DIR/CASE, beside the case's key",
-        description="Read (never change) each trainee's ratings/<trainee>.csv of CASE in HOMES/<trainee>/workbook "
-        "and write DIR/CASE: the full case with its expert ratings plus one ratings file per trainee, ready for "
-        "`sat report DIR/CASE`.")
-    collect.add_argument("case", metavar="CASE", help="case id under data/cases (the exercise's case)")
+        "collect", help="copy every trainee's submission of EXERCISE into DIR, ready for `sat grade EXERCISE DIR`",
+        description="Read (never change) each trainee's <trainee>.csv (and .notes.csv, .answers.yaml) in "
+        "HOMES/<trainee>/workbook/EXERCISE/case/ratings and write them into DIR, which must be new, empty or an "
+        "earlier collection: then `sat grade EXERCISE DIR --out graded/`.")
+    collect.add_argument("exercise", metavar="EXERCISE", help="exercise id under data/exercises")
     collect.add_argument("--homes", type=Path, default=Path("/home"), metavar="HOMES",
                          help="folder of the trainees' home folders (default /home)")
     collect.add_argument("--trainee", action="append", metavar="NAME",
@@ -32,9 +32,9 @@ def _run_collect(args: argparse.Namespace) -> int:
     from .workspace import collect, workspaces_under
 
     workspaces = workspaces_under(args.homes, args.trainee)
-    found = collect(args.case, workspaces, args.to)
+    found = collect(args.exercise, workspaces, args.to)
     missing = sorted(set(workspaces) - set(found))
-    print(f"collected {len(found)} of {len(workspaces)} trainee(s) into {args.to / args.case}: {', '.join(found) or '-'}")
+    print(f"collected {len(found)} of {len(workspaces)} trainee(s) into {args.to}: {', '.join(found) or '-'}")
     if missing:
         print(f"no ratings yet (or not readable): {', '.join(missing)}")
     return 0

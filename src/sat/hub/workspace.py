@@ -1,13 +1,13 @@
 """A trainee's workspace and the instructor's collection of the class's work.
 
-A workspace is a folder (``~/workbook`` on a course hub) laid out like the repository: ``data/cases/<case>`` and the
-matrix editor notebook beside it, so :func:`sat.paths.repo_root` finds the case from the notebook's folder. It is
-seeded with a *trainee copy* of a case: its ``case.yaml`` and read-me, never its ``ratings/`` folder, which holds
-the worked example's expert matrices and rationale (the instructor's key). The notebook is the bundled editor with
-the exercise's settings injected as parameters (papermill's own parameter injection), outputs cleared.
+A workspace is a folder (``~/workbook`` on a course hub) with one sub-folder per exercise: the exercise's trainee
+pack (:func:`sat.training.pack_exercise`: ``exercise.yaml``, ``instructions.md`` and, for an ACH exercise, the case
+with an empty ``ratings/`` folder; never the key, nor any analyst's ratings) and, for an ACH exercise, the matrix
+editor notebook with the exercise's settings injected as parameters (papermill's own parameter injection), outputs
+cleared. A workspace that already holds the exercise is left as it is: it holds the trainee's work.
 
-Collecting reads each trainee's own ``ratings/<trainee>.csv`` (and rationale) and writes copies into a folder of
-the instructor's next to the full case with its key, so ``sat report`` and the grader see the whole class at once.
+Collecting reads each trainee's own ``case/ratings/<trainee>.csv`` of the exercise (and the rationale and
+probabilities files beside it) and writes copies into one folder, the layout ``sat grade EXERCISE DIR`` reads.
 Collecting never writes into a workspace.
 """
 
@@ -23,21 +23,14 @@ from typing import Any
 from .. import store
 from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_text
-from ..paths import ANALYST_NAME, CASE_FILE, notebooks_dir, resolve_case
+from ..paths import ANALYST_NAME, notebooks_dir
 
 WORKSPACE = "workbook"
 EDITOR_NOTEBOOK = "ach_editor.ipynb"
-#: What of a case folder a trainee never receives: the analysts' ratings and rationale (the instructor's key).
-KEY_PARTS = (store.RATINGS_DIR,)
-
-
-def trainee_copy(case: str | Path, target: Path) -> Path:
-    """Copy a case into ``target`` (which must not exist) without its ratings and rationale; return ``target``."""
-    source = resolve_case(case)
-    if target.exists():
-        raise ValidationError([Problem(str(target), "target", "already exists; a copy never overwrites", str(target))])
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*KEY_PARTS))
-    return target
+#: A trainee's files that a collection takes, after the trainee's name.
+SUBMISSION_SUFFIXES = (".csv", store.NOTES_SUFFIX, ".answers.yaml")
+#: The file that marks a folder as a collection, which a later collection may replace.
+COLLECTION_MARK = ".sat-collection"
 
 
 def editor_notebook(parameters: Mapping[str, Any]) -> str:
@@ -54,51 +47,55 @@ def editor_notebook(parameters: Mapping[str, Any]) -> str:
     return nbformat.writes(parameterize_notebook(notebook, dict(parameters)))
 
 
-def seed_workspace(workspace: Path, case: str, *, lock_blind: bool = True, lock_structure: bool = True) -> bool:
-    """Lay out a trainee's workspace for ``case`` unless it already holds that case; True if it was seeded now.
+def seed_workspace(workspace: Path, exercise: str, *, lock_blind: bool = True, lock_structure: bool = True) -> bool:
+    """Put the trainee pack of ``exercise`` (and the locked editor) in ``workspace/<exercise id>`` unless it is
+    there already; True if it was seeded now."""
+    from ..training.exercise import EXERCISE_FILE, load_exercise, pack_exercise
 
-    An existing case folder is the trainee's work and is left as it is (a restarted server must not reset it).
-    """
-    folder = workspace / "data" / "cases" / Path(resolve_case(case)).name
-    if (folder / CASE_FILE).is_file():
+    ex = load_exercise(exercise)
+    folder = workspace.absolute() / ex.id
+    if (folder / EXERCISE_FILE).is_file():
         return False
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    trainee_copy(case, folder)
-    notebook = editor_notebook({"case": folder.name, "lock_blind": lock_blind, "lock_structure": lock_structure})
-    atomic_write_text(workspace / EDITOR_NOTEBOOK, notebook)
+    workspace.mkdir(parents=True, exist_ok=True)
+    pack_exercise(ex, folder)
+    if ex.kind == "ach":
+        parameters = {"case": str(folder / "case"), "lock_blind": lock_blind, "lock_structure": lock_structure}
+        atomic_write_text(folder / EDITOR_NOTEBOOK, editor_notebook(parameters))
     return True
 
 
-def collect(case: str, workspaces: Mapping[str, Path], target: Path) -> list[str]:
-    """Collect each trainee's ratings of ``case`` into ``target/<case>``; return the trainees who had any.
+def collect(exercise: str, workspaces: Mapping[str, Path], target: Path) -> list[str]:
+    """Collect each trainee's submission of ``exercise`` into ``target``; return the trainees who had one.
 
-    ``workspaces`` maps a trainee's name to their workspace. ``target/<case>`` becomes a full copy of the case from
-    ``data/cases`` (with its key) plus ``ratings/<trainee>.csv`` and ``<trainee>.notes.csv`` from each workspace,
-    and nothing else from there. The collection is built beside the target and validated as a case before it
-    replaces an earlier one, so a bad matrix leaves the earlier collection as it was. A trainee whose name is one of
-    the case's own analysts (an expert) is refused, so a collection never overwrites the key.
+    ``workspaces`` maps a trainee's name to their workspace. From each, only ``<trainee>.csv``,
+    ``<trainee>.notes.csv`` and ``<trainee>.answers.yaml`` in the exercise's ``case/ratings/`` are copied. The
+    collection is built beside ``target`` and replaces it only when every workspace could be read; ``target`` must
+    be new, empty, or an earlier collection (it holds the file ``.sat-collection``), so no other folder is ever
+    replaced.
     """
-    source = resolve_case(case)
-    experts = set(store.load_case(source).analysts)
-    problems = [Problem(str(workspace), "trainee", "not collected: not a valid analyst name, or the name of one of "
-                        "the case's own analysts", name)
-                for name, workspace in sorted(workspaces.items()) if not ANALYST_NAME.match(name) or name in experts]
+    from ..training.exercise import load_exercise
+
+    ex = load_exercise(exercise, need_key=False)
+    problems = [Problem(str(workspace), "trainee", "not collected: not a valid analyst name", name)
+                for name, workspace in sorted(workspaces.items()) if not ANALYST_NAME.match(name)]
+    if target.exists() and any(target.iterdir()) and not (target / COLLECTION_MARK).is_file():
+        problems.append(Problem(str(target), "--to", "exists and is not an earlier collection: give a new or "
+                                "empty folder", str(target)))
     if problems:
         raise ValidationError(problems)
-    target.mkdir(parents=True, exist_ok=True)
-    folder = target / source.name
-    staging = Path(tempfile.mkdtemp(prefix=f".{source.name}.", dir=target)) / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        shutil.copytree(source, staging)
         found = []
         for name, workspace in sorted(workspaces.items()):
-            ratings = workspace / "data" / "cases" / source.name / store.RATINGS_DIR
+            ratings = workspace / ex.id / "case" / store.RATINGS_DIR
             try:
-                if not (ratings / f"{name}.csv").is_file():
+                files = [ratings / f"{name}{suffix}" for suffix in SUBMISSION_SUFFIXES]
+                if not files[0].is_file():
                     continue
-                for file in (ratings / f"{name}.csv", ratings / f"{name}{store.NOTES_SUFFIX}"):
+                for file in files:
                     if file.is_file():
-                        shutil.copyfile(file, staging / store.RATINGS_DIR / file.name)
+                        shutil.copyfile(file, staging / file.name)
             except PermissionError:
                 problems.append(Problem(str(ratings), "trainee", "cannot be read: collecting needs membership of "
                                         "the instructors' group (see docs/deployment.md)", name))
@@ -106,13 +103,20 @@ def collect(case: str, workspaces: Mapping[str, Path], target: Path) -> list[str
             found.append(name)
         if problems:
             raise ValidationError(problems)
-        store.load_case(staging)  # every collected matrix must fit the case
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
+        (staging / COLLECTION_MARK).write_text(f"sat class collect {ex.id}\n")
+        os.chmod(staging, 0o755 & ~_umask())
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
     finally:
-        shutil.rmtree(staging.parent, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
     return found
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def workspaces_under(homes: Path, names: Iterable[str] | None = None) -> dict[str, Path]:

@@ -135,8 +135,13 @@ class AchEditor(w.VBox):
         except CaseNotFoundError as exc:
             return self._open_failed(f'<p style="color:#cf222e">{esc(exc)}</p>')
         self.open_analyst.options = self.session.case.analysts
-        if self.session.case.id in self.open_case.options:
+        if self.session.folder == cases_dir().resolve() / self.session.case.id:
             self.open_case.value = self.session.case.id
+        else:  # a case opened by its folder (an exercise's pack): offer that folder, so Open reopens it
+            folder = str(self.session.folder)
+            self.open_case.options = [(c, c) for c in known_cases()] + [(f"{self.session.case.id} ({folder})",
+                                                                          folder)]
+            self.open_case.value = folder
         self.blind_toggle.unobserve(self._on_blind, names="value")
         self.blind_toggle.value = blind or self.lock_blind
         self.blind_toggle.observe(self._on_blind, names="value")
