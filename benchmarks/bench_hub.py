@@ -203,27 +203,35 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
         f"c.JupyterHub.services = [{{'name': 'sat-bench', 'api_token': {TOKEN!r}}}]\n"
         "c.JupyterHub.load_roles = list(c.JupyterHub.load_roles) + [{'name': 'sat-bench', 'services': ['sat-bench'],"
         " 'scopes': ['admin:users', 'admin:servers', 'access:servers']}]\n")
-    port, hub_port, api_port = free_port(), free_port(), free_port()
     env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": "", "SAT_HUB_EXERCISE": "karish-ach",
            "SAT_HUB_HOME_BASE": str(homes), "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
     log = open(base / "hub.log", "wb")
-    hub = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(overlay), "--ip=127.0.0.1", f"--port={port}",
-                            f"--JupyterHub.hub_port={hub_port}",
-                            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"],
-                           cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    hub = None
     users: list[str] = []
     kernels: list[Kernel] = []
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                api(f"{url}/hub/api/")
+        for _ in range(3):  # another process may take a chosen port before the hub binds it: start again
+            port, hub_port, api_port = free_port(), free_port(), free_port()
+            hub = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(overlay), "--ip=127.0.0.1",
+                                    f"--port={port}", f"--JupyterHub.hub_port={hub_port}",
+                                    f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"],
+                                   cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 120
+            while hub.poll() is None and time.monotonic() < deadline:
+                try:
+                    api(f"{url}/hub/api/")
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            if hub.poll() is None and time.monotonic() < deadline:
                 break
-            except OSError:
-                if hub.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the hub did not start: {(base / 'hub.log').read_text()[-2000:]}")
-                time.sleep(0.5)
+            try:
+                os.killpg(hub.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:
+            raise RuntimeError(f"the hub did not start: {(base / 'hub.log').read_text()[-2000:]}")
         rng = random.Random(12)
         print(f"{'users':>5} {'start s/user':>12} {'PSS MiB/user (median, max)':>27} {'hub+proxy MiB':>13} "
               f"{'click-to-saved ms (median, p95, max)':>37} {'clicks':>6}")
@@ -256,7 +264,7 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
         for kernel in kernels:
             if kernel.ws is not None:
                 kernel.ws.close()
-        if hub.poll() is None:
+        if hub is not None and hub.poll() is None:
             os.killpg(hub.pid, signal.SIGTERM)
             try:
                 hub.wait(timeout=120)

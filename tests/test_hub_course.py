@@ -76,6 +76,44 @@ def remove_account(name: str) -> None:
     subprocess.run(["userdel", "--remove", name], capture_output=True, check=False)
 
 
+class HubExited(Exception):
+    """The hub process ended while starting."""
+
+
+def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the hub on free loopback ports and wait until it answers; return it and its port.
+
+    On a busy machine another process can take a port between choosing it and binding it; a hub that exits while
+    starting is started again on new ports, three times at most.
+    """
+    for _ in range(3):
+        port, hub_port, api_port = free_port(), free_port(), free_port()
+        command = [str(HUB_BIN / "jupyterhub"), "-f", str(CONFIG), "--ip=127.0.0.1", f"--port={port}",
+                   f"--JupyterHub.hub_port={hub_port}",
+                   f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"]
+        hub = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+
+        def listening() -> bool:
+            if hub.poll() is not None:
+                raise HubExited
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/login", timeout=5) as response:
+                    return response.status == 200
+            except OSError:
+                return False
+
+        try:
+            wait_until(listening, f"the hub to answer on {port}", HUB_START_TIMEOUT)
+            return hub, port
+        except HubExited:
+            try:
+                os.killpg(hub.pid, signal.SIGKILL)  # its proxy, if it got that far
+            except ProcessLookupError:
+                pass
+    raise AssertionError(f"jupyterhub exited while starting, three times: {log_path.read_text()[-3000:]}")
+
+
 @pytest.fixture
 def course() -> Iterator[Course]:
     tag = secrets.token_hex(3)
@@ -88,29 +126,17 @@ def course() -> Iterator[Course]:
     shutil.copytree(pristine / "data" / "cases" / "karish", materials / "data" / "cases" / "karish")
     shutil.copytree(pristine / "data" / "exercises" / "karish-ach", materials / "data" / "exercises" / "karish-ach")
     shutil.copytree(pristine / "notebooks" / "ach", materials / "notebooks" / "ach")
-    port, hub_port, api_port = free_port(), free_port(), free_port()
     env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": instructor,
            "SAT_HUB_TRAINEES": ",".join(trainees), "SAT_HUB_EXERCISE": "karish-ach", "SAT_HUB_HOME_BASE": str(homes),
            "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
-    command = [str(HUB_BIN / "jupyterhub"), "-f", str(CONFIG), "--ip=127.0.0.1", f"--port={port}",
-               f"--JupyterHub.hub_port={hub_port}", f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"]
     log_path = base / "hub.log"
     log = open(log_path, "wb")
-    hub = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    hub = None
     try:
-        def listening() -> bool:
-            if hub.poll() is not None:
-                raise AssertionError(f"jupyterhub exited: {log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/login", timeout=5) as response:
-                    return response.status == 200
-            except OSError:
-                return False
-
-        wait_until(listening, f"the hub to answer on {port}", HUB_START_TIMEOUT)
+        hub, port = start_hub(env, base, log, log_path)
         yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
     finally:
-        if hub.poll() is None:
+        if hub is not None and hub.poll() is None:
             os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the user servers and its proxy on the way out
             try:
                 hub.wait(timeout=60)

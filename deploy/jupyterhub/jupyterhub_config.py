@@ -16,7 +16,8 @@
 #   other trainees (sat.hub.accounts).
 # - Each trainee's ~/workbook/<exercise> seeded with the exercise's trainee pack (never the key) and, for an ACH
 #   exercise, the matrix editor with blind rating and the structure locked (sat.hub.workspace).
-# - The materials' data/ folder (keys, expert ratings) closed to all but root and the instructors' group.
+# - The materials folder ($SAT_ROOT: keys, expert ratings, a clone's git history) closed to all but root and the
+#   instructors' group.
 # - Instructors collect the class with `sat class collect EXERCISE --to DIR` in their own server's terminal and
 #   grade it with `sat grade EXERCISE DIR --out graded/`.
 #

@@ -5,8 +5,9 @@ the trainee reads and writes it, the instructors' group reads it (the set-group-
 every file and folder the trainee creates; the workbook writes files ``0644``), other trainees cannot even list it.
 Instructors are members of that group and nothing more: they can collect, never change, a trainee's work.
 The hub creates an account the first time its user's server starts (JupyterHub's ``pre_spawn_hook``), the way
-The Littlest JupyterHub does. The course materials' ``data/`` folder (cases with their expert ratings, exercises
-with their keys) is closed to everyone but root and the instructors' group (:func:`protect_materials`).
+The Littlest JupyterHub does. The course materials (``$SAT_ROOT``: cases with their expert ratings, exercises with
+their keys, and a clone's git history of both) are closed to everyone but root and the instructors' group
+(:func:`protect_materials`); trainees need nothing from there, their workspace holds their pack.
 """
 
 from __future__ import annotations
@@ -58,11 +59,10 @@ def ensure_user(name: str, home_base: Path) -> pwd.struct_passwd:
 
 
 def protect_materials(root: Path, group: str = INSTRUCTORS_GROUP) -> None:
-    """Make ``root/data`` (keys, expert ratings) readable by root and ``group`` only: owner root, mode ``0750``."""
+    """Close the materials folder ``root`` to all but root and ``group``: owner root, that group, mode ``0750``."""
     gid = ensure_group(group)
-    data = root / "data"
-    os.chown(data, 0, gid)
-    os.chmod(data, 0o750)
+    os.chown(root, 0, gid)
+    os.chmod(root, 0o750)
 
 
 def prepare_trainee(name: str, home_base: Path, exercise: str, *, lock_blind: bool = True,
