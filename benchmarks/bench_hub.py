@@ -102,8 +102,8 @@ class Kernel:
         from tornado.websocket import websocket_connect
 
         session = await asyncio.to_thread(api, f"{self.base}/user/{self.user}/api/sessions", "POST",
-                                          {"path": "workbook/karish-ach/ach_editor.ipynb", "type": "notebook", "name": "",
-                                           "kernel": {"name": "python3"}})
+                                          {"path": "workbook/karish-ach/ach_editor.ipynb", "type": "notebook",
+                                           "name": "", "kernel": {"name": "python3"}})
         url = (f"{self.base.replace('http', 'ws')}/user/{self.user}/api/kernels/{session['kernel']['id']}/channels"
                f"?session_id={self.session}")
         self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {TOKEN}"}),

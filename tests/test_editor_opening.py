@@ -50,7 +50,8 @@ def test_the_callers_values_win_over_the_url_and_the_hub():
 def test_the_url_can_ask_for_blind_rating_but_cannot_lift_an_exercise_lock():
     assert resolve(env={"QUERY_STRING": "blind=yes"}).blind
     assert not resolve(env={"QUERY_STRING": "blind=0"}).blind
-    locked = resolve(lock_blind=True, lock_structure=True, env={"QUERY_STRING": "blind=0&lock_blind=0&lock_structure=0"})
+    query = {"QUERY_STRING": "blind=0&lock_blind=0&lock_structure=0"}
+    locked = resolve(lock_blind=True, lock_structure=True, env=query)
     assert (locked.blind, locked.lock_blind, locked.lock_structure) == (True, True, True)
 
 

@@ -40,7 +40,7 @@ def _names(variable: str, default: str = "") -> set[str]:
 
 INSTRUCTORS = _names("SAT_HUB_INSTRUCTORS", "instructor")
 ADMINS = _names("SAT_HUB_ADMINS")  # the hub's administrators: every right, including entering any server
-TRAINEES = _names("SAT_HUB_TRAINEES")  # the roster: approved at sign-up; others wait for an instructor
+TRAINEES = _names("SAT_HUB_TRAINEES")  # the roster: approved at sign-up; others wait for an administrator
 EXERCISE = os.environ.get("SAT_HUB_EXERCISE", "karish-ach")  # an exercise id under $SAT_ROOT/data/exercises
 HOME_BASE = Path(os.environ.get("SAT_HUB_HOME_BASE", "/home"))  # where the users' home folders are made
 STATE = Path(os.environ.get("SAT_HUB_STATE_DIR", "/srv/sat-hub"))  # the hub's database and cookie secret
@@ -73,8 +73,8 @@ c.JupyterHub.load_roles = [{
 # --- one server and one Unix account per user ----------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.pre_spawn_hook = pre_spawn_hook(EXERCISE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS, lock_structure=LOCKS,
-                                          group=GROUP)
+c.Spawner.pre_spawn_hook = pre_spawn_hook(EXERCISE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS,
+                                          lock_structure=LOCKS, group=GROUP)
 c.Spawner.default_url = f"/lab/tree/workbook/{EXERCISE}" + ("/ach_editor.ipynb" if KIND == "ach" else "")
 c.Spawner.environment = {  # instructors' servers see the materials (to collect and grade); trainees' do not
     "SAT_ROOT": lambda spawner: str(MATERIALS) if spawner.user.name in INSTRUCTORS | ADMINS else "",
@@ -86,5 +86,5 @@ c.Spawner.http_timeout = 120
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
-if (BIN / "configurable-http-proxy").exists():  # installed beside the hub by `make setup`
+if (BIN / "configurable-http-proxy").exists():  # installed beside the hub by `make hub-env`
     c.ConfigurableHTTPProxy.command = [str(BIN / "configurable-http-proxy")]
