@@ -95,6 +95,7 @@ def test_an_exercise_locks_blind_rating_on(tiny: Path):
     assert editor.scores is None and "Blind rating" in editor.panel.value
     editor.open_button.click()  # reopening the same case folder through the Case tab keeps it on
     assert editor.session is not None and editor.session.folder == tiny.resolve()
+    assert "Opened tiny;" in editor.status.value  # the case id, also when the folder is an exercise's case/
     assert editor.blind and editor.blind_toggle.disabled
 
 

@@ -152,7 +152,7 @@ class AchEditor(w.VBox):
             self.sidebar.set_title(index, title)
         self.open_message.value = ""
         self._relayout()
-        self._set_status("idle", f"Opened {self.session.folder.name}; every change is saved as you make it.")
+        self._set_status("idle", f"Opened {self.session.case.id}; every change is saved as you make it.")
         return True
 
     def _open_failed(self, message: str) -> bool:
