@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -146,11 +147,11 @@ class Kernel:
                     self.waiters.pop(parent).set_result(True)
             elif kind == "comm_msg" and content.get("comm_id") == self.status:
                 value = content.get("data", {}).get("state", {}).get("value", "")
+                failed = "sat-status-error" in value or "sat-status-conflict" in value
                 if "sat-status-saved" in value and "saved" in self.waiters:
                     self.waiters.pop("saved").set_result(time.perf_counter())
-                elif "sat-status-error" in value or "sat-status-conflict" in value:
-                    if "saved" in self.waiters:
-                        self.waiters.pop("saved").set_exception(RuntimeError(f"{self.user}: {value[-300:]}"))
+                elif failed and "saved" in self.waiters:
+                    self.waiters.pop("saved").set_exception(RuntimeError(f"{self.user}: {value[-300:]}"))
 
     async def click(self, evidence: str, hypothesis: str, code: str) -> float:
         """Seconds from sending a click's message to the status "Saved"."""
@@ -179,7 +180,7 @@ async def rate_all(kernels: list[Kernel], cells: list[tuple[str, str]], clicks: 
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def run(levels: list[int], clicks: int, base: Path) -> None:
@@ -205,81 +206,76 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
         " 'scopes': ['admin:users', 'admin:servers', 'access:servers']}]\n")
     env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": "", "SAT_HUB_EXERCISE": "karish-ach",
            "SAT_HUB_HOME_BASE": str(homes), "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
-    log = open(base / "hub.log", "wb")
-    hub = None
-    users: list[str] = []
-    kernels: list[Kernel] = []
-    try:
-        for _ in range(3):  # another process may take a chosen port before the hub binds it: start again
-            port, hub_port, api_port = free_port(), free_port(), free_port()
-            hub = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(overlay), "--ip=127.0.0.1",
-                                    f"--port={port}", f"--JupyterHub.hub_port={hub_port}",
-                                    f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"],
-                                   cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while hub.poll() is None and time.monotonic() < deadline:
-                try:
-                    api(f"{url}/hub/api/")
+    with open(base / "hub.log", "wb") as log:
+        hub = None
+        users: list[str] = []
+        kernels: list[Kernel] = []
+        try:
+            for _ in range(3):  # another process may take a chosen port before the hub binds it: start again
+                port, hub_port, api_port = free_port(), free_port(), free_port()
+                hub = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(overlay), "--ip=127.0.0.1",
+                                        f"--port={port}", f"--JupyterHub.hub_port={hub_port}",
+                                        f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"],
+                                       cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                url = f"http://127.0.0.1:{port}"
+                deadline = time.monotonic() + 120
+                while hub.poll() is None and time.monotonic() < deadline:
+                    try:
+                        api(f"{url}/hub/api/")
+                        break
+                    except OSError:
+                        time.sleep(0.5)
+                if hub.poll() is None and time.monotonic() < deadline:
                     break
-                except OSError:
-                    time.sleep(0.5)
-            if hub.poll() is None and time.monotonic() < deadline:
-                break
-            try:
-                os.killpg(hub.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        else:
-            raise RuntimeError(f"the hub did not start: {(base / 'hub.log').read_text()[-2000:]}")
-        rng = random.Random(12)
-        print(f"{'users':>5} {'start s/user':>12} {'PSS MiB/user (median, max)':>27} {'hub+proxy MiB':>13} "
-              f"{'click-to-saved ms (median, p95, max)':>37} {'clicks':>6}")
-        for level in levels:
-            started, before = time.perf_counter(), len(users)
-            while len(users) < level:
-                name = f"bu{tag}{len(users) + 1:02d}"
-                api(f"{url}/hub/api/users/{name}", "POST")
-                api(f"{url}/hub/api/users/{name}/server", "POST")
-                deadline = time.monotonic() + STEP_TIMEOUT
-                while not api(f"{url}/hub/api/users/{name}").get("servers", {}).get("", {}).get("ready"):
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"{name}'s server did not start")
-                    await asyncio.sleep(0.5)
-                users.append(name)
-                kernel = Kernel(url, name)
-                await kernel.open()
-                kernels.append(kernel)
-            per_start = (time.perf_counter() - started) / max(1, level - before)
-            owned = {u: pids_of(u) for u in users}
-            memory = [pss_mib(p) for p in owned.values()]
-            user_pids = {pid for p in owned.values() for pid in p}
-            hub_memory = pss_mib([hub.pid, *(d for d in descendants(hub.pid) if d not in user_pids)])
-            latencies = await rate_all(kernels, cells, clicks, rng)
-            ms = [t * 1000 for t in latencies]
-            print(f"{level:>5} {per_start:>12.1f} {statistics.median(memory):>15.0f}, {max(memory):>9.0f} "
-                  f"{hub_memory:>13.0f} {statistics.median(ms):>15.0f}, {percentile(ms, 0.95):>8.0f}, "
-                  f"{max(ms):>9.0f} {len(ms):>6}", flush=True)
-    finally:
-        for kernel in kernels:
-            if kernel.ws is not None:
-                kernel.ws.close()
-        if hub is not None and hub.poll() is None:
-            os.killpg(hub.pid, signal.SIGTERM)
-            try:
-                hub.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub.pid, signal.SIGKILL)
-                hub.wait()
-        log.close()
-        for name in users:
-            for pid in pids_of(name):
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(hub.pid, signal.SIGKILL)
+            else:
+                raise RuntimeError(f"the hub did not start: {(base / 'hub.log').read_text()[-2000:]}")
+            rng = random.Random(12)
+            print(f"{'users':>5} {'start s/user':>12} {'PSS MiB/user (median, max)':>27} {'hub+proxy MiB':>13} "
+                  f"{'click-to-saved ms (median, p95, max)':>37} {'clicks':>6}")
+            for level in levels:
+                started, before = time.perf_counter(), len(users)
+                while len(users) < level:
+                    name = f"bu{tag}{len(users) + 1:02d}"
+                    api(f"{url}/hub/api/users/{name}", "POST")
+                    api(f"{url}/hub/api/users/{name}/server", "POST")
+                    deadline = time.monotonic() + STEP_TIMEOUT
+                    while not api(f"{url}/hub/api/users/{name}").get("servers", {}).get("", {}).get("ready"):
+                        if time.monotonic() > deadline:
+                            raise RuntimeError(f"{name}'s server did not start")
+                        await asyncio.sleep(0.5)
+                    users.append(name)
+                    kernel = Kernel(url, name)
+                    await kernel.open()
+                    kernels.append(kernel)
+                per_start = (time.perf_counter() - started) / max(1, level - before)
+                owned = {u: pids_of(u) for u in users}
+                memory = [pss_mib(p) for p in owned.values()]
+                user_pids = {pid for p in owned.values() for pid in p}
+                hub_memory = pss_mib([hub.pid, *(d for d in descendants(hub.pid) if d not in user_pids)])
+                latencies = await rate_all(kernels, cells, clicks, rng)
+                ms = [t * 1000 for t in latencies]
+                print(f"{level:>5} {per_start:>12.1f} {statistics.median(memory):>15.0f}, {max(memory):>9.0f} "
+                      f"{hub_memory:>13.0f} {statistics.median(ms):>15.0f}, {percentile(ms, 0.95):>8.0f}, "
+                      f"{max(ms):>9.0f} {len(ms):>6}", flush=True)
+        finally:
+            for kernel in kernels:
+                if kernel.ws is not None:
+                    kernel.ws.close()
+            if hub is not None and hub.poll() is None:
+                os.killpg(hub.pid, signal.SIGTERM)
                 try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            subprocess.run(["userdel", "--remove", name], capture_output=True, check=False)
-        subprocess.run(["groupdel", group], capture_output=True, check=False)
+                    hub.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    os.killpg(hub.pid, signal.SIGKILL)
+                    hub.wait()
+            for name in users:
+                for pid in pids_of(name):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                subprocess.run(["userdel", "--remove", name], capture_output=True, check=False)
+            subprocess.run(["groupdel", group], capture_output=True, check=False)
 
 
 def main() -> int:

@@ -11,6 +11,8 @@ Needs root (it creates Unix accounts; CI runs as root) and configurable-http-pro
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import pwd
 import secrets
@@ -24,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sat.paths import repo_root
 from test_browser_editor import CHROMIUM, CHROMIUM_ARGS, STEP_TIMEOUT, cell, free_port, wait_until
+
+from sat.paths import repo_root
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -69,15 +72,24 @@ def remove_account(name: str) -> None:
     """Stop what still runs as a test account (by process id), then delete the account and its home."""
     listed = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True, check=False).stdout.split()
     for pid in listed:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(int(pid), signal.SIGKILL)
-        except ProcessLookupError:
-            pass
     subprocess.run(["userdel", "--remove", name], capture_output=True, check=False)
 
 
 class HubExited(Exception):
     """The hub process ended while starting."""
+
+
+def answers(hub: subprocess.Popen[bytes], port: int) -> bool:
+    """Whether the hub's login page answers on ``port``; raise HubExited if the hub has ended."""
+    if hub.poll() is not None:
+        raise HubExited
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/login", timeout=5) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
@@ -93,24 +105,12 @@ def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[sub
                    f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"]
         hub = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
-
-        def listening() -> bool:
-            if hub.poll() is not None:
-                raise HubExited
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/hub/login", timeout=5) as response:
-                    return response.status == 200
-            except OSError:
-                return False
-
         try:
-            wait_until(listening, f"the hub to answer on {port}", HUB_START_TIMEOUT)
+            wait_until(functools.partial(answers, hub, port), f"the hub to answer on {port}", HUB_START_TIMEOUT)
             return hub, port
         except HubExited:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(hub.pid, signal.SIGKILL)  # its proxy, if it got that far
-            except ProcessLookupError:
-                pass
     raise AssertionError(f"jupyterhub exited while starting, three times: {log_path.read_text()[-3000:]}")
 
 
@@ -130,20 +130,21 @@ def course() -> Iterator[Course]:
            "SAT_HUB_TRAINEES": ",".join(trainees), "SAT_HUB_EXERCISE": "karish-ach", "SAT_HUB_HOME_BASE": str(homes),
            "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
     log_path = base / "hub.log"
-    log = open(log_path, "wb")
     hub = None
     try:
-        hub, port = start_hub(env, base, log, log_path)
-        yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
-    finally:
-        if hub is not None and hub.poll() is None:
-            os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the user servers and its proxy on the way out
+        with open(log_path, "wb") as log:
             try:
-                hub.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub.pid, signal.SIGKILL)
-                hub.wait()
-        log.close()
+                hub, port = start_hub(env, base, log, log_path)
+                yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
+            finally:
+                if hub is not None and hub.poll() is None:
+                    os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the user servers and its proxy on the way out
+                    try:
+                        hub.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(hub.pid, signal.SIGKILL)
+                        hub.wait()
+    finally:
         for name in (*trainees, instructor):
             remove_account(name)
         subprocess.run(["groupdel", group], capture_output=True, check=False)

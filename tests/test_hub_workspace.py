@@ -12,8 +12,14 @@ import pytest
 from sat import store
 from sat.cli import main
 from sat.errors import ValidationError
-from sat.hub.workspace import (COLLECTION_MARK, EDITOR_NOTEBOOK, collect, editor_notebook, seed_workspace,
-                                workspaces_under)
+from sat.hub.workspace import (
+    COLLECTION_MARK,
+    EDITOR_NOTEBOOK,
+    collect,
+    editor_notebook,
+    seed_workspace,
+    workspaces_under,
+)
 from sat.paths import repo_root
 from sat.training import grade_class
 
