@@ -69,7 +69,7 @@ def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator
     labconfig.mkdir(parents=True)
     (labconfig / "page_config.json").write_text(
         '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
-    log = open(tmp_path / "server.log", "wb")
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - the server writes to it until the finally below
     proc = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def listening() -> bool:
@@ -97,7 +97,7 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
     command = [str(BIN / "voila"), "notebooks/ach/ach_editor.ipynb", "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", f"--token={TOKEN}"]
     for _ in serve(command, site, tmp_path, port):
-        yield f"http://127.0.0.1:{port}/?token={TOKEN}"
+        yield f"http://127.0.0.1:{port}/?token={TOKEN}&case=karish&analyst=levant_desk"  # who and which: the URL
 
 
 @pytest.fixture
@@ -157,6 +157,14 @@ def probability(page, hypothesis: str):
     return page.locator(f".satp table.ranking tr[data-hypothesis={hypothesis!r}] .prob")
 
 
+def open_in_the_case_tab(page, case: str, analyst: str) -> None:
+    """The editor opened with nobody asks who you are: pick the case, type the name, Open."""
+    page.get_by_text("Who are you?").wait_for(timeout=STEP_TIMEOUT * 1000)
+    page.locator(".widget-dropdown", has=page.locator("label", has_text="Case")).locator("select").select_option(case)
+    page.get_by_placeholder("your name, as in ratings/<name>.csv").fill(analyst)
+    page.get_by_role("button", name="Open").click()
+
+
 def rate_by_click_and_check(page, site: Path) -> None:
     """Pick II and click E05 x H3: the CSV changes on disk and H3's probability on screen."""
     assert ratings_row(site, "E05")["H3"] == "CC"
@@ -169,6 +177,18 @@ def rate_by_click_and_check(page, site: Path) -> None:
         arg=[".satp table.ranking tr[data-hypothesis='H3'] .prob", before], timeout=STEP_TIMEOUT * 1000)
     assert cell(page, "E05", "H3").inner_text() == "II"
     page.locator(".sat-status-saved").wait_for(timeout=STEP_TIMEOUT * 1000)
+
+
+def explain_the_rating(page, site: Path) -> None:
+    """The clicked cell is the one "Why this rating?" shows: write a reason, save it, find it in the notes file."""
+    box = page.locator(".sat-rationale")
+    box.locator("code", has_text="E05").wait_for(timeout=STEP_TIMEOUT * 1000)
+    box.locator("textarea").fill("Owner-side knots are common in this harbour")
+    box.get_by_role("button", name="Save why").click()
+    notes = site / "data" / "cases" / "karish" / "ratings" / "levant_desk.notes.csv"
+    wait_until(lambda: "E05,H3,Owner-side knots are common in this harbour" in notes.read_text(),
+               "the reason for E05/H3 in ratings/levant_desk.notes.csv")
+    page.locator("td.satg-cell.satg-noted").first.wait_for(timeout=STEP_TIMEOUT * 1000)
 
 
 def add_evidence_through_the_form(page, site: Path) -> None:
@@ -195,6 +215,7 @@ def test_voila_app_rates_by_click_adds_evidence_and_keeps_it_after_reopening(voi
     page.goto(voila)
     page.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
     rate_by_click_and_check(page, site)
+    explain_the_rating(page, site)
     add_evidence_through_the_form(page, site)
     page.locator(".lm-TabBar-tab", has_text="Scores").click()
     page.get_by_role("button", name="Compare with group").click()
@@ -219,6 +240,7 @@ def test_jupyterlab_notebook_rates_by_click_and_by_key(lab, browser, site, tmp_p
     page.wait_for_function(KERNEL_READY, timeout=RUN_TIMEOUT_MS)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    open_in_the_case_tab(page, "karish", "levant_desk")
     page.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
     rate_by_click_and_check(page, site)
     target = cell(page, "E02", "H2")
