@@ -62,7 +62,8 @@ import sat.ach.figures, sat.ach.analysis, sat.ach.narrative, sat.execute; lap("i
 from sat.execute import execute_notebook, inject_parameters
 from sat.report import notebook_to_html
 os.environ["IPYTHONDIR"] = sys.argv[2]
-nb = inject_parameters(nbformat.read(sys.argv[3], as_version=4), {"case": sys.argv[1], "analyst": ""}); lap("read the notebook")
+nb = inject_parameters(nbformat.read(sys.argv[3], as_version=4), {"case": sys.argv[1], "analyst": ""})
+lap("read the notebook")
 out = execute_notebook(nb); lap("execute the cells")
 html = notebook_to_html(nbformat.from_dict(out)); lap("convert to HTML")
 for name, seconds in laps:

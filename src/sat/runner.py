@@ -59,7 +59,7 @@ def _call(task: Task) -> Outcome:
                        seconds=time.perf_counter() - start)
     except SatError as exc:
         return Outcome(task.key, False, error=str(exc), seconds=time.perf_counter() - start)
-    except Exception as exc:  # noqa: BLE001 - a batch reports every failure and carries on
+    except Exception as exc:
         return Outcome(task.key, False, error=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - start)
     return Outcome(task.key, True, result=result, seconds=time.perf_counter() - start)
 
@@ -135,7 +135,7 @@ def run(tasks: Sequence[Task], jobs: int = 1, scheduler: str | None = None,
                 index = futures[future]
                 try:
                     outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker lost: the task failed, the batch goes on
+                except Exception as exc:
                     outcome = Outcome(tasks[index].key, False, error=f"the worker running it was lost: "
                                                                       f"{type(exc).__name__}: {exc}".strip())
                 results[index] = outcome
@@ -151,7 +151,7 @@ def progress_bar(total: int, what: str = "reports") -> tuple[Callable[[Outcome],
     """A tqdm progress bar on standard error (shown on a terminal only): the callback for :func:`run`, and close."""
     from tqdm import tqdm  # type: ignore[import-untyped]
 
-    class Bar(tqdm):  # type: ignore[misc]
+    class Bar(tqdm):
         monitor_interval = 0  # no monitor thread: renders are forked from this process, which needs one thread
 
     bar = Bar(total=total, unit=what.rstrip("s"), desc=what, file=sys.stderr, disable=None, leave=False)

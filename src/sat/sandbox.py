@@ -137,7 +137,7 @@ def _child_main(send: Connection, tmp: str, fn: Callable[..., Any], args: tuple[
             outcome = ("invalid", [p.__dict__ for p in exc.problems])
         except SatError as exc:
             outcome = ("sat", type(exc).__name__, str(exc))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent in one line
+        except BaseException as exc:
             outcome = ("failed", f"{type(exc).__name__}: {exc}".splitlines()[0])
         send.send(outcome)
     finally:
