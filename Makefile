@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CASE ?= karish
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: one per core (auto), at most four; TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= auto
 
 .PHONY: setup report lint test lab voila clean
 
@@ -28,8 +30,10 @@ lint: setup
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.
+# Tests that must share a worker (a notebook's cells, one kernel; tests sharing a server) carry an xdist_group.
 test: setup lint
-	@$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
+	@$(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses 4 --dist loadgroup \
+	  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
 	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; \
 	exit $$status

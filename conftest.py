@@ -5,6 +5,11 @@ Before anything is collected, ``SAT_ROOT`` is pointed at a temporary root holdin
 every notebook kernel nbval starts (kernels inherit the environment), then reads the committed cases, whatever
 has been rated or added in ``data/`` since. ``tests/test_pristine.py`` proves it by editing the live case first.
 A ``SAT_ROOT`` already set is respected.
+
+Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) the controller makes the copy before it starts
+its workers, which inherit ``SAT_ROOT`` and so share that one read-only copy; only the controller removes it, once,
+at the end. The cells of one notebook share one kernel, so each notebook's nbval items form one xdist group and run
+in order on one worker.
 """
 
 from __future__ import annotations
@@ -48,3 +53,11 @@ def pytest_configure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
     config.add_cleanup(cleanup)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep every notebook's nbval cells together on one xdist worker (they run in order in one kernel)."""
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.relative_to(config.rootpath)}"))
