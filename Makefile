@@ -30,7 +30,7 @@ lint: setup
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.
-# Tests that must share a worker (a notebook's cells, one kernel; tests sharing a server) carry an xdist_group.
+# Tests that must share a worker (a notebook's cells share one kernel) are grouped by conftest.py.
 test: setup lint
 	@$(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses 4 --dist loadgroup \
 	  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \

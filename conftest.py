@@ -8,8 +8,7 @@ A ``SAT_ROOT`` already set is respected.
 
 Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) the controller makes the copy before it starts
 its workers, which inherit ``SAT_ROOT`` and so share that one read-only copy; only the controller removes it, once,
-at the end. The cells of one notebook share one kernel, so each notebook's nbval items form one xdist group and run
-in order on one worker.
+at the end. Tests that must share a worker are grouped by ``pytest_xdist_make_scheduler`` below.
 """
 
 from __future__ import annotations
@@ -55,9 +54,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(cleanup)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep every notebook's nbval cells together on one xdist worker (they run in order in one kernel)."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.relative_to(config.rootpath)}"))
+#: Test modules whose tests must run on one xdist worker, by group: these render reports, and a render's kernel talks
+#: over IPC sockets named in the notebook's folder, so two renders of one notebook at once collide (issue 14);
+#: ``test_browser_reports`` also renders its reports and starts its browser once per module.
+SAME_WORKER = {"tests/test_report.py": "report-render", "tests/test_browser_reports.py": "report-render"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` with the groups decided here: each notebook's nbval cells (one kernel, run in order),
+    the modules of ``SAME_WORKER``; every other test is scheduled on its own.
+
+    xdist's own ``xdist_group`` marks cannot be used: xdist 3.8 tags a grouped test by rewriting ``item._nodeid``,
+    which pytest 9.2 no longer reads, so the marks are silently ignored.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path.endswith(".ipynb"):
+                return path
+            return SAME_WORKER.get(path, nodeid)
+
+    return GroupScheduling(config, log)

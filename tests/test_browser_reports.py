@@ -26,9 +26,6 @@ PRINT_WIDTHS = {"A4": round((210 - 24) / 25.4 * 96), "Letter": round((215.9 - 24
 
 pytestmark = [
     pytest.mark.browser,
-    # One worker renders (kernels over IPC sockets named in the notebook's folder collide; tests/test_report.py) and
-    # keeps the module's reports and browser for all its tests.
-    pytest.mark.xdist_group("report-render"),
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
 ]
 

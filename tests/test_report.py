@@ -9,10 +9,6 @@ import pytest
 from sat.errors import ValidationError
 from sat.report import render_case, strip_remote
 
-#: Renders start their kernel over IPC sockets named relative to the notebook's folder, so two renders at once
-#: collide: under xdist every module that renders runs on one worker (tests/test_browser_reports.py too).
-pytestmark = pytest.mark.xdist_group("report-render")
-
 XSS_TITLE = "<script>alert('title')</script>"
 XSS_SUMMARY = '<img src=x onerror="alert(1)">'
 
