@@ -35,9 +35,10 @@ def test_xdist_workers_share_one_copy_that_is_removed_once_at_the_end(tmp_path):
     """`make test` runs pytest-xdist: the controller makes the pristine copy before starting its workers, both
     workers read that one copy, and it is gone when the run ends."""
     env = {k: v for k, v in os.environ.items() if k != "SAT_ROOT" and not k.startswith("PYTEST_XDIST")}
-    env["SAT_PRISTINE_PROBE"] = str(tmp_path)
+    # Only xdist among the plugins: the others (nbval's import chain above all) would triple the cost of the run.
+    env |= {"SAT_PRISTINE_PROBE": str(tmp_path), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "load",
+        [sys.executable, "-m", "pytest", "-q", "-p", "xdist", "-p", "no:cacheprovider", "-n", "2", "--dist", "load",
          "tests/test_pristine.py::test_each_worker_reads_the_session_root"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
