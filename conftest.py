@@ -60,6 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
 SAME_WORKER = {"tests/test_report.py": "report-render", "tests/test_browser_reports.py": "report-render"}
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which a plain `pytest` may run without
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadgroup`` with the groups decided here: each notebook's nbval cells (one kernel, run in order),
     the modules of ``SAME_WORKER``; every other test is scheduled on its own.
