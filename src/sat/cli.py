@@ -39,6 +39,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         for warning in score_case(case, sensitivity_analysis=False).warnings:
             print(f"warning: {warning}")
+    if case.folder is not None:
+        from .indicators.board import describe
+
+        for line in describe(case.folder):
+            print(line)
     return 0
 
 

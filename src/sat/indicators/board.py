@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import SatError, ValidationError
+from ..errors import Problem, SatError, ValidationError
 from ..language import icd203_term
 from ..model import Case
 from ..paths import resolve_case
@@ -199,6 +199,29 @@ def load_board(case: str | os.PathLike[str]) -> Board:
     prior = _prior(loaded, spec, targets, shown)
     observations = pd.DataFrame([vars(o) for o in rows], columns=list(tracking.COLUMNS))
     return Board(loaded, folder, spec, targets, names, observations, prior, scenario_homes)
+
+
+def load_optional(folder: Path) -> Board | None:
+    """The board of a case folder that has ``indicators.yaml``; None when it has neither file. An
+    ``observations.csv`` without ``indicators.yaml`` is a problem (its rows would name nothing)."""
+    if (folder / INDICATORS_FILE).is_file():
+        return load_board(folder)
+    if (folder / OBSERVATIONS_FILE).is_file():
+        raise ValidationError([Problem(_shown(folder / OBSERVATIONS_FILE), "file",
+                                       f"observations without {INDICATORS_FILE} to define their indicators",
+                                       code="file")])
+    return None
+
+
+def describe(folder: Path) -> list[str]:
+    """What ``sat validate`` says about a folder's indicator files: a summary and the warnings (nothing when the
+    case has none); invalid files raise ValidationError."""
+    board = load_optional(folder)
+    if board is None:
+        return []
+    return [f"indicators: valid ({len(board.spec.indicators)} indicators over {len(board.targets)} "
+            f"{board.spec.targets}, {len(board.observations)} observations)",
+            *(f"warning: {w}" for w in board.warnings)]
 
 
 def _prior(case: Case, spec: IndicatorSet, targets: list[str], shown: str) -> dict[str, float]:

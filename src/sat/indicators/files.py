@@ -261,6 +261,7 @@ def check_observation(r: FieldReader, row: Mapping[str, Any], where: str, line: 
     """One observation from a row of text (a CSV row or the editor's form); None with problems when invalid."""
     before = len(r.problems)
     cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
+    cells = {k: v for k, v in cells.items() if v not in (None, "")}  # an empty cell is a missing value
     data: dict[str, Any] = cells
     if line is not None:  # a file row: every field is on the row's line
         data = LineDict(cells)
