@@ -26,12 +26,14 @@ class ReportKind:
 
     name: str
     notebook: str
-    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml
+    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml;
+    # "indicators": case has indicators.yaml
 
 
 REPORTS: tuple[ReportKind, ...] = (
     ReportKind("ach", "ach/ach_report.ipynb", "ach"),
     ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
+    ReportKind("indicators", "indicators/indicators_report.ipynb", "indicators"),
 )
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
@@ -121,6 +123,8 @@ def kinds_for(folder: Path) -> list[ReportKind]:
             kinds.append(kind)
         if kind.applies == "scenarios" and (folder / "scenarios.yaml").is_file():
             kinds.append(kind)
+        if kind.applies == "indicators" and (folder / "indicators.yaml").is_file():
+            kinds.append(kind)
     return kinds
 
 
@@ -141,8 +145,11 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
         from .scenarios.scenario_file import load_scenarios
 
         load_scenarios(loaded.folder)
+    from .indicators.board import load_optional
+
+    load_optional(loaded.folder)
     if not kinds:
-        raise SatError(f"case {loaded.id!r}: nothing to report yet (no ratings/ and no scenarios.yaml)")
+        raise SatError(f"case {loaded.id!r}: nothing to report yet (no ratings/, no scenarios.yaml and no indicators.yaml)")
     target = Path(out_dir) if out_dir else repo_root() / "reports"
     paths = []
     for kind in kinds:
