@@ -149,8 +149,9 @@ def timeline_figure(board: Board, until: dt.date | None = None, marks: dict[str,
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")
-    ax.legend(loc="upper left", fontsize=8, ncol=min(5, len(line.columns)), frameon=False,
-              bbox_to_anchor=(0, -0.12))
+    if dates:
+        ax.legend(loc="upper left", fontsize=8, ncol=min(5, len(line.columns)), frameon=False,
+                  bbox_to_anchor=(0, -0.12))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
