@@ -97,6 +97,11 @@ def collectors_list(board: Board) -> pd.DataFrame:
                          "log likelihood ratio": flat["llr"].round(3).to_numpy()})
 
 
+def collectors_table(board: Board, uid: str = "collectors") -> Styler:
+    """:func:`collectors_list` as an escaped table."""
+    return _styler(collectors_list(board), uid, {"log likelihood ratio": "{:.2f}"}).hide(axis="index")
+
+
 def board_table(board: Board, freq: str = "Q", until: dt.date | None = None, uid: str = "board") -> Styler:
     """Status board: indicators down, periods across (status at each period's end)."""
     dates = board.observations["date"]
