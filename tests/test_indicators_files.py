@@ -234,3 +234,48 @@ def test_bundled_boards_are_valid_and_cite_sources():
             assert len(board.targets) == n_targets
     karish = load_board(ROOT / "data" / "cases" / "karish")
     assert set(karish.targets) == {h.id for h in karish.case.hypotheses}
+
+
+def test_scenario_targets_need_scenarios_yaml(tiny):
+    write(tiny, TINY_INDICATORS.replace("targets: hypotheses", "targets: scenarios").replace("prior: ach", "prior: uniform"))
+    assert any("targets: the case has no scenarios.yaml to take scenario ids from" in p for p in problems_of(tiny))
+
+
+def test_problems_of_every_file_are_reported_together(tiny):
+    case_file = tiny / "case.yaml"
+    case_file.write_text(case_file.read_text().replace("question: Which crew moved the boat overnight?\n", ""))
+    write(tiny, TINY_INDICATORS.replace("H2: HL", "H2: XX"), observations="I9,2022-02-01,observed,high,,\n")
+    found = problems_of(tiny)
+    assert any("case.yaml" in p and "question: is required" in p for p in found)
+    assert any("indicators[0].ratings.H2: must be one of" in p for p in found)
+    assert any("observations.csv:2: indicator: refers to a indicator id that is not defined" in p for p in found)
+
+
+def syria(tmp_path: Path) -> Path:
+    target = tmp_path / "syria"
+    shutil.copytree(ROOT / "data" / "cases" / "syria-militias", target)
+    return target
+
+
+def test_scenario_board_targets_homes_and_bad_references(tmp_path):
+    folder = syria(tmp_path)
+    board = load_board(folder)
+    assert board.targets == ["q-condominium", "q-iran-fills", "q-referee", "q-exposed"]
+    table = board.validator_table()
+    # `from` names a quadrant's indicator -> that quadrant is home; a cone indicator -> the best-rated quadrant
+    assert table.loc["cond-no-clashes", "home"] == "q-condominium"
+    assert table.loc["drawdown-assets", "home"] == "q-iran-fills"
+    text = (folder / "indicators.yaml").read_text()
+    text = text.replace("from: fill-positions", "from: no-such-indicator").replace("prior: uniform", "prior: ach")
+    text = text.replace("q-exposed: U}\n    notes: The x axis itself", "q-gone: U}\n    notes: The x axis itself")
+    (folder / "indicators.yaml").write_text(text)
+    found = problems_of(folder)
+    assert any("prior: 'ach' needs targets: hypotheses" in p for p in found)
+    assert any("indicators[5].from: names no target" in p and "no-such-indicator" in p for p in found)
+    assert any("indicators[0].ratings.q-gone: rating for a target that is not in the case" in p for p in found)
+
+
+def test_malformed_yaml_is_one_problem_and_observations_do_not_cascade(tiny):
+    write(tiny, "targets: [hypotheses\n", observations="I1,2022-02-01,observed,high,,\n")
+    found = problems_of(tiny)
+    assert len(found) == 1 and "indicators.yaml" in found[0] and "malformed YAML" in found[0]

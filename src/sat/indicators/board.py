@@ -172,23 +172,29 @@ def load_board(case: str | os.PathLike[str]) -> Board:
             problems.extend(p for p in exc.problems if p not in problems)
     shown = _shown(path)
     spec: IndicatorSet | None = None
+    written: list[str] | None = None  # indicator ids as written, to check observations when the file has problems
     try:
         hypotheses = loaded.hypotheses if loaded else []
+        data = load_yaml(path, shown_as=shown)
+        raw = data.get("indicators") if isinstance(data, dict) else None
+        written = [str(i["id"]).strip() for i in raw if isinstance(i, dict) and i.get("id") is not None] \
+            if isinstance(raw, list) else []
         spec = parse_indicators(
-            load_yaml(path, shown_as=shown), shown,
+            data, shown,
             {"hypotheses": [h.id for h in hypotheses] if loaded else None,
              "scenarios": list(scenario_names) if scenario_names is not None else None},
             {"hypotheses": milestone_ids(hypotheses), "scenarios": set(scenario_homes)},
         )
     except ValidationError as exc:
         problems.extend(exc.problems)
+    if spec is not None and spec.targets == "scenarios" and not (folder / "scenarios.yaml").is_file():
+        problems.append(Problem(shown, "targets", "the case has no scenarios.yaml to take scenario ids from",
+                                "scenarios", None, "reference"))
     rows: list[Any] = []
     obs_path = folder / OBSERVATIONS_FILE
-    if obs_path.is_file():
-        found, obs_problems = read_observations(obs_path, _shown(obs_path), spec.ids if spec else [])
-        if spec is not None:
-            problems.extend(obs_problems)
-        rows = found
+    if obs_path.is_file() and written is not None:  # (an unreadable indicators.yaml leaves nothing to refer to)
+        rows, obs_problems = read_observations(obs_path, _shown(obs_path), spec.ids if spec else written)
+        problems.extend(obs_problems)
     if problems or loaded is None or spec is None:
         raise ValidationError(list(problems))
     if spec.targets == "hypotheses":

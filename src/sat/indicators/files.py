@@ -94,8 +94,9 @@ class Observation:
 
 def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] | None],
                      origins: Mapping[str, set[str]]) -> IndicatorSet:
-    """Validate loaded YAML. ``targets``: the target ids of each kind (None when the case has none of that kind, e.g.
-    no scenarios.yaml); ``origins``: the extra ids a ``from`` may name per kind. Raises one ValidationError."""
+    """Validate loaded YAML. ``targets``: the target ids of each kind (None when they cannot be known because the
+    file that defines them is missing or invalid: references to targets are then not checked); ``origins``: the
+    extra ids a ``from`` may name per kind. Raises one ValidationError."""
     problems = Problems()
     r = FieldReader(file, problems)
     root = r.mapping(data, "", 1)
@@ -106,9 +107,6 @@ def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] |
     if "targets" not in root:
         r.problem("targets", f"is required (one of: {', '.join(TARGET_KINDS)})", line=1, code="required")
     target_ids = list(targets.get(kind) or []) if kind else []
-    if kind and targets.get(kind) is None:
-        r.problem("targets", "the case has no scenarios.yaml to take scenario ids from", kind,
-                  line_of(root, "targets"), "reference")
     mapping = _mapping(r, root)
     prior = _prior(r, root, kind, target_ids)
     rule = r.choice(root, "rule", "", RULES, "llr") or "llr"
