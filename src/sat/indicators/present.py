@@ -128,8 +128,8 @@ def timeline_frame(board: Board, until: dt.date | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def timeline_figure(board: Board, until: dt.date | None = None, marks: dict[str, dt.date] | None = None) -> Figure:
-    """Each target's probability over time, stepwise, over the ICD 203 bands; ``marks`` adds labelled dates."""
+def timeline_figure(board: Board, until: dt.date | None = None) -> Figure:
+    """Each target's probability over time, stepwise from the case's as-of date, over the ICD 203 bands."""
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
@@ -148,9 +148,6 @@ def timeline_figure(board: Board, until: dt.date | None = None, marks: dict[str,
         for target in line.columns:
             y = line[target].to_numpy()
             ax.step(x, [*y, y[-1]], where="post", label=target, linewidth=1.8, zorder=2)
-        for label, when in (marks or {}).items():
-            ax.axvline(when, color="#444444", linestyle=":", zorder=1)
-            ax.text(when, 0.98, f" {label}", fontsize=7, va="top", color="#444444")
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")

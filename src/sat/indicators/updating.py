@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from ..ach.scoring import group_weights, softmax
-from .tracking import status_at
 from .validator import NEUTRAL, observed_probability
 
 
@@ -77,27 +76,29 @@ def timeline(ratings: pd.DataFrame, groups: Sequence[str | None], observations: 
     labels = group_labels(groups)
     prior_vec = np.array([prior[t] for t in targets], dtype=float)
     prior_vec = prior_vec / prior_vec.sum()
-    dates = sorted(d for d in set(observations["date"]) if until is None or d <= until)
-
-    def state(date: dt.date | None) -> tuple[list[str], np.ndarray]:
-        if date is None:
-            return ["unknown"] * len(indicators), np.ones(len(indicators))
-        now = status_at(observations, indicators, date)
-        weights = now["credibility"].map(lambda level: credibility.get(level, 1.0)).to_numpy(dtype=float)
-        return list(now["status"]), weights
+    position = {i: k for k, i in enumerate(indicators)}
+    log = observations.assign(_row=np.arange(len(observations)))
+    if until is not None:
+        log = log[log["date"] <= until]
+    log = log.sort_values(["date", "_row"], kind="stable")  # within a date, file order: the later row wins
 
     def probabilities(statuses: list[str], weights: np.ndarray) -> np.ndarray:
         return posterior(status_loglik(p_obs, statuses, weights, neutral), labels, prior_vec)[0]
 
-    rows = [prior_vec]
+    statuses = ["unknown"] * len(indicators)
+    weights = np.ones(len(indicators))
+    rows, dates = [prior_vec], []
     movers: dict[dt.date, pd.DataFrame] = {}
-    before_status, before_weight = state(None)
-    for date in dates:
-        statuses, weights = state(date)
+    for date, today in log.groupby("date", sort=True):
+        before_status, before_weight = list(statuses), weights.copy()
+        for row in today.itertuples():
+            k = position[row.indicator]
+            statuses[k] = row.status
+            weights[k] = credibility.get(row.credibility, 1.0)
         now = probabilities(statuses, weights)
         records = []
-        for i in observations.loc[observations["date"] == date, "indicator"].drop_duplicates():
-            k = indicators.index(i)
+        for i in today["indicator"].drop_duplicates():
+            k = position[i]
             back_status, back_weight = list(statuses), weights.copy()
             back_status[k], back_weight[k] = before_status[k], before_weight[k]
             shift = 0.5 * float(np.abs(now - probabilities(back_status, back_weight)).sum())
@@ -105,6 +106,6 @@ def timeline(ratings: pd.DataFrame, groups: Sequence[str | None], observations: 
         movers[date] = pd.DataFrame(records, columns=["indicator", "status", "shift"]).sort_values(
             "shift", ascending=False, kind="stable").reset_index(drop=True)
         rows.append(now)
-        before_status, before_weight = statuses, weights
+        dates.append(date)
     index = pd.Index([None, *dates], name="date", dtype=object)
     return Timeline(pd.DataFrame(np.array(rows), index=index, columns=targets), movers)
