@@ -16,6 +16,7 @@ log-likelihood varies most across targets (:func:`sat.ach.scoring.group_weights`
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -89,15 +90,18 @@ def timeline(ratings: pd.DataFrame, groups: Sequence[str | None], observations: 
     weights = np.ones(len(indicators))
     rows, dates = [prior_vec], []
     movers: dict[dt.date, pd.DataFrame] = {}
-    for date, today in log.groupby("date", sort=True):
+    records_in_order = zip(log["date"], log["indicator"], log["status"], log["credibility"])
+    for date, today in itertools.groupby(records_in_order, key=lambda record: record[0]):
         before_status, before_weight = list(statuses), weights.copy()
-        for row in today.itertuples():
-            k = position[row.indicator]
-            statuses[k] = row.status
-            weights[k] = credibility.get(row.credibility, 1.0)
+        changed: dict[str, None] = {}
+        for _, indicator, status, level in today:
+            k = position[indicator]
+            statuses[k] = status
+            weights[k] = credibility.get(level, 1.0)
+            changed[indicator] = None
         now = probabilities(statuses, weights)
         records = []
-        for i in today["indicator"].drop_duplicates():
+        for i in changed:
             k = position[i]
             back_status, back_weight = list(statuses), weights.copy()
             back_status[k], back_weight[k] = before_status[k], before_weight[k]
