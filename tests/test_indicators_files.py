@@ -279,3 +279,8 @@ def test_malformed_yaml_is_one_problem_and_observations_do_not_cascade(tiny):
     write(tiny, "targets: [hypotheses\n", observations="I1,2022-02-01,observed,high,,\n")
     found = problems_of(tiny)
     assert len(found) == 1 and "indicators.yaml" in found[0] and "malformed YAML" in found[0]
+
+
+def test_top_level_must_be_a_mapping(tiny):
+    write(tiny, "- just a list\n")
+    assert any("indicators.yaml:1: (top level): must be a mapping of field: value" in p for p in problems_of(tiny))

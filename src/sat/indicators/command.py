@@ -9,6 +9,10 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .board import Board
 
 
 def _date(text: str) -> dt.date:
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print(board, as_of: dt.date | None) -> None:  # type: ignore[no-untyped-def]
+def _print(board: Board, as_of: dt.date | None) -> None:
     from ..language import icd203_term
 
     spec = board.spec

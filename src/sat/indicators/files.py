@@ -99,7 +99,7 @@ def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] |
     extra ids a ``from`` may name per kind. Raises one ValidationError."""
     problems = Problems()
     r = FieldReader(file, problems)
-    root = r.mapping(data, "", 1)
+    root = r.mapping(data, "(top level)", 1)
     if root is None:
         problems.raise_if_any()
     r.unknown(root, TOP_FIELDS, "")

@@ -4,6 +4,7 @@ notebook and the editor. The validator matrix is coloured like the ACH matrix: H
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -159,7 +160,7 @@ def timeline_figure(board: Board, until: dt.date | None = None) -> Figure:
     return fig
 
 
-def board_link_html(folder, case_id: str) -> str:  # type: ignore[no-untyped-def]
+def board_link_html(folder: Path, case_id: str) -> str:
     """A paragraph linking to the case's indicators report (rendered beside this one by ``sat report``), or ""
     when the case has no ``indicators.yaml``."""
     from .files import INDICATORS_FILE
