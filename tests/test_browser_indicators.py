@@ -10,6 +10,7 @@ import pytest
 from test_browser_editor import (  # the same server and browser machinery as the ACH editor's browser tests
     BIN,
     CHROMIUM,
+    KERNEL_READY,
     RUN_TIMEOUT_MS,
     STEP_TIMEOUT,
     TOKEN,
@@ -45,11 +46,21 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/?token={TOKEN}"
 
 
-def test_voila_app_records_an_observation(voila, browser, site, tmp_path):  # noqa: F811 - browser is a fixture
+@pytest.fixture
+def lab(site: Path, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+               f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={site}",
+               f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+               f"--LabApp.user_settings_dir={tmp_path / 'settings'}", "--LabApp.expose_app_in_browser=True"]
+    for _ in serve(command, site, tmp_path, port):
+        yield f"http://127.0.0.1:{port}/lab/tree/notebooks/indicators/observations_editor.ipynb?token={TOKEN}"
+
+
+def record_and_check(page, site: Path, tmp_path: Path, name: str) -> None:
+    """Fill the form for I02 and record it: the row is appended on disk and the timeline shows its date."""
     log = site / "data" / "cases" / "karish" / "observations.csv"
     before = log.read_text()
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(voila)
     page.locator(".sat-indicators-editor").wait_for(timeout=RUN_TIMEOUT_MS)
     page.locator(".sat-indicators-editor select").select_option(index=1)  # I02
     page.get_by_placeholder("YYYY-MM-DD").fill("2025-01-15")
@@ -61,4 +72,20 @@ def test_voila_app_records_an_observation(voila, browser, site, tmp_path):  # no
     wait_until(lambda: log.read_text() == before + "I02,2025-01-15,observed,high,\"Test leak, 15 Jan 2025\",\n",
                "the row appended to observations.csv")
     page.locator(".sat-timeline", has_text="2025-01-15").wait_for(timeout=STEP_TIMEOUT * 1000)
-    page.screenshot(path=str(tmp_path / "indicators-voila.png"))
+    page.screenshot(path=str(tmp_path / name))
+
+
+def test_voila_app_records_an_observation(voila, browser, site, tmp_path):  # noqa: F811 - browser is a fixture
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(voila)
+    record_and_check(page, site, tmp_path, "indicators-voila.png")
+
+
+def test_jupyterlab_notebook_records_an_observation(lab, browser, site, tmp_path):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(lab)
+    page.locator(".jp-Notebook").wait_for(timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(KERNEL_READY, timeout=RUN_TIMEOUT_MS)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    record_and_check(page, site, tmp_path, "indicators-lab.png")
