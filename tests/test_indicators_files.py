@@ -13,8 +13,8 @@ from sat.cli import main
 from sat.errors import SatError, ValidationError
 from sat.indicators.board import load_board
 from sat.indicators.files import append_observation
+from sat.paths import cases_dir  # the pristine copy the test session reads (see conftest.py)
 
-ROOT = Path(__file__).resolve().parents[1]
 
 TINY_INDICATORS = """\
 targets: hypotheses
@@ -226,13 +226,13 @@ def test_validate_reports_the_board(tiny, capsys):
 
 def test_bundled_boards_are_valid_and_cite_sources():
     for case, kind, n_targets in (("karish", "hypotheses", None), ("syria-militias", "scenarios", 4)):
-        board = load_board(ROOT / "data" / "cases" / case)
+        board = load_board(cases_dir() / case)
         assert board.spec.targets == kind and not board.warnings
         assert board.observations["sources"].str.len().min() > 0
         assert (board.observations["date"] > board.case.as_of).all()  # after the as-of date: never ACH evidence
         if n_targets:
             assert len(board.targets) == n_targets
-    karish = load_board(ROOT / "data" / "cases" / "karish")
+    karish = load_board(cases_dir() / "karish")
     assert set(karish.targets) == {h.id for h in karish.case.hypotheses}
 
 
@@ -253,7 +253,7 @@ def test_problems_of_every_file_are_reported_together(tiny):
 
 def syria(tmp_path: Path) -> Path:
     target = tmp_path / "syria"
-    shutil.copytree(ROOT / "data" / "cases" / "syria-militias", target)
+    shutil.copytree(cases_dir() / "syria-militias", target)
     return target
 
 
@@ -284,3 +284,25 @@ def test_malformed_yaml_is_one_problem_and_observations_do_not_cascade(tiny):
 def test_top_level_must_be_a_mapping(tiny):
     write(tiny, "- just a list\n")
     assert any("indicators.yaml:1: (top level): must be a mapping of field: value" in p for p in problems_of(tiny))
+
+
+def test_karish_readme_quotes_the_board():
+    """Every row of the README's retrospective table is the board's timeline at that date (H3, H4, H6)."""
+    import datetime as dt
+    import re
+
+    from sat.language import percent_text
+
+    board = load_board(cases_dir() / "karish")
+    line = board.timeline().probabilities
+    text = (cases_dir() / "karish" / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Retrospective exercise"):]
+    rows = re.findall(r"^\| (\d{4}-\d\d-\d\d) \|[^|]*\| ([^|]+) \| ([^|]+) \| ([^|]+) \|", section, re.M)
+    assert len(rows) == 6
+    for date, *shown in rows:
+        day = dt.date.fromisoformat(date)
+        at = line.iloc[0] if day == board.case.as_of else line.loc[max(d for d in line.index[1:] if d <= day)]
+        assert shown == [percent_text(float(at[h])) for h in ("H3", "H4", "H6")], date
+    assert f"{len(board.spec.indicators)} indicators" in section
+    assert f"{len(board.observations)} dated observations" in section
+    assert all(percent_text(float(line.iloc[0][h])) == "under 1%" for h in ("H1", "H2", "H5"))

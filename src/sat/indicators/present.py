@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ..figures import RATING_COLOURS, RATING_TEXT, _short, _styler
+from ..ach.figures import _short, _styler
+from ..palette import RATING_COLOURS, RATING_TEXT
 from ..htmltext import esc
 from ..language import ICD203, icd203_term
 from .tracking import board as status_board
