@@ -13,8 +13,9 @@ from sat.cli import main
 from sat.errors import SatError, ValidationError
 from sat.indicators.board import load_board
 from sat.indicators.files import append_observation
-from sat.paths import cases_dir  # the pristine copy the test session reads (see conftest.py)
-
+from sat.paths import (
+    cases_dir,  # the pristine copy the test session reads (see conftest.py)
+)
 
 TINY_INDICATORS = """\
 targets: hypotheses
@@ -297,7 +298,7 @@ def test_karish_readme_quotes_the_board():
     line = board.timeline().probabilities
     text = (cases_dir() / "karish" / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## Retrospective exercise"):]
-    rows = re.findall(r"^\| (\d{4}-\d\d-\d\d) \|[^|]*\| ([^|]+) \| ([^|]+) \| ([^|]+) \|", section, re.M)
+    rows = re.findall(r"^\| (\d{4}-\d\d-\d\d) \|[^|]*\| ([^|]+) \| ([^|]+) \| ([^|]+) \|", section, re.MULTILINE)
     assert len(rows) == 6
     for date, *shown in rows:
         day = dt.date.fromisoformat(date)

@@ -28,17 +28,26 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import model
+from ..errors import ValidationError
 from ..fileio import atomic_write_text
 from ..validation import ITEM_ID, FieldReader, Problems, is_number, shown
 from ..yamlio import LineDict, line_of, own_line
 from .tracking import COLUMNS, STATUSES
-from .validator import CRITERIA, DEFAULT_COVERAGE, DEFAULT_MAPPING, DEFAULT_THRESHOLD, RULES, SCALE
+from .validator import (
+    CRITERIA,
+    DEFAULT_COVERAGE,
+    DEFAULT_MAPPING,
+    DEFAULT_THRESHOLD,
+    RULES,
+    SCALE,
+)
 
 INDICATORS_FILE = "indicators.yaml"
 OBSERVATIONS_FILE = "observations.csv"
@@ -101,7 +110,7 @@ def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] |
     r = FieldReader(file, problems)
     root = r.mapping(data, "(top level)", 1)
     if root is None:
-        problems.raise_if_any()
+        raise ValidationError(list(problems))
     r.unknown(root, TOP_FIELDS, "")
     kind = r.choice(root, "targets", "", TARGET_KINDS, None)
     if "targets" not in root:
@@ -140,7 +149,7 @@ def _mapping(r: FieldReader, root: LineDict) -> dict[str, float]:
         else:
             mapping[str(code)] = float(value)
     ordered = [mapping[c] for c in SCALE]
-    if any(a < b for a, b in zip(ordered, ordered[1:])):
+    if any(a < b for a, b in itertools.pairwise(ordered)):
         r.problem("mapping", "must not increase from HL to HU (HL >= L >= C >= U >= HU)", dict(zip(SCALE, ordered)),
                   own_line(section), "number")
     return mapping
@@ -260,7 +269,7 @@ def check_observation(r: FieldReader, row: Mapping[str, Any], where: str, line: 
     before = len(r.problems)
     cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
     cells = {k: v for k, v in cells.items() if v not in (None, "")}  # an empty cell is a missing value
-    data: dict[str, Any] = cells
+    data: Any = cells  # a form's row is a plain dict: its problems carry no line
     if line is not None:  # a file row: every field is on the row's line
         data = LineDict(cells)
         data.line, data.lines = line, dict.fromkeys(cells, line)

@@ -12,9 +12,9 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..ach.figures import _short, _styler
-from ..palette import RATING_COLOURS, RATING_TEXT
 from ..htmltext import esc
 from ..language import ICD203, icd203_term
+from ..palette import RATING_COLOURS, RATING_TEXT
 from .tracking import board as status_board
 from .tracking import period_ends
 from .validator import CRITERIA, SCALE_LABEL, criteria_summary

@@ -56,7 +56,8 @@ def home_targets(ratings: pd.DataFrame, declared: Sequence[str | None]) -> list[
     with the highest rating."""
     steps = filled(ratings).apply(lambda column: column.map(SCALE_STEPS)).to_numpy(dtype=float)
     targets = list(ratings.columns)
-    return [home if home in targets else targets[int(np.argmax(row))] for home, row in zip(declared, steps)]
+    return [home if home is not None and home in targets else str(targets[int(np.argmax(row))])
+            for home, row in zip(declared, steps)]
 
 
 def validate(ratings: pd.DataFrame, homes: Sequence[str], mapping: Mapping[str, float], rule: str = "llr",
