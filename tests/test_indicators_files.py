@@ -287,23 +287,54 @@ def test_top_level_must_be_a_mapping(tiny):
     assert any("indicators.yaml:1: (top level): must be a mapping of field: value" in p for p in problems_of(tiny))
 
 
-def test_karish_readme_quotes_the_board():
-    """Every row of the README's retrospective table is the board's timeline at that date (H3, H4, H6)."""
-    import datetime as dt
+def quoted_rows(text: str, heading: str, columns: int) -> list[tuple[str, list[str]]]:
+    """(date, figures) of each dated row of the table under ``heading``; the figures are the cells after the first
+    text cell (Karish) or right after the date (Syria), ``columns`` of them."""
     import re
 
+    section = text[text.index(heading):]
+    section = section[:section.index("\n\n", section.index("|---"))]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", cells[0]):
+            rows.append((cells[0], cells[1:][-columns - 1:-1]))
+    return rows
+
+
+def board_at(board, line, date: str):
+    import datetime as dt
+
+    day = dt.date.fromisoformat(date)
+    return line.iloc[0] if day == board.case.as_of else line.loc[max(d for d in line.index[1:] if d <= day)]
+
+
+def test_karish_readme_quotes_the_board():
+    """Every row of the README's retrospective table is the board's timeline at that date (H3, H4, H6)."""
     from sat.language import percent_text
 
     board = load_board(cases_dir() / "karish")
     line = board.timeline().probabilities
     text = (cases_dir() / "karish" / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Retrospective exercise"):]
-    rows = re.findall(r"^\| (\d{4}-\d\d-\d\d) \|[^|]*\| ([^|]+) \| ([^|]+) \| ([^|]+) \|", section, re.MULTILINE)
+    rows = quoted_rows(text, "## Retrospective exercise", 3)
     assert len(rows) == 6
-    for date, *shown in rows:
-        day = dt.date.fromisoformat(date)
-        at = line.iloc[0] if day == board.case.as_of else line.loc[max(d for d in line.index[1:] if d <= day)]
-        assert shown == [percent_text(float(at[h])) for h in ("H3", "H4", "H6")], date
+    for date, shown in rows:
+        assert shown == [percent_text(float(board_at(board, line, date)[h])) for h in ("H3", "H4", "H6")], date
+    section = text[text.index("## Retrospective exercise"):]
     assert f"{len(board.spec.indicators)} indicators" in section
     assert f"{len(board.observations)} dated observations" in section
     assert all(percent_text(float(line.iloc[0][h])) == "under 1%" for h in ("H1", "H2", "H5"))
+
+
+def test_syria_retrospective_quotes_the_board():
+    """Every row of the retrospective's board table is the timeline at that date, for the four futures."""
+    from sat.language import percent_text
+
+    board = load_board(cases_dir() / "syria-militias")
+    line = board.timeline().probabilities
+    text = (cases_dir() / "syria-militias" / "retrospective.md").read_text(encoding="utf-8")
+    rows = quoted_rows(text, "## The indicator board", 4)
+    assert len(rows) == 9
+    for date, shown in rows:
+        assert shown == [percent_text(float(p)) for p in board_at(board, line, date)], date
+    assert f"{len(board.observations)} dated observations" in text
