@@ -288,8 +288,7 @@ def test_top_level_must_be_a_mapping(tiny):
 
 
 def quoted_rows(text: str, heading: str, columns: int) -> list[tuple[str, list[str]]]:
-    """(date, figures) of each dated row of the table under ``heading``; the figures are the cells after the first
-    text cell (Karish) or right after the date (Syria), ``columns`` of them."""
+    """(date, figures) of each dated row of the table under ``heading``: the ``columns`` cells before the last."""
     import re
 
     section = text[text.index(heading):]
