@@ -210,5 +210,6 @@ def test_report_command_prints_pdf_beside_the_html(tmp_path):
                           "--pdf", "Letter"], capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr
     html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
-    assert run.stdout.split() == [str(html), str(pdf)]
+    board = tmp_path / "syria-militias-indicators"  # the case's indicator report is rendered beside it
+    assert run.stdout.split() == [str(html), str(pdf), f"{board}.html", f"{board}.pdf"]
     assert pdf.read_bytes().startswith(b"%PDF")
