@@ -65,7 +65,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     ratings, groups, log = make_board(args.indicators, args.targets, args.observations, args.dates)
-    prior = {t: 1.0 for t in ratings.columns}
+    prior = dict.fromkeys(ratings.columns, 1.0)
     fast, slow = [], []
     for _ in range(args.repeat):
         t0 = time.perf_counter()

@@ -35,7 +35,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("reports")
     paths = {p.name: p for p in (*render_case("karish", out_dir=out), *render_case("syria-militias", out_dir=out))}
     return {"ach": paths["karish-ach.html"], "scenarios": paths["syria-militias-scenarios.html"],
-            "indicators": paths["karish-indicators.html"], "indicators-scenarios": paths["syria-militias-indicators.html"]}
+            "indicators": paths["karish-indicators.html"],
+            "indicators-scenarios": paths["syria-militias-indicators.html"]}
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +125,8 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
                 tr => getComputedStyle(tr.children[n]).textAlign);
             return {why: col('table.rationale tbody tr', 4), summary: col('#T_evidence tbody tr', 6),
                     hypothesis: col('#T_scores tbody tr', 1), matrix: Array.from(
-                        document.querySelectorAll('#T_matrix th.row_heading')).map(th => getComputedStyle(th).textAlign)};
+                        document.querySelectorAll('#T_matrix th.row_heading'))
+                        .map(th => getComputedStyle(th).textAlign)};
         }""")
         for column, values in aligns.items():
             assert values and set(values) <= {"left", "start"}, column

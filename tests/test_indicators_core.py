@@ -98,7 +98,7 @@ def test_status_is_latest_observation_at_or_before_date():
 
 def run(r, obs, groups=None, prior=None, until=None):
     groups = groups or [None] * len(r)
-    prior = prior or {t: 1.0 for t in r.columns}
+    prior = prior or dict.fromkeys(r.columns, 1.0)
     return updating.timeline(r, groups, obs, prior, M, CRED, until)
 
 

@@ -18,6 +18,7 @@ from ..errors import Problem, SatError, ValidationError
 from ..language import icd203_term
 from ..model import Case
 from ..paths import resolve_case
+from ..store.folder import CaseContext
 from ..validation import Problems
 from ..yamlio import load_yaml
 from . import tracking, updating, validator
@@ -149,79 +150,97 @@ def scenario_targets(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
     return names, homes
 
 
-def load_board(case: str | os.PathLike[str]) -> Board:
-    """Load and validate a case's indicator board; one ValidationError lists every problem of every file."""
-    from ..store import load_case
+def _written_ids(data: Any) -> list[str]:
+    """Indicator ids as written, so observations can be checked even when indicators.yaml has other problems."""
+    raw = data.get("indicators") if isinstance(data, dict) else None
+    return [str(i["id"]).strip() for i in raw if isinstance(i, dict) and i.get("id") is not None] \
+        if isinstance(raw, list) else []
 
-    folder = resolve_case(case)
-    path = folder / INDICATORS_FILE
-    if not path.is_file():
-        raise SatError(f"case {folder.name!r}: no {INDICATORS_FILE}")
-    problems = Problems()
-    loaded: Case | None = None
-    try:
-        loaded = load_case(folder)
-    except ValidationError as exc:
-        problems.extend(exc.problems)
+
+def _parse(path: Path, folder: Path, case: Case | None) -> tuple[IndicatorSet, dict[str, str], dict[str, str]]:
+    """``indicators.yaml`` validated against the case's targets: (the set, target id -> name, scenario indicator
+    id -> its scenario). Targets whose file is invalid are not checked (that file reports its own problems)."""
+    shown = _shown(path)
     scenario_names: dict[str, str] | None = None
     scenario_homes: dict[str, str] = {}
     if (folder / "scenarios.yaml").is_file():
         try:
             scenario_names, scenario_homes = scenario_targets(folder)
-        except ValidationError as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-    shown = _shown(path)
-    spec: IndicatorSet | None = None
-    written: list[str] | None = None  # indicator ids as written, to check observations when the file has problems
-    try:
-        hypotheses = loaded.hypotheses if loaded else []
-        data = load_yaml(path, shown_as=shown)
-        raw = data.get("indicators") if isinstance(data, dict) else None
-        written = [str(i["id"]).strip() for i in raw if isinstance(i, dict) and i.get("id") is not None] \
-            if isinstance(raw, list) else []
-        spec = parse_indicators(
-            data, shown,
-            {"hypotheses": [h.id for h in hypotheses] if loaded else None,
-             "scenarios": list(scenario_names) if scenario_names is not None else None},
-            {"hypotheses": milestone_ids(hypotheses), "scenarios": set(scenario_homes)},
-        )
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-    if spec is not None and spec.targets == "scenarios" and not (folder / "scenarios.yaml").is_file():
+        except ValidationError:
+            scenario_names = None  # scenarios.yaml (or case.yaml) reports its own problems
+    hypotheses = case.hypotheses if case is not None else []
+    spec = parse_indicators(
+        load_yaml(path, shown_as=shown), shown,
+        {"hypotheses": [h.id for h in hypotheses] if case is not None else None,
+         "scenarios": list(scenario_names) if scenario_names is not None else None},
+        {"hypotheses": milestone_ids(hypotheses), "scenarios": set(scenario_homes)},
+    )
+    problems = Problems()
+    if spec.targets == "scenarios" and not (folder / "scenarios.yaml").is_file():
         problems.append(Problem(shown, "targets", "the case has no scenarios.yaml to take scenario ids from",
                                 "scenarios", None, "reference"))
+    if spec.prior == "ach" and case is not None and not (case.ratings and case.evidence):
+        problems.append(Problem(shown, "prior", "'ach' needs ACH ratings in the case (ratings/<analyst>.csv)",
+                                "ach", None, "reference"))
+    problems.raise_if_any()
+    names = {h.id: h.title for h in hypotheses} if spec.targets == "hypotheses" else dict(scenario_names or {})
+    return spec, names, scenario_homes
+
+
+def check_indicators_file(path: Path, context: CaseContext) -> list[Problem]:
+    """The problems of a case's ``indicators.yaml`` (the validator of :mod:`sat.store.registry`)."""
+    try:
+        _parse(path, context.folder, context.case)
+    except ValidationError as exc:
+        return exc.problems
+    return []
+
+
+def check_observations_file(path: Path, context: CaseContext) -> list[Problem]:
+    """The problems of a case's ``observations.csv`` (the validator of :mod:`sat.store.registry`). Indicator ids
+    are those written in ``indicators.yaml``; when that file cannot be read at all its own problem is enough."""
+    indicators = context.folder / INDICATORS_FILE
+    if not indicators.is_file():
+        return [Problem(_shown(path), "file", f"observations without {INDICATORS_FILE} to define their indicators",
+                        code="file")]
+    try:
+        data = load_yaml(indicators, shown_as=_shown(indicators))
+    except ValidationError:
+        return []
+    return list(read_observations(path, _shown(path), _written_ids(data))[1])
+
+
+def load_board(case: str | os.PathLike[str]) -> Board:
+    """Load a case's indicator board after checking every file of the folder (:func:`sat.store.check_folder`, as
+    ``sat validate`` does): one ValidationError lists every problem of every file."""
+    from ..store import check_folder
+
+    folder = resolve_case(case)
+    path = folder / INDICATORS_FILE
+    if not path.is_file():
+        raise SatError(f"case {folder.name!r}: no {INDICATORS_FILE}")
+    checked = check_folder(folder)
+    checked.raise_if_any()
+    loaded = checked.context.case
+    assert loaded is not None
+    spec, names, scenario_homes = _parse(path, folder, loaded)
     rows: list[Any] = []
-    obs_path = folder / OBSERVATIONS_FILE
-    if obs_path.is_file() and written is not None:  # (an unreadable indicators.yaml leaves nothing to refer to)
-        rows, obs_problems = read_observations(obs_path, _shown(obs_path), spec.ids if spec else written)
-        problems.extend(obs_problems)
-    if problems or loaded is None or spec is None:
-        raise ValidationError(list(problems))
-    if spec.targets == "hypotheses":
-        names = {h.id: h.title for h in loaded.hypotheses}
-    else:
-        names = dict(scenario_names or {})
+    if (folder / OBSERVATIONS_FILE).is_file():
+        rows = read_observations(folder / OBSERVATIONS_FILE, _shown(folder / OBSERVATIONS_FILE), spec.ids)[0]
     targets = list(names)
-    prior = _prior(loaded, spec, targets, shown)
+    prior = _prior(loaded, spec, targets, _shown(path))
     observations = pd.DataFrame([vars(o) for o in rows], columns=list(tracking.COLUMNS))
     return Board(loaded, folder, spec, targets, names, observations, prior, scenario_homes)
 
 
 def load_optional(folder: Path) -> Board | None:
-    """The board of a case folder that has ``indicators.yaml``; None when it has neither file. An
-    ``observations.csv`` without ``indicators.yaml`` is a problem (its rows would name nothing)."""
-    if (folder / INDICATORS_FILE).is_file():
-        return load_board(folder)
-    if (folder / OBSERVATIONS_FILE).is_file():
-        raise ValidationError([Problem(_shown(folder / OBSERVATIONS_FILE), "file",
-                                       f"observations without {INDICATORS_FILE} to define their indicators",
-                                       code="file")])
-    return None
+    """The board of a case folder that has ``indicators.yaml``, or None."""
+    return load_board(folder) if (folder / INDICATORS_FILE).is_file() else None
 
 
 def describe(folder: Path) -> list[str]:
-    """What ``sat validate`` says about a folder's indicator files: a summary and the warnings (nothing when the
-    case has none); invalid files raise ValidationError."""
+    """What ``sat validate`` adds about a folder's indicator board: a summary and the warnings (nothing when the
+    case has none)."""
     board = load_optional(folder)
     if board is None:
         return []
@@ -237,8 +256,6 @@ def _prior(case: Case, spec: IndicatorSet, targets: list[str], shown: str) -> di
     if isinstance(spec.prior, dict):
         total = sum(spec.prior.values())
         return {t: spec.prior[t] / total for t in targets}
-    if not case.ratings or not case.evidence:
-        raise SatError(f"{shown}: prior: 'ach' needs ACH ratings in the case (ratings/<analyst>.csv)")
     from ..ach.analysis import score_case
 
     posterior = score_case(case, sensitivity_analysis=False).hypotheses["posterior"]

@@ -69,7 +69,8 @@ def _print(board: Board, as_of: dt.date | None) -> None:
     from ..language import icd203_term
 
     spec = board.spec
-    print(f"{board.case.title}\nIndicators: {len(spec.indicators)}; targets ({spec.targets}): {', '.join(board.targets)}")
+    print(f"{board.case.title}\nIndicators: {len(spec.indicators)}; "
+          f"targets ({spec.targets}): {', '.join(board.targets)}")
     print(f"Diagnosticity rule: {spec.rule} (diagnostic at >= {spec.threshold:.3g}); coverage wanted: {spec.coverage}")
     table = board.validator_table()
     status = board.status(as_of)

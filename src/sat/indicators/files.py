@@ -131,7 +131,7 @@ def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] |
     return IndicatorSet(kind or "", mapping, prior, rule, threshold, int(coverage), tuple(indicators), tuple(warnings))
 
 
-def _mapping(r: FieldReader, root: LineDict) -> dict[str, float]:
+def _mapping(r: FieldReader, root: dict[Any, Any]) -> dict[str, float]:
     mapping = dict(DEFAULT_MAPPING)
     if root.get("mapping") is None:
         return mapping
@@ -155,7 +155,7 @@ def _mapping(r: FieldReader, root: LineDict) -> dict[str, float]:
     return mapping
 
 
-def _prior(r: FieldReader, root: LineDict, kind: str | None, target_ids: list[str]) -> str | dict[str, float]:
+def _prior(r: FieldReader, root: dict[Any, Any], kind: str | None, target_ids: list[str]) -> str | dict[str, float]:
     value = root.get("prior")
     line = line_of(root, "prior")
     if value is None:
@@ -184,7 +184,7 @@ def _prior(r: FieldReader, root: LineDict, kind: str | None, target_ids: list[st
     return prior
 
 
-def _indicators(r: FieldReader, root: LineDict, target_ids: list[str] | None, origins: set[str],
+def _indicators(r: FieldReader, root: dict[Any, Any], target_ids: list[str] | None, origins: set[str],
                 warnings: list[str]) -> list[Indicator]:
     raw = root.get("indicators")
     if raw is None:
@@ -194,7 +194,8 @@ def _indicators(r: FieldReader, root: LineDict, target_ids: list[str] | None, or
         r.problem("indicators", "must be a non-empty list", shown(raw), line_of(root, "indicators"), "type")
         return []
     if len(raw) > MAX_INDICATORS:
-        r.problem("indicators", f"more than {MAX_INDICATORS} indicators", len(raw), line_of(root, "indicators"), "limit")
+        r.problem("indicators", f"more than {MAX_INDICATORS} indicators", len(raw), line_of(root, "indicators"),
+                  "limit")
         return []
     out: list[Indicator] = []
     seen: dict[str, int | None] = {}
@@ -224,7 +225,7 @@ def _indicators(r: FieldReader, root: LineDict, target_ids: list[str] | None, or
     return out
 
 
-def _levels(r: FieldReader, item: LineDict, where: str) -> dict[str, str]:
+def _levels(r: FieldReader, item: dict[Any, Any], where: str) -> dict[str, str]:
     raw = item.get("criteria")
     if raw is None:
         return {}
@@ -235,7 +236,7 @@ def _levels(r: FieldReader, item: LineDict, where: str) -> dict[str, str]:
     return {c: level for c in CRITERIA if (level := r.choice(section, c, f"{where}.criteria", model.LEVELS, None))}
 
 
-def _ratings(r: FieldReader, item: LineDict, where: str, target_ids: list[str] | None,
+def _ratings(r: FieldReader, item: dict[Any, Any], where: str, target_ids: list[str] | None,
              warnings: list[str]) -> dict[str, str]:
     raw = item.get("ratings")
     line = line_of(item, "ratings") or own_line(item)
