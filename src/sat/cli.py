@@ -44,6 +44,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         for warning in score_case(case, sensitivity_analysis=False).warnings:
             print(f"warning: {warning}")
+    if case.folder is not None:
+        from .indicators.board import describe
+
+        for line in describe(case.folder):
+            print(line)
     return 0
 
 
@@ -196,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")
+    _add_optional(commands, "sat.indicators.command")
     _add_optional(commands, "sat.training.command")
     _add_optional(commands, "sat.hub.command")
     return parser

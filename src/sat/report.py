@@ -31,19 +31,21 @@ class ReportKind:
 
     name: str
     notebook: str
-    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml
+    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml;
+    # "indicators": case has indicators.yaml
 
 
 REPORTS: tuple[ReportKind, ...] = (
     ReportKind("ach", "ach/ach_report.ipynb", "ach"),
     ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
+    ReportKind("indicators", "indicators/indicators_report.ipynb", "indicators"),
 )
 
 #: Seconds one report may run before it is stopped (``sat report --timeout``).
 DEFAULT_TIMEOUT = 600.0
 
 #: How each kind of report is named in the page title.
-TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report"}
+TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report", "indicators": "indicator report"}
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
@@ -157,6 +159,8 @@ def kinds_for(folder: Path) -> list[ReportKind]:
             kinds.append(kind)
         if kind.applies == "scenarios" and (folder / "scenarios.yaml").is_file():
             kinds.append(kind)
+        if kind.applies == "indicators" and (folder / "indicators.yaml").is_file():
+            kinds.append(kind)
     return kinds
 
 
@@ -176,7 +180,8 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
         raise SatError(f"case {loaded.id!r}: no analyst {analyst!r} (analysts: {', '.join(loaded.analysts)})")
     kinds = kinds_for(loaded.folder)
     if not kinds:
-        raise SatError(f"case {loaded.id!r}: nothing to report yet (no ratings/ and no scenarios.yaml)")
+        raise SatError(f"case {loaded.id!r}: nothing to report yet "
+                       "(no ratings/, no scenarios.yaml and no indicators.yaml)")
     target = Path(out_dir) if out_dir else repo_root() / "reports"
     paths = []
     for kind in kinds:
