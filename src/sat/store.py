@@ -33,9 +33,12 @@ NOTES_SUFFIX = ".notes.csv"
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
-EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes")
-SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability")
-SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty")
+EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes",
+                   "information_credibility", "conflicts_with")
+SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability", "type", "information_date", "access",
+                 "bias", "re_reports", "status", "ambiguity")
+SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty",
+                  "information_credibility")
 
 
 # --- items -----------------------------------------------------------------------------------------------------
@@ -85,8 +88,23 @@ def parse_evidence(data: Any, file: str, where: str, line: int | None = None) ->
         relevance=r.choice(item, "relevance", where, model.LEVELS, "medium") or "medium",
         group=group,
         notes=r.text(item, "notes", where),
+        information_credibility=_information_credibility(r, item, where),
+        conflicts_with=r.text_list(item, "conflicts_with", where),
     )
     return (evidence if not problems else None), problems
+
+
+def _information_credibility(r: FieldReader, item: LineDict, where: str) -> int | None:
+    """Admiralty information credibility: a whole number 1-6, or None when absent."""
+    value = item.get("information_credibility")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value not in model.INFORMATION_CREDIBILITY:
+        r.problem(field_name(where, "information_credibility"),
+                  "must be a whole number from 1 (confirmed by other sources) to 6 (truth cannot be judged)",
+                  shown(value), line_of(item, "information_credibility"), "choice")
+        return None
+    return value
 
 
 def parse_source(data: Any, file: str, where: str, line: int | None = None) -> tuple[Source | None, list[Problem]]:
@@ -103,6 +121,13 @@ def parse_source(data: Any, file: str, where: str, line: int | None = None) -> t
         date=r.date(item, "date", where),
         url=r.text(item, "url", where),
         reliability=reliability,
+        type=r.choice(item, "type", where, model.SOURCE_TYPES, None),
+        information_date=r.date(item, "information_date", where),
+        access=r.choice(item, "access", where, model.ACCESS, None),
+        bias=r.text(item, "bias", where),
+        re_reports=r.text(item, "re_reports", where) or None,
+        status=r.choice(item, "status", where, model.SOURCE_STATUS, "current") or "current",
+        ambiguity=r.text(item, "ambiguity", where),
     )
     return (source if not problems else None), problems
 
@@ -135,6 +160,42 @@ def _parse_list(
         if item is not None:
             items.append(item)
     return items
+
+
+def _check_register(r: FieldReader, root: LineDict, evidence_ids: set[str], sources: list[Source]) -> None:
+    """Cross-references of the Quality of Information Check: ``conflicts_with`` names other evidence items, and
+    ``re_reports`` names another source without closing a loop (a chain must end at an origin)."""
+    raw_evidence = root.get("evidence") if isinstance(root.get("evidence"), list) else LineList()
+    for index, entry in enumerate(raw_evidence):
+        if not isinstance(entry, dict) or entry.get("conflicts_with") is None:
+            continue
+        where = f"evidence[{index}].conflicts_with"
+        for eid in r.text_list(LineDict(conflicts_with=entry.get("conflicts_with")), "conflicts_with",
+                               f"evidence[{index}]"):
+            if eid == str(entry.get("id", "")).strip():
+                r.problem(where, "an item cannot conflict with itself", eid, line_of(entry, "conflicts_with"),
+                          "reference")
+            elif eid not in evidence_ids:
+                r.problem(where, "refers to an evidence id that is not defined", eid,
+                          line_of(entry, "conflicts_with"), "reference")
+    repeats = {s.id: s.re_reports for s in sources if s.re_reports}
+    known = {s.id for s in sources}
+    raw_sources = root.get("sources") if isinstance(root.get("sources"), list) else LineList()
+    lines = {str(e.get("id", "")).strip(): (i, line_of(e, "re_reports")) for i, e in enumerate(raw_sources)
+             if isinstance(e, dict)}
+    for sid, target in repeats.items():
+        index, line = lines.get(sid, (0, None))
+        where = f"sources[{index}].re_reports"
+        if target not in known:
+            r.problem(where, "refers to a source id that is not in sources", target, line, "reference")
+            continue
+        seen, current = [sid], target
+        while current in repeats and current not in seen:
+            seen.append(current)
+            current = repeats[current]
+        if current in seen:
+            r.problem(where, "re-reporting chain loops back on itself (" + " -> ".join([*seen, current]) + ")",
+                      target, line, "reference")
 
 
 def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> Scoring:
@@ -205,7 +266,27 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
         for name in pa or {}:
             per_analyst[str(name)] = _probability(r, pa, name, f"scoring.analyst_uncertainty.{name}", uncertainty)
     return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
-                   analyst_uncertainty=per_analyst)
+                   analyst_uncertainty=per_analyst, information_credibility=_information_mapping(r, section))
+
+
+def _information_mapping(r: FieldReader, section: LineDict) -> dict[int, str]:
+    """``scoring.information_credibility``: grade (1-6) -> ACH credibility level, over the defaults."""
+    mapping = dict(model.DEFAULT_INFORMATION_MAPPING)
+    raw = section.get("information_credibility")
+    if raw is None:
+        return mapping
+    table = r.mapping(raw, "scoring.information_credibility", line_of(section, "information_credibility"))
+    for grade, level in (table or {}).items():
+        field = f"scoring.information_credibility.{grade}"
+        if isinstance(grade, bool) or grade not in model.INFORMATION_CREDIBILITY:
+            r.problem(field, "unknown grade (expected a whole number from 1 to 6)", grade, table.line_of(grade),
+                      "choice")
+        elif level not in model.LEVELS:
+            r.problem(field, f"must be one of: {', '.join(model.LEVELS)}", shown(level), table.line_of(grade),
+                      "choice")
+        else:
+            mapping[grade] = level
+    return mapping
 
 
 def _probability(r: FieldReader, data: LineDict, key: Any, field: str, default: float) -> float:
@@ -240,6 +321,7 @@ def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
             if sid not in source_ids:
                 r.problem(f"evidence[{index}].sources", "refers to a source id that is not in sources", sid,
                           line_of(entry, "sources"))
+    _check_register(r, root, {e.id for e in evidence}, sources)
     scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
     case = Case(
         id=case_id,
@@ -510,12 +592,15 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         clean({
             "id": e.id, "summary": e.summary, "date": e.date, "type": e.type, "sources": list(e.sources),
             "credibility": e.credibility, "relevance": e.relevance, "group": e.group, "notes": e.notes,
+            "information_credibility": e.information_credibility, "conflicts_with": list(e.conflicts_with),
         })
         for e in case.evidence
     ]
     out["sources"] = [
         clean({"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url,
-               "reliability": s.reliability})
+               "reliability": s.reliability, "type": s.type, "information_date": s.information_date,
+               "access": s.access, "bias": s.bias, "re_reports": s.re_reports,
+               "status": None if s.status == "current" else s.status, "ambiguity": s.ambiguity})
         for s in case.sources
     ]
     scoring: dict[str, Any] = {}
@@ -529,6 +614,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         scoring["uncertainty"] = case.scoring.uncertainty
     if case.scoring.analyst_uncertainty:
         scoring["analyst_uncertainty"] = dict(case.scoring.analyst_uncertainty)
+    if case.scoring.information_credibility != model.DEFAULT_INFORMATION_MAPPING:
+        scoring["information_credibility"] = dict(case.scoring.information_credibility)
     if scoring:
         out["scoring"] = scoring
     return out
