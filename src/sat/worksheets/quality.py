@@ -177,39 +177,28 @@ def dependence_offers(case: Case) -> list[GroupOffer]:
     return offers
 
 
-def apply_offers(case: Case, offers: Iterable[GroupOffer]) -> list[str]:
-    """Put each offer's members into its group (in place); return the ids of the items whose group changed.
+def group_changes(case: Case) -> dict[str, str]:
+    """Evidence id -> the group the offers put it in, for the items whose group would change.
 
     An offer whose members already sit in two or more different groups is left to the analyst: merging groups
     changes what each group stands for.
     """
-    changed = []
-    for offer in offers:
+    by_id = {e.id: e for e in case.evidence}
+    changes = {}
+    for offer in dependence_offers(case):
         if len({g for g in offer.groups if g}) > 1:
             continue
-        for index, e in enumerate(case.evidence):
-            if e.id in offer.members and e.group != offer.name:
-                case.evidence[index] = _replace(e, group=offer.name)
-                changed.append(e.id)
-    return changed
+        for eid in offer.members:
+            if by_id[eid].group != offer.name:
+                changes[eid] = offer.name
+    return changes
 
 
-def apply_mapping(case: Case) -> list[str]:
-    """Set each graded item's ACH credibility to the level its 1-6 grade maps to (in place); return the ids changed."""
+def credibility_changes(case: Case) -> dict[str, str]:
+    """Evidence id -> the ACH credibility level its 1-6 grade maps to, for the graded items whose level differs."""
     mapping = credibility_mapping(case)
-    changed = []
-    for index, e in enumerate(case.evidence):
-        level = mapping.get(e.information_credibility) if e.information_credibility is not None else None
-        if level is not None and level != e.credibility:
-            case.evidence[index] = _replace(e, credibility=level)
-            changed.append(e.id)
-    return changed
-
-
-def _replace(e: Evidence, **changes: object) -> Evidence:
-    from dataclasses import replace
-
-    return replace(e, **changes)  # type: ignore[arg-type]
+    return {e.id: mapping[e.information_credibility] for e in case.evidence
+            if e.information_credibility is not None and mapping[e.information_credibility] != e.credibility}
 
 
 def item_support(contributions: np.ndarray, leader: int, rival: int) -> np.ndarray:

@@ -1,0 +1,207 @@
+"""How the worksheets are shown: tables (escaped pandas Stylers with fixed ids), the confidence x impact figure, and
+HTML snippets (every piece of analyst text escaped) for the notebooks, the reports and the ACH report's source
+summary statement.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from .. import htmltext as h
+from ..figures import _styler
+from ..model import LEVELS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .analysis import AssumptionsCheck, QualityCheck
+
+CATEGORY_COLOURS: dict[str, str] = {"solid": "#1a9850", "correct-with-caveats": "#fdae61", "unsupported": "#d73027"}
+MARK_COLOURS: dict[str, str] = {"corroborated": "#d9f0d3", "single-source": "#fff3bf", "conflicting": "#ffc9c9",
+                                "unsupported": "#e9ecef"}
+
+
+def _left(styler: Styler) -> Styler:
+    return styler.hide(axis="index").set_table_styles(
+        [{"selector": "td", "props": "text-align: left; vertical-align: top"}])
+
+
+def assumptions_table(check: AssumptionsCheck, uid: str = "kac") -> Styler:
+    """Every assumption with its worksheet fields, the category coloured."""
+    frame = check.table().reset_index()
+    if frame.empty:
+        return _styler(frame, uid)
+    shown = frame[["assumption", "text", "kind", "basis", "evidence", "confidence", "impact", "category",
+                   "disposition", "less_so_now"]]
+    shown.columns = ["Id", "Assumption", "Stated?", "Why it is believed", "Evidence", "Confidence", "Impact if wrong",
+                     "Category", "Disposition", "True before, less so now"]
+    return _left(_styler(shown, uid)).map(
+        lambda v: f"background-color: {CATEGORY_COLOURS.get(v, '#ffffff')}; color: "
+                  f"{'#ffffff' if v in ('solid', 'unsupported') else '#000000'}", subset=["Category"])
+
+
+def grid_figure(check: AssumptionsCheck) -> Figure:
+    """The confidence x impact grid: each assumption's id in its cell, coloured by category; the low-confidence,
+    high-impact corner (where collection should go first) shaded."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    ax.add_patch(Rectangle((-0.5, 1.5), 1, 1, color="#ffe3e3", zorder=0))
+    placed: dict[tuple[int, int], int] = {}
+    for a in check.worksheet.assumptions:
+        x, y = LEVELS.index(a.confidence), LEVELS.index(a.impact)
+        n = placed.get((x, y), 0)
+        placed[(x, y)] = n + 1
+        ax.text(x - 0.35 + 0.23 * (n % 4), y + 0.25 - 0.22 * (n // 4), a.id, fontsize=9, fontweight="bold",
+                color="#ffffff", ha="left", va="center", zorder=3,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": CATEGORY_COLOURS[a.category], "edgecolor": "none"})
+    ax.set_xticks(range(3), [f"{level} confidence" for level in LEVELS])
+    ax.set_yticks(range(3), [f"{level} impact" for level in LEVELS])
+    ax.set_xlim(-0.5, 2.5)
+    ax.set_ylim(-0.5, 2.5)
+    for edge in (0.5, 1.5):
+        ax.axvline(edge, color="#bbbbbb", linewidth=0.8)
+        ax.axhline(edge, color="#bbbbbb", linewidth=0.8)
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in CATEGORY_COLOURS.values()]
+    ax.legend(handles, list(CATEGORY_COLOURS), loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8,
+              frameon=False)
+    ax.set_title("Key assumptions by confidence and impact if wrong (shaded: work on these first)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def needs_html(check: AssumptionsCheck) -> str:
+    """The collection needs (unsupported, high-impact assumptions) and what is to be done about each."""
+    if not check.needs:
+        return "<p>No assumption is both unsupported and of high impact: no collection need follows from the check.</p>"
+    return h.bullet_list(f"{a.id} ({a.disposition or 'no disposition'}): {a.text}" for a in check.needs)
+
+
+def candidates_html(check: AssumptionsCheck) -> str:
+    """The indicator candidates, with the command that writes them into indicators.yaml."""
+    if not check.candidates:
+        return "<p>No assumption says what could undermine it, so there are no indicator candidates.</p>"
+    return (h.bullet_list(f"{c.id} (from {c.assumption}): {c.text}" for c in check.candidates)
+            + f"<p>Write them into <code>indicators.yaml</code> with "
+              f"<code>sat worksheets indicators {h.esc(check.case.id)}</code>.</p>")
+
+
+def sweep_html(check: AssumptionsCheck) -> str:
+    """The sweep in sentences."""
+    if not check.sweep:
+        return ("<p>No assumption stands behind an evidence item of the ACH matrix (or the case has no ratings), so "
+                "there is nothing to sweep.</p>")
+    return h.bullet_list(r.sentence for r in check.sweep)
+
+
+def sweep_table(check: AssumptionsCheck, uid: str = "sweep") -> Styler:
+    """Each hypothesis's probability with the assumption's items removed."""
+    rows = [{"Assumption": r.assumption, "Removed": ", ".join(r.removed), "Leader": r.new_leader,
+             **{h_id: p for h_id, p in r.posteriors.items()}} for r in check.sweep]
+    base = check.sweep[0] if check.sweep else None
+    frame = pd.DataFrame(rows)
+    if base is not None:
+        hids = list(base.posteriors)
+        formats = {h_id: "{:.0%}" for h_id in hids}
+        return _left(_styler(frame, uid, formats))
+    return _styler(frame, uid)
+
+
+def cues_html(check: AssumptionsCheck) -> str:
+    """The cue phrases found, as prompts."""
+    if not check.cues:
+        return "<p>No cue phrase of a hidden assumption was found in the case's text.</p>"
+    return h.bullet_list(f"{c.place}: \u201c{c.phrase}\u201d in {c.snippet}" for c in check.cues)
+
+
+def register_table(check: QualityCheck, uid: str = "register") -> Styler:
+    """The source register."""
+    frame = check.register().reset_index()
+    if frame.empty:
+        return _styler(frame, uid)
+    shown = frame[["source", "publisher", "type", "published", "information_date", "access", "reliability",
+                   "origin", "status", "bias", "ambiguity", "items"]]
+    shown.columns = ["Source", "Publisher", "Type", "Published", "Information of", "Access", "Reliability", "Origin",
+                     "Status", "Possible bias or motive", "Ambiguity", "Cited by"]
+    return _left(_styler(shown, uid))
+
+
+def marks_table(check: QualityCheck, uid: str = "marks") -> Styler:
+    """Each evidence item: sources, origins, the two Admiralty axes, ACH credibility against the mapping, mark."""
+    frame = check.marks.reset_index()
+    if frame.empty:
+        return _styler(frame, uid)
+    grade = frame["information_credibility"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    shown = pd.DataFrame({
+        "Evidence": frame["evidence"], "Sources": frame["sources"], "Origins": frame["origins"],
+        "Reliability of origins": frame["reliability"], "Credibility 1-6": grade,
+        "ACH credibility": frame["ach_credibility"], "Mapped from 1-6": frame["mapped_credibility"],
+        "Mark": frame["mark"], "Conflicts with": frame["conflicts_with"],
+        "Notes": [_notes(row) for _, row in frame.iterrows()],
+    })
+    return _left(_styler(shown, uid)).map(lambda v: f"background-color: {MARK_COLOURS.get(v, '#ffffff')}",
+                                          subset=["Mark"])
+
+
+def _notes(row: pd.Series) -> str:
+    parts = []
+    if row["credibility_differs"]:
+        parts.append("ACH credibility differs from the mapping")
+    for key, label in (("recalled", "recalled"), ("corrected", "corrected"), ("second_hand", "second-hand")):
+        if row[key]:
+            parts.append(f"{label}: {row[key]}")
+    if row["grade_check"]:
+        parts.append(row["grade_check"])
+    return "; ".join(parts)
+
+
+def judgments_table(check: QualityCheck, uid: str = "judgments") -> Styler:
+    """Each key judgment with its origins and mark."""
+    frame = check.judgments.reset_index()
+    shown = frame[["judgment", "text", "evidence", "origins", "against", "mark"]]
+    shown.columns = ["Judgment", "Text", "Evidence", "Origins", "Against", "Mark"]
+    return _left(_styler(shown, uid)).map(lambda v: f"background-color: {MARK_COLOURS.get(v, '#ffffff')}",
+                                          subset=["Mark"])
+
+
+def mapping_html(check: QualityCheck) -> str:
+    """The visible setting that reads an information-credibility grade as an ACH credibility level."""
+    from ..model import INFORMATION_CREDIBILITY
+    from .quality import credibility_mapping
+
+    rows = "".join(f"<tr><td>{g}</td><td>{h.esc(INFORMATION_CREDIBILITY[g])}</td><td>{h.esc(level)}</td></tr>"
+                   for g, level in credibility_mapping(check.case).items())
+    return ("<table><thead><tr><th>Grade</th><th>Information credibility</th><th>ACH credibility level</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>")
+
+
+def offers_html(check: QualityCheck) -> str:
+    """The dependence groups offered to ACH."""
+    if not check.offers:
+        return "<p>Every origin that carries two or more items already has them in one dependence group.</p>"
+    items = []
+    for o in check.offers:
+        now = ", ".join(f"{m} ({g or 'no group'})" for m, g in zip(o.members, o.groups))
+        split = len({g for g in o.groups if g}) > 1
+        items.append(f"{o.origin}: {now}. "
+                     + ("They sit in different groups: merging them is the analyst's call."
+                        if split else f"Offered as group '{o.name}'."))
+    return (h.bullet_list(items) + f"<p>Apply the offers with <code>sat worksheets apply "
+            f"{h.esc(check.case.id)} --groups</code>.</p>")
+
+
+def support_table(check: QualityCheck, uid: str = "support") -> Styler:
+    """The leader's support against the runner-up traced to its origins."""
+    assert check.support is not None
+    frame = check.support.origins.reset_index()
+    frame.columns = ["Origin", "Weight (log-likelihood ratio)", "Share", "Items"]
+    return _left(_styler(frame, uid, {"Weight (log-likelihood ratio)": "{:.3f}", "Share": "{:.0%}"}))
+
+
+def statement_html(check: QualityCheck) -> str:
+    """The source summary statement as escaped paragraphs."""
+    return "".join(f"<p>{h.esc(p)}</p>" for p in check.statement)
