@@ -28,12 +28,18 @@ def _non_negative(text: str) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .store import load_case
 
+    from .worksheets.assumptions_file import load_assumptions
+
     case = load_case(args.case)
+    worksheet = load_assumptions(case)
     rated = ", ".join(case.analysts) or "no analysts yet"
     print(
         f"{case.id}: valid ({len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items, "
         f"{len(case.sources)} sources; ratings: {rated})"
     )
+    if worksheet is not None:
+        print(f"assumptions.yaml: valid ({len(worksheet.assumptions)} assumptions, {len(worksheet.judgments)} key "
+              "judgments)")
     if case.ratings and len(case.hypotheses) >= 2 and case.evidence:
         from .ach.analysis import score_case
 

@@ -26,12 +26,15 @@ class ReportKind:
 
     name: str
     notebook: str
-    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml
+    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml;
+    # "worksheets": case has assumptions.yaml
 
 
 REPORTS: tuple[ReportKind, ...] = (
     ReportKind("ach", "ach/ach_report.ipynb", "ach"),
     ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
+    ReportKind("key-assumptions", "worksheets/key_assumptions.ipynb", "worksheets"),
+    ReportKind("quality-of-information", "worksheets/quality_of_information.ipynb", "worksheets"),
 )
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
@@ -121,6 +124,8 @@ def kinds_for(folder: Path) -> list[ReportKind]:
             kinds.append(kind)
         if kind.applies == "scenarios" and (folder / "scenarios.yaml").is_file():
             kinds.append(kind)
+        if kind.applies == "worksheets" and (folder / "assumptions.yaml").is_file():
+            kinds.append(kind)
     return kinds
 
 
@@ -132,7 +137,10 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
     """
     from .store import load_case
 
+    from .worksheets.assumptions_file import load_assumptions
+
     loaded = load_case(case)
+    load_assumptions(loaded)
     assert loaded.folder is not None
     if analyst and analyst not in loaded.ratings:
         raise SatError(f"case {loaded.id!r}: no analyst {analyst!r} (analysts: {', '.join(loaded.analysts)})")

@@ -205,3 +205,24 @@ def support_table(check: QualityCheck, uid: str = "support") -> Styler:
 def statement_html(check: QualityCheck) -> str:
     """The source summary statement as escaped paragraphs."""
     return "".join(f"<p>{h.esc(p)}</p>" for p in check.statement)
+
+
+def header_html(check: AssumptionsCheck | QualityCheck) -> str:
+    """The case, its question and as-of date, and (for the Key Assumptions Check) the analytic line under audit."""
+    case = check.case
+    worksheet = getattr(check, "worksheet", None)
+    return (h.heading(case.title, 2)
+            + h.labelled([("Question", case.question), ("As of", case.as_of),
+                          ("Analytic line under audit", worksheet.analytic_line if worksheet else "")]))
+
+
+def support_html(check: QualityCheck) -> str:
+    """What the leading hypothesis rests on, in a sentence, or why it cannot be traced."""
+    if check.support is None:
+        return "<p>The case has no rated ACH matrix, so there is no leading hypothesis to trace.</p>"
+    s = check.support
+    positive = s.items[s.items > 0]
+    return (f"<p>{h.esc(s.leader)} leads {h.esc(s.rival)} in the likelihood mode. Items in its favour, by their "
+            f"log-likelihood ratio (summed over the matrix this is the log of the posterior odds over the prior "
+            f"odds, averaged over the analysts): {h.esc(', '.join(f'{e} {v:.2f}' for e, v in positive.items()))}. "
+            f"By origin (an item on k origins gives each 1/k):</p>")
