@@ -17,6 +17,8 @@ from ..model import LEVELS
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from ..ach.analysis import AchScores
+    from ..model import Case
     from .analysis import AssumptionsCheck, QualityCheck
 
 CATEGORY_COLOURS: dict[str, str] = {"solid": "#1a9850", "correct-with-caveats": "#fdae61", "unsupported": "#d73027"}
@@ -226,3 +228,13 @@ def support_html(check: QualityCheck) -> str:
             f"log-likelihood ratio (summed over the matrix this is the log of the posterior odds over the prior "
             f"odds, averaged over the analysts): {h.esc(', '.join(f'{e} {v:.2f}' for e, v in positive.items()))}. "
             f"By origin (an item on k origins gives each 1/k):</p>")
+
+
+def source_summary_html(case: Case, scores: AchScores | None = None) -> str:
+    """The ICD 206-style source summary statement for the ACH report: a heading and escaped paragraphs (the key
+    judgments come from the case's ``assumptions.yaml`` when it has one)."""
+    from .analysis import quality_check
+    from .assumptions_file import load_assumptions
+
+    check = quality_check(case, load_assumptions(case), scores)
+    return h.heading("Source summary statement", 3) + statement_html(check)
