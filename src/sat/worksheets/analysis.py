@@ -293,5 +293,11 @@ def assumptions_check(case: Case, worksheet: KeyAssumptions, scores: Any = None)
         removed = scores.sensitivity.posteriors[list(CHANGES).index("removed")]
         rows = kac.sweep(worksheet, case, encoded_stack(case, scores.analysts),
                          scores.sensitivity.base_posterior.to_numpy(), scores.sensitivity.leader, removed)
+    texts = list(kac.case_texts(case, worksheet))
+    scenarios = case.folder / "scenarios.yaml" if case.folder is not None else None
+    if scenarios is not None and scenarios.is_file():
+        from ..yamlio import load_yaml
+
+        texts.extend(kac.yaml_texts(load_yaml(scenarios), "scenarios.yaml"))
     return AssumptionsCheck(case, worksheet, kac.grid(worksheet), kac.collection_needs(worksheet),
-                            kac.indicator_candidates(worksheet), rows, kac.find_cues(kac.case_texts(case, worksheet)))
+                            kac.indicator_candidates(worksheet), rows, kac.find_cues(texts))

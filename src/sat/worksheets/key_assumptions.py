@@ -180,3 +180,15 @@ def case_texts(case: Case, worksheet: KeyAssumptions | None = None) -> Iterator[
         for a in worksheet.assumptions:
             yield f"{a.id}.text", a.text
             yield f"{a.id}.basis", a.basis
+
+
+def yaml_texts(data: object, place: str) -> Iterator[tuple[str, str]]:
+    """Every text of several words in parsed YAML (e.g. ``scenarios.yaml``), each with its dotted place."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from yaml_texts(value, f"{place}.{key}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from yaml_texts(value, f"{place}[{index}]")
+    elif isinstance(data, str) and " " in data.strip():
+        yield place, data
