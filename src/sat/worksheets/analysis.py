@@ -200,8 +200,10 @@ def source_summary(check: QualityCheck) -> list[str]:
     for status in ("recalled", "corrected"):
         hit = [s.id for s in sources if s.status == status]
         if hit:
-            weak.append(f"{_listing(hit)} {'were' if len(hit) > 1 else 'was'} {status}"
-                        + (" and no longer count as an origin" if status == "recalled" else ""))
+            plural = len(hit) > 1
+            weak.append(f"{_listing(hit)} {'were' if plural else 'was'} {status}"
+                        + (f" and no longer {'count' if plural else 'counts'} as an origin"
+                           if status == "recalled" else ""))
     ambiguous = [s.id for s in sources if s.ambiguity]
     if ambiguous:
         weak.append(f"the register notes ambiguity in {_listing(ambiguous)}")

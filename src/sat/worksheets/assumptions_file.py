@@ -155,7 +155,7 @@ def parse_assumptions(data: Any, file: str, case: Case) -> tuple[KeyAssumptions 
         category = r.choice(item, "category", where, CATEGORIES, None)
         if category is None and item.get("category") is None:
             r.problem(field_name(where, "category"), f"is required (one of: {', '.join(CATEGORIES)})",
-                      line=item.line, code="required")
+                      line=getattr(item, "line", None), code="required")
         disposition = r.choice(item, "disposition", where, DISPOSITIONS, None)
         if category == "unsupported" and disposition is None and item.get("disposition") is None:
             r.problem(field_name(where, "disposition"),
