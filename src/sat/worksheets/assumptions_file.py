@@ -230,8 +230,8 @@ def assumptions_to_dict(worksheet: KeyAssumptions) -> dict[str, Any]:
                              "against": j.against}) for j in worksheet.judgments],
         "assumptions": [clean({
             "id": a.id, "text": a.text, "kind": a.kind, "basis": a.basis, "evidence": a.evidence,
-            "sources": a.sources, "stands_behind": a.stands_behind, "confidence": a.confidence, "undermined_by": a.undermined_by,
-            "less_so_now": a.less_so_now, "impact": a.impact, "category": a.category,
+            "sources": a.sources, "stands_behind": a.stands_behind, "confidence": a.confidence,
+            "undermined_by": a.undermined_by, "less_so_now": a.less_so_now, "impact": a.impact, "category": a.category,
             "disposition": a.disposition, "notes": a.notes,
         }) for a in worksheet.assumptions],
     }

@@ -16,8 +16,17 @@ from ..model import LEVELS, Case
 from ..widgets.forms import DESCRIPTION_STYLE, NEW, WIDE, Field, FieldSet, done_html, problems_html
 from ..widgets.structure import next_id
 from ..yamlio import LineDict
-from .assumptions_file import (ASSUMPTIONS_FILE, CATEGORIES, DISPOSITIONS, KINDS, KeyAssumptions,
-                               assumptions_to_dict, load_assumptions, parse_assumptions, save_assumptions)
+from .assumptions_file import (
+    ASSUMPTIONS_FILE,
+    CATEGORIES,
+    DISPOSITIONS,
+    KINDS,
+    KeyAssumptions,
+    assumptions_to_dict,
+    load_assumptions,
+    parse_assumptions,
+    save_assumptions,
+)
 
 ASSUMPTION_FIELDS = (
     Field("id", "Id"),

@@ -6,8 +6,8 @@ After the CIA Tradecraft Primer (2009, pp. 7-8) and Heuer & Pherson (TRADECRAFT.
 - the unsupported, high-impact assumptions as collection needs;
 - "what could undermine it" as indicator candidates;
 - the sweep: the evidence items an assumption stands behind (the assumption-type item that states it, or items
-  that mean something only if it holds) are removed, as in ACH's sensitivity analysis (Heuer 1999, ch. 8, step 6; the "removed" change of :mod:`sat.ach.sensitivity`), and the move of the
-  ACH result is shown;
+  that mean something only if it holds) are removed, as in ACH's sensitivity analysis (Heuer 1999, ch. 8, step 6;
+  the "removed" change of :mod:`sat.ach.sensitivity`), and the move of the ACH result is shown;
 - cue phrases of hidden assumptions ("will always", "would have to be", "based on") found in the case's own text,
   as prompts for the analyst, not verdicts.
 """

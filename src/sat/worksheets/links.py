@@ -53,26 +53,21 @@ def write_candidates(case: Case, candidates: Iterable[Candidate]) -> tuple[Path,
         return path, []
     edited = append_items(text, root, "indicators", [{"id": c.id, "text": c.text} for c in new],
                           CANDIDATE_COMMENT, shown)
-    _check_indicators(edited, shown, case)
+    _check_indicators(edited, shown)
     atomic_write_text(path, edited)
     return path, [c.id for c in new]
 
 
-def _check_indicators(text: str, shown: str, case: Case) -> None:
-    """The edited file must read back: through the indicators technique's own reader when it is installed."""
+def _check_indicators(text: str, shown: str) -> None:
+    """The edited file must read back as YAML with a list of indicators carrying the new ids."""
     data = loads_yaml(text, shown)
-    try:
-        from ..indicators import indicator_file  # type: ignore[attr-defined]
-    except ImportError:
-        items = data.get("indicators") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise ValidationError([Problem(shown, "indicators", "could not be written as a list",
-                                           code="structure")]) from None
-        return
-    indicator_file.parse_indicators(data, shown, case)
+    items = data.get("indicators") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ValidationError([Problem(shown, "indicators", "could not be written as a list", code="structure")])
 
 
-def apply_to_case(case: Case, groups: bool = False, credibility: bool = False) -> tuple[Path, dict[str, dict[str, str]]]:
+def apply_to_case(case: Case, groups: bool = False,
+                  credibility: bool = False) -> tuple[Path, dict[str, dict[str, str]]]:
     """Write the offered dependence groups and/or the mapped credibility levels into ``case.yaml``.
 
     Returns the path and the changes made (evidence id -> field -> new value); the file is only written when there

@@ -11,8 +11,8 @@ FM 2-22.3 App. B, as summarised in TRADECRAFT.md §5a:
 - **Dependence groups.** Items resting on one origin only are not independent confirmations; when two or more such
   items are not already all in one ACH ``group``, they are offered as one.
 - **Two axes.** Source reliability (A-F) and information credibility (1-6) stay apart; ACH's credibility level of an
-  item is compared with the level the case's visible mapping gives its 1-6 grade (``scoring.information_credibility``, default
-  :data:`sat.model.DEFAULT_INFORMATION_MAPPING`).
+  item is compared with the level the case's visible mapping gives its 1-6 grade
+  (``scoring.information_credibility``, default :data:`sat.model.DEFAULT_INFORMATION_MAPPING`).
 - **Support of the leader.** Each item's weight for the leading hypothesis against the runner-up is its
   log-likelihood ratio as ACH counts it (credibility discount and dependence groups included), averaged over the
   analysts; the items' weights add up to the log posterior odds minus the log prior odds (Bayes' rule in log space,
