@@ -22,7 +22,7 @@ from typing import Any
 CASE_HELP = "a case folder, or a case id under data/cases (e.g. karish)"
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``sat worksheets``."""
     parser = subparsers.add_parser("worksheets", help="Key Assumptions Check and Quality of Information Check")
     commands = parser.add_subparsers(dest="worksheets_command", metavar="WORKSHEET_COMMAND", required=True)

@@ -208,7 +208,7 @@ def item_support(contributions: np.ndarray, leader: int, rival: int) -> np.ndarr
     (:meth:`sat.ach.scoring.LikelihoodModel.contributions`); the result is the mean over analysts. Summed over the
     items it equals the mean over analysts of log(P(leader | E) / P(rival | E)) - log(prior odds).
     """
-    return (contributions[:, :, leader] - contributions[:, :, rival]).mean(axis=0)
+    return np.asarray((contributions[:, :, leader] - contributions[:, :, rival]).mean(axis=0), dtype=float)
 
 
 def support_by_origin(support: pd.Series, item_origins: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
