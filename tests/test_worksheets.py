@@ -249,7 +249,7 @@ def test_source_summary_statement_counts_from_the_register(register):
     assert "S4 was recalled and no longer counts as an origin" in text
     assert "the reliability of S2 cannot be judged" in text
     assert "reporting conflicts between E2 and E4" in text
-    assert "Key judgments: J1 single-source (S1)" in text
+    assert "By key judgment: J1 single-source (S1)" in text
     assert "the ACH credibility of E2, E4 differs from the level their 1-6 grade maps to" in text
     assert "Expertise relied on: the ratings of 2 analyst(s) (ann, bob)." in text
     assert "owes most of its support against H2 to" in text

@@ -217,7 +217,7 @@ def source_summary(check: QualityCheck) -> list[str]:
     if len(check.judgments):
         listed = "; ".join(f"{j} {r['mark']}" + (f" ({r['origins']})" if r["origins"] else "")
                            for j, r in check.judgments.iterrows())
-        important.append(f"Key judgments: {listed}.")
+        important.append(f"By key judgment: {listed}.")
     if important:
         parts.append("Sources most important to the key judgments: " + " ".join(important))
     conflict = []
