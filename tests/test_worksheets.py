@@ -588,3 +588,20 @@ def test_assumptions_form_adds_edits_and_removes_through_the_reader(tiny):
     assert worksheet.assumption("A1").confidence == "high"
     assert worksheet.analytic_line == "The harbour crew moved it, probably."
     assert form.remove() == [] and [a.id for a in load_assumptions(load_case(tiny)).assumptions] == ["A2", "A3", "A4"]
+
+
+def test_worksheet_reports_render_offline_with_analyst_text_escaped(tiny, tmp_path):
+    from sat.report import render_case
+
+    write_assumptions(tiny, ASSUMPTIONS.replace("Only the harbour crew tie that knot",
+                                                "<script>alert(1)</script> only the crew tie it"))
+    edit(tiny / "case.yaml", "    reliability: F\n", "    reliability: F\n    bias: '<img src=x onerror=alert(2)>'\n")
+    paths = render_case(tiny, out_dir=tmp_path / "out")
+    assert [p.name for p in paths] == ["tiny-ach.html", "tiny-key-assumptions.html", "tiny-quality-of-information.html"]
+    kac_html, qoic_html = paths[1].read_text(), paths[2].read_text()
+    for html in (kac_html, qoic_html):
+        assert "<script" not in html.lower() and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; only the crew tie it" in kac_html
+    assert "data:image/png;base64," in kac_html  # the confidence x impact figure travels inside the file
+    assert "&lt;img src=x onerror=alert(2)&gt;" in qoic_html
+    assert "Source summary statement" in paths[0].read_text()  # and at the end of the ACH report
