@@ -14,11 +14,19 @@ from typing import Any
 
 import ipywidgets as w
 
+from .. import edits
 from ..errors import Problem
 from ..htmltext import esc
-from ..model import (ACCESS, EVIDENCE_TYPES, INFORMATION_CREDIBILITY, LEVELS, RELIABILITY, SOURCE_STATUS, SOURCE_TYPES,
-                     Case)
-from . import structure
+from ..model import (
+    ACCESS,
+    EVIDENCE_TYPES,
+    INFORMATION_CREDIBILITY,
+    LEVELS,
+    RELIABILITY,
+    SOURCE_STATUS,
+    SOURCE_TYPES,
+    Case,
+)
 
 SaveHandler = Callable[[dict[str, Any], "str | None"], list[Problem]]
 RemoveHandler = Callable[[str], list[Problem]]
@@ -217,7 +225,7 @@ class ItemForm(w.VBox):
         self._hide_confirm()
         self.message.value = ""
         if item_id is None:
-            self.fieldset.fill({**self.defaults, "id": structure.next_id(self._ids, self.prefix)})
+            self.fieldset.fill({**self.defaults, "id": edits.next_id(self._ids, self.prefix)})
         else:
             item = next(i for i in getattr(self._case, self.attribute) if i.id == item_id)
             self.fieldset.fill(vars(item))

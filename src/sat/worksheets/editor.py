@@ -11,10 +11,18 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..edits import next_id
 from ..errors import Problem
 from ..model import LEVELS, Case
-from ..widgets.forms import DESCRIPTION_STYLE, NEW, WIDE, Field, FieldSet, done_html, problems_html
-from ..widgets.structure import next_id
+from ..widgets.forms import (
+    DESCRIPTION_STYLE,
+    NEW,
+    WIDE,
+    Field,
+    FieldSet,
+    done_html,
+    problems_html,
+)
 from ..yamlio import LineDict
 from .assumptions_file import (
     ASSUMPTIONS_FILE,

@@ -11,7 +11,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from .. import htmltext as h
-from ..figures import _styler
+from ..ach.figures import _styler
 from ..model import LEVELS
 
 if TYPE_CHECKING:

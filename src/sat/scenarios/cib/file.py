@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Problem, ValidationError
-from ..yamlio import line_of, load_yaml, own_line
-from .cib_model import CIBMatrix, Descriptor
+from ...errors import Problem, ValidationError
+from ...yamlio import line_of, load_yaml, own_line
+from .model import CIBMatrix, Descriptor
 
 DESCRIPTOR_KEYS = {"name", "title", "variants"}
 JUDGMENT_KEYS = {"from", "to", "rationale", "impacts"}
@@ -299,7 +299,7 @@ def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) 
     name = shown_as or str(path)
     suffix = Path(path).suffix.lower()
     if suffix == ".scw":
-        from .scw import read_scw
+        from ..scw import read_scw
 
         project = read_scw(path, name)
         return CIBSection(project.matrix, (), dict(project.pair_texts))
