@@ -32,9 +32,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("reports")
-    [ach] = render_case("karish", out_dir=out)
-    [scenarios] = render_case("syria-militias", out_dir=out)
-    return {"ach": ach, "scenarios": scenarios}
+    ach, karish_kac, karish_qoic = render_case("karish", out_dir=out)
+    scenarios, syria_kac, syria_qoic = render_case("syria-militias", out_dir=out)
+    return {"ach": ach, "scenarios": scenarios, "key-assumptions": karish_kac, "quality-of-information": karish_qoic,
+            "syria-key-assumptions": syria_kac, "syria-quality-of-information": syria_qoic}
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +66,11 @@ OVERFLOWING = """() => {
 }"""
 
 
+WORKSHEETS = ["key-assumptions", "quality-of-information", "syria-key-assumptions", "syria-quality-of-information"]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("kind", ["ach", "scenarios"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", *WORKSHEETS])
 def test_every_table_and_figure_fits_the_page(browser, reports, kind, width):
     page = open_page(browser, reports[kind], width)
     try:
@@ -132,7 +136,7 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-@pytest.mark.parametrize("kind", ["ach", "scenarios"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", "key-assumptions", "quality-of-information"])
 def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, kind, paper):
     page = open_page(browser, reports[kind], PRINT_WIDTHS[paper], media="print")
     try:
@@ -172,7 +176,9 @@ def test_pdf_is_printed_offline_on_the_chosen_paper(reports, tmp_path, paper):
 def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(reports):
     karish = load_case("karish")
     for kind, title in (("ach", f"{karish.title}: ACH report"),
-                        ("scenarios", f"{load_case('syria-militias').title}: scenario report")):
+                        ("scenarios", f"{load_case('syria-militias').title}: scenario report"),
+                        ("key-assumptions", f"{karish.title}: Key Assumptions Check"),
+                        ("quality-of-information", f"{karish.title}: Quality of Information Check")):
         html = reports[kind].read_text(encoding="utf-8")
         shown = re.search(r"<title>(.*?)</title>", html).group(1)
         assert shown == title.replace("'", "&#x27;")

@@ -32,17 +32,24 @@ def _left(styler: Styler) -> Styler:
 
 
 def assumptions_table(check: AssumptionsCheck, uid: str = "kac") -> Styler:
-    """Every assumption with its worksheet fields, the category coloured."""
+    """Every assumption with its worksheet fields, the category (and disposition) coloured."""
     frame = check.table().reset_index()
     if frame.empty:
         return _styler(frame, uid)
-    shown = frame[["assumption", "text", "kind", "basis", "evidence", "confidence", "impact", "category",
-                   "disposition", "less_so_now"]]
-    shown.columns = ["Id", "Assumption", "Stated?", "Why it is believed", "Evidence", "Confidence", "Impact if wrong",
-                     "Category", "Disposition", "True before, less so now"]
-    return _left(_styler(shown, uid)).map(
-        lambda v: f"background-color: {CATEGORY_COLOURS.get(v, '#ffffff')}; color: "
-                  f"{'#ffffff' if v in ('solid', 'unsupported') else '#000000'}", subset=["Category"])
+    basis = [f"{b} ({e})" if e else b for b, e in zip(frame["basis"], frame["evidence"])]
+    category = [f"{c}: {d}" if d else c for c, d in zip(frame["category"], frame["disposition"])]
+    shown = pd.DataFrame({
+        "Id": frame["assumption"], "Assumption": frame["text"], "Stated?": frame["kind"],
+        "Why it is believed (evidence)": basis, "Confidence": frame["confidence"], "Impact if wrong": frame["impact"],
+        "Category": category, "True before, less so now": frame["less_so_now"],
+    })
+    return _left(_styler(shown, uid)).map(_category_css, subset=["Category"])
+
+
+def _category_css(value: str) -> str:
+    category = value.split(":")[0]
+    text = "#ffffff" if category in ("solid", "unsupported") else "#000000"
+    return f"background-color: {CATEGORY_COLOURS.get(category, '#ffffff')}; color: {text}"
 
 
 def grid_figure(check: AssumptionsCheck) -> Figure:
