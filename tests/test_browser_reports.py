@@ -136,7 +136,7 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-@pytest.mark.parametrize("kind", ["ach", "scenarios", "key-assumptions", "quality-of-information"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", "key-assumptions"])  # kinds with a figure, for the img rule
 def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, kind, paper):
     page = open_page(browser, reports[kind], PRINT_WIDTHS[paper], media="print")
     try:

@@ -128,14 +128,27 @@ def cues_html(check: AssumptionsCheck) -> str:
 
 
 def register_table(check: QualityCheck, uid: str = "register") -> Styler:
-    """The source register."""
+    """The source register, its short fields folded together so that it reads on a narrow page."""
     frame = check.register().reset_index()
     if frame.empty:
         return _styler(frame, uid)
-    shown = frame[["source", "publisher", "type", "published", "information_date", "access", "reliability",
-                   "origin", "status", "bias", "ambiguity", "items"]]
-    shown.columns = ["Source", "Publisher", "Type", "Published", "Information of", "Access", "Reliability", "Origin",
-                     "Status", "Possible bias or motive", "Ambiguity", "Cited by"]
+
+    def joined(*parts: str) -> str:
+        return " \u00b7 ".join(p for p in parts if p)
+
+    shown = pd.DataFrame({
+        "Source": frame["source"],
+        "Publisher": frame["publisher"],
+        "Type \u00b7 access \u00b7 reliability": [joined(t, a, r) for t, a, r in
+                                                 zip(frame["type"], frame["access"], frame["reliability"])],
+        "Published \u00b7 information of": [joined(p, f"info {i}" if i else "") for p, i in
+                                         zip(frame["published"], frame["information_date"])],
+        "Re-reports (origin)": [f"{r} ({o})" if r else "" for r, o in zip(frame["re_reports"], frame["origin"])],
+        "Status": frame["status"].where(frame["status"] != "current", ""),
+        "Possible bias or motive": frame["bias"],
+        "Ambiguity": frame["ambiguity"],
+        "Cited by": frame["items"],
+    })
     return _left(_styler(shown, uid))
 
 
