@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..model import Case
+from ..model import MATRIX_CODES, UNRATED, Case
 
 OTHER = re.compile(r"\bother\b|none of the above", re.I)
 DECEPTION = re.compile(r"decept|deceiv|disinform|denial|mislead|fabricat|planted|staged|false[- ]flag", re.I)
@@ -51,10 +51,10 @@ def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
             tuple(weak),
         ))
     for analyst in case.analysts:
-        matrix = case.matrix(analyst)
-        unrated = int((matrix.to_numpy() == "").sum())
+        codes = case.codes(analyst)
+        unrated = int((codes == MATRIX_CODES.index(UNRATED)).sum())
         if unrated:
-            warnings.append(Warning("unrated", f"{analyst} has {unrated} unrated cell(s) of {matrix.size}.",
+            warnings.append(Warning("unrated", f"{analyst} has {unrated} unrated cell(s) of {codes.size}.",
                                     (analyst,)))
     if flat_evidence:
         warnings.append(Warning(

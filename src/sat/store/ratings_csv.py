@@ -1,7 +1,8 @@
 """``ratings/<analyst>.csv`` (the rating matrix) and ``ratings/<analyst>.notes.csv`` (the rationale of cells).
 
-A fast vectorised path reads the well-formed files the workbook writes; anything irregular falls back to a
-line-by-line reader that names the line and column of each problem.
+A vectorised path (:mod:`sat.ratings_grid`) reads the regular grids the workbook writes; anything irregular falls
+back to a line-by-line reader that names the line and column of each problem. Matrices are returned with categorical
+columns (:data:`sat.model.RATINGS_DTYPE`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pandas as pd
 
 from .. import model
 from ..errors import Problem
+from ..ratings_grid import read_grid
 
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
@@ -31,14 +33,19 @@ def read_ratings_csv(
     """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column."""
     problems: list[Problem] = []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}")]
+    grid = read_grid(data, hypothesis_ids, evidence_ids)
+    if grid is not None:
+        return model.ratings_frame(grid, evidence_ids, hypothesis_ids), []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
-        return fast, []
+        return fast.astype(model.RATINGS_DTYPE), []
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
         return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>", line=1)]
@@ -96,7 +103,7 @@ def read_ratings_csv(
     blank = [model.UNRATED] * len(hypothesis_ids)
     matrix = pd.DataFrame([rated.get(e, blank) for e in evidence_ids], index=pd.Index(evidence_ids, name="evidence"),
                           columns=hypothesis_ids, dtype=object)
-    return (matrix if not problems else None), problems
+    return (matrix.astype(model.RATINGS_DTYPE) if not problems else None), problems
 
 
 def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: list[str]) -> pd.DataFrame | None:
