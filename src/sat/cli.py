@@ -27,7 +27,6 @@ def _non_negative(text: str) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .store import load_case
-
     from .worksheets.assumptions_file import load_assumptions
 
     case = load_case(args.case)

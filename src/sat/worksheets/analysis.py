@@ -154,9 +154,9 @@ def source_summary(check: QualityCheck) -> list[str]:
         grade_text += f"; {grades[None]} not graded"
     access = Counter(s.access or "not recorded" for s in sources)
     access_text = ", ".join(f"{n} {a}" for a, n in sorted(access.items()))
-    parts = [f"The analysis rests on {len(sources)} source(s), which trace back to {n_origins} independent "
-             f"origin(s) once re-reports are followed to where they began. Source reliability (Admiralty A-F): "
-             f"{grade_text}. Access of the originator: {access_text}."]
+    parts = [(f"The analysis rests on {len(sources)} source(s), which trace back to {n_origins} independent "
+              f"origin(s) once re-reports are followed to where they began. Source reliability (Admiralty A-F): "
+              f"{grade_text}. Access of the originator: {access_text}.")]
     graded = marks["information_credibility"].dropna() if not marks.empty else pd.Series(dtype=float)
     if len(marks):
         cred = Counter(int(g) for g in graded)
