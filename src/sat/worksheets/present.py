@@ -46,8 +46,8 @@ def assumptions_table(check: AssumptionsCheck, uid: str = "kac") -> Styler:
     return _left(_styler(shown, uid)).map(_category_css, subset=["Category"])
 
 
-def _category_css(value: str) -> str:
-    category = value.split(":")[0]
+def _category_css(value: object) -> str:
+    category = str(value).split(":")[0]
     text = "#ffffff" if category in ("solid", "unsupported") else "#000000"
     return f"background-color: {CATEGORY_COLOURS.get(category, '#ffffff')}; color: {text}"
 
