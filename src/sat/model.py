@@ -232,8 +232,9 @@ class Case:
     def codes(self, analyst: str) -> np.ndarray:
         """An analyst's ratings aligned to the case as integer codes (indices into :data:`MATRIX_CODES`)."""
         frame = self.ratings[analyst]
-        if not (list(frame.index) == self.evidence_ids and list(frame.columns) == self.hypothesis_ids):
-            frame = frame.reindex(index=self.evidence_ids, columns=self.hypothesis_ids, fill_value=UNRATED)
+        eids, hids = self.evidence_ids, self.hypothesis_ids
+        if not (frame.index.tolist() == eids and frame.columns.tolist() == hids):
+            frame = frame.reindex(index=eids, columns=hids, fill_value=UNRATED)
         return encode_matrix(frame)
 
     def evidence_frame(self) -> pd.DataFrame:

@@ -17,10 +17,16 @@ from .model import MATRIX_CODES, UNRATED
 
 #: The codes a cell may hold on the fast path, in the order of their index in the result.
 GRID_CODES: tuple[str, ...] = MATRIX_CODES
-_KEYS = np.full(3 * 65536, -1, dtype=np.int8)  # (length, first byte, second byte) -> index in GRID_CODES
+_LETTERS = sorted({ch for code in GRID_CODES for ch in code})
+#: Class of each byte: 0 for a delimiter (the end of a short cell), 1... for the letters codes use, 15 otherwise.
+_CLASS = np.full(256, 15, dtype=np.uint8)
+_CLASS[[ord(","), ord("\n"), 0]] = 0
+_CLASS[[ord(ch) for ch in _LETTERS]] = np.arange(1, len(_LETTERS) + 1, dtype=np.uint8)
+#: Code index of a cell from the classes of its first two bytes (first * 16 + second); -1 for anything else.
+_KEYS = np.full(256, -1, dtype=np.int8)
 for _index, _code in enumerate(GRID_CODES):
-    _raw = _code.encode("ascii")
-    _KEYS[len(_raw) * 65536 + (_raw[0] * 256 if _raw else 0) + (_raw[1] if len(_raw) > 1 else 0)] = _index
+    _classes = [_LETTERS.index(ch) + 1 for ch in _code] + [0, 0]
+    _KEYS[_classes[0] * 16 + _classes[1]] = _index
 _COMMA, _NEWLINE = ord(","), ord("\n")
 _IRREGULAR = (b'"', b"\r", b" ", b"\t")
 
@@ -66,9 +72,13 @@ def read_grid(data: bytes, hypothesis_ids: list[str], evidence_ids: list[str]) -
     if (cell_lengths > 2).any():
         return None
     padded = np.append(body, np.uint8(0))
-    first = np.where(cell_lengths > 0, padded[cells], 0).astype(np.int64)
-    second = np.where(cell_lengths > 1, padded[cells + 1], 0).astype(np.int64)
-    codes = _KEYS[cell_lengths * 65536 + first * 256 + second]
+    # An empty cell starts on its delimiter (class 0); a one-letter cell's second byte is its delimiter (class 0).
+    first = _CLASS[padded[cells]]
+    second = _CLASS[padded[cells + 1]]
+    second[first == 0] = 0  # after an empty cell comes the next cell, not part of this one
+    first <<= 4
+    first |= second
+    codes = _KEYS[first]
     if (codes < 0).any():
         return None
     raw = bytes(body)
