@@ -55,7 +55,7 @@ def weighted_inconsistency(codes: np.ndarray, weights: np.ndarray) -> np.ndarray
     for i, matrix in enumerate(flat):
         points = (matrix == CODE_INDEX["I"]).astype(np.int8)
         points += 2 * (matrix == CODE_INDEX["II"])
-        out[i] = -(weights @ points)
+        out[i] = 0.0 - weights @ points  # 0.0 - 0.0 is 0.0, where -(0.0) would print as "-0.00"
     return out.reshape(*codes.shape[:-2], codes.shape[-1])
 
 
