@@ -71,7 +71,10 @@ def test_linchpin_sentence_says_the_old_leader_rises_yet_loses_the_lead():
         evidence=[Evidence(e, e) for e in ("E1", "E2", "E3")],
         scoring=Scoring(likelihoods=dict(HEUER_MAP)),
     )
-    frame = lambda rows: pd.DataFrame(rows, index=["E1", "E2", "E3"], columns=["H1", "H2", "H3"])
+
+    def frame(rows):
+        return pd.DataFrame(rows, index=["E1", "E2", "E3"], columns=["H1", "H2", "H3"])
+
     case.ratings = {"ann": frame([["C", "II", "C"], ["C", "I", "I"], ["II", "C", "II"]]),
                     "bob": frame([["II", "I", "CC"], ["C", "I", "N"], ["I", "CC", "II"]])}
     scores = score_case(case)

@@ -128,7 +128,8 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
                 tr => getComputedStyle(tr.children[n]).textAlign);
             return {why: col('table.rationale tbody tr', 4), summary: col('#T_evidence tbody tr', 6),
                     hypothesis: col('#T_scores tbody tr', 1), matrix: Array.from(
-                        document.querySelectorAll('#T_matrix th.row_heading')).map(th => getComputedStyle(th).textAlign)};
+                        document.querySelectorAll('#T_matrix th.row_heading'))
+                        .map(th => getComputedStyle(th).textAlign)};
         }""")
         for column, values in aligns.items():
             assert values and set(values) <= {"left", "start"}, column

@@ -73,7 +73,7 @@ def test_combined_and_per_desk_figures(case):
     assert f"The answer to the question as asked, H1 plus H6, is {pct(c.posterior.H1 + c.posterior.H6)}." in readme
 
     lev = posteriors(case, "levant_desk")
-    assert lev.posterior.H3 == pytest.approx(lev.posterior.H4) and lev.loc["H3", "rank"] == 1
+    assert pytest.approx(lev.posterior.H4) == lev.posterior.H3 and lev.loc["H3", "rank"] == 1
     assert (f"H3 and H4 tie at {pct(lev.posterior.H3)}; H3 ranks first on the tie-break (its weighted PARC "
             f"inconsistency, {lev.weighted_inconsistency.H3:.2f}, is less negative than H4's, "
             f"{lev.weighted_inconsistency.H4:.2f}). H1 plus H6: {pct(lev.posterior.H1 + lev.posterior.H6)}.") in readme
@@ -115,7 +115,7 @@ def test_diagnostic_items_and_disagreements(case):
     scores = score_case(case, sensitivity_analysis=False)
     ev = scores.evidence["likelihood_ratio"]
     assert list(ev.index[:4]) == ["E16", "E18", "E21", "E15"]
-    assert ev.E21 == pytest.approx(ev.E15)
+    assert pytest.approx(ev.E15) == ev.E21
     assert f"E16 ({ev.E16:.2f}), E18 ({ev.E18:.2f}), E15 and E21 ({ev.E15:.2f})" in readme
 
     d = scores.disagreements

@@ -130,3 +130,11 @@ def test_pdf_needs_a_known_paper_and_a_chromium(tmp_path, monkeypatch):
     with pytest.raises(SatError, match="printing to PDF needs Chromium: install Debian's 'chromium' package"):
         html_to_pdf(page, tmp_path / "r.pdf", "A4")
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_each_analysts_scores_never_show_a_negative_zero() -> None:
+    scores = score_case(load_case("karish"), sensitivity_analysis=False)
+    weighted = {a: frame["weighted_inconsistency"] for a, frame in scores.by_analyst.items()}
+    assert any((w == 0).any() for w in weighted.values())  # the case has zero scores to show
+    html = narrative.by_analyst_html(scores)
+    assert ">-0.0<" not in html and ">-0.00<" not in html and ">0.00<" in html

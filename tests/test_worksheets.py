@@ -116,7 +116,7 @@ def test_register_problems_name_line_field_and_value(register):
     found = problems_of(register)
     assert any("sources[0].access: must be one of: first-hand, second-hand (value: 'eyewitness')" in p for p in found)
     assert any("sources[0].type: must be one of: news, wire, official" in p and "'blog'" in p for p in found)
-    assert any("sources[2].re_reports: refers to a source id that is not in sources (value: 'S9')" in p
+    assert any("sources[2].re_reports: refers to a source id that is not defined (value: 'S9')" in p
                for p in found)
     assert any("sources[3].status: must be one of: current, corrected, recalled (value: 'deleted')" in p
                for p in found)
@@ -505,7 +505,7 @@ def test_cli_worksheets(tiny, capsys, tmp_path):
     assert main(["worksheets", "export", str(tiny), "--out", str(tmp_path / "x.xlsx")]) == 0
     assert (tmp_path / "x.xlsx").is_file()
     assert main(["validate", str(tiny)]) == 0
-    assert "assumptions.yaml: valid (3 assumptions, 1 key judgments)" in capsys.readouterr().out
+    assert "checked: case.yaml, ratings/ann.csv, ratings/bob.csv, assumptions.yaml" in capsys.readouterr().out
 
 
 # --- the bundled cases ------------------------------------------------------------------------------------------

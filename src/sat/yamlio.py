@@ -24,33 +24,37 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-try:
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # PyYAML built without libyaml: the full loader does everything
-    _CParser = None
-
 from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
 
+_CParser: Any
+try:
+    from yaml import cyaml
 
-class LineDict(dict):
+    _CParser = getattr(cyaml, "CParser", None)
+except ImportError:  # PyYAML built without libyaml: the full loader does everything
+    _CParser = None
+
+
+class LineDict(dict[Any, Any]):
     """A dict loaded from YAML; ``line`` is where it starts, ``lines[key]`` where each key is."""
 
     line: int = 0
     lines: dict[Any, int]
 
     def line_of(self, key: Any) -> int:
-        return getattr(self, "lines", {}).get(key, self.line)
+        lines: dict[Any, int] = getattr(self, "lines", {})
+        return lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list loaded from YAML; ``line`` is where it starts, ``lines[i]`` where item ``i`` is."""
 
     line: int = 0
     lines: list[int]
 
     def line_of(self, index: int) -> int:
-        lines = getattr(self, "lines", [])
+        lines: list[int] = getattr(self, "lines", [])
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
@@ -129,7 +133,7 @@ class _Fallback(Exception):
     or duplicate keys, several documents), or libyaml is missing."""
 
 
-def _fast_scalar(event: ScalarEvent, loader: _Loader) -> Any:
+def _fast_scalar(event: Any, loader: _Loader) -> Any:
     """The value the safe loader gives a scalar without an explicit tag: resolved by PyYAML's own implicit rules
     and built by its own constructors."""
     value = event.value
@@ -160,7 +164,7 @@ def _fast_load(text: str) -> Any:
     root: Any = None
     documents = 0
     while True:
-        event = parser.get_event()
+        event: Any = parser.get_event()  # libyaml's events, told apart by exact type (fast) rather than isinstance
         kind = type(event)
         if kind is ScalarEvent:
             if event.anchor is not None:
@@ -231,14 +235,16 @@ def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None) -> Any:
     try:
         size = p.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_YAML_BYTES} bytes", size)])
+            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_YAML_BYTES} bytes", size,
+                                            code="limit")])
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ValidationError([Problem(name, "file", "file not found")]) from None
+        raise ValidationError([Problem(name, "file", "file not found", code="file")]) from None
     except UnicodeDecodeError as exc:
-        raise ValidationError([Problem(name, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from None
+        raise ValidationError([Problem(name, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                        code="encoding")]) from None
     except IsADirectoryError:
-        raise ValidationError([Problem(name, "file", "is a folder, not a file")]) from None
+        raise ValidationError([Problem(name, "file", "is a folder, not a file", code="file")]) from None
     return loads_yaml(text, name)
 
 
@@ -248,17 +254,18 @@ def loads_yaml(text: str, shown_as: str) -> Any:
         try:
             return _fast_load(text)
         except _Fallback:
-            return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from (C)SafeLoader
+            return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "malformed YAML"
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}", line=line)]) from None
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}", line=line,
+                                       code="syntax")]) from None
     except yaml.YAMLError as exc:
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}")]) from None
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}", code="syntax")]) from None
 
 
-class _Dumper(yaml.SafeDumper):
+class YamlDumper(yaml.SafeDumper):
     """SafeDumper that writes multi-line strings as literal blocks, keeps key order, and never writes aliases
     (a hand-edited case file should not contain &id001 / *id001 when one date object appears twice)."""
 
@@ -271,14 +278,14 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
-_Dumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
+YamlDumper.add_representer(str, _represent_str)
+YamlDumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+YamlDumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
 
 
 def dump_yaml(data: Any) -> str:
     """YAML text for ``data``: block style, insertion order, unicode kept."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(data, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def save_yaml(path: str | os.PathLike[str], data: Any) -> None:

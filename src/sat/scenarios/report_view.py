@@ -175,7 +175,8 @@ def in_brief_html(s: Scenarios) -> str:
     if s.cib is not None:
         scores = consistent_set(s.cib)
         if len(scores):
-            strongest = dict(zip((header(d.name) for d in s.cib.descriptors), s.cib.variant_names(scores.as_tuples()[0])))
+            names = s.cib.variant_names(scores.as_tuples()[0])
+            strongest = dict(zip((header(d.name) for d in s.cib.descriptors), names))
             lines.append(f"{len(scores)} of the {s.cib.n_scenarios} scenarios of the cross-impact model are "
                          f"consistent; the strongest has " + "; ".join(f"{k}: {v}" for k, v in strongest.items()) + ".")
         else:

@@ -33,13 +33,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
 from ..fileio import atomic_write_text
 from ..model import LEVELS, Case
 from ..validation import FieldReader, Problems, field_name, shown
 from ..yamlio import LineDict, dump_yaml, line_of, load_yaml, loads_yaml
+
+if TYPE_CHECKING:
+    from ..store.folder import CaseContext
 
 ASSUMPTIONS_FILE = "assumptions.yaml"
 KINDS: tuple[str, ...] = ("stated", "unstated")
@@ -126,29 +130,38 @@ def _items(r: FieldReader, root: LineDict, key: str) -> list[tuple[int, LineDict
     return out
 
 
-def _references(r: FieldReader, item: LineDict, key: str, where: str, kind: str, known: set[str]) -> tuple[str, ...]:
+def _references(r: FieldReader, item: LineDict, key: str, where: str, kind: str,
+                known: set[str] | None) -> tuple[str, ...]:
+    """The ids of a list field; each must name a known item (not checked when ``known`` is None)."""
     ids = r.text_list(item, key, where)
+    if known is None:
+        return ids
     return tuple(r.refs(ids, field_name(where, key), line_of(item, key), kind, known))
 
 
-def parse_assumptions(data: Any, file: str, case: Case) -> tuple[KeyAssumptions | None, list[Problem]]:
-    """The worksheet from parsed YAML, checked against ``case`` (evidence and source ids); every problem found."""
+def parse_assumptions(data: Any, file: str, case: Case | None, evidence_ids: Iterable[str] = (),
+                      source_ids: Iterable[str] | None = ()) -> tuple[KeyAssumptions | None, list[Problem]]:
+    """The worksheet from parsed YAML, checked against ``case``'s evidence and source ids (or, without a case, the
+    ids given: ``source_ids`` None when ``case.yaml`` could not be read, so that no reference is reported)."""
     problems = Problems()
     r = FieldReader(file, problems)
     root = r.mapping(data, ASSUMPTIONS_FILE, 1)
     if root is None:
         return None, problems
     r.unknown(root, TOP_FIELDS, "")
-    evidence_ids, source_ids = set(case.evidence_ids), {s.id for s in case.sources}
+    if case is not None:
+        evidence_ids, source_ids = case.evidence_ids, [s.id for s in case.sources]
+    evidence_known = set(evidence_ids) if source_ids is not None else None
+    source_known = set(source_ids) if source_ids is not None else None
     worksheet = KeyAssumptions(analytic_line=r.text(root, "analytic_line", "", required=True))
     for _, item, where in _items(r, root, "judgments"):
         r.unknown(item, JUDGMENT_FIELDS, where)
         worksheet.judgments.append(Judgment(
             id=r.identifier(item, "id", where),
             text=r.text(item, "text", where, required=True),
-            evidence=_references(r, item, "evidence", where, "evidence", evidence_ids),
-            sources=_references(r, item, "sources", where, "source", source_ids),
-            against=_references(r, item, "against", where, "evidence", evidence_ids),
+            evidence=_references(r, item, "evidence", where, "evidence", evidence_known),
+            sources=_references(r, item, "sources", where, "source", source_known),
+            against=_references(r, item, "against", where, "evidence", evidence_known),
         ))
     for _, item, where in _items(r, root, "assumptions"):
         r.unknown(item, ASSUMPTION_FIELDS, where)
@@ -166,9 +179,9 @@ def parse_assumptions(data: Any, file: str, case: Case) -> tuple[KeyAssumptions 
             text=r.text(item, "text", where, required=True),
             kind=r.choice(item, "kind", where, KINDS, "stated") or "stated",
             basis=r.text(item, "basis", where),
-            evidence=_references(r, item, "evidence", where, "evidence", evidence_ids),
-            sources=_references(r, item, "sources", where, "source", source_ids),
-            stands_behind=_references(r, item, "stands_behind", where, "evidence", evidence_ids),
+            evidence=_references(r, item, "evidence", where, "evidence", evidence_known),
+            sources=_references(r, item, "sources", where, "source", source_known),
+            stands_behind=_references(r, item, "stands_behind", where, "evidence", evidence_known),
             confidence=r.choice(item, "confidence", where, LEVELS, "medium") or "medium",
             undermined_by=r.text_list(item, "undermined_by", where),
             less_so_now=r.text(item, "less_so_now", where),
@@ -209,6 +222,13 @@ def read_assumptions(case: Case) -> tuple[KeyAssumptions | None, list[Problem]]:
     except ValidationError as exc:
         return None, exc.problems
     return parse_assumptions(data, shown_as, case)
+
+
+def check_file(path: Path, context: CaseContext) -> list[Problem]:
+    """The problems of a case folder's ``assumptions.yaml`` (the validator of :mod:`sat.store.registry`)."""
+    shown_as = context.name(path)
+    data = load_yaml(path, shown_as=shown_as)
+    return parse_assumptions(data, shown_as, context.case, context.evidence_ids, context.source_ids)[1]
 
 
 def load_assumptions(case: Case) -> KeyAssumptions | None:
