@@ -216,7 +216,7 @@ def test_report_command_prints_pdf_beside_the_html(tmp_path):
                           "--pdf", "Letter"], capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr
     html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
-    worksheets = [str(tmp_path / f"syria-militias-{kind}.{ext}") for kind in ("key-assumptions", "quality-of-information")
-                  for ext in ("html", "pdf")]
+    worksheets = [str(tmp_path / f"syria-militias-{kind}.{ext}")
+                  for kind in ("key-assumptions", "quality-of-information") for ext in ("html", "pdf")]
     assert run.stdout.split() == [str(html), str(pdf), *worksheets]
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -13,7 +13,7 @@ from ..errors import Problem
 from ..model import Case, Evidence, Hypothesis, Scoring, Source
 from ..paths import CASE_ID
 from ..validation import FieldReader, Problems, field_name, is_number, shown
-from ..yamlio import LineDict, LineList, line_of, own_line
+from ..yamlio import line_of, own_line
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
@@ -76,7 +76,7 @@ def parse_evidence(data: Any, file: str, where: str, line: int | None = None) ->
     return (evidence if not problems else None), problems
 
 
-def _information_credibility(r: FieldReader, item: LineDict, where: str) -> int | None:
+def _information_credibility(r: FieldReader, item: dict[Any, Any], where: str) -> int | None:
     """Admiralty information credibility: a whole number 1-6, or None when absent."""
     value = item.get("information_credibility")
     if value is None:
@@ -222,7 +222,7 @@ def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str
                    analyst_uncertainty=per_analyst, information_credibility=_information_mapping(r, section))
 
 
-def _information_mapping(r: FieldReader, section: LineDict) -> dict[int, str]:
+def _information_mapping(r: FieldReader, section: dict[Any, Any]) -> dict[int, str]:
     """``scoring.information_credibility``: grade (1-6) -> ACH credibility level, over the defaults."""
     mapping = dict(model.DEFAULT_INFORMATION_MAPPING)
     raw = section.get("information_credibility")
@@ -242,11 +242,11 @@ def _information_mapping(r: FieldReader, section: LineDict) -> dict[int, str]:
     return mapping
 
 
-def _check_register(r: FieldReader, root: LineDict, evidence_ids: set[str], sources: list[Source]) -> None:
+def _check_register(r: FieldReader, root: dict[Any, Any], evidence_ids: set[str], sources: list[Source]) -> None:
     """Cross-references of the Quality of Information Check: ``conflicts_with`` names other evidence items, and
     ``re_reports`` names another source without closing a loop (a chain must end at an origin)."""
-    raw_evidence = root.get("evidence") if isinstance(root.get("evidence"), list) else LineList()
-    for index, entry in enumerate(raw_evidence):
+    raw_evidence = root.get("evidence")
+    for index, entry in enumerate(raw_evidence if isinstance(raw_evidence, list) else []):
         if not isinstance(entry, dict) or entry.get("conflicts_with") is None:
             continue
         where = f"evidence[{index}].conflicts_with"
@@ -258,9 +258,9 @@ def _check_register(r: FieldReader, root: LineDict, evidence_ids: set[str], sour
         r.refs(others, where, line_of(entry, "conflicts_with"), "evidence", evidence_ids)
     repeats = {s.id: s.re_reports for s in sources if s.re_reports}
     known = {s.id for s in sources}
-    raw_sources = root.get("sources") if isinstance(root.get("sources"), list) else LineList()
-    lines = {str(e.get("id", "")).strip(): (i, line_of(e, "re_reports")) for i, e in enumerate(raw_sources)
-             if isinstance(e, dict)}
+    raw_sources = root.get("sources")
+    lines = {str(e.get("id", "")).strip(): (i, line_of(e, "re_reports"))
+             for i, e in enumerate(raw_sources if isinstance(raw_sources, list) else []) if isinstance(e, dict)}
     for sid, target in repeats.items():
         index, line = lines.get(sid, (0, None))
         where = f"sources[{index}].re_reports"

@@ -59,7 +59,7 @@ class Field:
     key: str
     label: str
     kind: str = "text"  # text, area, lines, date, choice, multi
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, object], ...] = ()  # (label, value); values are what case.yaml holds
     placeholder: str = ""
 
 

@@ -31,16 +31,16 @@ Layout (fields after TRADECRAFT.md §5a; CIA Tradecraft Primer 2009, pp. 7-8; He
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Problem
 from ..fileio import atomic_write_text
 from ..model import LEVELS, Case
 from ..validation import FieldReader, Problems, field_name, shown
-from ..yamlio import LineDict, dump_yaml, line_of, load_yaml, loads_yaml
+from ..yamlio import dump_yaml, line_of, load_yaml, loads_yaml
 
 if TYPE_CHECKING:
     from ..store.folder import CaseContext
@@ -103,7 +103,7 @@ class KeyAssumptions:
         return next(a for a in self.assumptions if a.id == aid)
 
 
-def _items(r: FieldReader, root: LineDict, key: str) -> list[tuple[int, LineDict, str]]:
+def _items(r: FieldReader, root: dict[Any, Any], key: str) -> list[tuple[int, dict[Any, Any], str]]:
     """The mappings of a top-level list with their index and dotted name; problems for what is not a mapping and
     for duplicate ids."""
     value = root.get(key)
@@ -130,7 +130,7 @@ def _items(r: FieldReader, root: LineDict, key: str) -> list[tuple[int, LineDict
     return out
 
 
-def _references(r: FieldReader, item: LineDict, key: str, where: str, kind: str,
+def _references(r: FieldReader, item: dict[Any, Any], key: str, where: str, kind: str,
                 known: set[str] | None) -> tuple[str, ...]:
     """The ids of a list field; each must name a known item (not checked when ``known`` is None)."""
     ids = r.text_list(item, key, where)

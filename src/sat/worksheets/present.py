@@ -109,15 +109,12 @@ def sweep_html(check: AssumptionsCheck) -> str:
 
 def sweep_table(check: AssumptionsCheck, uid: str = "sweep") -> Styler:
     """Each hypothesis's probability with the assumption's items removed."""
-    rows = [{"Assumption": r.assumption, "Removed": ", ".join(r.removed), "Leader": r.new_leader,
-             **{h_id: p for h_id, p in r.posteriors.items()}} for r in check.sweep]
-    base = check.sweep[0] if check.sweep else None
+    rows = [{"Assumption": r.assumption, "Removed": ", ".join(r.removed), "Leader": r.new_leader, **r.posteriors}
+            for r in check.sweep]
     frame = pd.DataFrame(rows)
-    if base is not None:
-        hids = list(base.posteriors)
-        formats = {h_id: "{:.0%}" for h_id in hids}
-        return _left(_styler(frame, uid, formats))
-    return _styler(frame, uid)
+    if not check.sweep:
+        return _styler(frame, uid)
+    return _left(_styler(frame, uid, dict.fromkeys(check.sweep[0].posteriors, "{:.0%}")))
 
 
 def cues_html(check: AssumptionsCheck) -> str:
