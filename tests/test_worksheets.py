@@ -606,3 +606,13 @@ def test_worksheet_reports_render_offline_with_analyst_text_escaped(tiny, tmp_pa
     assert "data:image/png;base64," in kac_html  # the confidence x impact figure travels inside the file
     assert "&lt;img src=x onerror=alert(2)&gt;" in qoic_html
     assert "Source summary statement" in paths[0].read_text()  # and at the end of the ACH report
+
+
+def test_removing_a_source_clears_the_re_reports_that_named_it(register):
+    from sat import edits
+
+    case = load_case(register)
+    without = edits.without_source(case, "S1")
+    assert [(s.id, s.re_reports) for s in without.sources] == [("S2", None), ("S3", None), ("S4", None)]
+    save_case(without, register)
+    assert load_case(register).source("S3").re_reports is None
