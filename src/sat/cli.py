@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_optional(commands, "sat.scenarios.command")
     _add_optional(commands, "sat.training.command")
+    _add_optional(commands, "sat.hub.command")
     _add_optional(commands, "sat.worksheets.command")
     return parser
 
