@@ -36,7 +36,11 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {p.name: p for p in (*render_case("karish", out_dir=out), *render_case("syria-militias", out_dir=out))}
     return {"ach": paths["karish-ach.html"], "scenarios": paths["syria-militias-scenarios.html"],
             "indicators": paths["karish-indicators.html"],
-            "indicators-scenarios": paths["syria-militias-indicators.html"]}
+            "indicators-scenarios": paths["syria-militias-indicators.html"],
+            "key-assumptions": paths["karish-key-assumptions.html"],
+            "quality-of-information": paths["karish-quality-of-information.html"],
+            "syria-key-assumptions": paths["syria-militias-key-assumptions.html"],
+            "syria-quality-of-information": paths["syria-militias-quality-of-information.html"]}
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +71,11 @@ OVERFLOWING = """() => {
 }"""
 
 
+WORKSHEETS = ["key-assumptions", "quality-of-information", "syria-key-assumptions", "syria-quality-of-information"]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("kind", ["ach", "scenarios", "indicators", "indicators-scenarios"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", "indicators", "indicators-scenarios", *WORKSHEETS])
 def test_every_table_and_figure_fits_the_page(browser, reports, kind, width):
     page = open_page(browser, reports[kind], width)
     try:
@@ -135,7 +142,7 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-@pytest.mark.parametrize("kind", ["ach", "scenarios", "indicators"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", "indicators", "key-assumptions"])  # kinds with a figure
 def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, kind, paper):
     page = open_page(browser, reports[kind], PRINT_WIDTHS[paper], media="print")
     try:
@@ -176,7 +183,9 @@ def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(r
     karish = load_case("karish")
     for kind, title in (("ach", f"{karish.title}: ACH report"),
                         ("scenarios", f"{load_case('syria-militias').title}: scenario report"),
-                        ("indicators", f"{karish.title}: indicator report")):
+                        ("indicators", f"{karish.title}: indicator report"),
+                        ("key-assumptions", f"{karish.title}: Key Assumptions Check"),
+                        ("quality-of-information", f"{karish.title}: Quality of Information Check")):
         html = reports[kind].read_text(encoding="utf-8")
         shown = re.search(r"<title>(.*?)</title>", html).group(1)
         assert shown == title.replace("'", "&#x27;")
@@ -212,6 +221,8 @@ def test_report_command_prints_pdf_beside_the_html(tmp_path):
                           "--pdf", "Letter"], capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr
     html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
-    board = tmp_path / "syria-militias-indicators"  # the case's indicator report is rendered beside it
-    assert run.stdout.split() == [str(html), str(pdf), f"{board}.html", f"{board}.pdf"]
+    board = tmp_path / "syria-militias-indicators"  # the case's indicator and worksheet reports come beside it
+    worksheets = [str(tmp_path / f"syria-militias-{kind}.{ext}")
+                  for kind in ("key-assumptions", "quality-of-information") for ext in ("html", "pdf")]
+    assert run.stdout.split() == [str(html), str(pdf), f"{board}.html", f"{board}.pdf", *worksheets]
     assert pdf.read_bytes().startswith(b"%PDF")

@@ -103,10 +103,12 @@ def test_removing_a_source_removes_its_lines_and_its_citations_only(case_dir: Pa
     after = (case_dir / "case.yaml").read_text()
     removed, added = changes(before, after)
     fields = len(case_to_dict(case)["sources"][-1])
-    assert removed[len(cited)] == f"  - id: {gone.id}" and len(removed) == len(cited) + fields
+    repeaters = [s.id for s in case.sources if s.re_reports == gone.id]  # their re_reports line goes too
+    assert removed[len(cited) + len(repeaters)] == f"  - id: {gone.id}"
+    assert len(removed) == len(cited) + len(repeaters) + fields
     assert [line.split(":")[0] for line in added] == ["    sources"] * len(cited)  # each citing item's list
     assert comments(after) == comments(before)
-    assert load_case(case_dir).sources == case.sources[:-1]
+    assert load_case(case_dir).sources == edits.without_source(case, gone.id).sources
 
 
 def test_removing_an_evidence_item_takes_its_lines_and_ratings_row(karish: Path) -> None:

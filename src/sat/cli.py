@@ -204,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_optional(commands, "sat.indicators.command")
     _add_optional(commands, "sat.training.command")
     _add_optional(commands, "sat.hub.command")
+    _add_optional(commands, "sat.worksheets.command")
     return parser
 
 

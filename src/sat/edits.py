@@ -70,12 +70,15 @@ def without_evidence(case: Case, eid: str) -> Case:
 
 
 def without_source(case: Case, sid: str) -> Case:
-    """The case without source ``sid``; evidence items that cited it no longer do."""
+    """The case without source ``sid``; evidence items that cited it no longer do, and sources that re-reported it
+    no longer say so."""
     evidence = [
         dataclasses.replace(e, sources=tuple(s for s in e.sources if s != sid)) if sid in e.sources else e
         for e in case.evidence
     ]
-    return dataclasses.replace(case, sources=[s for s in case.sources if s.id != sid], evidence=evidence)
+    sources = [dataclasses.replace(s, re_reports=None) if s.re_reports == sid else s
+               for s in case.sources if s.id != sid]
+    return dataclasses.replace(case, sources=sources, evidence=evidence)
 
 
 def with_rationale(case: Case, analyst: str, eid: str, hid: str, text: str) -> Case:

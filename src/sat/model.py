@@ -66,6 +66,28 @@ RELIABILITY: dict[str, str] = {
     "E": "unreliable",
     "F": "reliability cannot be judged",
 }
+#: Admiralty information credibility (STANAG 2511 / FM 2-22.3 App. B; TRADECRAFT.md §5a), graded per item of
+#: information and kept apart from the source's reliability: the standard gives no rule to combine the two.
+INFORMATION_CREDIBILITY: dict[int, str] = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+#: Our default reading of an information-credibility grade as an ACH credibility level, used by the Quality of
+#: Information Check; the standard gives no rule (TRADECRAFT.md §5a), so a case may set its own under
+#: ``scoring.information_credibility``. "Cannot be judged" (6) is read as low, like "doubtful": an item nobody can
+#: vouch for should not weigh as much as one that is probably true.
+DEFAULT_INFORMATION_MAPPING: dict[int, str] = {1: "high", 2: "high", 3: "medium", 4: "low", 5: "low", 6: "low"}
+#: Source register (Quality of Information Check, TRADECRAFT.md §5a): kinds of source, the originator's access
+#: to what it reports, and whether a report still stands.
+SOURCE_TYPES: tuple[str, ...] = (
+    "news", "wire", "official", "speech", "interview", "analysis", "state-media", "review", "other",
+)
+ACCESS: tuple[str, ...] = ("first-hand", "second-hand")
+SOURCE_STATUS: tuple[str, ...] = ("current", "corrected", "recalled")
 
 #: Default P(evidence | hypothesis) per rating, the demonstration mapping cited in TRADECRAFT.md §1.5.
 DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 0.20, "II": 0.05}
@@ -106,11 +128,20 @@ class Evidence:
     relevance: str = "medium"
     group: str | None = None
     notes: str = ""
+    #: Admiralty information credibility 1-6 (a second axis beside the sources' reliability; None: not graded).
+    information_credibility: int | None = None
+    #: Ids of evidence items whose information contradicts this one (Quality of Information Check).
+    conflicts_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where evidence comes from, with its Admiralty reliability grade (A-F)."""
+    """Where evidence comes from, with its Admiralty reliability grade (A-F) and its source-register entry.
+
+    ``date`` is the date of publication, ``information_date`` the date of the information it reports;
+    ``re_reports`` names the source this one repeats (re-reporting chains collapse to their origin before
+    corroboration is counted); ``status`` says whether the report was corrected or recalled.
+    """
 
     id: str
     title: str
@@ -118,6 +149,13 @@ class Source:
     date: dt.date | None = None
     url: str = ""
     reliability: str | None = None
+    type: str | None = None
+    information_date: dt.date | None = None
+    access: str | None = None
+    bias: str = ""
+    re_reports: str | None = None
+    status: str = "current"
+    ambiguity: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,7 +164,8 @@ class Scoring:
 
     ``likelihoods``: P(evidence | hypothesis) per rating code; ``priors``: per hypothesis (uniform when None);
     ``credibility``: probability per credibility level that an item is what it appears to be;
-    ``uncertainty``: probability that a rating is one step off; ``analyst_uncertainty`` overrides it per analyst.
+    ``uncertainty``: probability that a rating is one step off; ``analyst_uncertainty`` overrides it per analyst;
+    ``information_credibility``: the ACH credibility level each Admiralty information-credibility grade maps to.
     """
 
     likelihoods: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LIKELIHOODS))
@@ -134,6 +173,7 @@ class Scoring:
     credibility: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CREDIBILITY))
     uncertainty: float = DEFAULT_UNCERTAINTY
     analyst_uncertainty: dict[str, float] = field(default_factory=dict)
+    information_credibility: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_INFORMATION_MAPPING))
 
     def uncertainty_of(self, analyst: str) -> float:
         """The probability that one of ``analyst``'s ratings is a step off."""

@@ -32,20 +32,24 @@ class ReportKind:
     name: str
     notebook: str
     applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml;
-    # "indicators": case has indicators.yaml
+    # "indicators": case has indicators.yaml; "worksheets": case has assumptions.yaml
 
 
 REPORTS: tuple[ReportKind, ...] = (
     ReportKind("ach", "ach/ach_report.ipynb", "ach"),
     ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
     ReportKind("indicators", "indicators/indicators_report.ipynb", "indicators"),
+    ReportKind("key-assumptions", "worksheets/key_assumptions.ipynb", "worksheets"),
+    ReportKind("quality-of-information", "worksheets/quality_of_information.ipynb", "worksheets"),
 )
 
 #: Seconds one report may run before it is stopped (``sat report --timeout``).
 DEFAULT_TIMEOUT = 600.0
 
 #: How each kind of report is named in the page title.
-TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report", "indicators": "indicator report"}
+TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report", "indicators": "indicator report",
+                          "key-assumptions": "Key Assumptions Check",
+                          "quality-of-information": "Quality of Information Check"}
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
@@ -160,6 +164,8 @@ def kinds_for(folder: Path) -> list[ReportKind]:
         if kind.applies == "scenarios" and (folder / "scenarios.yaml").is_file():
             kinds.append(kind)
         if kind.applies == "indicators" and (folder / "indicators.yaml").is_file():
+            kinds.append(kind)
+        if kind.applies == "worksheets" and (folder / "assumptions.yaml").is_file():
             kinds.append(kind)
     return kinds
 

@@ -12,14 +12,17 @@ from .. import model
 from ..errors import Problem
 from ..model import Case, Evidence, Hypothesis, Scoring, Source
 from ..paths import CASE_ID
-from ..validation import FieldReader, Problems, is_number, shown
+from ..validation import FieldReader, Problems, field_name, is_number, shown
 from ..yamlio import line_of, own_line
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
-EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes")
-SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability")
-SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty")
+EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes",
+                   "information_credibility", "conflicts_with")
+SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability", "type", "information_date", "access",
+                 "bias", "re_reports", "status", "ambiguity")
+SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty",
+                  "information_credibility")
 
 
 def _open_item(data: Any, file: str, where: str, line: int | None,
@@ -67,8 +70,23 @@ def parse_evidence(data: Any, file: str, where: str, line: int | None = None) ->
         relevance=r.choice(item, "relevance", where, model.LEVELS, "medium") or "medium",
         group=group,
         notes=r.text(item, "notes", where),
+        information_credibility=_information_credibility(r, item, where),
+        conflicts_with=r.text_list(item, "conflicts_with", where),
     )
     return (evidence if not problems else None), problems
+
+
+def _information_credibility(r: FieldReader, item: dict[Any, Any], where: str) -> int | None:
+    """Admiralty information credibility: a whole number 1-6, or None when absent."""
+    value = item.get("information_credibility")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value not in model.INFORMATION_CREDIBILITY:
+        r.problem(field_name(where, "information_credibility"),
+                  "must be a whole number from 1 (confirmed by other sources) to 6 (truth cannot be judged)",
+                  shown(value), line_of(item, "information_credibility"), "choice")
+        return None
+    return value
 
 
 def parse_source(data: Any, file: str, where: str, line: int | None = None) -> tuple[Source | None, list[Problem]]:
@@ -85,6 +103,13 @@ def parse_source(data: Any, file: str, where: str, line: int | None = None) -> t
         date=r.date(item, "date", where),
         url=r.text(item, "url", where),
         reliability=reliability,
+        type=r.choice(item, "type", where, model.SOURCE_TYPES, None),
+        information_date=r.date(item, "information_date", where),
+        access=r.choice(item, "access", where, model.ACCESS, None),
+        bias=r.text(item, "bias", where),
+        re_reports=r.text(item, "re_reports", where) or None,
+        status=r.choice(item, "status", where, model.SOURCE_STATUS, "current") or "current",
+        ambiguity=r.text(item, "ambiguity", where),
     )
     return (source if not problems else None), problems
 
@@ -194,7 +219,60 @@ def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str
             per_analyst[str(name)] = _probability(r, pa or {}, name, f"scoring.analyst_uncertainty.{name}",
                                                   uncertainty)
     return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
-                   analyst_uncertainty=per_analyst)
+                   analyst_uncertainty=per_analyst, information_credibility=_information_mapping(r, section))
+
+
+def _information_mapping(r: FieldReader, section: dict[Any, Any]) -> dict[int, str]:
+    """``scoring.information_credibility``: grade (1-6) -> ACH credibility level, over the defaults."""
+    mapping = dict(model.DEFAULT_INFORMATION_MAPPING)
+    raw = section.get("information_credibility")
+    if raw is None:
+        return mapping
+    table = r.mapping(raw, "scoring.information_credibility", line_of(section, "information_credibility"))
+    for grade, level in (table or {}).items():
+        field = f"scoring.information_credibility.{grade}"
+        if isinstance(grade, bool) or grade not in model.INFORMATION_CREDIBILITY:
+            r.problem(field, "unknown grade (expected a whole number from 1 to 6)", grade, line_of(table, grade),
+                      "choice")
+        elif level not in model.LEVELS:
+            r.problem(field, f"must be one of: {', '.join(model.LEVELS)}", shown(level), line_of(table, grade),
+                      "choice")
+        else:
+            mapping[grade] = level
+    return mapping
+
+
+def _check_register(r: FieldReader, root: dict[Any, Any], evidence_ids: set[str], sources: list[Source]) -> None:
+    """Cross-references of the Quality of Information Check: ``conflicts_with`` names other evidence items, and
+    ``re_reports`` names another source without closing a loop (a chain must end at an origin)."""
+    raw_evidence = root.get("evidence")
+    for index, entry in enumerate(raw_evidence if isinstance(raw_evidence, list) else []):
+        if not isinstance(entry, dict) or entry.get("conflicts_with") is None:
+            continue
+        where = f"evidence[{index}].conflicts_with"
+        listed = FieldReader(r.file).text_list(entry, "conflicts_with", "")  # its own problems are already reported
+        if str(entry.get("id", "")).strip() in listed:
+            r.problem(where, "an item cannot conflict with itself", str(entry.get("id")).strip(),
+                      line_of(entry, "conflicts_with"), "reference")
+        others = [eid for eid in listed if eid != str(entry.get("id", "")).strip()]
+        r.refs(others, where, line_of(entry, "conflicts_with"), "evidence", evidence_ids)
+    repeats = {s.id: s.re_reports for s in sources if s.re_reports}
+    known = {s.id for s in sources}
+    raw_sources = root.get("sources")
+    lines = {str(e.get("id", "")).strip(): (i, line_of(e, "re_reports"))
+             for i, e in enumerate(raw_sources if isinstance(raw_sources, list) else []) if isinstance(e, dict)}
+    for sid, target in repeats.items():
+        index, line = lines.get(sid, (0, None))
+        where = f"sources[{index}].re_reports"
+        if not r.refs([target], where, line, "source", known):
+            continue
+        seen, current = [sid], target
+        while current in repeats and current not in seen:
+            seen.append(current)
+            current = repeats[current]
+        if current in seen:
+            r.problem(where, "re-reporting chain loops back on itself (" + " -> ".join([*seen, current]) + ")",
+                      target, line, "reference")
 
 
 def _probability(r: FieldReader, data: dict[Any, Any], key: Any, field: str, default: float) -> float:
@@ -227,6 +305,7 @@ def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
         if isinstance(entry, dict):
             cited = FieldReader(file).text_list(entry, "sources", "")  # its own problems are already reported
             r.refs(cited, f"evidence[{index}].sources", line_of(entry, "sources"), "source", source_ids)
+    _check_register(r, root, {e.id for e in evidence}, sources)
     scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
     case = Case(
         id=case_id,

@@ -26,6 +26,7 @@ CASE_FILES: dict[str, str] = {
     "scenarios.yaml": "sat.scenarios.scenario_file:check_file",
     "indicators.yaml": "sat.indicators.board:check_indicators_file",
     "observations.csv": "sat.indicators.board:check_observations_file",
+    "assumptions.yaml": "sat.worksheets.assumptions_file:check_file",
 }
 
 Validator = Callable[[Path, CaseContext], list[Problem]]

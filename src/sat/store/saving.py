@@ -41,12 +41,15 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         clean({
             "id": e.id, "summary": e.summary, "date": e.date, "type": e.type, "sources": list(e.sources),
             "credibility": e.credibility, "relevance": e.relevance, "group": e.group, "notes": e.notes,
+            "information_credibility": e.information_credibility, "conflicts_with": list(e.conflicts_with),
         })
         for e in case.evidence
     ]
     out["sources"] = [
         clean({"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url,
-               "reliability": s.reliability})
+               "reliability": s.reliability, "type": s.type, "information_date": s.information_date,
+               "access": s.access, "bias": s.bias, "re_reports": s.re_reports,
+               "status": None if s.status == "current" else s.status, "ambiguity": s.ambiguity})
         for s in case.sources
     ]
     scoring: dict[str, Any] = {}
@@ -60,6 +63,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         scoring["uncertainty"] = case.scoring.uncertainty
     if case.scoring.analyst_uncertainty:
         scoring["analyst_uncertainty"] = dict(case.scoring.analyst_uncertainty)
+    if case.scoring.information_credibility != model.DEFAULT_INFORMATION_MAPPING:
+        scoring["information_credibility"] = dict(case.scoring.information_credibility)
     if scoring:
         out["scoring"] = scoring
     return out

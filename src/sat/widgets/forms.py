@@ -17,7 +17,16 @@ import ipywidgets as w
 from .. import edits
 from ..errors import Problem
 from ..htmltext import esc
-from ..model import EVIDENCE_TYPES, LEVELS, RELIABILITY, Case
+from ..model import (
+    ACCESS,
+    EVIDENCE_TYPES,
+    INFORMATION_CREDIBILITY,
+    LEVELS,
+    RELIABILITY,
+    SOURCE_STATUS,
+    SOURCE_TYPES,
+    Case,
+)
 
 SaveHandler = Callable[[dict[str, Any], "str | None"], list[Problem]]
 RemoveHandler = Callable[[str], list[Problem]]
@@ -50,7 +59,7 @@ class Field:
     key: str
     label: str
     kind: str = "text"  # text, area, lines, date, choice, multi
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, object], ...] = ()  # (label, value); values are what case.yaml holds
     placeholder: str = ""
 
 
@@ -99,6 +108,9 @@ EVIDENCE_FIELDS = (
     Field("relevance", "Relevance", "choice", tuple((v, v) for v in LEVELS)),
     Field("group", "Group"),
     Field("notes", "Notes", "area"),
+    Field("information_credibility", "Credibility 1-6", "choice",
+          (("not graded", ""), *((f"{k}: {v}", k) for k, v in INFORMATION_CREDIBILITY.items()))),
+    Field("conflicts_with", "Conflicts with", "multi"),
 )
 SOURCE_FIELDS = (
     Field("id", "Id"),
@@ -108,6 +120,13 @@ SOURCE_FIELDS = (
     Field("url", "URL"),
     Field("reliability", "Reliability", "choice",
           (("not graded", ""), *((f"{k}: {v}", k) for k, v in RELIABILITY.items()))),
+    Field("type", "Type", "choice", (("not recorded", ""), *((t, t) for t in SOURCE_TYPES))),
+    Field("information_date", "Information of", placeholder="YYYY-MM-DD: the date of the information reported"),
+    Field("access", "Access", "choice", (("not recorded", ""), *((a, a) for a in ACCESS))),
+    Field("bias", "Bias", "area", placeholder="Possible bias or motive of the originator"),
+    Field("re_reports", "Re-reports", placeholder="Id of the source this one repeats, if any"),
+    Field("status", "Status", "choice", tuple((v, v) for v in SOURCE_STATUS)),
+    Field("ambiguity", "Ambiguity", "area"),
 )
 DETAILS_FIELDS = (
     Field("title", "Title"),
@@ -120,8 +139,9 @@ NEW_CASE_FIELDS = (Field("id", "Case id", placeholder="lower-case letters, digit
 #: kind -> (fields, attribute of Case, id prefix, default values of a new item)
 KINDS: dict[str, tuple[tuple[Field, ...], str, str, dict[str, Any]]] = {
     "hypothesis": (HYPOTHESIS_FIELDS, "hypotheses", "H", {}),
-    "evidence": (EVIDENCE_FIELDS, "evidence", "E", {"type": "other", "credibility": "medium", "relevance": "medium"}),
-    "source": (SOURCE_FIELDS, "sources", "S", {"reliability": ""}),
+    "evidence": (EVIDENCE_FIELDS, "evidence", "E", {"type": "other", "credibility": "medium", "relevance": "medium",
+                                                    "information_credibility": ""}),
+    "source": (SOURCE_FIELDS, "sources", "S", {"reliability": "", "type": "", "access": "", "status": "current"}),
 }
 
 
@@ -185,6 +205,8 @@ class ItemForm(w.VBox):
         self._ids = [i.id for i in items]
         if "sources" in self.fields:
             self.fields["sources"].options = [(f"{s.id}: {s.title[:50]}", s.id) for s in case.sources]
+        if "conflicts_with" in self.fields:
+            self.fields["conflicts_with"].options = [(f"{e.id}: {e.summary[:50]}", e.id) for e in case.evidence]
         self._case = case
         options = [(f"\u2014 new {self.kind} \u2014", NEW)] + [
             (f"{i.id}: {str(getattr(i, 'title', None) or getattr(i, 'summary', ''))[:60]}", i.id) for i in items
