@@ -23,8 +23,27 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        shown = "" if self.value is None else f" (value: {self.value!r})"
+        shown = "" if self.value is None else f" (value: {shown_value(self.value)})"
         return f"{where}: {self.field}: {self.message}{shown}"
+
+
+#: Longest value shown in a message, in characters: a message never echoes a whole field or file.
+MAX_SHOWN = 200
+
+
+def shown_value(value: Any) -> str:
+    """``repr(value)``, cut to :data:`MAX_SHOWN` characters (without building the whole repr of a huge value)."""
+    if isinstance(value, str) and len(value) > MAX_SHOWN:
+        value = value[:MAX_SHOWN]
+        return repr(value)[:MAX_SHOWN] + "..."
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > 20:
+        items = list(value.items() if isinstance(value, dict) else value)[:20]
+        return shown_value(type(value)(items) if not isinstance(value, dict) else dict(items))[:MAX_SHOWN] + "..."
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "..."
 
 
 class SatError(Exception):
