@@ -58,6 +58,16 @@ class ValidationError(SatError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class ConflictError(SatError):
+    """Files changed on disk since they were read, so writing them would lose someone's update; ``paths`` lists
+    them. The writer should reload and redo its change."""
+
+    def __init__(self, paths: list[Any], message: str = "changed on disk since it was read; reload first"):
+        self.paths = list(paths)
+        names = ", ".join(getattr(p, "name", str(p)) for p in self.paths)
+        super().__init__(f"{names} {message}")
+
+
 class CaseNotFoundError(SatError):
     """A case id or folder that does not exist, or a path that escapes the cases folder."""
 

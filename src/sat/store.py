@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
 import os
@@ -21,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from . import model
-from .errors import Problem, ValidationError
-from .fileio import atomic_write_text
+from .errors import ConflictError, Problem, ValidationError
+from .fileio import atomic_write_text, locked
+from .inputs import decode, read_bytes
 from .model import Case, Evidence, Hypothesis, Scoring, Source
 from .paths import ANALYST_NAME, CASE_FILE, CASE_ID, resolve_case
 from .validation import ITEM_ID, FieldReader, field_name, is_number, shown
@@ -263,30 +265,71 @@ def normalise_code(raw: str) -> str:
     return "".join(raw.split()).upper()
 
 
+def _csv_text(path: Path, shown_as: str, text: str | None) -> tuple[str | None, list[Problem]]:
+    """The text of a CSV file (``text`` when the caller already read it), or the problem that stops reading it."""
+    if text is not None:
+        return text, []
+    try:
+        return decode(read_bytes(path, shown_as), shown_as), []
+    except ValidationError as exc:
+        return None, exc.problems
+
+
+def _csv_rows(text: str, shown_as: str) -> tuple[list[list[str]], list[Problem]]:
+    """The rows of CSV text; a field beyond the csv module's limit (131,072 characters) or a NUL byte stops the
+    reading with a problem at its line."""
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = (f"a field is longer than {csv.field_size_limit():,} characters (no rating or rationale is "
+                      "this long; the file may have an unclosed quote)")
+        return rows, [Problem(shown_as, "row", f"cannot be read as CSV: {reason}", line=reader.line_num,
+                              code="limit" if "longer than" in reason else "syntax")]
+    return rows, []
+
+
+def _separator_problem(header: list[str], shown_as: str) -> Problem | None:
+    """A problem saying the file uses another separator, when its header is one cell holding tabs or semicolons."""
+    if len(header) != 1:
+        return None
+    for mark, name in (("\t", "tab"), (";", "semicolon")):
+        if mark in header[0]:
+            return Problem(shown_as, "header", f"this file is {name}-separated; save it as comma-separated CSV",
+                           header[0], 1, "syntax")
+    return None
+
+
 def read_ratings_csv(
-    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str, text: str | None = None
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column."""
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    except OSError as exc:
-        return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}")]
+    text, problems = _csv_text(path, shown_as, text)
+    if text is None:
+        return None, problems
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
         return fast, []
-    rows = list(csv.reader(io.StringIO(text)))
+    rows, problems = _csv_rows(text, shown_as)
+    if problems:
+        return None, problems
     if not rows or not any(cell.strip() for cell in rows[0]):
         return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>", line=1)]
     header = [cell.strip() for cell in rows[0]]
+    separator = _separator_problem(header, shown_as)
+    if separator is not None:
+        return None, [separator]
     if header[0].lower() != "evidence":
         problems.append(Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1))
     known_h = set(hypothesis_ids)
     columns: list[str | None] = []
+    taken: set[str] = set()
     for name in header[1:]:
-        if name in columns:
+        if name in taken:
             problems.append(Problem(shown_as, "header", "duplicate hypothesis column", name, 1))
             columns.append(None)
         elif name not in known_h:
@@ -294,6 +337,7 @@ def read_ratings_csv(
             columns.append(None)
         else:
             columns.append(name)
+            taken.add(name)
     known_e = set(evidence_ids)
     allowed = set(model.RATING_CODES) | {model.UNRATED}
     position = {h: i for i, h in enumerate(hypothesis_ids)}
@@ -374,22 +418,27 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
 
 
 def read_rationale_csv(
-    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str, text: str | None = None
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The long-form rationale file (evidence, hypothesis, rationale)."""
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    reader = csv.DictReader(io.StringIO(text))
+    text, problems = _csv_text(path, shown_as, text)
+    if text is None:
+        return None, problems
+    rows, problems = _csv_rows(text, shown_as)
+    if problems:
+        return None, problems
     expected = ["evidence", "hypothesis", "rationale"]
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header = [h.strip() for h in (rows[0] if rows else [])]
     if header != expected:
-        return None, [Problem(shown_as, "header", f"expected the header {','.join(expected)}", ",".join(header), 1)]
+        separator = _separator_problem(header, shown_as)
+        return None, [separator or Problem(shown_as, "header", f"expected the header {','.join(expected)}",
+                                           ",".join(header), 1)]
     records = []
     known_e, known_h = set(evidence_ids), set(hypothesis_ids)
-    for number, row in enumerate(reader, start=2):
+    for number, cells in enumerate(rows[1:], start=2):
+        if not cells:
+            continue
+        row = dict(zip(expected, cells))
         eid = (row.get("evidence") or "").strip()
         hid = (row.get("hypothesis") or "").strip()
         if eid not in known_e:
@@ -428,20 +477,31 @@ def load_case(case: str | os.PathLike[str]) -> Case:
     evidence_ids = parsed.evidence_ids if parsed else _raw_ids(data, "evidence")
     ratings: dict[str, pd.DataFrame] = {}
     rationale: dict[str, pd.DataFrame] = {}
+    versions: dict[str, str] = {}
     for analyst, path in ratings_files(folder).items():
         name = f"{shown}/{RATINGS_DIR}/{path.name}"
         if not ANALYST_NAME.match(analyst):
             problems.append(Problem(name, "file", "analyst file names use only letters, digits, '-' and '_'",
                                     path.name))
             continue
-        matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name)
+        try:
+            raw = read_bytes(path, name, inside=folder)
+            matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name, decode(raw, name))
+        except ValidationError as exc:
+            matrix, found = None, exc.problems
         problems.extend(found)
         if matrix is not None:
             ratings[analyst] = matrix
+            versions[analyst] = hashlib.sha256(raw).hexdigest()
         notes_path = path.with_name(analyst + NOTES_SUFFIX)
-        if notes_path.is_file():
-            notes, found = read_rationale_csv(notes_path, hypothesis_ids, evidence_ids,
-                                              f"{shown}/{RATINGS_DIR}/{notes_path.name}")
+        if notes_path.is_file() or notes_path.is_symlink():
+            notes_name = f"{shown}/{RATINGS_DIR}/{notes_path.name}"
+            try:
+                notes_text = decode(read_bytes(notes_path, notes_name, inside=folder), notes_name)
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+                continue
+            notes, found = read_rationale_csv(notes_path, hypothesis_ids, evidence_ids, notes_name, notes_text)
             problems.extend(found)
             if notes is not None:
                 rationale[analyst] = notes
@@ -455,6 +515,7 @@ def load_case(case: str | os.PathLike[str]) -> Case:
     parsed.ratings = ratings
     parsed.rationale = rationale
     parsed.folder = folder
+    parsed.versions = versions
     return parsed
 
 
@@ -579,7 +640,32 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
     bad = sorted({str(v) for v in matrix.to_numpy().ravel() if v not in model.RATING_CODES and v != model.UNRATED})
     if bad:
         raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v) for v in bad])
-    path = case.folder / RATINGS_DIR / f"{analyst}.csv"
-    atomic_write_text(path, ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids))
+    folder = Path(case.folder)
+    path = folder / RATINGS_DIR / f"{analyst}.csv"
+    ratings_dir = path.parent
+    if ratings_dir.is_symlink() and folder.resolve() not in ratings_dir.resolve().parents:
+        raise ValidationError([Problem(f"{RATINGS_DIR}/", "file", "is a symbolic link out of the case folder; "
+                                       "refusing to write there", str(ratings_dir.resolve()), code="file")])
+    text = ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids)
+    with locked(path):
+        current = file_version(path)
+        expected = case.versions.get(analyst, MISSING)
+        if current != expected:
+            raise ConflictError([path], "changed on disk since it was read (another editor or a script saved it); "
+                                "reload the case and redo the change")
+        atomic_write_text(path, text)
+    case.versions[analyst] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     case.ratings[analyst] = matrix
     return path
+
+
+#: The version of a file that does not exist (see :func:`file_version`).
+MISSING = "missing"
+
+
+def file_version(path: Path) -> str:
+    """SHA-256 of a file's bytes, or :data:`MISSING`: what :func:`save_ratings` compares before writing."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return MISSING

@@ -13,13 +13,12 @@ from typing import Any
 import ipywidgets as w
 
 from ..ach.analysis import AchScores
-from ..errors import CaseNotFoundError, Problem, SatError, ValidationError
+from ..errors import CaseNotFoundError, ConflictError, Problem, SatError, ValidationError
 from ..htmltext import esc
 from ..paths import cases_dir
 from . import ordering, panel
 from .forms import DetailsForm, ImpactHandler, ItemForm, RemoveHandler, SaveHandler, done_html, problems_html
 from .grid import MatrixGrid
-from .guard import ConflictError
 from .session import EditSession, check_analyst, create_case
 
 STATUS_COLOURS = {"saved": "#1a7f37", "saving": "#9a6700", "error": "#cf222e", "conflict": "#cf222e",
