@@ -13,15 +13,20 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import SatError, ValidationError
+from .errors import SatError, ValidationError, shown_value
 
 EXIT_INVALID = 2
+#: Most robustness draws accepted (each draw holds a copy of the matrix; the default is 10,000).
+MAX_DRAWS = 100_000
 
 
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+def _draws(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+    if not 0 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_DRAWS:,}, got {value}")
     return value
 
 
@@ -116,8 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("case", metavar="CASE", help=case_help)
     score.add_argument("--analyst", help="one analyst's ratings (default: all analysts combined)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    score.add_argument("--draws", type=_non_negative, default=10_000,
-                       help="robustness Monte Carlo draws (default 10000; 0 to skip)")
+    score.add_argument("--draws", type=_draws, default=10_000,
+                       help=f"robustness Monte Carlo draws (default 10000, at most {MAX_DRAWS}; 0 to skip)")
     score.add_argument("--seed", type=int, default=0, help="random seed of the robustness draws (default 0)")
     score.set_defaults(run=_cmd_ach_score)
     _add_optional(ach_commands, "sat.ach.command")
@@ -160,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path the system refuses (name too long, permission denied, disk full, ...)
+        where = f"{shown_value(exc.filename)}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

@@ -130,10 +130,20 @@ def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
                       subset=["Level"])
 
 
+def plain_text_figures() -> None:
+    """Make matplotlib draw every label as plain text: analyst text is never parsed as mathtext (a driver named
+    ``$\\x$`` is a name, not TeX) and never handed to LaTeX."""
+    import matplotlib
+
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
+
+
 def posterior_figure(scores: AchScores) -> Figure:
     """Horizontal bars of each hypothesis's probability over the ICD 203 likelihood bands."""
     import matplotlib.pyplot as plt
 
+    plain_text_figures()
     frame = scores.hypotheses.sort_values("rank", ascending=False)
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(frame) + 1.2))
     shades = ["#f7f7f7", "#ececec"]
@@ -172,6 +182,7 @@ def tornado_figure(scores: AchScores, top: int = 12) -> Figure:
     """Tornado chart of step-6 sensitivity: per item, the range of the leader's probability over its changes."""
     import matplotlib.pyplot as plt
 
+    plain_text_figures()
     assert scores.sensitivity is not None
     sens = scores.sensitivity
     swing = sens.swing().head(top).iloc[::-1]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReportError, SatError
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, sweep
 from .paths import notebooks_dir, repo_root
 
 
@@ -103,7 +103,9 @@ def strip_remote(html: str) -> str:
 
 def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path) -> Path:
     """Execute ``notebook`` with ``parameters`` and write its HTML to ``html_path`` atomically."""
-    with tempfile.TemporaryDirectory(prefix="sat-report-") as tmp:
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    sweep(html_path.parent, ".sat-report.*.tmp")  # what a render killed mid-way left behind
+    with tempfile.TemporaryDirectory(prefix=f".sat-report.{os.getpid()}.", suffix=".tmp", dir=html_path.parent) as tmp:
         executed = Path(tmp) / notebook.name
         execute_notebook(notebook, parameters, executed)
         html = notebook_to_html(executed)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..figures import plain_text_figures
 from ..htmltext import bullet_list, esc, heading, labelled, paragraphs
 from .cib import CIBMatrix, ScenarioScores, SensitivityEntry, evaluate
 from .cone import Cone, ConeScenario
@@ -34,6 +35,8 @@ from .futures import Futures, Indicator
 from .scenario_file import Scenarios
 
 _CLASS_COLOURS = {CRITICAL_UNCERTAINTY: "#c0392b", PREDETERMINED: "#2c3e50", SECONDARY: "#95a5a6"}
+
+plain_text_figures()  # analyst text in every label is plain text, never mathtext
 
 
 def table_html(frame: pd.DataFrame, table_id: str, caption: str = "", index: bool = True) -> str:
