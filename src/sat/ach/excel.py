@@ -45,6 +45,8 @@ FIXED_SHEETS: tuple[str, ...] = ("Case", "Hypotheses", "Evidence", "Sources", "S
 SHEET_NAME_LIMIT = 31
 #: Largest total uncompressed size of a workbook read back (bytes); a zip bomb is refused before opening it.
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
+#: Largest workbook file read (bytes, compressed).
+MAX_FILE_BYTES = 50 * 1024 * 1024
 #: Most rows and columns read from a matrix sheet (see docs/formats/limits.md).
 MAX_ROWS = 100_000
 MAX_COLUMNS = 1_000
@@ -240,7 +242,7 @@ def import_matrix(path: str | os.PathLike[str], case: Case, analyst: str, sheet:
 
 def _open_workbook(shown: str) -> Workbook:
     if os.path.lexists(shown):  # a device or FIFO is refused before it is opened
-        check_file(shown, shown, limit=MAX_UNCOMPRESSED)
+        check_file(shown, shown, limit=MAX_FILE_BYTES)
     try:
         with zipfile.ZipFile(shown) as archive:
             total = sum(info.file_size for info in archive.infolist())
