@@ -38,6 +38,7 @@ import numpy as np
 from ..errors import Problem, ValidationError
 from ..yamlio import line_of, load_yaml, own_line
 from .cib_model import CIBMatrix, Descriptor
+from .size_limits import size_problem
 
 DESCRIPTOR_KEYS = {"name", "title", "variants"}
 JUDGMENT_KEYS = {"from", "to", "rationale", "impacts"}
@@ -123,6 +124,12 @@ def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], 
     if not isinstance(nodes, list) or not nodes:
         check.add("cib.descriptors", "required: a non-empty list of {name, title, variants}", nodes,
                   line_of(section, "descriptors") or own_line(section))
+        return (), set()
+    sizes = [len(n.get("variants")) if isinstance(n, dict) and isinstance(n.get("variants"), list) else 0
+             for n in nodes]
+    too_large = size_problem(len(nodes), sizes, check.file, "cib.descriptors", line_of(section, "descriptors"))
+    if too_large is not None:  # before the per-variant checks and any allocation
+        check.problems.append(too_large)
         return (), set()
     out: list[Descriptor] = []
     names: set[str] = set()

@@ -57,6 +57,7 @@ import numpy as np
 from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_bytes
 from .cib_model import CIBMatrix, Descriptor, Scenario
+from .size_limits import check_sizes
 
 HEADER = "$ ScenarioWizard 4.0"
 SL_HEADER = "$ ScenarioWizard 3.0"
@@ -243,6 +244,13 @@ def _descriptors(
 ) -> list[tuple[str, list[str]]]:
     descriptors: list[tuple[str, list[str]]] = []
     declared_at: list[int] = []
+    counts: list[int] = []  # variant lines per descriptor, counted first: sizes are checked before any work
+    for raw in lines:
+        if raw.startswith("&"):
+            counts.append(0)
+        elif counts and (raw.startswith(" -") or raw.startswith("-")):
+            counts[-1] += 1
+    check_sizes(len(counts), counts, name, "descriptors", start)
     for k, raw in enumerate(lines):
         line_no = start + k
         if raw.startswith("&"):
