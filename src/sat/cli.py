@@ -16,6 +16,8 @@ from . import __version__
 from .errors import SatError, ValidationError, shown_value
 
 EXIT_INVALID = 2
+#: Most problems printed by one command (a file with thousands of bad cells would otherwise flood the terminal).
+MAX_PRINTED = 100
 #: Most robustness draws accepted (each draw holds a copy of the matrix; the default is 10,000).
 MAX_DRAWS = 100_000
 
@@ -31,8 +33,13 @@ def _draws(text: str) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .paths import resolve_case
     from .store import load_case
 
+    if (resolve_case(args.case) / "scenarios.yaml").is_file():
+        from .scenarios.scenario_file import load_scenarios
+
+        load_scenarios(args.case)  # both files' problems at once
     case = load_case(args.case)
     rated = ", ".join(case.analysts) or "no analysts yet"
     print(
@@ -156,8 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except ValidationError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PRINTED]:
             print(f"error: {problem}", file=sys.stderr)
+        if len(exc.problems) > MAX_PRINTED:
+            print(f"... and {len(exc.problems) - MAX_PRINTED:,} more (fix these first)", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_INVALID
     except SatError as exc:
