@@ -31,6 +31,8 @@ from .validation import ITEM_ID, FieldReader, field_name, is_number, shown
 from .yamlio import LineDict, LineList, dump_yaml, line_of, load_yaml
 
 RATINGS_DIR = "ratings"
+#: Most columns of a ratings file (hypotheses plus the evidence column); see docs/formats/limits.md.
+MAX_RATINGS_COLUMNS = 1_000
 NOTES_SUFFIX = ".notes.csv"
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
@@ -311,6 +313,10 @@ def read_ratings_csv(
     text, problems = _csv_text(path, shown_as, text)
     if text is None:
         return None, problems
+    first = text[: text.find("\n")] if "\n" in text else text
+    if first.count(",") >= MAX_RATINGS_COLUMNS:
+        return None, [Problem(shown_as, "header", f"more than {MAX_RATINGS_COLUMNS:,} columns; refused (a case has "
+                              "far fewer hypotheses)", first.count(",") + 1, 1, "limit")]
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
         return fast, []
@@ -384,6 +390,9 @@ def read_ratings_csv(
 def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: list[str]) -> pd.DataFrame | None:
     """Fast path for a well-formed ratings file (C parser, vectorised checks); None when anything is irregular, so
     that the line-by-line reader can report each problem with its line."""
+    names = text[: text.find("\n")].split(",") if "\n" in text else text.split(",")
+    if len(set(names)) != len(names):  # pandas renames duplicate columns in quadratic time; the slow path says why
+        return None
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
                             engine="c", on_bad_lines="error")
