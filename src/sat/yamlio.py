@@ -323,8 +323,11 @@ def loads_yaml(text: str, shown_as: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "malformed YAML"
-        near = _nearest_field(text, line)
+        context = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        near = _nearest_field(text, context or line)
         where = f" (near the field {near!r})" if near != "yaml" else ""
+        if near != "yaml" and context and context != line:
+            where = f" (in the field {near!r} that starts on line {context})"
         raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}{where}", line=line,
                                        code="syntax")]) from None
     except yaml.YAMLError as exc:

@@ -57,6 +57,7 @@ import numpy as np
 from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_bytes
 from .cib_model import CIBMatrix, Descriptor, Scenario
+from ..inputs import read_bytes
 from .size_limits import check_sizes
 
 HEADER = "$ ScenarioWizard 4.0"
@@ -113,17 +114,7 @@ class SolutionRow:
 def read_text(path: str | os.PathLike[str], shown_as: str | None = None) -> str:
     """Text of a ScenarioWizard file: UTF-8 (with or without BOM) if valid, else Windows-1252, else Latin-1."""
     name = shown_as or str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_BYTES} bytes", size)])
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ValidationError([Problem(name, "file", "file not found")]) from None
-    except IsADirectoryError:
-        raise ValidationError([Problem(name, "file", "is a folder, not a file")]) from None
-    except OSError as exc:
-        raise ValidationError([Problem(name, "file", f"cannot be read ({exc.strerror})")]) from None
+    data = read_bytes(path, name, limit=MAX_BYTES)  # a regular file (no device or pipe) of at most MAX_BYTES
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
