@@ -33,6 +33,8 @@ from .yamlio import LineDict, LineList, dump_yaml, line_of, load_yaml
 RATINGS_DIR = "ratings"
 #: Most columns of a ratings file (hypotheses plus the evidence column); see docs/formats/limits.md.
 MAX_RATINGS_COLUMNS = 1_000
+#: Problems after which a ratings or notes file is no longer read (the rest would only repeat them).
+MAX_FILE_PROBLEMS = 1_000
 NOTES_SUFFIX = ".notes.csv"
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
@@ -295,6 +297,11 @@ def _csv_rows(text: str, shown_as: str) -> tuple[list[list[str]], list[Problem]]
     return rows, []
 
 
+def _stopped(shown_as: str, line: int) -> Problem:
+    return Problem(shown_as, "file", f"more than {MAX_FILE_PROBLEMS:,} problems; stopped reading here (is this the "
+                   "right file for this case?)", line=line, code="limit")
+
+
 def _separator_problem(header: list[str], shown_as: str) -> Problem | None:
     """A problem saying the file uses another separator, when its header is one cell holding tabs or semicolons."""
     if len(header) != 1:
@@ -351,6 +358,9 @@ def read_ratings_csv(
     rated: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
+        if len(problems) >= MAX_FILE_PROBLEMS:
+            problems.append(_stopped(shown_as, number))
+            break
         if not any(cell.strip() for cell in row):
             continue
         eid = row[0].strip()
@@ -445,6 +455,9 @@ def read_rationale_csv(
     records = []
     known_e, known_h = set(evidence_ids), set(hypothesis_ids)
     for number, cells in enumerate(rows[1:], start=2):
+        if len(problems) >= MAX_FILE_PROBLEMS:
+            problems.append(_stopped(shown_as, number))
+            break
         if not cells:
             continue
         row = dict(zip(expected, cells))

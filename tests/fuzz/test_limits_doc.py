@@ -20,6 +20,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "limits.md"
     ("Digits of a number in YAML", yamlio.MAX_INT_DIGITS),
     ("Columns of a ratings file", store.MAX_RATINGS_COLUMNS),
     ("One CSV field", csv.field_size_limit()),
+    ("Problems in one ratings", store.MAX_FILE_PROBLEMS),
     ("An `.achz` file", achz.MAX_DECOMPRESSED),
     ("XML elements", achz.MAX_ELEMENTS),
     ("Hypotheses of an `.achz`", achz.MAX_HYPOTHESES),
