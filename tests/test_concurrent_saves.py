@@ -117,3 +117,25 @@ def test_a_new_analyst_file_created_meanwhile_is_not_overwritten(tiny):
     save_ratings(other, "cy", other.empty_matrix().replace("", "N"))
     with pytest.raises(ConflictError):
         save_ratings(case, "cy", case.empty_matrix().replace("", "I"))
+
+
+def test_a_save_racing_past_the_editors_own_check_is_refused_and_the_editor_offers_a_reload(tiny, monkeypatch):
+    from sat.widgets import AchEditor
+
+    editor = AchEditor(tiny, "ann")
+    path = tiny / "ratings" / "ann.csv"
+    other = path.read_text().replace("E2,N,N,N", "E2,II,N,N")
+    check = editor.session.guard.check
+
+    def check_then_lose_the_race(paths):
+        check(paths)
+        path.write_text(other)  # another process saves between the editor's check and its write
+
+    monkeypatch.setattr(editor.session.guard, "check", check_then_lose_the_race)
+    editor.rate("E1", "H1", "CC")
+    assert path.read_text() == other  # the other process's update is kept
+    assert editor.status_state == "conflict" and editor.reload_button.layout.display != "none"
+    monkeypatch.setattr(editor.session.guard, "check", check)
+    assert editor.reload()
+    assert editor.rate("E1", "H1", "CC")
+    assert load_case(tiny).matrix("ann").loc[["E1", "E2"], "H1"].tolist() == ["CC", "II"]
