@@ -8,7 +8,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/fuzz.py --exec --inputs 300 # each run a fresh `sat` process (slower, same counts)
     .venv/bin/python benchmarks/fuzz.py --save-crashes tests/fuzz/crashes
 
-Inputs come from ``tests/fuzz/corpus.py`` (the failure classes of the issue as explicit mutation operators, plus
+Inputs come from ``tests/fuzz/fuzz_corpus.py`` (the failure classes of the issue as explicit mutation operators, plus
 generic ones), in the issue's proportions per kind, each reproducible from ``--seed``, its kind and its number.
 
 Each input is placed in a fresh work folder and its command (``sat validate``, ``sat ach score``, ``sat ach import``,
@@ -22,8 +22,9 @@ saves the interpreter start-up per run; ``--exec`` starts the installed ``sat`` 
 - a *traceback* when anything else escapes as a traceback or the status is neither 0 nor 2;
 - a *partial write* when it fails (status 2, or killed) and a visible file of the work folder changed.
 
-It prints the table of the issue, then the operators behind each failure. With ``--save-crashes DIR`` every failing
-input is saved there (compressed) so that ``tests/fuzz/test_fuzz.py`` replays it from then on.
+It prints the table of the issue, then the operators behind each failure. With ``--save-crashes DIR`` the first failing
+input of each kind, verdict and exception is saved there (compressed) so that ``tests/fuzz/test_fuzz.py`` replays it
+from then on.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 
-import corpus  # noqa: E402
-from corpus import KINDS, Input, partial_write, place, snapshot  # noqa: E402
+import fuzz_corpus as corpus  # noqa: E402
+from fuzz_corpus import KINDS, Input, partial_write, place, snapshot  # noqa: E402
 
 #: The issue's counts per kind (10,399 inputs), used as proportions.
 WEIGHTS = {"case.yaml": 3555, "ratings CSV": 1484, "notes CSV": 1036, "scenarios.yaml": 1418, ".achz": 1744,
@@ -63,6 +64,7 @@ class Result:
     seconds: float
     peak_mb: float
     detail: str
+    error: str = ""  # the exception's type, for a traceback
 
 
 def _vm_size() -> int:
@@ -178,7 +180,7 @@ class Runner:
             verdict = "ok"
         last = err.strip().splitlines()[-1] if err.strip() else ""
         detail = f"status {code}; {last[:160]}" + (f"; wrote {changed[:3]}" if changed else "")
-        return Result(item, verdict, code, seconds, peak, detail)
+        return Result(item, verdict, code, seconds, peak, detail, last.split(":")[0][:60] if verdict != "ok" else "")
 
 
 def plan(total: int) -> list[str]:
@@ -196,7 +198,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2)")
     parser.add_argument("--exec", dest="use_exec", action="store_true", help="start the `sat` script for each run")
     parser.add_argument("--kinds", nargs="*", choices=KINDS, help="only these input kinds")
-    parser.add_argument("--save-crashes", type=Path, metavar="DIR", help="save every failing input here")
+    parser.add_argument("--save-crashes", type=Path, metavar="DIR", help="save one failing input per kind, verdict and exception here")
     args = parser.parse_args()
 
     if not args.use_exec:
@@ -251,13 +253,18 @@ def main() -> int:
             item = result.item
             print(f"  {item.kind} | {result.verdict} | {', '.join(item.operators)} | {result.detail}")
         if args.save_crashes:
-            from runner import save_crash
+            from fuzz_runner import save_crash
 
+            kept: set[tuple[str, str, str]] = set()
             for result in failures:
                 item = result.item
+                signature = (item.kind, result.verdict, result.error)
+                if signature in kept:
+                    continue
+                kept.add(signature)
                 slug = item.kind.strip(".").replace(" ", "-").replace(".", "-").lower()
                 save_crash(item, f"{slug}-seed{args.seed}-{item.operators[-1].strip('#')}", args.save_crashes)
-            print(f"\n{len(failures)} failing inputs saved in {args.save_crashes}")
+            print(f"\n{len(kept)} failing inputs (one per kind, verdict and exception) saved in {args.save_crashes}")
     return 1 if failures else 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import sat.cli
-from corpus import Input
+from fuzz_corpus import Input
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz.py"
 

@@ -1,6 +1,6 @@
 """Property-based fuzzing of every reader through the command a user runs (Hypothesis).
 
-For every input kind of issue 15, Hypothesis draws inputs from :mod:`corpus` (the failure classes as explicit
+For every input kind of issue 15, Hypothesis draws inputs from :mod:`fuzz_corpus` (the failure classes as explicit
 mutation operators, plus generic ones) and runs the real ``sat`` command line on each, in this process. The
 property: the command ends with status 0 or 2, never with an exception (a traceback for the user); a failure says
 ``error:`` and names the file; it changes nothing but hidden leftovers; and it finishes in bounded time.
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import KINDS, Input, generate
-from runner import CRASHES, load_crash, run_in_process
+from fuzz_corpus import KINDS, Input, generate
+from fuzz_runner import CRASHES, load_crash, run_in_process
 
 EXAMPLES = int(os.environ.get("SAT_FUZZ_EXAMPLES", "20"))
 #: Wall time allowed to one command on one generated input (the campaign allows 25 s on a loaded machine).

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus import Input, partial_write, place, snapshot
+from fuzz_corpus import Input, partial_write, place, snapshot
 
 CRASHES = Path(__file__).resolve().parent / "crashes"
 
