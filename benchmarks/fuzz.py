@@ -47,8 +47,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 
-import fuzz_corpus as corpus  # noqa: E402
-from fuzz_corpus import KINDS, Input, partial_write, place, snapshot  # noqa: E402
+import fuzz_corpus as corpus
+from fuzz_corpus import KINDS, Input, partial_write, place, snapshot
 
 #: The issue's counts per kind (10,399 inputs), used as proportions.
 WEIGHTS = {"case.yaml": 3555, "ratings CSV": 1484, "notes CSV": 1036, "scenarios.yaml": 1418, ".achz": 1744,
@@ -78,14 +78,14 @@ def _vm_size() -> int:
 
 def _preload() -> None:
     """Import what the commands import, once, before forking."""
-    import sat.ach.achz  # noqa: F401
-    import sat.ach.analysis  # noqa: F401
-    import sat.ach.command  # noqa: F401
-    import sat.ach.excel  # noqa: F401
-    import sat.cli  # noqa: F401
-    import sat.scenarios.cib  # noqa: F401
-    import sat.scenarios.command  # noqa: F401
-    import sat.scenarios.scenario_file  # noqa: F401
+    import sat.ach.achz
+    import sat.ach.analysis
+    import sat.ach.command
+    import sat.ach.excel
+    import sat.cli
+    import sat.scenarios.cib
+    import sat.scenarios.command
+    import sat.scenarios.scenario_file
     import sat.store  # noqa: F401
 
 
@@ -134,7 +134,7 @@ class Runner:
             limit = self.memory + 600 * 2**20  # a fresh interpreter with numpy and pandas: about 600 MB of mappings
             proc = subprocess.Popen(
                 [self.sat, *argv], stdout=out.open("wb"), stderr=err.open("wb"), cwd=work,
-                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))  # noqa: PLW1509 - no threads
             self.running[proc.pid] = (item, work, time.monotonic(), before, proc)
             return
         pid = os.fork()

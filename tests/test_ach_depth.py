@@ -34,9 +34,9 @@ def test_low_credibility_pulls_the_likelihood_ratio_toward_one():
 def test_default_credibility_discount_on_the_tiny_case(tiny):
     case = with_scoring(load_case(tiny), credibility=dict(DEFAULT_CREDIBILITY))
     post = score_case(case, "ann", sensitivity_analysis=False).hypotheses["posterior"]
-    # E1 high (1.0): .8 .2 .05; E2 low (.5): all N -> .5; E3 medium (.8): H1 .8*.95+.2*.5 = .86,
-    # H2 NA -> .5, H3 .8*.2+.2*.5 = .26. Products .344, .05, .0065; total .4005.
-    assert post.tolist() == pytest.approx([0.344 / 0.4005, 0.05 / 0.4005, 0.0065 / 0.4005])
+    # E1 high (1.0): .8 .2 .05; E2 low (.5): all N -> .5; E3 medium (1.0, face value): H1 .95, H2 NA -> .5,
+    # H3 .2. Products .38, .05, .005; total .435.
+    assert post.tolist() == pytest.approx([0.38 / 0.435, 0.05 / 0.435, 0.005 / 0.435])
 
 
 def test_a_dependence_group_counts_as_its_most_diagnostic_member(tiny):

@@ -101,7 +101,9 @@ def test_disagreement_levels_and_na_split(tiny):
     cells = scores.disagreements.set_index(["evidence", "hypothesis"])
     assert set(cells.index) == {("E1", "H2"), ("E2", "H2"), ("E3", "H1"), ("E3", "H3")}
     assert cells.loc[("E1", "H2"), "spread"] == pytest.approx(1.0)  # C vs I
-    assert cells.loc[("E1", "H2"), "level"] == "mild"
+    assert cells.loc[("E1", "H2"), "gap"] == 2
+    assert cells.loc[("E1", "H2"), "level"] == "large"  # two analysts two steps apart (Open Synthesis: "mild")
+    assert cells.loc[("E2", "H2"), "level"] == "mild"  # one step
     assert cells.loc[("E2", "H2"), "spread"] == pytest.approx(0.5)  # N vs I
     assert bool(cells.loc[("E3", "H3"), "na_split"])  # I vs NA
     assert cells.loc[("E1", "H2"), "ratings"] == {"ann": "I", "bob": "C"}
@@ -110,6 +112,29 @@ def test_disagreement_levels_and_na_split(tiny):
 def test_disagreement_level_thresholds():
     assert [consensus.disagreement_level(s) for s in (0, 0.49, 0.5, 1.49, 1.5, 1.99, 2.0, 3)] == [
         "consensus", "consensus", "mild", "mild", "large", "large", "extreme", "extreme"]
+
+
+def levels_of(*columns: str) -> list[str]:
+    """Levels of one-row, many-cell stacks: each argument is one cell's ratings, one per analyst."""
+    stack = np.array([[[scoring.CODE_INDEX[c] for c in cell] for cell in columns]]).transpose(2, 0, 1)
+    return consensus.cell_levels(stack)[0].tolist()
+
+
+def test_disagreement_level_of_two_or_three_analysts_is_the_largest_gap():
+    # Two analysts: N/N, C/N, II/N, II/C, II/CC -> gaps 0, 1, 2, 3, 4.
+    assert levels_of("NN", ["C", "N"], ["II", "N"], ["II", "C"], ["II", "CC"]) == [
+        "consensus", "mild", "large", "extreme", "extreme"]
+    # Three analysts: II, N, N has spread sqrt(8/9) = .94 ("mild" by Open Synthesis) but a gap of 2: large.
+    assert levels_of(["II", "N", "N"], ["C", "N", "N"]) == ["large", "mild"]
+    # NA and unrated votes are left out: II against N with a third NA is two raters, gap 2.
+    assert levels_of(["II", "N", "NA"]) == ["large"]
+
+
+def test_disagreement_level_of_four_or_more_analysts_is_open_synthesis_spread():
+    # II, N, N, N: spread sqrt(3)/2 = .87 -> mild, although the gap is 2.
+    assert levels_of(["II", "N", "N", "N"]) == ["mild"]
+    # II, II, CC, CC: spread 2 -> extreme; C, C, I, I: spread 1 -> mild.
+    assert levels_of(["II", "II", "CC", "CC"], ["C", "C", "I", "I"]) == ["extreme", "mild"]
 
 
 def test_group_verdict_rounds_halves_away_from_neutral(tiny):

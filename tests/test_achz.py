@@ -267,3 +267,30 @@ def test_missing_file_and_bad_analyst_name_are_clear_errors(tiny, tmp_path):
     with pytest.raises(SatError, match=r"analyst '\.\./x': use only letters, digits"):
         achz.import_achz(path, tmp_path / "case", "../x")
     assert_nothing_written(tmp_path, tmp_path / "case")
+
+
+def test_export_keeps_the_question_through_a_round_trip(tiny, tmp_path):
+    case = load_case(tiny)
+    path = tmp_path / "tiny.achz"
+    achz.export_achz(case, path)
+    back = achz.import_achz(path, tmp_path / "back", "x")
+    assert (back.title, back.question) == ("Who moved the boat?", "Which crew moved the boat overnight?")
+
+
+def test_group_verdict_export_says_when_its_leader_differs_from_the_report(tiny, tmp_path, capsys):
+    # ann E1: CC, I; bob E1: II, N. Report: mean of (.95, .2)/1.15 and (.05, .5)/.55 = (.458, .542): H2 first.
+    # Verdict per cell: H1 mean 0 -> N (.5), H2 mean -.5 -> I (.2): scored alone, H1 first.
+    (tiny / "ratings" / "ann.csv").write_text("evidence,H1,H2,H3\nE1,CC,I,\n")
+    (tiny / "ratings" / "bob.csv").write_text("evidence,H1,H2,H3\nE1,II,N,\n")
+    case = load_case(tiny)
+    case.hypotheses = case.hypotheses[:2]
+    case.evidence = case.evidence[:1]
+    from sat.ach.command import group_verdict_note
+
+    note = group_verdict_note(case)
+    assert "holds the group verdict" in note
+    assert "scored alone it puts H1 first, while the report, which averages each analyst's probabilities, puts H2 " \
+           "first" in note
+    assert main(["ach", "export", str(tiny), "--to", str(tmp_path / "t.achz")]) == 0
+    out = capsys.readouterr().out
+    assert "group verdict of ann, bob" in out and "note: the file holds the group verdict" in out

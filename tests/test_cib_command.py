@@ -11,7 +11,7 @@ import pytest
 
 from sat.cli import main
 from sat.scenarios.cib import CIBMatrix
-from sat.scenarios.cib_file import cib_ensemble_to_yaml, cib_to_yaml
+from sat.scenarios.cib.file import cib_ensemble_to_yaml, cib_to_yaml
 from sat.scenarios.scw import read_scw, read_sl
 from sat.yamlio import dump_yaml
 

@@ -143,7 +143,7 @@ def test_search_equals_brute_force_on_random_models():
 
 
 def test_search_batches_split_without_losing_scenarios(monkeypatch):
-    from sat.scenarios import cib_search
+    from sat.scenarios.cib import consistency as cib_search
 
     monkeypatch.setattr(cib_search, "_BATCH_CELLS", 50)  # forces one-row batches
     rng = np.random.default_rng(7)
@@ -198,7 +198,7 @@ def test_self_impact_block_counts_in_the_balance():
 
 
 def test_large_integer_judgments_use_exact_float64():
-    from sat.scenarios.cib_search import _Bounds
+    from sat.scenarios.cib.consistency import _Bounds
 
     m = small_model()
     big = m.with_judgments(m.judgments * 2**23)

@@ -9,7 +9,7 @@ import pytest
 
 from sat.errors import ValidationError
 from sat.scenarios.cib import CIBMatrix, Descriptor
-from sat.scenarios.cib_file import (
+from sat.scenarios.cib.file import (
     cib_ensemble_from_yaml,
     cib_ensemble_to_yaml,
     cib_from_yaml,

@@ -10,7 +10,7 @@ import pytest
 from sat import store
 from sat.store import load_case, parse_evidence
 from sat.widgets import AchEditor
-from sat.widgets.structure import next_id
+from sat.edits import next_id
 
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -70,9 +70,10 @@ def test_blind_mode_puts_open_rows_first(tiny):
 
 def test_comparison_highlights_the_disputed_cells(tiny):
     editor = AchEditor(tiny, "ann", compare=True)
-    # ann vs bob: E1/H2 I vs C (std 1.0), E2/H2 N vs I (0.5), E3/H1 CC vs C (0.5): mild; E3/H3 I vs NA: NA split.
-    assert editor.grid.marks == {"E1\tH2": "mild", "E2\tH2": "mild", "E3\tH1": "mild", "E3\tH3": "na"}
-    assert editor.grid.tips["E1\tH2"] == "ann: I, bob: C (mild disagreement)"
+    # ann vs bob: E1/H2 I vs C (two steps: large), E2/H2 N vs I and E3/H1 CC vs C (one step: mild);
+    # E3/H3 I vs NA: NA split.
+    assert editor.grid.marks == {"E1\tH2": "large", "E2\tH2": "mild", "E3\tH1": "mild", "E3\tH3": "na"}
+    assert editor.grid.tips["E1\tH2"] == "ann: I, bob: C (large disagreement)"
     assert editor.grid.tips["E3\tH3"] == "ann: I, bob: NA (split on NA)"
     assert "You and the group (ann, bob)" in editor.panel.value
     assert "Cells in dispute: 4" in editor.panel.value

@@ -105,6 +105,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     for path in render_case(args.case, out_dir=args.out, analyst=args.analyst):
         print(path)
+        if args.pdf:
+            from .pdf import html_to_pdf
+
+            print(html_to_pdf(path, path.with_suffix(".pdf"), args.pdf))
     return 0
 
 
@@ -138,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("case", metavar="CASE", help=case_help)
     report.add_argument("--out", metavar="DIR", help="output folder (default: reports/ in the repository)")
     report.add_argument("--analyst", default="", help="ACH report for one analyst (default: all combined)")
+    report.add_argument("--pdf", choices=("A4", "Letter"), help="also print each report to PDF on this paper, "
+                        "offline, with the local Chromium (Debian's chromium package)")
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")

@@ -46,17 +46,48 @@ KENT: tuple[tuple[str, float, float], ...] = (
 )
 
 
-def icd203_band(probability: float) -> Band:
-    """The ICD 203 band of a probability.
+#: Band boundaries are decided on the probability rounded to this many decimals (a whole percent, the precision at
+#: which reports print it), so the term always agrees with the figure shown beside it.
+PRECISION = 2
+#: Rounded percents at which each band (after the first) starts: 5% is very unlikely, 20% and 45% go up toward
+#: even; 55% stays even, 80% likely and 95% very likely (an end point shared by two bands goes to the band nearer
+#: 50%). The end bands take every value beyond them: under 1% is still "almost no chance", over 99% "almost certain".
+_STARTS_PERCENT = np.array([5, 20, 45, 56, 81, 96])
 
-    The published ranges share their end points (5%, 20%, 45%, 55%, 80%, 95%); a value exactly on a shared end
-    point goes to the band nearer 50%, the more cautious reading. Values below 1% or above 99% fall in the end bands.
+
+def rounded_percent(probability: float | np.ndarray) -> np.ndarray:
+    """The probability as a whole percent, halves rounded up (0.045 -> 5, 0.555 -> 56), free of float noise."""
+    p = np.asarray(probability, dtype=float)
+    return np.floor(np.round(p * 100, 6) + 0.5).astype(int)
+
+
+def icd203_band(probability: float) -> Band:
+    """The ICD 203 band of a probability, decided at a whole percent (:data:`PRECISION`).
+
+    The published ranges share their end points (5%, 20%, 45%, 55%, 80%, 95%); a value that rounds to a shared end
+    point goes to the band nearer 50%, the more cautious reading. Values under 1% or over 99% fall in the end bands
+    (see :func:`percent_text` for how they are printed).
     """
     if not 0.0 <= probability <= 1.0:
         raise ValueError(f"probability must be between 0 and 1, got {probability!r}")
-    if probability < 0.5:
-        return next(b for b in ICD203 if probability < b.high) if probability < 0.45 else ICD203[3]
-    return next(b for b in reversed(ICD203) if probability > b.low) if probability > 0.55 else ICD203[3]
+    return ICD203[int(icd203_band_index(np.array(probability)))]
+
+
+def percent_text(probability: float) -> str:
+    """The probability as reports print it: a whole percent, or "under 1%" / "over 99%" beyond the ICD 203 table."""
+    pct = int(rounded_percent(probability))
+    if pct < 1:
+        return "under 1%"
+    if pct > 99:
+        return "over 99%"
+    return f"{pct}%"
+
+
+def likelihood_phrase(probability: float) -> str:
+    """The ICD 203 term with the band's range and the figure, e.g. "likely (55-80%; 62%)",
+    "almost no chance (1-5%; under 1%)"."""
+    band = icd203_band(probability)
+    return f"{band.term} ({band.range_text}; {percent_text(probability)})"
 
 
 def icd203_term(probability: float) -> str:
@@ -82,7 +113,4 @@ def estimative_sentence(subject: str, probability: float) -> str:
 
 def icd203_band_index(probability: np.ndarray) -> np.ndarray:
     """Index into :data:`ICD203` of each probability, by the same rule as :func:`icd203_band` (vectorised)."""
-    p = np.asarray(probability, dtype=float)
-    below = np.searchsorted(np.array([0.05, 0.20, 0.45]), p, side="right")
-    above = 4 + (p > 0.80).astype(int) + (p > 0.95).astype(int)
-    return np.where(p < 0.45, below, np.where(p > 0.55, above, 3))
+    return np.searchsorted(_STARTS_PERCENT, rounded_percent(probability), side="right")

@@ -1,4 +1,4 @@
-"""The case model: hypotheses, evidence, sources, scoring settings, and rating scales.
+"""The case model: hypotheses, evidence, sources and scoring settings (the rating scale is :mod:`sat.rating_scale`).
 
 Plain dataclasses with no I/O; :mod:`sat.store` reads and writes them. Rating matrices are pandas DataFrames of
 codes (rows = evidence ids, columns = hypothesis ids, ``""`` = not yet rated).
@@ -13,22 +13,27 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Rating codes of PARC ACH 2.0 (Heuer 1999 ch. 8; TRADECRAFT.md §1.1), most consistent first.
-RATING_CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA")
-#: Codes that carry a judgement on a numeric scale (NA and empty do not).
-SCORED_CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II")
-UNRATED = ""
-#: Numeric reading of a rating, used for disagreement and rating-based diagnosticity (II = -2 ... CC = +2).
-RATING_VALUE: dict[str, int] = {"CC": 2, "C": 1, "N": 0, "I": -1, "II": -2}
-RATING_LABEL: dict[str, str] = {
-    "CC": "very consistent",
-    "C": "consistent",
-    "N": "neutral or ambiguous",
-    "I": "inconsistent",
-    "II": "very inconsistent",
-    "NA": "not applicable",
-    "": "not yet rated",
-}
+from .rating_scale import RATING_CODES, RATING_LABEL, RATING_VALUE, SCORED_CODES, UNRATED
+
+__all__ = [
+    "DEFAULT_CREDIBILITY",
+    "DEFAULT_LIKELIHOODS",
+    "DEFAULT_UNCERTAINTY",
+    "EVIDENCE_TYPES",
+    "LEVELS",
+    "PARC_WEIGHTS",
+    "RATING_CODES",
+    "RATING_LABEL",
+    "RATING_VALUE",
+    "RELIABILITY",
+    "SCORED_CODES",
+    "UNRATED",
+    "Case",
+    "Evidence",
+    "Hypothesis",
+    "Scoring",
+    "Source",
+]
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high")
 EVIDENCE_TYPES: tuple[str, ...] = (
@@ -56,7 +61,9 @@ DEFAULT_LIKELIHOODS: dict[str, float] = {"CC": 0.95, "C": 0.80, "N": 0.50, "I": 
 
 #: Likelihood mode: probability that an item of each credibility is what it appears to be (see
 #: :func:`sat.ach.scoring.row_likelihoods`); our documented defaults, editable per case under scoring.credibility.
-DEFAULT_CREDIBILITY: dict[str, float] = {"high": 1.0, "medium": 0.8, "low": 0.5}
+#: Medium (the level of an item that states none) is taken at face value, as PARC takes it as the neutral weight;
+#: only low credibility discounts.
+DEFAULT_CREDIBILITY: dict[str, float] = {"high": 1.0, "medium": 1.0, "low": 0.5}
 #: Robustness: default probability that any one rating is off by one step (half up, half down).
 DEFAULT_UNCERTAINTY = 0.1
 

@@ -1,7 +1,9 @@
 """Render report notebooks into static, self-contained, offline HTML.
 
 A report is a parameterized notebook in ``notebooks/`` executed with papermill in a fresh kernel, then converted by
-nbconvert without code cells. Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no
+nbconvert without code cells and without the cells tagged ``notebook-only`` (instructions for whoever runs the
+notebook, not for the reader). The page gets the case's title as its ``<title>`` and the report stylesheet
+(``templates/report.css``: readable from 800 to 1920 px and in print on A4 and Letter). Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no
 widget manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
 half-written report behind.
 """
@@ -33,6 +35,9 @@ REPORTS: tuple[ReportKind, ...] = (
     ReportKind("ach", "ach/ach_report.ipynb", "ach"),
     ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
 )
+
+#: How each kind of report is named in the page title.
+TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report"}
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
@@ -74,10 +79,24 @@ def _local_kernel_manager() -> type:
     return LocalKernelManager
 
 
-def notebook_to_html(executed: Path) -> str:
-    """Self-contained HTML of an executed notebook: outputs only, no remote scripts or styles."""
+#: Cells with this tag are for whoever runs the notebook and are left out of the rendered report.
+NOTEBOOK_ONLY = "notebook-only"
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+
+
+def report_css() -> str:
+    """The report stylesheet shipped with the package."""
+    return (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def notebook_to_html(executed: Path, title: str = "") -> str:
+    """Self-contained HTML of an executed notebook: outputs only, no ``notebook-only`` cells, the report
+    stylesheet, ``title`` as the page title, no remote scripts or styles."""
+    import html
+
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(executed), as_version=4)
     nb.metadata.pop("widgets", None)
@@ -88,8 +107,13 @@ def notebook_to_html(executed: Path) -> str:
     exporter.embed_images = True
     exporter.mathjax_url = ""
     exporter.require_js_url = ""
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True), True)
     body, _ = exporter.from_notebook_node(nb)
-    return strip_remote(body)
+    body = strip_remote(body)
+    if title:
+        body = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", body, count=1)
+    style = f"<style>\n{report_css()}</style>\n"
+    return body.replace("</head>", style + "</head>", 1)
 
 
 def strip_remote(html: str) -> str:
@@ -101,14 +125,15 @@ def strip_remote(html: str) -> str:
     return _REMOTE_LINK.sub("", _SCRIPT.sub("", html))
 
 
-def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path) -> Path:
-    """Execute ``notebook`` with ``parameters`` and write its HTML to ``html_path`` atomically."""
+def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path, title: str = "") -> Path:
+    """Execute ``notebook`` with ``parameters`` and write its HTML (page title ``title``) to ``html_path``
+    atomically."""
     html_path.parent.mkdir(parents=True, exist_ok=True)
     sweep(html_path.parent, ".sat-report.*.tmp")  # what a render killed mid-way left behind
     with tempfile.TemporaryDirectory(prefix=f".sat-report.{os.getpid()}.", suffix=".tmp", dir=html_path.parent) as tmp:
         executed = Path(tmp) / notebook.name
         execute_notebook(notebook, parameters, executed)
-        html = notebook_to_html(executed)
+        html = notebook_to_html(executed, title)
     atomic_write_text(html_path, html)
     return html_path
 
@@ -155,5 +180,6 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
         if kind.name == "ach":
             parameters["analyst"] = analyst
         suffix = f"-{analyst}" if analyst and kind.name == "ach" else ""
-        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html"))
+        title = f"{loaded.title}: {TITLES.get(kind.name, kind.name)}" + (f" ({analyst})" if suffix else "")
+        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title))
     return paths

@@ -206,7 +206,7 @@ def op_yaml_repeat_block(text: str, rng: random.Random) -> str:
     copies = rng.choice([2, 200, 5000])
     repeated = []
     for n in range(copies):
-        repeated += [re.sub(r"(- id:\s*)(\S+)", lambda m: f"{m.group(1)}{m.group(2)}x{n}", block[0])] + block[1:]
+        repeated += [re.sub(r"(- id:\s*)(\S+)", rf"\g<1>\g<2>x{n}", block[0]), *block[1:]]
     lines[k:end] = repeated
     return "\n".join(lines)
 
@@ -315,13 +315,13 @@ def mutate(text: str, operators: dict[str, Callable[[str, random.Random], str]],
 
 # --- base files ----------------------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def base_files() -> dict[str, dict[str, bytes]]:
     """The valid starting point of each kind: the tiny case and the syria-militias scenarios as files, and an
     ``.achz``, ``.scw`` and ``.xlsx`` exported by the project itself."""
     from sat.ach.achz import achz_bytes
     from sat.ach.excel import workbook_bytes
-    from sat.scenarios.cib_file import load_cib
+    from sat.scenarios.cib.file import load_cib
     from sat.scenarios.scw import ScwProject, format_scw
     from sat.store import load_case
 
@@ -396,7 +396,7 @@ def op_xml_text(text: str, rng: random.Random) -> str:
 def op_xml_many(text: str, rng: random.Random) -> str:
     """Many hypotheses or evidence items (far beyond a PARC project)."""
     tag = rng.choice(["HYPOTHESIS", "EVIDENCE"])
-    found = re.search(rf"<{tag}>.*?</{tag}>", text, re.S)
+    found = re.search(rf"<{tag}>.*?</{tag}>", text, re.DOTALL)
     if not found:
         return text
     return text[: found.start()] + found.group() * rng.choice([2, 300, 20_000]) + text[found.start():]
@@ -461,7 +461,7 @@ def op_scw_dimensions(text: str, rng: random.Random) -> str:
     """Declare far more descriptors or variants than the judgment rows hold (the readers must check the sizes
     before allocating the matrix)."""
     lines = _lines(text)
-    k = next((i for i, line in enumerate(lines) if line.startswith(" -") or line.startswith("-")), 2)
+    k = next((i for i, line in enumerate(lines) if line.startswith((" -", "-"))), 2)
     extra = rng.choice([50, 1000, 30_000])
     if rng.random() < 0.5:
         lines[k:k] = [f" -v{n}" for n in range(extra)]
@@ -504,8 +504,8 @@ def _xlsx(rng: random.Random) -> Input:
     elif op == "dimension":
         xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
     elif op == "far cell":
-        xml = xml.replace("</sheetData>", rng.choice(['<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>C</t>'
-                                                      '</is></c></row></sheetData>',
+        xml = xml.replace("</sheetData>", rng.choice([('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>C</t>'
+                                                       '</is></c></row></sheetData>'),
                                                       '<row r="99999999999"><c r="A1"><v>1</v></c></row></sheetData>',
                                                       '<row r="x"><c r="ZZZZZZ9"><v>nan</v></c></row></sheetData>']))
     elif op == "shared string" and "xl/sharedStrings.xml" in parts:

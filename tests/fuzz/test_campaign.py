@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
+from fuzz_corpus import Input
 
 import sat.cli
-from fuzz_corpus import Input
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz.py"
 

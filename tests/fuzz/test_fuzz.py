@@ -17,11 +17,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from fuzz_corpus import KINDS, Input, generate
 from fuzz_runner import CRASHES, load_crash, run_in_process
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("SAT_FUZZ_EXAMPLES", "20"))
 #: Wall time allowed to one command on one generated input (the campaign allows 25 s on a loaded machine).

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sat import cli, errors, inputs, store, yamlio
+from sat import cli, errors, inputs, yamlio
 from sat.ach import achz, excel
-from sat.scenarios import scw, size_limits
+from sat.scenarios import scw
+from sat.scenarios.cib import limits as size_limits
+from sat.store import ratings_csv
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "limits.md"
 
@@ -18,9 +20,9 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "formats" / "limits.md"
     ("A text file read", inputs.MAX_TEXT_BYTES),
     ("Nesting of YAML", yamlio.MAX_DEPTH),
     ("Digits of a number in YAML", yamlio.MAX_INT_DIGITS),
-    ("Columns of a ratings file", store.MAX_RATINGS_COLUMNS),
+    ("Columns of a ratings file", ratings_csv.MAX_RATINGS_COLUMNS),
     ("One CSV field", csv.field_size_limit()),
-    ("Problems in one ratings", store.MAX_FILE_PROBLEMS),
+    ("Problems in one ratings", ratings_csv.MAX_FILE_PROBLEMS),
     ("An `.achz` file", achz.MAX_DECOMPRESSED),
     ("XML elements", achz.MAX_ELEMENTS),
     ("Hypotheses of an `.achz`", achz.MAX_HYPOTHESES),

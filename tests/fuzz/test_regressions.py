@@ -145,7 +145,7 @@ def test_hostile_numbers_in_cib_judgments_scw_cells_and_achz_dates(tmp_path, tin
     (case / "scenarios.yaml").write_text(text[:row] + "[" + "9" * 5000 + ", " + text[row + 1:])
     assert "a number of more than 100 digits" in refused("cib", case / "scenarios.yaml")
     scw = tmp_path / "m.scw"
-    status, _, err = sat("cib", case.parent / "syria" / "scenarios.yaml", "--scw", scw)  # still invalid: no output
+    status, _, _ = sat("cib", case / "scenarios.yaml", "--scw", scw)  # still invalid: no output
     assert status == 2 and not scw.exists()
     shutil.copy(SYRIA / "scenarios.yaml", case / "scenarios.yaml")
     assert sat("cib", case / "scenarios.yaml", "--scw", scw)[0] == 0
@@ -369,5 +369,5 @@ def test_the_installed_command_prints_no_traceback_on_an_alias_bomb(tiny):
     edit(tiny / "case.yaml", "title: Who moved the boat?", "title: *i")
     (tiny / "case.yaml").write_text(BOMB + (tiny / "case.yaml").read_text())
     result = subprocess.run([str(Path(sys.executable).parent / "sat"), "validate", str(tiny)], capture_output=True,
-                            text=True, timeout=60)
+                            text=True, timeout=60, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "anchors and aliases" in result.stderr

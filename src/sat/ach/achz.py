@@ -43,7 +43,8 @@ VALUES with the wrong number of codes or unknown codes, unknown CREDIBILITY/RELE
 
 Mapping to a case
 -----------------
-PROJECT-TITLE -> title and question (PARC has no separate question); CLASSIFICATION -> a "PARC classification:"
+PROJECT-TITLE -> title and question (PARC has no separate question; a title written by our export as
+"<title> -- Question: <question>" is split back into the two); CLASSIFICATION -> a "PARC classification:"
 line of the description; hypotheses get ids H1, H2, ...; evidence ids are the CODEs when every item has a distinct
 CODE usable as an id (this keeps references such as "see E19" in notes valid), else E01, E02, ... with each CODE kept
 in the notes; NAME -> summary; NOTES -> notes; TYPE -> type (PARC's kinds map to ours; anything else becomes
@@ -52,8 +53,10 @@ credibility; RELEVANCE -> relevance (default medium); FLAG set -> kept in the no
 title and url the link; items sharing a link share the source); as_of = the latest evidence date (today if none);
 VALUES -> ``ratings/<analyst>.csv``. What PARC cannot hold in notes is kept as trailing lines ``PARC type: ...``,
 ``PARC code: ...``, ``PARC flag: yes``, which export turns back into TYPE, CODE and FLAG, so achz -> case -> achz
-keeps them. Not held by the format, so not exported: hypothesis descriptions and milestones, the question,
-sources other than one link per item, evidence groups, rationale, scoring settings, and all but one analyst.
+keeps them. The question, when it differs from the title, is appended to PROJECT-TITLE after QUESTION_MARK.
+Not held by the format, so not exported: hypothesis descriptions and milestones, sources other than one link per
+item, evidence groups, rationale, scoring settings, and all but one analyst (a case with several analysts is
+exported as their group verdict per cell unless one analyst is named).
 """
 
 from __future__ import annotations
@@ -80,7 +83,8 @@ from ..fileio import atomic_write_bytes, glob_escape, sweep
 from ..inputs import check_file
 from ..model import Case, Evidence, Hypothesis, Source
 from ..paths import ANALYST_NAME, CASE_ID
-from ..store import ITEM_ID, normalise_code, save_case, save_ratings
+from ..store import normalise_code, save_case, save_ratings
+from ..validation import ITEM_ID
 
 #: Largest decompressed size read from an ``.achz`` file (bytes).
 MAX_DECOMPRESSED = 50 * 1024 * 1024
@@ -266,6 +270,7 @@ class _ReadCase:
         if self.problems:
             raise ValidationError(self.problems)
         title = _text(self.root, "PROJECT-TITLE") or Path(self.shown).stem or self.case_id
+        title, _, question = title.partition(QUESTION_MARK)
         dates = [e.date for e in evidence if e.date is not None]
         classification = _text(self.root, "CLASSIFICATION")
         description = f"Imported from the PARC ACH file {Path(self.shown).name}."
@@ -274,7 +279,7 @@ class _ReadCase:
         hids = [h.id for h in hypotheses]
         latest = max(dates, default=dt.date.today())
         as_of = dt.date(latest.year, latest.month, latest.day)  # a copy: a shared object would become a YAML alias
-        case = Case(id=self.case_id, title=title, question=title, as_of=as_of,
+        case = Case(id=self.case_id, title=title, question=question or title, as_of=as_of,
                     hypotheses=hypotheses, evidence=evidence, sources=list(links.values()), description=description)
         case.ratings[self.analyst] = pd.DataFrame(rows, index=pd.Index(ids, name="evidence"), columns=hids,
                                                   dtype=object)
@@ -446,6 +451,9 @@ def import_achz(path: str | os.PathLike[str], folder: str | os.PathLike[str],
 
 # --- writing ---------------------------------------------------------------------------------------------------
 
+#: Separates the title from the question in PROJECT-TITLE (PARC has no question field).
+QUESTION_MARK = " -- Question: "
+
 
 def export_matrix(case: Case, analyst: str | None = None) -> tuple[pd.DataFrame, str]:
     """The matrix an export holds, and who it is: ``analyst``'s; else the only analyst's; else the group verdict
@@ -472,7 +480,8 @@ def achz_bytes(case: Case, matrix: pd.DataFrame) -> bytes:
     writer = _Writer(case.id)
     root = ET.Element(ROOT_TAG)
     description_markers = _split_markers(case.description)[1]
-    writer.add(root, "PROJECT-TITLE", case.title, "title")
+    title = case.title if case.question in ("", case.title) else f"{case.title}{QUESTION_MARK}{case.question}"
+    writer.add(root, "PROJECT-TITLE", title, "title")
     writer.add(root, "CLASSIFICATION", description_markers.get("classification", ""), "description")
     writer.add(root, "LAST-INDEX", str(len(case.evidence)), "evidence")
     writer.add(root, "COLOR-SCHEME", "0", "")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SatError
+from ..language import icd203_term, percent_text
 from ..model import Case
 from . import consensus, diagnosticity, scoring
 from .checks import Warning, check_hypothesis_set
@@ -43,8 +44,9 @@ class AchScores:
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``sat ach score --json``.
 
-        ``hypotheses``: scores per hypothesis in case order (with ``p_top`` and ``interval_90`` after robustness
-        draws). ``evidence``: most diagnostic first; with sensitivity, each item has four ``sensitivity`` entries
+        ``hypotheses``: scores per hypothesis in case order, with the ICD 203 ``likelihood`` term and the
+        ``posterior_shown`` as reports print it (whole percent, "under 1%", "over 99%"; :mod:`sat.language`), and
+        ``p_top`` and ``interval_90`` after robustness draws. ``evidence``: most diagnostic first; with sensitivity, each item has four ``sensitivity`` entries
         (removed, more consistent, less consistent, deceptive) giving the new ``leader``, ``leader_changes``,
         ``band_changes`` and ``changed_posteriors``: the new posterior of each hypothesis whose posterior changes
         at 6 decimals (the others keep their value in ``hypotheses``). Then ``linchpins``,
@@ -64,6 +66,8 @@ class AchScores:
                     "inconsistency": _num(row["inconsistency"]),
                     "weighted_inconsistency": _num(row["weighted_inconsistency"]),
                     "posterior": _num(row["posterior"]),
+                    "likelihood": icd203_term(float(row["posterior"])),
+                    "posterior_shown": percent_text(float(row["posterior"])),
                     "rank": int(row["rank"]),
                     **({"p_top": _num(row["p_top"]), "interval_90": [_num(row["p_low"]), _num(row["p_high"])]}
                        if self.robustness is not None else {}),
@@ -95,10 +99,10 @@ class AchScores:
     def _disagreement_records(self) -> list[dict[str, Any]]:
         d = self.disagreements
         return [
-            {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "level": lv, "na_split": na}
-            for e, h, r, sp, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
-                                           d["spread"].round(6).tolist(), d["level"].tolist(),
-                                           d["na_split"].astype(bool).tolist())
+            {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "gap": int(g), "level": lv, "na_split": na}
+            for e, h, r, sp, g, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
+                                              d["spread"].round(6).tolist(), d["gap"].tolist(), d["level"].tolist(),
+                                              d["na_split"].astype(bool).tolist())
         ]
 
 
@@ -201,11 +205,13 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
 
 
 def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.DataFrame:
-    """Cells on which the analysts do not agree (beyond consensus, or split on NA), worst first: each analyst's
-    rating, the spread, its level, and whether the split is about applicability (NA)."""
+    """Cells on which the analysts do not agree (beyond consensus, or split on NA), widest gap first: each
+    analyst's rating, the spread (standard deviation), the largest gap in steps, the level
+    (:func:`sat.ach.consensus.cell_levels`), and whether the split is about applicability (NA)."""
     spread = consensus.cell_spread(stack)
     split = consensus.na_split(stack)
-    levels = np.select([spread < 0.5, spread < 1.5, spread < 2.0], ["consensus", "mild", "large"], "extreme")
+    gap = consensus.cell_gap(stack)
+    levels = consensus.cell_levels(stack)
     e_idx, h_idx = np.nonzero((levels != "consensus") | split)
     codes = np.array(scoring.CODES, dtype=object)
     frame = pd.DataFrame(
@@ -214,8 +220,10 @@ def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.Dat
             "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
             "ratings": [dict(zip(analysts, column)) for column in codes[stack[:, e_idx, h_idx]].T.tolist()],
             "spread": spread[e_idx, h_idx],
+            "gap": gap[e_idx, h_idx],
             "level": levels[e_idx, h_idx],
             "na_split": split[e_idx, h_idx],
         }
     )
-    return frame.sort_values(["spread", "evidence"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return frame.sort_values(["gap", "spread", "evidence"], ascending=[False, False, True],
+                             kind="stable").reset_index(drop=True)

@@ -70,6 +70,12 @@ def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
                 (hid,),
             ))
     warnings.extend(_shared_sources(case))
+    priors = case.scoring.priors
+    if priors and abs(sum(priors.values()) - 1.0) > 1e-9:
+        warnings.append(Warning(
+            "priors-normalised",
+            f"The priors sum to {sum(priors.values()):g}, not 1; they are divided by their sum before use.",
+        ))
     return warnings
 
 

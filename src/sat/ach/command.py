@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SatError
+
+if TYPE_CHECKING:
+    from ..model import Case
 
 CASE_HELP = "a case folder, or a case id under data/cases (e.g. karish)"
 FORMATS = (".achz", ".xlsx", ".csv")
@@ -51,6 +55,25 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def group_verdict_note(case: Case) -> str:
+    """What an export of the group verdict means for the leader: the report averages the analysts' posteriors,
+    while a PARC user scores the one verdict matrix the file holds, and the two can rank differently."""
+    import dataclasses
+
+    from .achz import export_matrix
+    from .analysis import score_case
+
+    matrix, _ = export_matrix(case)
+    verdict = dataclasses.replace(case, ratings={"group verdict": matrix}, rationale={})
+    alone = score_case(verdict, sensitivity_analysis=False).leader
+    report = score_case(case, sensitivity_analysis=False).leader
+    same = ("its leader is the report's" if alone == report
+            else f"scored alone it puts {alone} first, while the report, which averages each analyst's "
+                 f"probabilities, puts {report} first")
+    return (f"note: the file holds the group verdict (each cell the analysts' mean rating, rounded), not each "
+            f"analyst's matrix; {same}. Use --analyst NAME to export one analyst's ratings.")
+
+
 def run_export(args: argparse.Namespace) -> int:
     """``sat ach export CASE --to FILE.{achz,xlsx,csv} [--analyst NAME]``."""
     from ..store import load_case
@@ -63,7 +86,10 @@ def run_export(args: argparse.Namespace) -> int:
     if suffix == ".achz":
         from .achz import export_achz
 
-        print(f"{target}: PARC ACH file written (ratings: {export_achz(case, target, args.analyst)})")
+        who = export_achz(case, target, args.analyst)
+        print(f"{target}: PARC ACH file written (ratings: {who})")
+        if who.startswith("group verdict"):
+            print(group_verdict_note(case))
     elif suffix == ".xlsx":
         from .excel import export_xlsx
 

@@ -1,9 +1,12 @@
 """Several analysts on one matrix: per-cell disagreement, group verdicts, and group probabilities.
 
-Disagreement levels follow Open Synthesis (openach/metrics.py): the population standard deviation of the analysts'
-ratings of a cell, on a five-point scale with steps of one, labelled consensus (< 0.5), mild (< 1.5),
-large (< 2.0) or extreme. NA and unrated votes are left out of the spread; a cell that some analysts call NA while
-others rate it is flagged separately (``na_split``), because it is a disagreement about relevance, not degree.
+The spread of a cell follows Open Synthesis (openach/metrics.py): the population standard deviation of the analysts'
+ratings on a five-point scale with steps of one. With four or more ratings the level is Open Synthesis's label of
+that spread: consensus (< 0.5), mild (< 1.5), large (< 2.0) or extreme. With two or three ratings a standard
+deviation understates a split (two analysts two steps apart, II against N, have a spread of 1.0, "mild"), so the
+level is read from the largest gap in steps instead: 0 consensus, 1 mild, 2 large, 3 or 4 extreme. NA and unrated
+votes are left out; a cell that some analysts call NA while others rate it is flagged separately (``na_split``),
+because it is a disagreement about relevance, not degree.
 
 Group probabilities average each analyst's *normalised* posterior (Mandel, Karvetski & Dhami 2018, Judgment and
 Decision Making: normalise, then average).
@@ -15,14 +18,38 @@ import warnings
 
 import numpy as np
 
+from ..rating_scale import RATING_VALUE
 from .scoring import CODES, NA, RATING_NUMBER, UNRATED
 
 LEVELS: tuple[tuple[str, float], ...] = (("consensus", 0.5), ("mild", 1.5), ("large", 2.0), ("extreme", np.inf))
+#: Level by the largest gap in steps (index = gap), used when two or three analysts rated the cell.
+GAP_LEVELS: tuple[str, ...] = ("consensus", "mild", "large", "extreme", "extreme")
+#: Up to this many ratings in a cell, the level is read from the largest gap rather than the standard deviation.
+FEW_RATERS = 3
 
 
 def disagreement_level(spread: float) -> str:
-    """Label of a per-cell standard deviation."""
+    """Open Synthesis's label of a per-cell standard deviation."""
     return next(label for label, bound in LEVELS if spread < bound)
+
+
+def cell_gap(stack: np.ndarray) -> np.ndarray:
+    """Largest gap in steps between two analysts' ratings of each cell (0 where fewer than two rated it)."""
+    numbers = RATING_NUMBER[stack]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gap = np.nanmax(numbers, axis=0) - np.nanmin(numbers, axis=0)
+    return np.nan_to_num(gap).astype(int)
+
+
+def cell_levels(stack: np.ndarray) -> np.ndarray:
+    """Disagreement level of each cell: by the largest gap with two or three ratings, by Open Synthesis's
+    standard-deviation cut-offs with four or more."""
+    spread = cell_spread(stack)
+    raters = np.sum(~np.isnan(RATING_NUMBER[stack]), axis=0)
+    by_spread = np.select([spread < 0.5, spread < 1.5, spread < 2.0], ["consensus", "mild", "large"], "extreme")
+    by_gap = np.array(GAP_LEVELS, dtype=object)[cell_gap(stack)]
+    return np.where(raters <= FEW_RATERS, by_gap, by_spread).astype(object)
 
 
 def cell_spread(stack: np.ndarray) -> np.ndarray:
@@ -65,8 +92,9 @@ def group_codes(stack: np.ndarray) -> np.ndarray:
     cast = (stack != UNRATED).sum(axis=0)
     na_votes = (stack == NA).sum(axis=0)
     mean = cell_mean(stack)
-    by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)  # index = rounded mean + 2
-    rounded = round_half_away(np.nan_to_num(mean)).astype(int) + 2
+    low = min(RATING_VALUE.values())
+    by_number = np.array(sorted(RATING_VALUE, key=RATING_VALUE.__getitem__), dtype=object)  # index: mean - low
+    rounded = round_half_away(np.nan_to_num(mean)).astype(int) - low
     out = by_number[rounded]
     out = np.where((na_votes * 2 > cast) | np.isnan(mean), "NA", out)
     return np.where(cast == 0, "", out).astype(object)
@@ -78,5 +106,5 @@ def group_posterior(posteriors: np.ndarray) -> np.ndarray:
     return normalised.mean(axis=0)
 
 
-__all__ = ["CODES", "cell_mean", "cell_spread", "disagreement_level", "group_codes", "group_posterior", "na_split",
+__all__ = ["CODES", "cell_gap", "cell_levels", "cell_mean", "cell_spread", "disagreement_level", "group_codes", "group_posterior", "na_split",
            "round_half_away"]

@@ -3,7 +3,7 @@
 The workbook has the sheets ``Case`` (field, value), ``Hypotheses``, ``Evidence``, ``Sources``, one matrix sheet per
 analyst, and ``Scores``. A matrix sheet is named after its analyst (the first 31 characters, Excel's limit; ``Matrix
 <n>`` if that name is taken) and holds a header row ``evidence, summary, <hypothesis ids>`` and one row per evidence
-item, cells coloured as in the report (:data:`sat.figures.RATING_COLOURS`). ``Scores`` lists every method side by
+item, cells coloured as in the report (:data:`sat.palette.RATING_COLOURS`). ``Scores`` lists every method side by
 side (PARC inconsistency, weighted inconsistency, posterior) with the rank, for all analysts combined and for each.
 Every text cell that could run as a formula is neutralised (:func:`sat.spreadsheet.neutralise`), so no cell is a
 formula. The file is written atomically.
@@ -33,7 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import model
 from ..errors import Problem, SatError, ValidationError
-from ..figures import RATING_COLOURS, RATING_TEXT
+from ..palette import RATING_COLOURS, RATING_TEXT
 from ..fileio import atomic_write_bytes
 from ..inputs import check_file
 from ..model import Case

@@ -6,29 +6,113 @@ Every piece of analyst text is escaped (:mod:`sat.htmltext`); the numbers come f
 from __future__ import annotations
 
 from .. import htmltext as h
-from ..language import icd203_band
+from ..language import icd203_band, percent_text
 from ..model import RATING_LABEL, RELIABILITY, Case
 from .analysis import AchScores
 
 
-def case_header(case: Case, scores: AchScores) -> str:
-    """Title, question, date, analysts and the hypotheses with their descriptions."""
+def title_html(case: Case, scores: AchScores) -> str:
+    """Title, question, date and whose ratings: the top of the report."""
     who = ", ".join(scores.analysts)
     combined = " (combined)" if len(scores.analysts) > 1 else ""
-    parts = [
-        f"<h1>{h.esc(case.title)}</h1>",
-        f"<p><strong>Question:</strong> {h.esc(case.question)}</p>",
+    return (
+        f"<h1>{h.esc(case.title)}</h1>"
+        f"<p><strong>Question:</strong> {h.esc(case.question)}</p>"
         f"<p><strong>Information as of:</strong> {h.esc(case.as_of)} &middot; <strong>Ratings:</strong> "
-        f"{h.esc(who)}{combined} &middot; {len(case.evidence)} evidence items, {len(case.sources)} sources</p>",
-        h.paragraphs(case.description),
-        "<h2>Hypotheses</h2><dl>",
-    ]
-    for hyp in case.hypotheses:
-        parts.append(f"<dt><strong>{h.esc(hyp.id)}</strong>: {h.esc(hyp.title)}</dt>")
-        if hyp.description:
-            parts.append(f"<dd>{h.esc(hyp.description)}</dd>")
-    parts.append("</dl>")
-    return "".join(parts)
+        f"{h.esc(who)}{combined} &middot; {len(case.evidence)} evidence items, {len(case.sources)} sources</p>"
+    )
+
+
+def background_html(case: Case) -> str:
+    """The case description and the hypotheses, each title above its description."""
+    items = "".join(
+        f'<li><span class="sat-hyp-title">{h.esc(hyp.id)}: {h.esc(hyp.title)}</span>'
+        + (f"{h.esc(hyp.description)}" if hyp.description else "") + "</li>"
+        for hyp in case.hypotheses
+    )
+    return f'{h.paragraphs(case.description)}<h2>Hypotheses</h2><ul class="sat-hypotheses">{items}</ul>'
+
+
+def case_header(case: Case, scores: AchScores) -> str:
+    """Title, question, date, analysts and the hypotheses with their descriptions."""
+    return title_html(case, scores) + background_html(case)
+
+
+#: Confidence (ICD 203 asks for it apart from the likelihood): high with none of the weaknesses that
+#: :func:`confidence` counts, moderate with one, low with two or more.
+CONFIDENCE_LEVELS = ("high", "moderate", "low")
+#: The leader must come first in at least this share of the robustness draws not to count as a weakness.
+STABLE_SHARE = 0.9
+
+
+def confidence(scores: AchScores) -> tuple[str, list[str]]:
+    """Confidence in the leading hypothesis from what the workbook can see, and the reasons, in sentences.
+
+    Weaknesses counted: the leader comes first in fewer than 90% of the robustness draws; a single item's removal,
+    shift or reversal gives the lead to another hypothesis; the analysts put different hypotheses first. Our rule,
+    a summary of Heuer's step 6 and of the sourcing and agreement ICD 203 asks analysts to weigh; it informs the
+    analyst's own statement of confidence and does not replace it.
+    """
+    leader = scores.leader
+    weak, notes = 0, []
+    if scores.robustness is not None:
+        share = float(scores.hypotheses.loc[leader, "p_top"])
+        weak += share < STABLE_SHARE
+        notes.append(f"{leader} comes first in {percent_text(share)} of {scores.robustness.draws:,} draws in which "
+                     f"any rating may be a step off")
+    if scores.sensitivity is not None:
+        sens = scores.sensitivity
+        changers = [e for e, hit in zip(sens.evidence_ids, sens.leader_changes.any(axis=0)) if hit]
+        if changers:
+            weak += 1
+            notes.append(f"a different reading of {_and(changers)} alone would put another hypothesis first")
+        else:
+            notes.append("no single item's removal, shift or reversal changes the leader")
+    if len(scores.analysts) > 1:
+        firsts = {a: str(frame["rank"].idxmin()) for a, frame in scores.by_analyst.items()}
+        if len(set(firsts.values())) > 1:
+            weak += 1
+            notes.append("the analysts differ: " + ", ".join(f"{a} puts {hid} first" for a, hid in firsts.items()))
+        else:
+            notes.append(f"every analyst puts {leader} first")
+    return CONFIDENCE_LEVELS[min(weak, 2)], notes
+
+
+def bottom_line_html(scores: AchScores) -> str:
+    """The first thing a reader sees: the leading hypothesis in ICD 203 words with its range, the runners-up, the
+    confidence and what the judgement rests on."""
+    frame = scores.hypotheses.sort_values("rank")
+    leader = frame.index[0]
+    band = icd203_band(float(frame["posterior"].iloc[0]))
+    others = [f"{hid} ({percent_text(float(p))})" for hid, p in frame["posterior"].iloc[1:3].items()]
+    level, notes = confidence(scores)
+    counted = scores.evidence[scores.evidence["counts"] & scores.evidence["diagnostic"]]
+    basis = list(counted.index[:3])
+    low = [e.id for e in scores.case.evidence if e.credibility == "low" and e.id in set(counted.index)]
+    rests = (f"It rests most on {_and(basis)}, the most diagnostic items that count." if basis
+             else "No item separates the hypotheses.")
+    if low:
+        rests += f" Of the items that count, {_and(low)} {'is' if len(low) == 1 else 'are'} of low credibility."
+    return (
+        '<div class="sat-bottom-line"><h2>Bottom line</h2>'
+        f"<p>The leading hypothesis is <strong>{h.esc(leader)}</strong>, {h.esc(frame['title'].iloc[0])}: "
+        f"<strong>{h.esc(band.term)}</strong> ({band.range_text}; the matrix gives "
+        f"{percent_text(float(frame['posterior'].iloc[0]))}), ahead of {h.esc(_and(others))}.</p>"
+        f"<p><strong>Confidence: {level}.</strong> {h.esc(rests)} "
+        + h.esc(_sentence("; ".join(notes)))
+        + "</p><p class='sat-key'>Likelihood in the words of ICD 203, with its range; confidence is stated "
+        "separately, as ICD 203 asks. How both are worked out follows below.</p></div>"
+    )
+
+
+def _sentence(text: str) -> str:
+    """``text`` with its first letter upper-cased and a full stop (empty stays empty)."""
+    return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def conclusions(scores: AchScores) -> list[str]:
@@ -40,7 +124,7 @@ def conclusions(scores: AchScores) -> list[str]:
         band = icd203_band(float(row["posterior"]))
         lines.append(
             f"{hid} ({row['title']}) is {band.term} ({band.range_text}); the matrix gives "
-            f"{row['posterior']:.0%}, rank {int(row['rank'])} of {total}, PARC inconsistency "
+            f"{percent_text(float(row['posterior']))}, rank {int(row['rank'])} of {total}, PARC inconsistency "
             f"{row['inconsistency']:.1f} (weighted {row['weighted_inconsistency']:.2f})."
         )
     return lines
@@ -69,6 +153,31 @@ def conclusions_html(scores: AchScores) -> str:
         "their corroboration and the reasoning.</p>",
     ]
     return "".join(parts)
+
+
+def by_analyst_html(scores: AchScores) -> str:
+    """Each analyst's own scores beside the combined ones (empty with a single analyst).
+
+    The combined PARC scores are the means of these; the combined probability is the mean of these probabilities.
+    """
+    if len(scores.analysts) < 2:
+        return ""
+    head = "".join(f"<th colspan='3'>{h.esc(a)}</th>" for a in scores.analysts)
+    sub = "<th>Probability</th><th>Inconsistency</th><th>Weighted</th>" * len(scores.analysts)
+    rows = []
+    for hid in scores.hypotheses.sort_values("rank").index:
+        cells = "".join(
+            f"<td style='text-align:right'>{percent_text(float(f.loc[hid, 'posterior']))}</td>"
+            f"<td style='text-align:right'>{f.loc[hid, 'inconsistency']:.1f}</td>"
+            f"<td style='text-align:right'>{f.loc[hid, 'weighted_inconsistency']:.2f}</td>"
+            for f in scores.by_analyst.values()
+        )
+        rows.append(f"<tr><th>{h.esc(hid)}</th>{cells}</tr>")
+    return (
+        "<table class='sat-by-analyst'><caption>Each analyst's own scores (the combined figures above are their "
+        f"means)</caption><thead><tr><th rowspan='2'>Hypothesis</th>{head}</tr><tr>{sub}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def rationale_html(case: Case, scores: AchScores) -> str:

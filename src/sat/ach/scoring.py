@@ -13,18 +13,20 @@ import numpy as np
 import pandas as pd
 
 from .. import model
+from ..rating_scale import ALL_CODES, RATING_VALUE, SCORED_CODES
 
-#: Code order of the integer encoding: index i stands for CODES[i].
-CODES: tuple[str, ...] = ("CC", "C", "N", "I", "II", "NA", "")
+#: Code order of the integer encoding: index i stands for CODES[i] (the scale's order, scored codes first).
+CODES: tuple[str, ...] = ALL_CODES
 CODE_INDEX: dict[str, int] = {code: i for i, code in enumerate(CODES)}
 NA, UNRATED = CODE_INDEX["NA"], CODE_INDEX[""]
 _CODE_LOOKUP = pd.Index(list(CODES), dtype=object)
-N_SCORED = 5  # CC, C, N, I, II
+N_SCORED = len(SCORED_CODES)  # CC, C, N, I, II
 
-#: PARC inconsistency points (TRADECRAFT.md §1.2): II = -2, I = -1, every other rating 0.
-PARC_POINTS = np.array([0, 0, 0, -1, -2, 0, 0], dtype=float)
 #: Numeric rating (CC = 2 ... II = -2); NaN for NA and unrated.
-RATING_NUMBER = np.array([2, 1, 0, -1, -2, np.nan, np.nan], dtype=float)
+RATING_NUMBER = np.array([RATING_VALUE.get(code, np.nan) for code in CODES], dtype=float)
+#: PARC inconsistency points (TRADECRAFT.md §1.2): II = -2, I = -1, every other rating 0 (the negative part of the
+#: numeric rating).
+PARC_POINTS = np.array([min(RATING_VALUE.get(code, 0), 0) for code in CODES], dtype=float)
 
 
 def encode(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:
@@ -75,8 +77,14 @@ def row_likelihoods(likelihoods: Mapping[str, float], credibility: np.ndarray) -
     P(E | H) from the rating; otherwise it is noise, equally likely under every hypothesis, taken as the neutral
     likelihood q = P(N). So P(E* | H) = c * P(E | H) + (1 - c) * q. As c falls toward 0 every ratio
     P(E* | Hi) / P(E* | Hj) is pulled toward 1 -- an item of low credibility can neither confirm nor refute much --
-    rather than merely being scaled as a count. c = 1 leaves the ratings' likelihoods unchanged. (Our formula: a
-    two-state mixture of a genuine and an uninformative report.)
+    rather than merely being scaled as a count. (Our formula: a two-state mixture of a genuine and an
+    uninformative report.)
+
+    The defaults (:data:`sat.model.DEFAULT_CREDIBILITY`) give c = 1 to high *and* medium credibility, and so to an
+    item that states none: a case's likelihood map is the analyst's statement of P(E | H), and an item of ordinary
+    credibility must get exactly that, or Bayes' rule on a stated matrix would not give Bayes' answer. This mirrors
+    PARC ACH, where medium is the neutral weight 1 (TRADECRAFT.md section 1.2). High credibility cannot sharpen a
+    likelihood beyond what the map states, so it also takes c = 1; only low credibility (c = 0.5) discounts.
     """
     table = likelihood_table(likelihoods)
     neutral = likelihoods["N"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..language import ICD203, icd203_band, icd203_band_index
+from ..language import ICD203, icd203_band, icd203_band_index, percent_text
 from .scoring import CODES, LikelihoodModel, group_weights, softmax
 
 #: How each change maps code indices (CC, C, N, I, II, NA, unrated); NA and unrated cells never change.
@@ -197,13 +197,24 @@ def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str],
     for eid, phrase, new, p_new, p_after, after in lines:
         linchpins.append(eid)
         if new != leader:
-            sentences.append(f"If {eid} {phrase}, {new} would lead ({p_new:.0%}); {leader} would fall from "
-                             f"{base_p:.0%} to {p_after:.0%}.")
+            sentences.append(f"If {eid} {phrase}, {new} would lead ({percent_text(p_new)}); "
+                             f"{_old_leader(leader, base_p, p_after)}.")
         else:
-            sentences.append(f"If {eid} {phrase}, {leader} would still lead but move from {before} ({base_p:.0%}) "
-                             f"to {after} ({p_after:.0%}).")
+            sentences.append(f"If {eid} {phrase}, {leader} would still lead but move from {before} "
+                             f"({percent_text(base_p)}) to {after} ({percent_text(p_after)}).")
     return Sensitivity(evidence_ids, hypothesis_ids, changed, new_leader, leader_changes, band_changes,
                        pd.Series(base, index=hypothesis_ids), leader, list(dict.fromkeys(linchpins)), sentences)
+
+
+def _old_leader(leader: str, before: float, after: float) -> str:
+    """What happens to a leader that loses the lead, at the precision shown: with three or more hypotheses it can
+    lose the lead while its own probability rises."""
+    shown_before, shown_after = percent_text(before), percent_text(after)
+    if shown_before == shown_after:
+        return f"{leader} would lose the lead, staying at {shown_after}"
+    if after > before:
+        return f"{leader} would lose the lead although it rises from {shown_before} to {shown_after}"
+    return f"{leader} would lose the lead, falling from {shown_before} to {shown_after}"
 
 
 __all__ = ["CHANGES", "CODES", "Sensitivity", "changed_posteriors", "sensitivity"]

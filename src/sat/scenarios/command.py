@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Problem, ValidationError
 
 if TYPE_CHECKING:
-    from .cib_eval import ScenarioScores
-    from .cib_file import CIBSection
-    from .cib_model import CIBMatrix
+    from .cib.scores import ScenarioScores
+    from .cib.file import CIBSection
+    from .cib.model import CIBMatrix
 
 #: ``--sl`` computes ScenarioWizard's "reached from" counts (global succession from every scenario) up to this size.
 BASIN_LIMIT = 1_000_000
@@ -64,13 +64,13 @@ def _tolerance(text: str) -> float:
 def run(args: argparse.Namespace) -> int:
     """``sat cib FILE [--json] [--tolerance N] [--succession KIND --start "1 2 3"] [--explain] [--sensitivity]
     [--sl OUT.sl] [--scw OUT.scw]``."""
-    from .cib_file import load_cib_section
+    from .cib.file import load_cib_section
 
     if args.succession and not args.start:
         raise ValidationError([Problem(args.file, "--succession", 'needs a start scenario: --start "1 2 3"')])
     section = load_cib_section(args.file)
     start = _parse_start(args.start, section.matrix, args.file) if args.start else None
-    from .size_limits import SearchTooLarge
+    from .cib.limits import SearchTooLarge
 
     try:
         report, found = _analyse(args, section, start)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..figures import plain_text_figures
-from ..htmltext import bullet_list, esc, heading, labelled, paragraphs
+from ..htmltext import bullet_list, esc, heading, labelled, paragraphs, plain_text_figures
+from ..palette import DRIVER_CLASS_COLOURS
 from .cib import CIBMatrix, ScenarioScores, SensitivityEntry, evaluate
 from .cone import Cone, ConeScenario
 from .drivers import (
@@ -33,8 +33,6 @@ from .drivers import (
 )
 from .futures import Futures, Indicator
 from .scenario_file import Scenarios
-
-_CLASS_COLOURS = {CRITICAL_UNCERTAINTY: "#c0392b", PREDETERMINED: "#2c3e50", SECONDARY: "#95a5a6"}
 
 plain_text_figures()  # analyst text in every label is plain text, never mathtext
 
@@ -75,13 +73,13 @@ def driver_scatter(drivers: Sequence[Driver]) -> Figure:
     ax, key = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     lo, hi = RATING_MIN - 0.5, RATING_MAX + 0.5
     ax.axhspan(HIGH_IMPACT - 0.5, hi, xmin=(HIGH_UNCERTAINTY - 0.5 - lo) / (hi - lo), xmax=1,
-               color=_CLASS_COLOURS[CRITICAL_UNCERTAINTY], alpha=0.08)
+               color=DRIVER_CLASS_COLOURS[CRITICAL_UNCERTAINTY], alpha=0.08)
     ax.axhspan(HIGH_IMPACT - 0.5, hi, xmin=0, xmax=(LOW_UNCERTAINTY + 0.5 - lo) / (hi - lo),
-               color=_CLASS_COLOURS[PREDETERMINED], alpha=0.08)
+               color=DRIVER_CLASS_COLOURS[PREDETERMINED], alpha=0.08)
     ax.text(hi - 0.05, hi - 0.1, "critical\nuncertainties", ha="right", va="top", fontsize=8,
-            color=_CLASS_COLOURS[CRITICAL_UNCERTAINTY])
+            color=DRIVER_CLASS_COLOURS[CRITICAL_UNCERTAINTY])
     ax.text(lo + 0.05, hi - 0.1, "predetermined\nelements", ha="left", va="top", fontsize=8,
-            color=_CLASS_COLOURS[PREDETERMINED])
+            color=DRIVER_CLASS_COLOURS[PREDETERMINED])
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for number, d in enumerate(drivers, start=1):
         cells[(d.uncertainty, d.impact)].append(number)
@@ -90,7 +88,7 @@ def driver_scatter(drivers: Sequence[Driver]) -> Figure:
             angle = np.pi / 2 + 2 * np.pi * k / len(numbers)
             dx, dy = (0.2 * np.cos(angle), 0.2 * np.sin(angle)) if len(numbers) > 1 else (0.0, 0.0)
             d = drivers[number - 1]
-            ax.scatter([u + dx], [i + dy], s=230, color=_CLASS_COLOURS[classify(d.impact, d.uncertainty)], zorder=3)
+            ax.scatter([u + dx], [i + dy], s=230, color=DRIVER_CLASS_COLOURS[classify(d.impact, d.uncertainty)], zorder=3)
             ax.text(u + dx, i + dy, str(number), ha="center", va="center", fontsize=8, color="white", zorder=4,
                     fontweight="bold")
     ax.set_xlim(lo, hi)

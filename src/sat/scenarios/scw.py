@@ -27,7 +27,7 @@ format was not available, so the meaning given to unnamed sections is our best r
     #
     #
 
-Diagonal blocks of the matrix are self-impacts and count in the impact balance (see :mod:`cib_model`).
+Diagonal blocks of the matrix are self-impacts and count in the impact balance (see :mod:`sat.scenarios.cib.model`).
 
 ``.sl`` solution list::
 
@@ -39,7 +39,7 @@ Diagonal blocks of the matrix are self-impacts and count in the impact balance (
 
 Checked against every sample: the first number is how many start scenarios of the whole scenario space reach the
 scenario by global succession (kept in single precision by ScenarioWizard, hence 1.677722E+07 = 2**24 in the
-17-descriptor sample; see :func:`cib_succession.global_basins`); the second is the consistency margin; the third
+17-descriptor sample; see :func:`sat.scenarios.cib.basins.global_basins`); the second is the consistency margin; the third
 is 0 in every sample and is read as the scenario's inconsistency (0 for a consistent scenario); the fourth is the
 total impact score. The closing text is empty in every sample (a label, we assume).
 """
@@ -56,9 +56,9 @@ import numpy as np
 
 from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_bytes
-from .cib_model import CIBMatrix, Descriptor, Scenario
 from ..inputs import read_bytes
-from .size_limits import check_sizes
+from .cib.model import CIBMatrix, Descriptor, Scenario
+from .cib.limits import check_sizes
 
 HEADER = "$ ScenarioWizard 4.0"
 SL_HEADER = "$ ScenarioWizard 3.0"

@@ -17,7 +17,7 @@ import ipywidgets as w
 from ..errors import Problem
 from ..htmltext import esc
 from ..model import EVIDENCE_TYPES, LEVELS, RELIABILITY, Case
-from . import structure
+from .. import edits
 
 SaveHandler = Callable[[dict[str, Any], "str | None"], list[Problem]]
 RemoveHandler = Callable[[str], list[Problem]]
@@ -203,7 +203,7 @@ class ItemForm(w.VBox):
         self._hide_confirm()
         self.message.value = ""
         if item_id is None:
-            self.fieldset.fill({**self.defaults, "id": structure.next_id(self._ids, self.prefix)})
+            self.fieldset.fill({**self.defaults, "id": edits.next_id(self._ids, self.prefix)})
         else:
             item = next(i for i in getattr(self._case, self.attribute) if i.id == item_id)
             self.fieldset.fill(vars(item))

@@ -7,14 +7,19 @@ reaches the page through ``textContent`` and ``title`` (never ``innerHTML``), so
 
 from __future__ import annotations
 
-from ..figures import RATING_COLOURS, RATING_TEXT
-from ..model import RATING_CODES
+import json
 
-GRID_ESM = r"""
-const CODES = ["CC", "C", "N", "I", "II", "NA", ""];
-const NAMES = {CC: "very consistent", C: "consistent", N: "neutral or ambiguous", I: "inconsistent",
-               II: "very inconsistent", NA: "not applicable", "": "not yet rated"};
-const KEYS = {"1": "CC", "2": "C", "3": "N", "4": "I", "5": "II", "6": "NA", "0": "", Delete: "", Backspace: ""};
+from ..palette import RATING_COLOURS, RATING_TEXT
+from ..rating_scale import ALL_CODES, RATING_KEYS, RATING_LABEL
+
+#: The rating scale as the module's constants (codes in order, their names, and the keys that set them).
+_SCALE_JS = (
+    f"const CODES = {json.dumps(list(ALL_CODES))};\n"
+    f"const NAMES = {json.dumps(RATING_LABEL)};\n"
+    f"const KEYS = {json.dumps({**RATING_KEYS, 'Delete': '', 'Backspace': ''})};\n"
+)
+
+GRID_ESM = _SCALE_JS + r"""
 const MOVES = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
 
 function node(tag, cls, text) {
@@ -246,9 +251,9 @@ _BASE_CSS = """
 
 
 def grid_css() -> str:
-    """The grid's style sheet, with the rating colours of the report (:data:`sat.figures.RATING_COLOURS`)."""
+    """The grid's style sheet, with the rating colours of the report (:data:`sat.palette.RATING_COLOURS`)."""
     rules = [
         f".satg-c-{code or 'empty'} {{ background: {RATING_COLOURS[code]}; color: {RATING_TEXT.get(code, '#000000')}; }}"
-        for code in (*RATING_CODES, "")
+        for code in ALL_CODES
     ]
     return _BASE_CSS + "\n".join(rules) + "\n"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..ach.analysis import AchScores, score_case
 from ..errors import SatError
-from ..figures import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
+from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 from ..htmltext import esc
 from ..language import icd203_term
 from ..model import Case

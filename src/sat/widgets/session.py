@@ -21,7 +21,7 @@ from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_text
 from ..model import RATING_CODES, UNRATED, Case
 from ..paths import ANALYST_NAME, CASE_FILE, cases_dir
-from . import structure
+from .. import edits
 from .guard import FileGuard
 
 #: Form fields that may be left empty (they are then left out, as in a hand-written case.yaml).
@@ -162,17 +162,17 @@ class EditSession:
 
     def put_hypothesis(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
         """Add a hypothesis (``original_id`` None) or replace one; return the data layer's problems (empty = saved)."""
-        return self._put(fields, original_id, "hypotheses", store.parse_hypothesis, structure.with_hypothesis,
+        return self._put(fields, original_id, "hypotheses", store.parse_hypothesis, edits.with_hypothesis,
                          ("id", "title"))
 
     def put_evidence(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
         """Add or replace an evidence item; return the data layer's problems (empty = saved)."""
-        return self._put(fields, original_id, "evidence", store.parse_evidence, structure.with_evidence,
+        return self._put(fields, original_id, "evidence", store.parse_evidence, edits.with_evidence,
                          ("id", "summary"))
 
     def put_source(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
         """Add or replace a source; return the data layer's problems (empty = saved)."""
-        return self._put(fields, original_id, "sources", store.parse_source, structure.with_source, ("id", "title"))
+        return self._put(fields, original_id, "sources", store.parse_source, edits.with_source, ("id", "title"))
 
     def put_details(self, fields: Mapping[str, Any]) -> list[Problem]:
         """Change the case's title, question, as-of date or description; return the problems (empty = saved)."""
@@ -188,15 +188,15 @@ class EditSession:
 
     def remove_hypothesis(self, hid: str) -> list[Problem]:
         """Remove a hypothesis and its column from every analyst's ratings and rationale."""
-        return self._commit(structure.without_hypothesis(self.case, hid))
+        return self._commit(edits.without_hypothesis(self.case, hid))
 
     def remove_evidence(self, eid: str) -> list[Problem]:
         """Remove an evidence item and its row from every analyst's ratings and rationale."""
-        return self._commit(structure.without_evidence(self.case, eid))
+        return self._commit(edits.without_evidence(self.case, eid))
 
     def remove_source(self, sid: str) -> list[Problem]:
         """Remove a source and its citations from the evidence."""
-        return self._commit(structure.without_source(self.case, sid))
+        return self._commit(edits.without_source(self.case, sid))
 
     def _commit(self, new: Case) -> list[Problem]:
         """Validate ``new`` as case.yaml would be, then write what changed: ratings and rationale, case.yaml last."""
@@ -219,7 +219,7 @@ class EditSession:
     def removal_impact(self, kind: str, item_id: str) -> str:
         """What removing an item takes with it, in words, for the confirmation an analyst sees first."""
         if kind == "source":
-            cited = structure.citing(self.case, item_id)
+            cited = edits.citing(self.case, item_id)
             return (f"Source {item_id} is cited by {', '.join(cited)}; those citations are removed too."
                     if cited else f"Source {item_id} is not cited by any evidence item.")
         axis = "columns" if kind == "hypothesis" else "index"

@@ -12,27 +12,15 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .language import ICD203, icd203_term
+from ..htmltext import plain_text_figures
+from ..language import ICD203, icd203_term
+from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from .ach.analysis import AchScores
-    from .model import Case
-
-#: Cell colours of the rating matrix: green consistent, red inconsistent, grey neutral, pale for NA / unrated.
-RATING_COLOURS: dict[str, str] = {
-    "CC": "#1a9850",
-    "C": "#a6d96a",
-    "N": "#e0e0e0",
-    "I": "#fdae61",
-    "II": "#d73027",
-    "NA": "#f7f7f7",
-    "": "#ffffff",
-}
-RATING_TEXT: dict[str, str] = {"CC": "#ffffff", "II": "#ffffff"}
-LEVEL_COLOURS: dict[str, str] = {"consensus": "#ffffff", "mild": "#fff3bf", "large": "#ffc078", "extreme": "#ff8787"}
-
+    from ..model import Case
+    from .analysis import AchScores
 
 def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None) -> Styler:
     """A Styler with a fixed id whose every cell and label is HTML-escaped.
@@ -44,6 +32,10 @@ def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None
     text_columns = [c for c in frame.columns if frame[c].dtype == object]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    number_columns = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)
+                      and not pd.api.types.is_bool_dtype(frame[c].dtype)]
+    if number_columns:
+        styler = styler.set_properties(subset=number_columns, **{"text-align": "right"})
     return styler.format(formats, escape="html", na_rep="").format_index(escape="html", axis=0).format_index(
         escape="html", axis=1
     )
@@ -120,6 +112,7 @@ def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
             "Evidence": rows["evidence"],
             "Hypothesis": rows["hypothesis"],
             **{a: [r[a] for r in rows["ratings"]] for a in scores.analysts},
+            "Gap (steps)": rows["gap"],
             "Spread (std)": rows["spread"],
             "Level": [lvl + (" (split on NA)" if na else "") for lvl, na in zip(rows["level"], rows["na_split"])],
         }
@@ -128,15 +121,6 @@ def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
     styler = styler.map(rating_cell_css, subset=list(scores.analysts))
     return styler.map(lambda lvl: f"background-color: {LEVEL_COLOURS.get(lvl.split(' ')[0], '#fff')}",
                       subset=["Level"])
-
-
-def plain_text_figures() -> None:
-    """Make matplotlib draw every label as plain text: analyst text is never parsed as mathtext (a driver named
-    ``$\\x$`` is a name, not TeX) and never handed to LaTeX."""
-    import matplotlib
-
-    matplotlib.rcParams["text.parse_math"] = False
-    matplotlib.rcParams["text.usetex"] = False
 
 
 def posterior_figure(scores: AchScores) -> Figure:
@@ -164,8 +148,14 @@ def posterior_figure(scores: AchScores) -> Figure:
 
 
 def _short(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` characters at a word boundary, with an ellipsis when cut (a single word
+    longer than ``width`` is cut inside). The full text is in the evidence table at the end of the report."""
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip(" ,;:") + "…"
 
 
 def evidence_details_table(case: Case, uid: str = "evidence") -> Styler:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..errors import Problem, SatError, ValidationError
+from ...errors import Problem, SatError, ValidationError
 
 #: Most descriptors of one model.
 MAX_DESCRIPTORS = 60

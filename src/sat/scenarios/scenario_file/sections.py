@@ -1,331 +1,24 @@
-"""A case's ``scenarios.yaml``: read it, validate it (every problem at once, with line numbers), write it atomically.
-
-Layout (every section but ``drivers`` may be left out)::
-
-    horizon: February 2023 to February 2025      # the period the scenarios cover
-    framework: PMESII                            # STEEP or PMESII: the list driver categories come from
-    drivers:                                     # the driver table (sat.scenarios.drivers)
-      - id: russia-bandwidth                     # lower-case letters, digits, '-' and '_'
-        name: Russia's bandwidth in Syria
-        category: Military                       # one of the framework's categories
-        description: ...
-        impact: 5                                # 1-5, see drivers.IMPACT_SCALE
-        uncertainty: 4                           # 1-5, see drivers.UNCERTAINTY_SCALE
-        end_states: [Sustained, Drained]         # exactly two, different
-        sources: [seed]                          # ids from the case's case.yaml `sources:` (optional)
-    futures:                                     # the 2x2 (sat.scenarios.futures)
-      x_axis: <driver id>                        # must be a critical uncertainty
-      y_axis: <driver id>
-      independence: why the two axes vary independently
-      robust_moves: [...]
-      quadrants:                                 # exactly the four end-state combinations of the axes
-        - {id, name, x: <x end state>, y: <y end state>, narrative, implications: [...], options: [...],
-           indicators: [{id, text}, ...]}        # at least one indicator each
-    multiple:                                    # Multiple Scenarios Generation (sat.scenarios.multiple)
-      screen:
-        - {drivers: [a, b], states: [<a end state>, <b end state>], plausible: true, consequential: true,
-           novel: false, not_yet_considered: false, shortlisted: true, name: ..., reason: ...}
-    cone:                                        # Cone of Plausibility (sat.scenarios.cone)
-      assumptions: [{driver, state, assumption}, ...]
-      baseline: {id, name, narrative, indicators: [...]}
-      alternatives: [{id, name, flips: [<driver id>, ...], narrative, indicators: [...]}, ...]
-      wild_cards: [{id, name, description, indicators: [...]}, ...]
-    cib: ...                                     # the CIB model, read by sat.scenarios.cib_file.read_cib_section
-    bridge:                                      # 2x2 axes -> CIB descriptors (sat.scenarios.bridge)
-      x: {descriptor: <name>, variants: {<x end state>: <variant name>, ...}}
-      y: {descriptor: <name>, variants: {<y end state>: <variant name>, ...}}
-
-Strings may be written in any YAML style; ``|`` blocks keep paragraphs readable. Unknown keys are reported, so a
-typo never silently drops a field.
-"""
+"""The section readers of ``scenarios.yaml`` (drivers, futures, multiple, cone, bridge) and their problem collector."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from ..errors import Problem, ValidationError
-from ..paths import resolve_case
-from ..yamlio import dump_yaml, line_of, load_yaml, loads_yaml, own_line
-from ..fileio import atomic_write_text
-from .bridge import Bridge, BridgeAxis
-from .cib import CIBMatrix
-from .cone import Assumption, Cone, ConeScenario, WildCard
-from .drivers import (
-    CRITICAL_UNCERTAINTY,
-    FRAMEWORKS,
-    RATING_MAX,
-    RATING_MIN,
-    Driver,
-    classify,
-)
-from .futures import Futures, Indicator, Quadrant, combinations
-from .multiple import CRITERIA, ScreenJudgment, quadrant_key
+from ...errors import Problem, ValidationError
+from ...yamlio import line_of, own_line
+from ..bridge import Bridge, BridgeAxis
+from ..cib import CIBMatrix
+from ..cone import Assumption, Cone, ConeScenario, WildCard
+from ..drivers import CRITICAL_UNCERTAINTY, FRAMEWORKS, RATING_MAX, RATING_MIN, Driver, classify
+from ..futures import Futures, Indicator, Quadrant, combinations
+from ..multiple import CRITERIA, ScreenJudgment, quadrant_key
 
-SCENARIOS_FILE = "scenarios.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
-TOP_KEYS = ("horizon", "framework", "drivers", "futures", "multiple", "cone", "cib", "bridge")
 
-
-@dataclass(frozen=True)
-class CaseInfo:
-    """What the scenarios need from the case's ``case.yaml``: identity, focal question, date, citable sources."""
-
-    id: str = ""
-    title: str = ""
-    question: str = ""
-    as_of: dt.date | None = None
-    source_ids: frozenset[str] | None = None  # None: citations are not checked
-
-
-@dataclass(frozen=True)
-class Scenarios:
-    """Everything in one case's scenarios file, validated.
-
-    ``cib`` is the main CIB matrix, ``cib_experts`` any other experts' matrices and ``cib_rationales`` the written
-    reasons by (source, target) descriptor index. ``cib_raw`` is the ``cib:`` mapping as read: saving writes it
-    back unchanged (comments aside) unless the model in memory differs from it.
-    """
-
-    case: CaseInfo
-    path: Path
-    horizon: str
-    framework: str
-    drivers: tuple[Driver, ...]
-    futures: Futures | None = None
-    screen: tuple[ScreenJudgment, ...] = ()
-    cone: Cone | None = None
-    cib: CIBMatrix | None = None
-    cib_experts: tuple[CIBMatrix, ...] = ()
-    cib_rationales: Mapping[tuple[int, int], str] = field(default_factory=dict)
-    bridge: Bridge | None = None
-    cib_raw: Any = field(default=None, repr=False, compare=False)
-
-    @property
-    def driver_map(self) -> dict[str, Driver]:
-        """Drivers by id."""
-        return {d.id: d for d in self.drivers}
-
-
-# -- reading --------------------------------------------------------------------------------------------------------
-def load_scenarios(case: str | os.PathLike[str]) -> Scenarios:
-    """Load and validate ``scenarios.yaml`` of a case (a case id or folder).
-
-    The focal question and the source ids drivers may cite come from the case's ``case.yaml`` (read through
-    :func:`sat.store.load_case`). Raises one ValidationError listing every problem of both files.
-    """
-    from ..store import load_case
-
-    folder = resolve_case(case)
-    problems: list[Problem] = []
-    info = CaseInfo(id=folder.name)
-    try:
-        loaded = load_case(folder)
-        info = CaseInfo(loaded.id, loaded.title, loaded.question, loaded.as_of,
-                        frozenset(s.id for s in loaded.sources))
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-    path = folder / SCENARIOS_FILE
-    shown = shown_path(path)
-    try:
-        scenarios = parse_scenarios(load_yaml(path, shown_as=shown), shown, info, path)
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-    if problems:
-        raise ValidationError(problems)
-    return scenarios
-
-
-def shown_path(path: Path) -> str:
-    """A path as named in messages: relative to the current directory when inside it, else absolute."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def parse_scenarios(
-    data: Any,
-    file: str,
-    case: CaseInfo | None = None,
-    path: Path | None = None,
-) -> Scenarios:
-    """Validate loaded YAML (``LineDict`` keeps line numbers; a plain dict works without them).
-
-    ``case``: the case the file belongs to; its ``source_ids`` are the ids a driver may cite.
-    """
-    check = _Checker(file)
-    if not isinstance(data, dict):
-        raise ValidationError([Problem(file, "(top level)", "the file must be a mapping of sections", _shown(data))])
-    check.unknown_keys(data, TOP_KEYS, "")
-    horizon = check.text(data, "horizon", "horizon", required=False)
-    framework = check.text(data, "framework", "framework") or ""
-    if framework and framework not in FRAMEWORKS:
-        check.add("framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, line_of(data, "framework"))
-        framework = ""
-    case = case if case is not None else CaseInfo()
-    drivers = _drivers(check, data, framework, case.source_ids)
-    by_id = {d.id: d for d in drivers}
-    indicator_ids: dict[str, str] = {}
-    futures = _futures(check, data.get("futures"), line_of(data, "futures"), by_id, indicator_ids) \
-        if "futures" in data else None
-    screen = _multiple(check, data.get("multiple"), line_of(data, "multiple"), by_id) if "multiple" in data else ()
-    cone = _cone(check, data.get("cone"), line_of(data, "cone"), by_id, indicator_ids) if "cone" in data else None
-    section = None
-    if "cib" in data:
-        from .cib_file import read_cib_section  # on demand: files without a CIB model never load the CIB reader
-
-        try:
-            section = read_cib_section(data["cib"], file)
-        except ValidationError as exc:
-            check.problems.extend(exc.problems)
-    cib = section.matrix if section is not None else None
-    bridge = None
-    if "bridge" in data:
-        bridge = _bridge(check, data.get("bridge"), line_of(data, "bridge"), futures, by_id, cib, "cib" in data)
-    check.raise_if_any()
-    return Scenarios(
-        case=case,
-        path=path if path is not None else Path(file),
-        horizon=horizon or "",
-        framework=framework,
-        drivers=tuple(drivers),
-        futures=futures,
-        screen=tuple(screen),
-        cone=cone,
-        cib=cib,
-        cib_experts=section.experts if section is not None else (),
-        cib_rationales=dict(section.rationales) if section is not None else {},
-        bridge=bridge,
-        cib_raw=data.get("cib"),
-    )
-
-
-# -- writing --------------------------------------------------------------------------------------------------------
-def scenarios_to_data(s: Scenarios) -> dict[str, Any]:
-    """Plain YAML-ready data for ``s`` in the file layout."""
-    data: dict[str, Any] = {}
-    if s.horizon:
-        data["horizon"] = s.horizon
-    data["framework"] = s.framework
-    data["drivers"] = [
-        {
-            "id": d.id,
-            "name": d.name,
-            "category": d.category,
-            "description": d.description,
-            "impact": d.impact,
-            "uncertainty": d.uncertainty,
-            "end_states": list(d.end_states),
-            **({"sources": list(d.sources)} if d.sources else {}),
-        }
-        for d in s.drivers
-    ]
-    if s.futures is not None:
-        f = s.futures
-        data["futures"] = {
-            "x_axis": f.x_axis,
-            "y_axis": f.y_axis,
-            "independence": f.independence,
-            "robust_moves": list(f.robust_moves),
-            "quadrants": [
-                {
-                    "id": q.id,
-                    "name": q.name,
-                    "x": q.x_state,
-                    "y": q.y_state,
-                    "narrative": q.narrative,
-                    "indicators": _indicators_out(q.indicators),
-                    "implications": list(q.implications),
-                    "options": list(q.options),
-                }
-                for q in f.quadrants
-            ],
-        }
-    if s.screen:
-        data["multiple"] = {"screen": [_judgment_out(j) for j in s.screen]}
-    if s.cone is not None:
-        c = s.cone
-        data["cone"] = {
-            "assumptions": [{"driver": a.driver, "state": a.state, "assumption": a.text} for a in c.assumptions],
-            "baseline": _cone_scenario_out(c.baseline, baseline=True),
-            "alternatives": [_cone_scenario_out(a) for a in c.alternatives],
-            "wild_cards": [
-                {"id": w.id, "name": w.name, "description": w.description, "indicators": _indicators_out(w.indicators)}
-                for w in c.wild_cards
-            ],
-        }
-    if s.cib is not None:
-        data["cib"] = _cib_out(s)
-    if s.bridge is not None:
-        data["bridge"] = {
-            axis: {"descriptor": b.descriptor, "variants": dict(b.variants)}
-            for axis, b in (("x", s.bridge.x), ("y", s.bridge.y))
-        }
-    return data
-
-
-def save_scenarios(s: Scenarios, path: str | os.PathLike[str] | None = None) -> Path:
-    """Validate ``s`` once more and write it atomically to ``path`` (default: where it was read from)."""
-    target = Path(path) if path is not None else s.path
-    text = dump_yaml(scenarios_to_data(s))
-    parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
-    atomic_write_text(target, text)
-    return target
-
-
-def _cib_out(s: Scenarios) -> Any:
-    """The ``cib:`` section: as read when the model is unchanged (keeps zero blocks' rationales and experts'
-    notes), else written afresh from the model by the CIB writer."""
-    from .cib_file import cib_ensemble_to_yaml, cib_to_yaml, read_cib_section
-
-    if s.cib_raw is not None:
-        try:
-            raw = read_cib_section(s.cib_raw, str(s.path))
-        except ValidationError:
-            raw = None
-        if raw is not None and raw.ensemble == [s.cib, *s.cib_experts] and dict(raw.rationales) == dict(
-            s.cib_rationales
-        ):
-            return s.cib_raw
-    data = cib_ensemble_to_yaml([s.cib, *s.cib_experts]) if s.cib_experts else cib_to_yaml(s.cib)
-    fresh = cib_to_yaml(s.cib, s.cib_rationales)
-    data["judgments"] = fresh["judgments"]
-    return data
-
-
-def _indicators_out(indicators: tuple[Indicator, ...]) -> list[dict[str, str]]:
-    return [{"id": i.id, "text": i.text} for i in indicators]
-
-
-def _judgment_out(j: ScreenJudgment) -> dict[str, Any]:
-    out: dict[str, Any] = {"drivers": list(j.drivers), "states": list(j.states)}
-    for criterion in CRITERIA:
-        out[criterion] = getattr(j, criterion)
-    out["shortlisted"] = j.shortlisted
-    if j.name:
-        out["name"] = j.name
-    if j.reason:
-        out["reason"] = j.reason
-    return out
-
-
-def _cone_scenario_out(s: ConeScenario, baseline: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": s.id, "name": s.name}
-    if not baseline:
-        out["flips"] = list(s.flips)
-    out["narrative"] = s.narrative
-    out["indicators"] = _indicators_out(s.indicators)
-    return out
-
-
-# -- validation helpers ---------------------------------------------------------------------------------------------
-
-
-def _shown(value: Any) -> Any:
+def shown_value(value: Any) -> Any:
     """The offending value as shown in a message: scalars as they are, containers by type."""
     if isinstance(value, dict):
         return "a mapping"
@@ -334,7 +27,7 @@ def _shown(value: Any) -> Any:
     return value
 
 
-class _Checker:
+class Checker:
     """Collects problems for one file."""
 
     def __init__(self, file: str) -> None:
@@ -342,7 +35,7 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def add(self, field_path: str, message: str, value: Any = None, line: int | None = None) -> None:
-        self.problems.append(Problem(self.file, field_path, message, _shown(value), line))
+        self.problems.append(Problem(self.file, field_path, message, shown_value(value), line))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -427,7 +120,7 @@ class _Checker:
         return None
 
 
-def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[str] | None) -> list[Driver]:
+def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozenset[str] | None) -> list[Driver]:
     if "drivers" not in data:
         check.add("drivers", "missing: the driver table is required", None, own_line(data))
         return []
@@ -489,7 +182,7 @@ def _drivers(check: _Checker, data: dict, framework: str, source_ids: frozenset[
 
 
 def _indicators(
-    check: _Checker, node: dict, where: str, indicator_ids: dict[str, str], required: bool
+    check: Checker, node: dict, where: str, indicator_ids: dict[str, str], required: bool
 ) -> tuple[Indicator, ...]:
     if "indicators" not in node:
         if required:
@@ -520,7 +213,7 @@ def _indicators(
     return tuple(out)
 
 
-def _axis_driver(check: _Checker, node: dict, key: str, by_id: Mapping[str, Driver]) -> Driver | None:
+def _axis_driver(check: Checker, node: dict, key: str, by_id: Mapping[str, Driver]) -> Driver | None:
     did = check.text(node, key, f"futures.{key}")
     if did is None:
         return None
@@ -541,8 +234,8 @@ def _axis_driver(check: _Checker, node: dict, key: str, by_id: Mapping[str, Driv
     return driver
 
 
-def _futures(
-    check: _Checker, node: Any, line: int | None, by_id: Mapping[str, Driver], indicator_ids: dict[str, str]
+def read_futures(
+    check: Checker, node: Any, line: int | None, by_id: Mapping[str, Driver], indicator_ids: dict[str, str]
 ) -> Futures | None:
     node = check.mapping(node, "futures", line)
     if node is None:
@@ -602,7 +295,7 @@ def _futures(
     return Futures(x.id, y.id, independence, tuple(quadrants), robust)
 
 
-def _multiple(check: _Checker, node: Any, line: int | None, by_id: Mapping[str, Driver]) -> list[ScreenJudgment]:
+def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[str, Driver]) -> list[ScreenJudgment]:
     node = check.mapping(node, "multiple", line)
     if node is None:
         return []
@@ -672,7 +365,7 @@ def _normal_key(j: ScreenJudgment, order: list[str]) -> tuple[tuple[str, str], t
 
 
 def _cone_scenario(
-    check: _Checker, node: Any, where: str, line: int | None, by_id: Mapping[str, Driver],
+    check: Checker, node: Any, where: str, line: int | None, by_id: Mapping[str, Driver],
     assumed: Mapping[str, str], indicator_ids: dict[str, str], baseline: bool,
 ) -> ConeScenario | None:
     node = check.mapping(node, where, line)
@@ -704,8 +397,8 @@ def _cone_scenario(
     return ConeScenario(sid, name, tuple(dict.fromkeys(flips)), narrative, indicators)
 
 
-def _cone(
-    check: _Checker, node: Any, line: int | None, by_id: Mapping[str, Driver], indicator_ids: dict[str, str]
+def read_cone(
+    check: Checker, node: Any, line: int | None, by_id: Mapping[str, Driver], indicator_ids: dict[str, str]
 ) -> Cone | None:
     node = check.mapping(node, "cone", line)
     if node is None:
@@ -790,7 +483,7 @@ def _cone(
 
 
 def _bridge_axis(
-    check: _Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
+    check: Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
 ) -> BridgeAxis | None:
     where = f"bridge.{key}"
     if key not in node:
@@ -844,8 +537,8 @@ def _bridge_axis(
     return BridgeAxis(driver.id, descriptor, mapping)
 
 
-def _bridge(
-    check: _Checker, node: Any, line: int | None, futures: Futures | None, by_id: Mapping[str, Driver],
+def read_bridge(
+    check: Checker, node: Any, line: int | None, futures: Futures | None, by_id: Mapping[str, Driver],
     cib: CIBMatrix | None, has_cib: bool,
 ) -> Bridge | None:
     node = check.mapping(node, "bridge", line)
@@ -867,3 +560,4 @@ def _bridge(
     if bx is None or by is None:
         return None
     return Bridge(bx, by)
+

@@ -1,13 +1,14 @@
 """Cross-impact balance (CIB) analysis, after Weimer-Jehle 2006, TFSC 73:334-361.
 
-Public entry point of the CIB engine. Everything here is pure (no I/O, no printing). A scenario is a tuple of
-0-based variant indices, one per descriptor.
+Public entry point of the CIB engine. The engine modules below are pure (no I/O, no printing); ``cib.file`` reads and
+writes the ``cib:`` section of ``scenarios.yaml`` (and ``.scw`` projects through :mod:`sat.scenarios.scw`). A
+scenario is a tuple of 0-based variant indices, one per descriptor.
 
-* model: :class:`Descriptor`, :class:`CIBMatrix` (``cib_model``);
-* scores: :func:`impact_balances`, :func:`evaluate`, :func:`score_many` (``cib_eval``);
-* exact consistent set: :func:`consistent_set`, :func:`search` (``cib_search``);
-* succession: :func:`succession`, :func:`global_basins` (``cib_succession``);
-* ensemble, sensitivity, explanation (``cib_analysis``); :func:`explanation_frame` gives a DataFrame.
+* model: :class:`Descriptor`, :class:`CIBMatrix` (``cib.model``);
+* scores: :func:`impact_balances`, :func:`evaluate`, :func:`score_many` (``cib.scores``);
+* exact consistent set: :func:`consistent_set`, :func:`search` (``cib.consistency``);
+* succession: :func:`succession`, :func:`global_basins` (``cib.basins``);
+* ensemble, sensitivity, explanation (``cib.analysis``); :func:`explanation_frame` gives a DataFrame.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .cib_analysis import (
+from .analysis import (
     DescriptorExplanation,
     EnsembleResult,
     Influence,
@@ -25,10 +26,10 @@ from .cib_analysis import (
     explanation_sentences,
     sensitivity,
 )
-from .cib_eval import TIE_EPS, Evaluation, ScenarioScores, balances_many, evaluate, impact_balances, score_many
-from .cib_model import CIBMatrix, Descriptor, Scenario
-from .cib_search import consistent_set, search
-from .cib_succession import SuccessionResult, global_basins, global_step, succession
+from .scores import TIE_EPS, Evaluation, ScenarioScores, balances_many, evaluate, impact_balances, score_many
+from .model import CIBMatrix, Descriptor, Scenario
+from .consistency import consistent_set, search
+from .basins import SuccessionResult, global_basins, global_step, succession
 
 if TYPE_CHECKING:
     import pandas as pd

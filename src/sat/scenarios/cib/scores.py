@@ -3,7 +3,7 @@
 For a scenario z (one variant z_i per descriptor i) the impact score of variant l of descriptor j is
 ``theta[j,l](z) = sum over i != j of C[i,j][z_i, l]``; the vector over l is the impact balance of descriptor j.
 The whole balance vector is the sum of the judgment rows of the chosen variants. A non-zero diagonal block C[j,j]
-(self-impact, see :mod:`cib_model`) is added too, as ScenarioWizard does; with zero diagonal blocks this is exactly
+(self-impact, see :mod:`sat.scenarios.cib.model`) is added too, as ScenarioWizard does; with zero diagonal blocks this is exactly
 the sum over i != j.
 
 * z is consistent when every chosen variant has the highest score in its own balance (ties allowed);
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cib_model import CIBMatrix, Scenario
+from .model import CIBMatrix, Scenario
 
 #: Slack used when comparing sums of non-integer judgments (integer judgments are compared exactly).
 TIE_EPS = 1e-9

@@ -13,7 +13,7 @@ an assigned descriptor's variant becomes infeasible or an unassigned descriptor 
 (forward checking). Assigning variant k of descriptor i adds a precomputed vector to A, so one step is one vector
 addition; all open partial scenarios of a batch are extended at once, branching on the unassigned descriptor with
 the fewest feasible variants. When every descriptor is assigned, A holds the exact differences, so the bound test
-is the consistency test itself. Self-impact blocks C[j,j] (see :mod:`cib_model`) enter as one more source; the
+is the consistency test itself. Self-impact blocks C[j,j] (see :mod:`sat.scenarios.cib.model`) enter as one more source; the
 bound stays valid, only a little looser while j is unassigned.
 """
 
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cib_eval import TIE_EPS, ScenarioScores, score_many
-from .cib_model import CIBMatrix
-from .size_limits import MAX_LISTED, MAX_SEARCH_TABLE_BYTES, SearchTooLarge
+from .scores import TIE_EPS, ScenarioScores, score_many
+from .model import CIBMatrix
+from .limits import MAX_LISTED, MAX_SEARCH_TABLE_BYTES, SearchTooLarge
 
 #: Upper bound on the number of cells of A held by one batch (64 MB in float64, half that in float32).
 _BATCH_CELLS = 8_000_000

@@ -20,8 +20,8 @@ from typing import Literal
 
 import numpy as np
 
-from .cib_eval import TIE_EPS, balances_many, impact_balances
-from .cib_model import CIBMatrix, Scenario
+from .scores import TIE_EPS, balances_many, impact_balances
+from .model import CIBMatrix, Scenario
 
 SuccessionKind = Literal["global", "sequential"]
 

@@ -35,10 +35,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import Problem, ValidationError
-from ..yamlio import line_of, load_yaml, own_line
-from .cib_model import CIBMatrix, Descriptor
-from .size_limits import size_problem
+from ...errors import Problem, ValidationError
+from ...yamlio import line_of, load_yaml, own_line
+from .model import CIBMatrix, Descriptor
+from .limits import size_problem
 
 DESCRIPTOR_KEYS = {"name", "title", "variants"}
 JUDGMENT_KEYS = {"from", "to", "rationale", "impacts"}
@@ -306,7 +306,7 @@ def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) 
     name = shown_as or str(path)
     suffix = Path(path).suffix.lower()
     if suffix == ".scw":
-        from .scw import read_scw
+        from ..scw import read_scw
 
         project = read_scw(path, name)
         return CIBSection(project.matrix, (), dict(project.pair_texts))

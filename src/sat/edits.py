@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TypeVar
 
-from ..model import Case, Evidence, Hypothesis, Source
+from .model import Case, Evidence, Hypothesis, Source
 
 Item = TypeVar("Item", Hypothesis, Evidence, Source)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cib_eval import TIE_EPS, balances_many, impact_balances
-from .cib_model import CIBMatrix, Scenario
-from .cib_search import search
+from .scores import TIE_EPS, balances_many, impact_balances
+from .model import CIBMatrix, Scenario
+from .consistency import search
 
 
 # -- ensemble ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,237 @@
+"""``case.yaml``: the case, its hypotheses, evidence, sources and scoring settings read from YAML (or a form's dict).
+
+Every parser returns the item (None when it has problems) and every problem found, through :mod:`sat.validation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import model
+from ..errors import Problem
+from ..model import Case, Evidence, Hypothesis, Scoring, Source
+from ..paths import CASE_ID
+from ..validation import FieldReader, is_number, shown
+from ..yamlio import LineDict, LineList, line_of
+
+CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
+HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
+EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes")
+SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability")
+SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty")
+
+
+def _open_item(data: Any, file: str, where: str, line: int | None,
+               fields: tuple[str, ...]) -> tuple[FieldReader, LineDict | None]:
+    """A reader for one list item, which must be a mapping with only the given fields."""
+    r = FieldReader(file, [])
+    item = r.mapping(data, where, line)
+    if item is not None:
+        r.unknown(item, fields, where)
+    return r, item
+
+
+def parse_hypothesis(data: Any, file: str, where: str, line: int | None = None) -> tuple[Hypothesis | None, list[Problem]]:
+    """One hypothesis from its YAML mapping (or a form's dict), with the problems found."""
+    r, item = _open_item(data, file, where, line, HYPOTHESIS_FIELDS)
+    if item is None:
+        return None, r.problems
+    problems = r.problems
+    hid = r.identifier(item, "id", where)
+    title = r.text(item, "title", where, required=True)
+    hypothesis = Hypothesis(
+        id=hid,
+        title=title,
+        description=r.text(item, "description", where),
+        milestones=r.text_list(item, "milestones", where),
+    )
+    return (hypothesis if not problems else None), problems
+
+
+def parse_evidence(data: Any, file: str, where: str, line: int | None = None) -> tuple[Evidence | None, list[Problem]]:
+    """One evidence item from its YAML mapping (or a form's dict), with the problems found."""
+    r, item = _open_item(data, file, where, line, EVIDENCE_FIELDS)
+    if item is None:
+        return None, r.problems
+    problems = r.problems
+    group = r.text(item, "group", where) or None
+    evidence = Evidence(
+        id=r.identifier(item, "id", where),
+        summary=r.text(item, "summary", where, required=True),
+        date=r.date(item, "date", where),
+        type=r.choice(item, "type", where, model.EVIDENCE_TYPES, "other") or "other",
+        sources=r.text_list(item, "sources", where),
+        credibility=r.choice(item, "credibility", where, model.LEVELS, "medium") or "medium",
+        relevance=r.choice(item, "relevance", where, model.LEVELS, "medium") or "medium",
+        group=group,
+        notes=r.text(item, "notes", where),
+    )
+    return (evidence if not problems else None), problems
+
+
+def parse_source(data: Any, file: str, where: str, line: int | None = None) -> tuple[Source | None, list[Problem]]:
+    """One source from its YAML mapping (or a form's dict), with the problems found."""
+    r, item = _open_item(data, file, where, line, SOURCE_FIELDS)
+    if item is None:
+        return None, r.problems
+    problems = r.problems
+    reliability = r.choice(item, "reliability", where, tuple(model.RELIABILITY), None)
+    source = Source(
+        id=r.identifier(item, "id", where),
+        title=r.text(item, "title", where, required=True),
+        publisher=r.text(item, "publisher", where),
+        date=r.date(item, "date", where),
+        url=r.text(item, "url", where),
+        reliability=reliability,
+    )
+    return (source if not problems else None), problems
+
+
+def _parse_list(
+    r: FieldReader,
+    data: LineDict,
+    key: str,
+    parse: Callable[[Any, str, str, int | None], tuple[Any, list[Problem]]],
+) -> list[Any]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        r.problem(key, "must be a list", shown(value), line_of(data, key))
+        return []
+    items = []
+    seen: dict[str, int | None] = {}
+    for index, entry in enumerate(value):
+        line = line_of(value, index)
+        item, problems = parse(entry, r.file, f"{key}[{index}]", line)
+        r.problems.extend(problems)
+        raw_id = entry.get("id") if isinstance(entry, dict) else None
+        if raw_id is not None:
+            sid = str(raw_id).strip()
+            if sid in seen:
+                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line)
+            else:
+                seen[sid] = line
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> Scoring:
+    raw = data.get("scoring")
+    if raw is None:
+        return Scoring()
+    section = r.mapping(raw, "scoring", line_of(data, "scoring"))
+    if section is None:
+        return Scoring()
+    r.unknown(section, SCORING_FIELDS, "scoring")
+    likelihoods = dict(model.DEFAULT_LIKELIHOODS)
+    raw_lk = section.get("likelihoods")
+    if raw_lk is not None:
+        lk = r.mapping(raw_lk, "scoring.likelihoods", line_of(section, "likelihoods"))
+        if lk is not None:
+            for code, value in lk.items():
+                field = f"scoring.likelihoods.{code}"
+                if str(code) not in model.SCORED_CODES:
+                    r.problem(field, f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
+                              code, lk.line_of(code))
+                elif not is_number(value) or not 0 < float(value) <= 1:
+                    r.problem(field, "must be a probability greater than 0 and at most 1", shown(value),
+                              lk.line_of(code))
+                else:
+                    likelihoods[str(code)] = float(value)
+            ordered = [likelihoods[c] for c in model.SCORED_CODES]
+            if all(is_number(v) for v in ordered) and any(a < b for a, b in zip(ordered, ordered[1:])):
+                r.problem("scoring.likelihoods", "must not increase from CC to II (CC >= C >= N >= I >= II)",
+                          {c: likelihoods[c] for c in model.SCORED_CODES}, lk.line)
+    priors: dict[str, float] | None = None
+    raw_priors = section.get("priors")
+    if raw_priors is not None:
+        pr = r.mapping(raw_priors, "scoring.priors", line_of(section, "priors"))
+        if pr is not None:
+            priors = {}
+            for hid, value in pr.items():
+                field = f"scoring.priors.{hid}"
+                if str(hid) not in hypothesis_ids:
+                    r.problem(field, "prior for an unknown hypothesis", hid, pr.line_of(hid))
+                elif not is_number(value) or float(value) <= 0:
+                    r.problem(field, "must be a positive number", shown(value), pr.line_of(hid))
+                else:
+                    priors[str(hid)] = float(value)
+            missing = sorted(hypothesis_ids - set(map(str, pr)))
+            if missing:
+                r.problem("scoring.priors", "give a prior for every hypothesis, or none (uniform)",
+                          ", ".join(missing), pr.line)
+    credibility = dict(model.DEFAULT_CREDIBILITY)
+    raw_cred = section.get("credibility")
+    if raw_cred is not None:
+        cred = r.mapping(raw_cred, "scoring.credibility", line_of(section, "credibility"))
+        for level, value in (cred or {}).items():
+            field = f"scoring.credibility.{level}"
+            if str(level) not in model.LEVELS:
+                r.problem(field, f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})", level,
+                          cred.line_of(level))
+            elif not is_number(value) or not 0 <= float(value) <= 1:
+                r.problem(field, "must be a probability between 0 and 1", shown(value), cred.line_of(level))
+            else:
+                credibility[str(level)] = float(value)
+    uncertainty = model.DEFAULT_UNCERTAINTY
+    if "uncertainty" in section:
+        uncertainty = _probability(r, section, "uncertainty", "scoring.uncertainty", uncertainty)
+    per_analyst: dict[str, float] = {}
+    raw_pa = section.get("analyst_uncertainty")
+    if raw_pa is not None:
+        pa = r.mapping(raw_pa, "scoring.analyst_uncertainty", line_of(section, "analyst_uncertainty"))
+        for name in pa or {}:
+            per_analyst[str(name)] = _probability(r, pa, name, f"scoring.analyst_uncertainty.{name}", uncertainty)
+    return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
+                   analyst_uncertainty=per_analyst)
+
+
+def _probability(r: FieldReader, data: LineDict, key: Any, field: str, default: float) -> float:
+    value = data.get(key)
+    if not is_number(value) or not 0 <= float(value) <= 1:
+        r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(data, key))
+        return default
+    return float(value)
+
+
+def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
+    """A case (without ratings) from the parsed ``case.yaml``; every problem found is returned."""
+    problems: list[Problem] = []
+    r = FieldReader(file, problems)
+    root = r.mapping(data, "case.yaml", 1)
+    if root is None:
+        return None, problems
+    r.unknown(root, CASE_FIELDS, "")
+    case_id = r.identifier(root, "id", "", pattern=CASE_ID.pattern)
+    title = r.text(root, "title", "", required=True)
+    question = r.text(root, "question", "", required=True)
+    as_of = r.date(root, "as_of", "", required=True)
+    hypotheses = _parse_list(r, root, "hypotheses", parse_hypothesis)
+    evidence = _parse_list(r, root, "evidence", parse_evidence)
+    sources = _parse_list(r, root, "sources", parse_source)
+    source_ids = {s.id for s in sources}
+    raw_evidence = root.get("evidence") if isinstance(root.get("evidence"), list) else LineList()
+    for index, entry in enumerate(raw_evidence):
+        if not isinstance(entry, dict):
+            continue
+        for sid in r.text_list(LineDict(sources=entry.get("sources")), "sources", f"evidence[{index}]"):
+            if sid not in source_ids:
+                r.problem(f"evidence[{index}].sources", "refers to a source id that is not in sources", sid,
+                          line_of(entry, "sources"))
+    scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
+    case = Case(
+        id=case_id,
+        title=title,
+        question=question,
+        as_of=as_of,
+        description=r.text(root, "description", ""),
+        hypotheses=hypotheses,
+        evidence=evidence,
+        sources=sources,
+        scoring=scoring,
+    )
+    return (case if not problems else None), problems
+

@@ -1,0 +1,203 @@
+"""The rendered reports in Chromium: layout at 800-1920 px (element boxes, not pixels), the print layout on A4 and
+Letter, and what the reader sees in the HTML (title, no notebook instructions, no raw pandas output).
+
+The reports are rendered once from the pristine copy of the bundled cases; Debian's Chromium is driven by
+Playwright (no browser download).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sat.report import render_case
+from sat.store import load_case
+
+CHROMIUM = Path("/usr/bin/chromium")
+WIDTHS = (800, 1024, 1280, 1920)
+#: Page content widths in CSS pixels (96 per inch) with the 12 mm side margins of the print stylesheet.
+PRINT_WIDTHS = {"A4": round((210 - 24) / 25.4 * 96), "Letter": round((215.9 - 24) / 25.4 * 96)}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("reports")
+    [ach] = render_case("karish", out_dir=out)
+    [scenarios] = render_case("syria-militias", out_dir=out)
+    return {"ach": ach, "scenarios": scenarios}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_page(browser, path: Path, width: int, media: str = "screen"):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(path.as_uri(), wait_until="load")
+    page.emulate_media(media=media)
+    return page
+
+
+#: Every table and figure whose right edge passes the right edge of the page's content column.
+OVERFLOWING = """() => {
+  const main = document.querySelector('main').getBoundingClientRect();
+  return Array.from(document.querySelectorAll('table, img'))
+    .filter(el => el.getBoundingClientRect().right > main.right + 0.5)
+    .map(el => `${el.id || el.tagName}: ${Math.round(el.getBoundingClientRect().right)} > ${Math.round(main.right)}`);
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", ["ach", "scenarios"])
+def test_every_table_and_figure_fits_the_page(browser, reports, kind, width):
+    page = open_page(browser, reports[kind], width)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate(OVERFLOWING) == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_hypothesis_title_sits_above_its_own_description(browser, reports, width):
+    page = open_page(browser, reports["ach"], width)
+    try:
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll('ul.sat-hypotheses > li')).map(li => {
+            const t = li.querySelector('.sat-hyp-title').getBoundingClientRect();
+            const r = li.getBoundingClientRect();
+            return {title: [t.left, t.top, t.right, t.bottom], item: [r.left, r.top, r.right, r.bottom],
+                    text: li.textContent};
+        })""")
+        assert [b["text"][:3] for b in boxes] == ["H1:", "H2:", "H3:", "H4:", "H5:", "H6:"]
+        for before, after in zip(boxes, boxes[1:]):
+            assert after["item"][1] >= before["item"][3] - 0.5  # stacked, never side by side
+        for b in boxes:
+            title, item = b["title"], b["item"]
+            assert title[0] == pytest.approx(item[0], abs=1) and title[1] == pytest.approx(item[1], abs=1)
+            assert title[2] == pytest.approx(item[2], abs=1)  # the title spans the item: its text starts below
+            assert item[3] > title[3] + 10  # and the description follows under it
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_bottom_line_is_on_the_first_screen_before_the_method(browser, reports, width):
+    page = open_page(browser, reports["ach"], width)
+    try:
+        box = page.locator(".sat-bottom-line").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900
+        headings = page.evaluate("() => Array.from(document.querySelectorAll('h2')).map(h => h.textContent.trim())")
+        assert headings.index("Bottom line") < headings.index("Hypotheses") < headings.index("The matrix¶")
+        text = page.locator(".sat-bottom-line").inner_text()
+        assert re.search(r"The leading hypothesis is H\d, .+: (almost no chance|very unlikely|unlikely|roughly even "
+                         r"chance|likely|very likely|almost certain) \(\d+-\d+%; the matrix gives \d+%\)", text)
+        assert re.search(r"Confidence: (low|moderate|high)\. It rests most on E\d\d", text)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("width", [800, 1280])
+def test_prose_columns_are_left_aligned(browser, reports, width):
+    page = open_page(browser, reports["ach"], width)
+    try:
+        aligns = page.evaluate("""() => {
+            const col = (sel, n) => Array.from(document.querySelectorAll(sel)).map(
+                tr => getComputedStyle(tr.children[n]).textAlign);
+            return {why: col('table.rationale tbody tr', 4), summary: col('#T_evidence tbody tr', 6),
+                    hypothesis: col('#T_scores tbody tr', 1), matrix: Array.from(
+                        document.querySelectorAll('#T_matrix th.row_heading')).map(th => getComputedStyle(th).textAlign)};
+        }""")
+        for column, values in aligns.items():
+            assert values and set(values) <= {"left", "start"}, column
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios"])
+def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, kind, paper):
+    page = open_page(browser, reports[kind], PRINT_WIDTHS[paper], media="print")
+    try:
+        assert page.evaluate(OVERFLOWING) == []
+        styles = page.evaluate("""() => ({
+            row: getComputedStyle(document.querySelector('tbody tr')).breakInside,
+            img: getComputedStyle(document.querySelector('img')).breakInside,
+            heading: getComputedStyle(document.querySelector('h2')).breakAfter,
+            section: getComputedStyle(document.querySelector('.jp-MarkdownCell')).breakAfter,
+            head: getComputedStyle(document.querySelector('thead')).display,
+            scroll: getComputedStyle(document.querySelector('.jp-OutputArea-output')).overflowX,
+        })""")
+        assert styles == {"row": "avoid", "img": "avoid", "heading": "avoid", "section": "avoid",
+                          "head": "table-header-group", "scroll": "visible"}
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_pdf_is_printed_offline_on_the_chosen_paper(reports, tmp_path, paper):
+    # In a process of its own: Playwright's sync API cannot start inside the running browser fixture's loop.
+    pdf = tmp_path / "report.pdf"
+    run = subprocess.run([sys.executable, "-c", "import sys; from sat.pdf import html_to_pdf; "
+                          "html_to_pdf(sys.argv[1], sys.argv[2], sys.argv[3])", str(reports["ach"]), str(pdf), paper],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    assert pages >= 3
+    width, height = {"A4": (595.92, 842.88), "Letter": (612, 792)}[paper]
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert box and float(box.group(1)) == pytest.approx(width, abs=1) and float(box.group(2)) == pytest.approx(
+        height, abs=1)
+
+
+def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(reports):
+    karish = load_case("karish")
+    for kind, title in (("ach", f"{karish.title}: ACH report"),
+                        ("scenarios", f"{load_case('syria-militias').title}: scenario report")):
+        html = reports[kind].read_text(encoding="utf-8")
+        shown = re.search(r"<title>(.*?)</title>", html).group(1)
+        assert shown == title.replace("'", "&#x27;")
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+        assert "top to bottom" not in text and "JupyterLab" not in text and "sat report CASE" not in text
+
+
+def cells(html: str) -> list[tuple[str, str]]:
+    return [(tag, re.sub(r"<[^>]+>", "", text).strip()) for tag, text in re.findall(r"<t([hd])\b[^>]*>(.*?)</t[hd]>",
+                                                                                      html, re.S)]
+
+
+def test_scenario_report_reads_as_words_not_pandas(reports):
+    html = reports["scenarios"].read_text(encoding="utf-8")
+    found = cells(html)
+    assert not [text for _, text in found if text in ("True", "False", "<NA>", "nan")]
+    assert not [text for tag, text in found if tag == "h" and re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", text)]
+    case = load_case("syria-militias")
+    assert case is not None
+    from sat.scenarios.scenario_file import load_scenarios
+
+    scenarios = load_scenarios("syria-militias")
+    driver_ids = {d.id for d in scenarios.drivers}
+    assert not [text for _, text in found if text in driver_ids]
+    screen = re.search(r'<table id="T_screen">.*?</table>', html, re.S).group(0)
+    rows = screen.count("<tr>") - 1
+    assert rows == len(scenarios.drivers) * (len(scenarios.drivers) - 1) // 2  # one row per pair, not 84 quadrants
+    assert "<pre" not in html

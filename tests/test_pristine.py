@@ -1,0 +1,46 @@
+"""The notebook checks run on the committed cases: an analyst's edits to the live data never fail the suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sat.paths import repo_root
+
+ROOT = Path(__file__).resolve().parents[1]
+LIVE = ROOT / "data" / "cases" / "karish"
+
+
+def test_the_session_reads_a_pristine_copy_not_the_live_folder():
+    assert repo_root() != ROOT
+    assert (repo_root() / "data" / "cases" / "karish" / "case.yaml").read_bytes() != b""
+    assert (repo_root() / "notebooks").resolve() == ROOT / "notebooks"
+
+
+@pytest.mark.skipif(subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True).returncode != 0,
+                    reason="the pristine copy comes from git; outside a checkout the live data is the only copy")
+def test_report_notebook_check_passes_after_the_live_case_is_edited():
+    """Rate a cell differently and add an evidence item in the live Karish case, as an analyst would in the
+    editor, then run the ACH report's nbval check in a fresh pytest (its own pristine copy): it must pass."""
+    ratings, case_file = LIVE / "ratings" / "levant_desk.csv", LIVE / "case.yaml"
+    saved = {path: path.read_bytes() for path in (ratings, case_file)}
+    try:
+        ratings.write_text(saved[ratings].decode().replace("E16,II,", "E16,CC,", 1), encoding="utf-8")
+        text = saved[case_file].decode()
+        item = ("  - id: E99\n    summary: An analyst's own new item.\n    type: other\n\n")
+        case_file.write_text(text.replace("\nsources:\n", "\n" + item + "sources:\n", 1), encoding="utf-8")
+        assert ratings.read_bytes() != saved[ratings] and b"E99" in case_file.read_bytes()
+        env = {k: v for k, v in os.environ.items() if k != "SAT_ROOT"}
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-sanitize-with",
+             "tests/nbval_sanitize.cfg", "notebooks/ach/ach_report.ipynb"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
+        )
+    finally:
+        for path, content in saved.items():
+            path.write_bytes(content)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
