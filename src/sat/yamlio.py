@@ -258,11 +258,10 @@ def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None,
               inside: str | os.PathLike[str] | None = None) -> Any:
     """Load one YAML file safely; any read or syntax error becomes a ValidationError naming file and line.
 
-    The file must be a regular file of at most :data:`MAX_YAML_BYTES`; a symbolic link must lead inside ``inside``
-    (default: the file's own folder)."""
+    The file must be a regular file of at most :data:`MAX_YAML_BYTES`; when ``inside`` is given (a case folder),
+    a symbolic link must lead to a file inside it."""
     name = shown_as or str(path)
-    p = Path(path)
-    text = read_text(p, name, inside=p.parent if inside is None else inside, limit=MAX_YAML_BYTES)
+    text = read_text(Path(path), name, inside=inside, limit=MAX_YAML_BYTES)
     return loads_yaml(text, name)
 
 

@@ -22,7 +22,7 @@ def load_case(case: str | os.PathLike[str]) -> Case:
     """Load and validate a case (folder path or case id); raise ValidationError listing every problem."""
     folder = resolve_case(case)
     shown = _shown_path(folder)
-    data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}")
+    data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}", inside=folder)
     parsed, problems = parse_case(data, f"{shown}/{CASE_FILE}")
     hypothesis_ids = parsed.hypothesis_ids if parsed else _raw_ids(data, "hypotheses")
     evidence_ids = parsed.evidence_ids if parsed else _raw_ids(data, "evidence")

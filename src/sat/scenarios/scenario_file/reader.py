@@ -34,7 +34,7 @@ def load_scenarios(case: str | os.PathLike[str]) -> Scenarios:
     path = folder / SCENARIOS_FILE
     shown = shown_path(path)
     try:
-        scenarios = parse_scenarios(load_yaml(path, shown_as=shown), shown, info, path)
+        scenarios = parse_scenarios(load_yaml(path, shown_as=shown, inside=folder), shown, info, path)
     except ValidationError as exc:
         problems.extend(exc.problems)
     if problems:
