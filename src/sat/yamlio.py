@@ -150,8 +150,9 @@ _NO_KEY = object()  # an open mapping waits for a key, not a value
 
 
 class _Fallback(Exception):
-    """The document uses something the fast reader leaves to the full loader (anchors, tags, merge keys, complex
-    or duplicate keys, several documents), or libyaml is missing."""
+    """The document uses something the fast reader leaves to the full loader (complex or duplicate keys, several
+    documents), or something :func:`_check_events` refuses (anchors, aliases, explicit tags, deep nesting), or
+    libyaml is missing."""
 
 
 def _fast_scalar(event: ScalarEvent, loader: _Loader) -> Any:
