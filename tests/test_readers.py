@@ -6,17 +6,16 @@ from __future__ import annotations
 import nbformat
 import pandas as pd
 import pytest
+from test_ach_definitions import heuer_case
 
 from sat.ach import narrative
 from sat.ach.analysis import score_case
-from sat.figures import _short
+from sat.ach.figures import _short
 from sat.report import NOTEBOOK_ONLY, notebook_to_html
 from sat.scenarios import report_view as rv
 from sat.scenarios.figures import judgment_table
 from sat.scenarios.scenario_file import load_scenarios
 from sat.store import load_case
-
-from test_ach_definitions import heuer_case
 
 
 def test_confidence_counts_the_weaknesses_the_workbook_can_see(tiny):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from sat.paths import cases_dir
 from sat.scenarios.bridge import quadrant_completions
 from sat.scenarios.cib import consistent_set
 from sat.scenarios.drivers import critical_uncertainties
@@ -14,7 +14,7 @@ from sat.scenarios.multiple import quadrant_count, screen_summary
 from sat.scenarios.scenario_file import load_scenarios
 from sat.store import load_case
 
-CASE = Path(__file__).resolve().parents[1] / "data" / "cases" / "syria-militias"
+CASE = cases_dir() / "syria-militias"  # the pristine copy the test session reads (see conftest.py)
 
 
 @pytest.fixture(scope="module")

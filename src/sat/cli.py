@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")
+    _add_optional(commands, "sat.training.command")
     return parser
 
 
