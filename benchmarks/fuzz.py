@@ -3,7 +3,7 @@ memory cap per run, counted per input kind.
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/fuzz.py                     # 10,400 inputs, 25 s and 1 GiB per run, 2 at a time
+    .venv/bin/python benchmarks/fuzz.py                     # 11,000 inputs, 25 s and 1 GiB per run, 2 at a time
     .venv/bin/python benchmarks/fuzz.py --inputs 700 --jobs 1 --seed 7
     .venv/bin/python benchmarks/fuzz.py --exec --inputs 300 # each run a fresh `sat` process (slower, same counts)
     .venv/bin/python benchmarks/fuzz.py --save-crashes tests/fuzz/crashes
@@ -11,10 +11,11 @@ Usage (from the repository root)::
 Inputs come from ``tests/fuzz/fuzz_corpus.py`` (the failure classes of the issue as explicit mutation operators, plus
 generic ones), in the issue's proportions per kind, each reproducible from ``--seed``, its kind and its number.
 
-Each input is placed in a fresh work folder and its command (``sat validate``, ``sat ach score``, ``sat ach import``,
-``sat ach import-matrix``, ``sat cib``) runs in a child process with an address-space limit (``RLIMIT_AS``: the
-parent's size plus ``--memory``) and a wall-clock limit (``--timeout``). By default the child is forked from this
-process after the package is imported and calls ``sat.cli.main`` (the entry point of the ``sat`` script), which
+Each input is placed in a fresh work folder and its command (``sat validate``, ``sat ach score``, ``sat ach
+import``, ``sat ach import-matrix``, ``sat cib``, ``sat grade``, ``sat exercise check``) runs in a child process
+with an address-space limit (``RLIMIT_AS``: the parent's size plus ``--memory``) and a wall-clock limit
+(``--timeout``). By default the child is forked from this process after the package is imported and calls
+``sat.cli.main`` (the entry point of the ``sat`` script), which
 saves the interpreter start-up per run; ``--exec`` starts the installed ``sat`` script instead. A run counts as
 
 - a *hang* when it is killed at the time limit;
@@ -50,9 +51,9 @@ sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 import fuzz_corpus as corpus
 from fuzz_corpus import KINDS, Input, partial_write, place, snapshot
 
-#: The issue's counts per kind (10,399 inputs), used as proportions.
+#: The issue's counts per kind (10,399 inputs), used as proportions, and the training files that landed since.
 WEIGHTS = {"case.yaml": 3555, "ratings CSV": 1484, "notes CSV": 1036, "scenarios.yaml": 1418, ".achz": 1744,
-           ".scw": 549, ".xlsx": 613}
+           ".scw": 549, ".xlsx": 613, "exercise files": 600}
 COLUMNS = ("tracebacks", "hangs", "memory blow-ups", "partial writes")
 
 
@@ -87,6 +88,7 @@ def _preload() -> None:
     import sat.scenarios.command
     import sat.scenarios.scenario_file
     import sat.store  # noqa: F401
+    import sat.training.command  # noqa: F401
 
 
 def _child(argv: list[str], out: Path, err: Path, limit: int) -> None:
@@ -191,7 +193,7 @@ def plan(total: int) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--inputs", type=int, default=10_400, help="number of generated inputs (default 10,400)")
+    parser.add_argument("--inputs", type=int, default=11_000, help="number of generated inputs (default 11,000)")
     parser.add_argument("--seed", type=int, default=15, help="campaign seed (default 15)")
     parser.add_argument("--timeout", type=float, default=25.0, help="seconds per run (default 25)")
     parser.add_argument("--memory", type=int, default=1024, help="MiB per run above the start-up size (default 1024)")

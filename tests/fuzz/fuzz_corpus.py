@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
 SYRIA = ROOT / "data" / "cases" / "syria-militias"
 
-KINDS = ("case.yaml", "ratings CSV", "notes CSV", "scenarios.yaml", ".achz", ".scw", ".xlsx")
+KINDS = ("case.yaml", "ratings CSV", "notes CSV", "scenarios.yaml", ".achz", ".scw", ".xlsx", "exercise files")
+TRAINING = ROOT / "tests" / "fixtures" / "training"
 
 
 @dataclass
@@ -328,7 +329,10 @@ def base_files() -> dict[str, dict[str, bytes]]:
     tiny = {p.relative_to(TINY).as_posix(): p.read_bytes() for p in sorted(TINY.rglob("*")) if p.is_file()}
     case = load_case(TINY)
     model = load_cib(SYRIA / "scenarios.yaml")
+    exercise = {p.relative_to(TRAINING).as_posix(): p.read_bytes() for p in sorted(TRAINING.rglob("*"))
+                if p.is_file()}
     return {
+        "exercise": exercise,
         "tiny": tiny,
         "syria": {"case.yaml": (SYRIA / "case.yaml").read_bytes(),
                   "scenarios.yaml": (SYRIA / "scenarios.yaml").read_bytes()},
@@ -536,9 +540,22 @@ def _xlsx(rng: random.Random) -> Input:
                  outputs=[f"{{work}}/case/ratings/{analyst}.csv"])
 
 
+def _exercise(rng: random.Random) -> Input:
+    """An exercise (key, its case, a trainee's ratings and answers) graded with ``sat grade --out``."""
+    files = dict(base_files()["exercise"])
+    target = rng.choice(["tiny-ach/key.yaml", "tiny-ach/key.yaml", "tiny-ach/exercise.yaml", "tiny-ach/case/case.yaml",
+                         "class/ana.csv", "class/ana.answers.yaml"])
+    operators = CSV_OPERATORS if target.endswith(".csv") else YAML_OPERATORS
+    text, ops = mutate(files[target].decode(), operators, rng, rng.choice([1, 1, 2]))
+    files[target], bad = encode(text, rng)
+    argv = rng.choice([["grade", "{work}/tiny-ach", "{work}/class", "--out", "{work}/out"],
+                       ["grade", "{work}/tiny-ach", "{work}/class", "--json"], ["exercise", "check", "{work}/tiny-ach"]])
+    return Input("exercise files", files, argv, [target, *ops] + ([bad] if bad else []), outputs=["{work}/out"])
+
+
 GENERATORS: dict[str, Callable[[random.Random], Input]] = {
     "case.yaml": _case_yaml, "ratings CSV": _ratings, "notes CSV": _notes, "scenarios.yaml": _scenarios,
-    ".achz": _achz, ".scw": _scw, ".xlsx": _xlsx,
+    ".achz": _achz, ".scw": _scw, ".xlsx": _xlsx, "exercise files": _exercise,
 }
 
 
