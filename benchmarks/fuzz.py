@@ -87,7 +87,7 @@ def _preload() -> None:
     import sat.scenarios.cib
     import sat.scenarios.command
     import sat.scenarios.scenario_file
-    import sat.store  # noqa: F401
+    import sat.store
     import sat.training.command  # noqa: F401
 
 
