@@ -187,6 +187,12 @@ def test_a_header_with_one_id_repeated_is_fast_and_reported(tiny):
     assert "ann.csv:1: header: more than 1,000 columns" in refused("validate", tiny, seconds=3)
 
 
+def test_a_row_far_longer_than_the_header_is_fast_and_reported(tiny):
+    # Found by the campaign (exercise files #181, seed 15): pandas made an index of the extra cells, for minutes.
+    (tiny / "ratings" / "ann.csv").write_text("evidence,H1,H2,H3\nE1" + ",C" * 30_000 + "\nE2,N,N,N\n")
+    assert "ann.csv:2: row: has 30001 cells but the header has 4 (value: 'E1')" in refused("validate", tiny, seconds=3)
+
+
 def test_encoding_errors_give_a_line_and_column_not_a_byte_offset(tiny):
     (tiny / "ratings" / "ann.csv").write_bytes(b"evidence,H1,H2,H3\nE1,C,I,II\nE2,N,N,\xe9N\n")
     assert "ann.csv:3: file: not UTF-8 text: invalid continuation byte at column 8" in refused("validate", tiny)

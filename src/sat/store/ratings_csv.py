@@ -164,6 +164,8 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
     names = text[: text.find("\n")].split(",") if "\n" in text else text.split(",")
     if len(set(names)) != len(names):  # pandas renames duplicate columns in quadratic time; the slow path says why
         return None
+    if any(line.count(",") >= len(names) for line in text.splitlines()):
+        return None  # a row longer than the header: pandas would build an index of its extra cells (slowly)
     try:
 
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
