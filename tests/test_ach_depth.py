@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sat.ach import scoring
@@ -161,8 +163,7 @@ def test_normal_approximation_agrees_with_exact_sampling_on_a_large_matrix():
                        p=[0.1, 0.3, 0.3, 0.2, 0.1])
     codes[:, :, 0] = np.where(rng.random((2, n_e)) < 0.6, "C", "N")  # H1 somewhat favoured
     stack = scoring.encode(codes)
-    lm = scoring.LikelihoodModel(np.log(scoring.row_likelihoods(LK, np.full(n_e, 0.8))), np.full(n_e, -1),
-                                 np.full(n_h, 1 / n_h))
+    lm = scoring.LikelihoodModel.from_weights(LK, np.full(n_e, 0.8), np.full(n_e, -1), np.full(n_h, 1 / n_h))
     u = np.array([0.5, 0.5])
     exact = simulate(stack, lm, u, draws=4000, seed=2)
     approx = simulate(stack, lm, u, draws=4000, seed=2, exact_budget=0)
@@ -182,7 +183,8 @@ def test_json_has_linchpins_sensitivity_and_p_top(tiny):
 
 def test_json_sensitivity_lists_exactly_the_posteriors_that_move(tiny):
     scores = score_case(load_case(tiny), draws=0)
-    doc = scores.to_json()
+    doc = scores.to_json(full=True)
+    assert doc["sensitivity_omitted"] == 0 and doc["sensitivity_threshold"] == 0
     base = {h["id"]: h["posterior"] for h in doc["hypotheses"]}
     sens = scores.sensitivity
     for item in doc["evidence"]:
@@ -196,3 +198,144 @@ def test_json_sensitivity_lists_exactly_the_posteriors_that_move(tiny):
     # Removing E2 (the only item against H1) moves every posterior, so all three are listed.
     e2 = next(i for i in doc["evidence"] if i["id"] == "E2")["sensitivity"][0]
     assert set(e2["changed_posteriors"]) == {"H1", "H2", "H3"}
+
+
+def test_default_json_lists_the_changes_that_move_a_posterior_past_the_threshold(tiny):
+    scores = score_case(load_case(tiny), draws=0)
+    sens = scores.sensitivity
+    threshold = 0.05
+    doc = scores.to_json(threshold=threshold)
+    assert doc["sensitivity_threshold"] == threshold
+    listed, expected_omitted = 0, 0
+    for e, eid in enumerate(sens.evidence_ids):
+        item = next(i for i in doc["evidence"] if i["id"] == eid)
+        shown = {entry["change"]: entry for entry in item["sensitivity"]}
+        for k, change in enumerate(CHANGES):
+            shift = np.abs(sens.posteriors[k, e] - sens.base_posterior.to_numpy())
+            wanted = bool((shift > threshold).any() or sens.leader_changes[k, e] or sens.band_changes[k, e])
+            assert (change in shown) == wanted
+            if wanted:
+                listed += 1
+                movers = {h for h, s in zip(sens.hypothesis_ids, shift) if s > threshold}
+                assert set(shown[change]["changed_posteriors"]) == movers
+            else:
+                expected_omitted += 1
+    assert doc["sensitivity_omitted"] == expected_omitted and listed + expected_omitted == 4 * len(sens.evidence_ids)
+    assert listed > 0 and expected_omitted > 0  # the tiny case has both kinds at 5 points
+
+
+def test_default_json_caps_the_disputed_cells_and_counts_them(tiny):
+    scores = score_case(load_case(tiny), draws=0)
+    total = len(scores.disagreements)
+    assert total >= 2
+    doc = scores.to_json(disputes=1)
+    assert doc["disagreements_total"] == total and len(doc["disagreements"]) == 1
+    worst = scores.disagreements.iloc[0]
+    assert (doc["disagreements"][0]["evidence"], doc["disagreements"][0]["hypothesis"]) == (
+        worst["evidence"], worst["hypothesis"])
+    assert len(scores.to_json(full=True)["disagreements"]) == total
+
+
+def _naive_group_weights(loglik: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """One group at a time, as the rule reads: the most diagnostic member counts, the first in case order on a tie."""
+    spread = loglik.max(axis=-1) - loglik.min(axis=-1)
+    weights = np.ones(spread.shape)
+    for label in set(groups[groups >= 0].tolist()):
+        members = np.flatnonzero(groups == label)
+        for lead in np.ndindex(spread.shape[:-1]):
+            best = members[np.argmax(spread[lead][members])]
+            weights[lead][members] = 0.0
+            weights[lead][best] = 1.0
+    return weights
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_group_weights_match_the_rule_one_group_at_a_time(seed):
+    rng = np.random.default_rng(seed)
+    n_e = 30
+    groups = rng.choice([-1, 0, 1, 2, 3, 7], size=n_e)
+    loglik = np.log(rng.choice([0.05, 0.2, 0.5, 0.8, 0.95], size=(3, n_e, 4)))  # many exact ties of spread
+    assert (scoring.group_weights(loglik, groups) == _naive_group_weights(loglik, groups)).all()
+
+
+def test_sensitivity_blocks_do_not_change_results(monkeypatch):
+    """Rows are processed in cache-sized blocks; a block of one row must give what one block of all rows gives."""
+    import sat.ach.sensitivity as sens
+
+    rng = np.random.default_rng(11)
+    n_e, n_h = 40, 6
+    hypotheses = [Hypothesis(f"H{i}", f"H{i}") for i in range(n_h)]
+    evidence = [Evidence(f"E{i}", f"item {i}", credibility=str(rng.choice(["high", "medium", "low"])),
+                         group=str(rng.choice(["a", "b", "", "", ""])) or None) for i in range(n_e)]
+    case = Case("r", "r", "r", None, hypotheses=hypotheses, evidence=evidence, scoring=Scoring())
+    lm = scoring.LikelihoodModel.for_case(case)
+    stack = rng.integers(0, len(scoring.CODES), size=(4, n_e, n_h)).astype(np.int8)
+    whole = changed_posteriors(stack, lm)
+    monkeypatch.setattr(sens, "BLOCK_CELLS", 1)
+    assert np.array_equal(changed_posteriors(stack, lm), whole)
+    for k, mapping in enumerate(CHANGES.values()):
+        for e in range(n_e):
+            changed = stack.copy()
+            changed[:, e, :] = mapping[stack[:, e, :]]
+            assert whole[k, e] == pytest.approx(lm.posterior(changed).mean(axis=0), abs=1e-12)
+
+
+def test_cell_moments_agree_with_nan_statistics():
+    from sat.ach import consensus
+
+    rng = np.random.default_rng(5)
+    stack = rng.integers(0, len(scoring.CODES), size=(7, 50, 6)).astype(np.int8)
+    numbers = scoring.RATING_NUMBER[stack]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells
+        mean, std = np.nanmean(numbers, axis=0), np.nanstd(numbers, axis=0)
+    rated = (~np.isnan(numbers)).sum(axis=0)
+    assert np.allclose(consensus.cell_mean(stack), mean, equal_nan=True, atol=1e-12)
+    assert np.allclose(consensus.cell_spread(stack), np.where(rated >= 2, std, 0.0), atol=1e-12)
+    # On a level's bound exactly: two analysts one step apart have a spread of exactly 0.5.
+    pair = scoring.encode(np.array([[["C"]], [["N"]]], dtype=object))
+    assert consensus.cell_spread(pair)[0, 0] == 0.5
+
+
+def test_normal_approximation_draws_in_chunks_as_if_drawn_whole(monkeypatch):
+    """Chunking the draws (to bound memory) must not change a seeded result."""
+    import sat.ach.robustness as robustness
+
+    rng = np.random.default_rng(8)
+    stack = rng.integers(0, 5, size=(3, 60, 4)).astype(np.int8)
+    lm = scoring.LikelihoodModel.from_weights(LK, np.full(60, 0.8), np.full(60, -1), np.full(4, 0.25))
+    whole = simulate(stack, lm, np.array([0.2, 0.3, 0.1]), draws=500, seed=3, exact_budget=0)
+    monkeypatch.setattr(robustness, "CHUNK_CELLS", 7)
+    chunked = simulate(stack, lm, np.array([0.2, 0.3, 0.1]), draws=500, seed=3, exact_budget=0)
+    assert np.array_equal(whole.p_top, chunked.p_top) and np.array_equal(whole.median, chunked.median)
+
+
+def test_dispute_count_and_capped_table_agree_with_the_full_table(tiny):
+    scores = score_case(load_case(tiny), draws=0)
+    count = scores.dispute_count
+    full = scores.disagreements
+    assert count == len(full)
+    from sat.ach.analysis import _disagreements
+
+    top = _disagreements(scores.case, scores.analysts, scores._stack, limit=1)
+    pd.testing.assert_frame_equal(top, full.head(1))
+
+
+def test_group_verdicts_in_integers_match_rounding_the_mean_half_away():
+    from sat.ach import consensus
+
+    rng = np.random.default_rng(9)
+    stack = rng.integers(0, len(scoring.CODES), size=(4, 300, 5)).astype(np.int8)
+    numbers = scoring.RATING_NUMBER[stack]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(numbers, axis=0)
+    cast = (stack != scoring.UNRATED).sum(axis=0)
+    na_votes = (stack == scoring.NA).sum(axis=0)
+    by_number = np.array(["II", "I", "N", "C", "CC"], dtype=object)
+    expected = by_number[consensus.round_half_away(np.nan_to_num(mean)).astype(int) + 2]
+    expected = np.where((na_votes * 2 > cast) | np.isnan(mean), "NA", expected)
+    expected = np.where(cast == 0, "", expected)
+    assert (consensus.group_codes(stack) == expected).all()
+    halves = scoring.encode(np.array([[["I", "N", "C"]], [["N", "C", "CC"]]], dtype=object))
+    assert consensus.group_codes(halves).tolist() == [["I", "C", "CC"]]  # -0.5 -> I, 0.5 -> C, 1.5 -> CC

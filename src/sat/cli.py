@@ -62,7 +62,7 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     scores = score_case(load_case(args.case), args.analyst, draws=args.draws, seed=args.seed)
     if args.json:
         # Compact: the C encoder; an indented dump of a large case takes seconds in pure Python.
-        sys.stdout.write(json.dumps(scores.to_json(), ensure_ascii=False))
+        sys.stdout.write(json.dumps(scores.to_json(full=args.full), ensure_ascii=False))
         sys.stdout.write("\n")
         return 0
     who = args.analyst or f"all analysts combined ({', '.join(scores.analysts)})"
@@ -85,7 +85,7 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     if len(flat):
         print(f"No diagnostic value (rated alike for every hypothesis): {', '.join(flat.index)}")
     if len(scores.analysts) > 1:
-        print(f"Cells in dispute between analysts: {len(scores.disagreements)}")
+        print(f"Cells in dispute between analysts: {scores.dispute_count}")
     if scores.sensitivity is not None:
         linchpins = scores.sensitivity.linchpins
         print(f"\nLinchpins (Heuer step 6): {', '.join(linchpins) if linchpins else 'none'}")
@@ -132,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("case", metavar="CASE", help=case_help)
     score.add_argument("--analyst", help="one analyst's ratings (default: all analysts combined)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    score.add_argument("--full", action="store_true",
+                       help="with --json: every sensitivity change and every disputed cell (default: the changes that "
+                            "move a posterior by more than 1 point, and the 200 worst disputes, with counts)")
     score.add_argument("--draws", type=_draws, default=10_000,
                        help=f"robustness Monte Carlo draws (default 10000, at most {MAX_DRAWS}; 0 to skip)")
     score.add_argument("--seed", type=int, default=0, help="random seed of the robustness draws (default 0)")

@@ -6,7 +6,7 @@ in :mod:`sat.ach.scoring`, :mod:`sat.ach.diagnosticity` and :mod:`sat.ach.consen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,14 @@ from .checks import Warning, check_hypothesis_set
 from .robustness import Robustness, simulate
 from .sensitivity import Sensitivity, sensitivity
 
+#: Default JSON: a sensitivity change is listed when it moves some posterior by more than this (or changes the
+#: leader or its ICD 203 band); ``--full`` lists every change.
+SENSITIVITY_THRESHOLD = 0.01
+#: Default JSON: the worst disputed cells listed (``--full`` lists all; ``disagreements_total`` counts them).
+DISPUTES_SHOWN = 200
+#: Per cell: spread, largest gap in steps, split on NA, and level index (see AchScores.dispute_levels).
+DisputeLevels = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 
 @dataclass
 class AchScores:
@@ -31,29 +39,48 @@ class AchScores:
     hypotheses: pd.DataFrame
     evidence: pd.DataFrame
     by_analyst: dict[str, pd.DataFrame]
-    disagreements: pd.DataFrame
+    _stack: np.ndarray = field(repr=False)
     warnings: list[Warning]
     sensitivity: Sensitivity | None = None
     robustness: Robustness | None = None
+    _disagreements: pd.DataFrame | None = field(default=None, repr=False)
+    _levels: DisputeLevels | None = field(default=None, repr=False)
 
     @property
     def leader(self) -> str:
         """Id of the hypothesis ranked first."""
         return str(self.hypotheses["rank"].idxmin())
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON document of ``sat ach score --json``.
+    def to_json(self, full: bool = False, threshold: float = SENSITIVITY_THRESHOLD,
+                disputes: int = DISPUTES_SHOWN) -> dict[str, Any]:
+        """The JSON document of ``sat ach score --json`` (``full``: of ``--json --full``).
 
         ``hypotheses``: scores per hypothesis in case order, with the ICD 203 ``likelihood`` term and the
         ``posterior_shown`` as reports print it (whole percent, "under 1%", "over 99%"; :mod:`sat.language`), and
-        ``p_top`` and ``interval_90`` after robustness draws. ``evidence``: most diagnostic first; with sensitivity, each item has four ``sensitivity`` entries
-        (removed, more consistent, less consistent, deceptive) giving the new ``leader``, ``leader_changes``,
-        ``band_changes`` and ``changed_posteriors``: the new posterior of each hypothesis whose posterior changes
-        at 6 decimals (the others keep their value in ``hypotheses``). Then ``linchpins``,
-        ``linchpin_sentences``, ``warnings`` and ``disagreements`` (cells on which analysts differ).
+        ``p_top`` and ``interval_90`` after robustness draws. ``evidence``: most diagnostic first; with
+        sensitivity, each item has a ``sensitivity`` list of its changes (removed, more consistent, less
+        consistent, deceptive) giving the new ``leader``, ``leader_changes``, ``band_changes`` and
+        ``changed_posteriors``. Then ``linchpins``, ``linchpin_sentences``, ``warnings`` and ``disagreements``
+        (cells on which analysts differ, widest gap first).
+
+        By default the document holds what a reader or a program needs, whatever the size of the case: a change is
+        listed only if it changes the leader, moves it into another ICD 203 band, or moves some posterior by more
+        than ``threshold`` (and ``changed_posteriors`` names only the hypotheses that move that much);
+        ``sensitivity_omitted`` counts the changes left out. At most ``disputes`` disagreements are listed, and
+        ``disagreements_total`` counts them all. With ``full``, every change of every item is listed (every
+        posterior that changes at 6 decimals; the others keep their value in ``hypotheses``) and every disputed
+        cell.
         """
-        sensitivity_entries = self.sensitivity.entries() if self.sensitivity is not None else {}
+        threshold = 0.0 if full else threshold
+        sensitivity_entries, omitted = self.sensitivity.entries(threshold=threshold) if self.sensitivity is not None \
+            else ({}, 0)
         ev = self.evidence
+        if full or self._disagreements is not None:
+            shown = self.disagreements if full else self.disagreements.head(disputes)
+            total = len(self.disagreements)
+        else:
+            shown = _disagreements(self.case, self.analysts, self._stack, limit=disputes, levels=self.dispute_levels)
+            total = self.dispute_count
         return {
             "case": self.case.id,
             "title": self.case.title,
@@ -88,22 +115,55 @@ class AchScores:
                     ev["diagnostic"].astype(bool).tolist(), ev["counts"].astype(bool).tolist(),
                 )
             ],
-            **({"linchpins": self.sensitivity.linchpins, "linchpin_sentences": self.sensitivity.sentences}
+            **({"sensitivity_threshold": threshold, "sensitivity_omitted": omitted,
+                "linchpins": self.sensitivity.linchpins, "linchpin_sentences": self.sensitivity.sentences}
                if self.sensitivity is not None else {}),
             **({"robustness": {"draws": self.robustness.draws, "method": self.robustness.method}}
                if self.robustness is not None else {}),
             "warnings": [{"code": w.code, "message": w.message, "ids": list(w.ids)} for w in self.warnings],
-            "disagreements": self._disagreement_records(),
+            "disagreements": _disagreement_records(shown),
+            "disagreements_total": total,
         }
 
-    def _disagreement_records(self) -> list[dict[str, Any]]:
-        d = self.disagreements
-        return [
-            {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "gap": int(g), "level": lv, "na_split": na}
-            for e, h, r, sp, g, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
-                                              d["spread"].round(6).tolist(), d["gap"].tolist(), d["level"].tolist(),
-                                              d["na_split"].astype(bool).tolist())
-        ]
+    @property
+    def disagreements(self) -> pd.DataFrame:
+        """Cells on which the analysts do not agree, widest gap first (computed on first use: on a class-sized or
+        twenty-million-cell case it is large, and most callers never ask)."""
+        if self._disagreements is None:
+            self._disagreements = _disagreements(self.case, self.analysts, self._stack, levels=self.dispute_levels)
+        return self._disagreements
+
+    @property
+    def dispute_count(self) -> int:
+        """How many cells are in dispute (without building the table of them)."""
+        if self._disagreements is not None:
+            return len(self._disagreements)
+        _, _, split, levels = self.dispute_levels
+        return int(((levels > 0) | split).sum())
+
+    @property
+    def dispute_levels(self) -> DisputeLevels:
+        """Per cell: the spread of the analysts' ratings, the largest gap in steps, whether they split on NA, and
+        the disagreement level (an index into :data:`sat.ach.consensus.LEVEL_NAMES`)."""
+        if self._levels is None:
+            self._levels = _dispute_levels(self._stack)
+        return self._levels
+
+
+def _dispute_levels(stack: np.ndarray, moments: consensus.Moments | None = None) -> DisputeLevels:
+    """Per cell: spread, largest gap, NA split and level index (see :attr:`AchScores.dispute_levels`)."""
+    moments = consensus.cell_moments(stack) if moments is None else moments
+    return (consensus.cell_spread(stack, moments), consensus.cell_gap(stack), consensus.na_split(stack),
+            consensus.cell_level_index(stack, moments))
+
+
+def _disagreement_records(d: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "gap": int(g), "level": lv, "na_split": na}
+        for e, h, r, sp, g, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
+                                          d["spread"].round(6).tolist(), d["gap"].tolist(), d["level"].tolist(),
+                                          d["na_split"].astype(bool).tolist())
+    ]
 
 
 def _num(value: Any) -> float:
@@ -112,7 +172,7 @@ def _num(value: Any) -> float:
 
 def encoded_stack(case: Case, analysts: list[str]) -> np.ndarray:
     """Analysts x evidence x hypotheses array of code indices."""
-    return np.stack([scoring.encode(case.matrix(a)) for a in analysts])
+    return np.stack([case.codes(a) for a in analysts])
 
 
 def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: bool = True,
@@ -138,10 +198,10 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     evidence = case.evidence
     weights = scoring.parc_weights([e.credibility for e in evidence], [e.relevance for e in evidence])
     lm = scoring.LikelihoodModel.for_case(case)
-    contributions, counts = lm.contributions(stack)
+    totals, counts, mean_loglik = lm.summarise(stack)
     inconsistency = scoring.inconsistency(stack)
     weighted = scoring.weighted_inconsistency(stack, weights)
-    posteriors = scoring.posterior_from_loglik(contributions, lm.prior)
+    posteriors = scoring.softmax(np.log(lm.prior) + totals)
 
     by_analyst = {
         name: _hypothesis_frame(case, inconsistency[i], weighted[i], posteriors[i]) for i, name in enumerate(analysts)
@@ -149,9 +209,10 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     group_post = consensus.group_posterior(posteriors)
     hypotheses = _hypothesis_frame(case, inconsistency.mean(axis=0), weighted.mean(axis=0), group_post)
 
-    mean_loglik = lm.loglik(stack).mean(axis=0)
     ratio = diagnosticity.likelihood_ratio(mean_loglik)
-    spread = diagnosticity.rating_spread(consensus.cell_mean(stack))
+    moments = consensus.cell_moments(stack)
+    cell_mean = consensus.cell_mean(stack, moments)
+    spread = diagnosticity.rating_spread(cell_mean)
     diagnostic = ~np.isclose(ratio, 1.0)
     evidence_frame = pd.DataFrame(
         {
@@ -173,12 +234,12 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     matrix = (
         case.matrix(analysts[0])
         if len(analysts) == 1
-        else pd.DataFrame(consensus.group_codes(stack), index=pd.Index(eids, name="evidence"), columns=hids)
+        else pd.DataFrame(consensus.group_codes(stack, moments), index=pd.Index(eids, name="evidence"), columns=hids)
     )
     leaders = list(hypotheses.sort_values("rank").index[:2])
     flat = [eid for eid, useful in zip(eids, diagnostic) if not useful]
-    scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, _disagreements(case, analysts, stack),
-                       check_hypothesis_set(case, leaders, flat))
+    scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, stack,
+                       check_hypothesis_set(case, leaders, flat, dict(zip(analysts, stack))), _levels=_dispute_levels(stack, moments))
     if sensitivity_analysis:
         scores.sensitivity = sensitivity(stack, lm, eids, hids, group_post, leaders[0])
     if draws > 0:
@@ -204,26 +265,28 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
     return frame
 
 
-def _disagreements(case: Case, analysts: list[str], stack: np.ndarray) -> pd.DataFrame:
+def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: int | None = None,
+                   levels: DisputeLevels | None = None) -> pd.DataFrame:
     """Cells on which the analysts do not agree (beyond consensus, or split on NA), widest gap first: each
     analyst's rating, the spread (standard deviation), the largest gap in steps, the level
-    (:func:`sat.ach.consensus.cell_levels`), and whether the split is about applicability (NA)."""
-    spread = consensus.cell_spread(stack)
-    split = consensus.na_split(stack)
-    gap = consensus.cell_gap(stack)
-    levels = consensus.cell_levels(stack)
-    e_idx, h_idx = np.nonzero((levels != "consensus") | split)
+    (:func:`sat.ach.consensus.cell_levels`), and whether the split is about applicability (NA). ``limit``: only
+    the first ``limit`` rows of that order are built."""
+    spread, gap, split, level = _dispute_levels(stack) if levels is None else levels
+    e_idx, h_idx = np.nonzero((level > 0) | split)
+    evidence = np.array(case.evidence_ids, dtype=object)
+    order = np.lexsort((evidence[e_idx].astype(str), -spread[e_idx, h_idx], -gap[e_idx, h_idx]))
+    if limit is not None:
+        order = order[:limit]
+    e_idx, h_idx = e_idx[order], h_idx[order]
     codes = np.array(scoring.CODES, dtype=object)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
-            "evidence": np.array(case.evidence_ids, dtype=object)[e_idx],
+            "evidence": evidence[e_idx],
             "hypothesis": np.array(case.hypothesis_ids, dtype=object)[h_idx],
             "ratings": [dict(zip(analysts, column)) for column in codes[stack[:, e_idx, h_idx]].T.tolist()],
             "spread": spread[e_idx, h_idx],
             "gap": gap[e_idx, h_idx],
-            "level": levels[e_idx, h_idx],
+            "level": np.array(consensus.LEVEL_NAMES, dtype=object)[level[e_idx, h_idx]],
             "na_split": split[e_idx, h_idx],
         }
     )
-    return frame.sort_values(["gap", "spread", "evidence"], ascending=[False, False, True],
-                             kind="stable").reset_index(drop=True)

@@ -15,7 +15,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..model import Case
+import numpy as np
+
+from ..model import MATRIX_CODES, UNRATED, Case
 
 OTHER = re.compile(r"\bother\b|none of the above", re.I)
 DECEPTION = re.compile(r"decept|deceiv|disinform|denial|mislead|fabricat|planted|staged|false[- ]flag", re.I)
@@ -36,9 +38,11 @@ class Warning:
 
 
 def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
-                         flat_evidence: list[str] | None = None) -> list[Warning]:
+                         flat_evidence: list[str] | None = None,
+                         codes: dict[str, np.ndarray] | None = None) -> list[Warning]:
     """Every warning for ``case``. ``leaders``: the hypotheses ranked first and second; ``flat_evidence``: items
-    with no diagnostic value (rated alike for every hypothesis)."""
+    with no diagnostic value (rated alike for every hypothesis); ``codes``: analysts' matrices already encoded
+    (:meth:`sat.model.Case.codes`), if at hand."""
     warnings: list[Warning] = []
     if case.hypotheses and not any(OTHER.search(f"{h.id} {h.title}") for h in case.hypotheses):
         warnings.append(Warning("no-other", "No 'other' hypothesis: the set may not be exhaustive (Heuer step 1)."))
@@ -51,8 +55,8 @@ def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
             tuple(weak),
         ))
     for analyst in case.analysts:
-        matrix = case.matrix(analyst)
-        unrated = int((matrix.to_numpy() == "").sum())
+        matrix = codes[analyst] if codes is not None and analyst in codes else case.codes(analyst)
+        unrated = int((matrix == MATRIX_CODES.index(UNRATED)).sum())
         if unrated:
             warnings.append(Warning("unrated", f"{analyst} has {unrated} unrated cell(s) of {matrix.size}.",
                                     (analyst,)))

@@ -46,13 +46,13 @@ def simulate(stack: np.ndarray, lm: LikelihoodModel, uncertainty: np.ndarray, dr
              seed: int = 0, exact_budget: int = EXACT_BUDGET) -> Robustness:
     """Draw ``draws`` perturbed versions of every analyst's matrix (``stack``: analysts x evidence x hypotheses)."""
     rng = np.random.default_rng(seed)
-    contributions, weights = lm.contributions(stack)
     u = np.asarray(uncertainty, dtype=float)[:, None, None]  # analysts x 1 x 1
     if draws * stack.size <= exact_budget:
+        _, weights = lm.contributions(stack)
         posts = _exact(stack, lm, weights, u, draws, rng)
         method = "exact"
     else:
-        posts = _normal(stack, lm, contributions, weights, u, draws, rng)
+        posts = _normal(stack, lm, u, draws, rng)
         method = "normal approximation"
     winners = np.argmax(posts, axis=-1)
     p_top = np.bincount(winners, minlength=stack.shape[-1]) / draws
@@ -75,20 +75,37 @@ def _exact(stack: np.ndarray, lm: LikelihoodModel, weights: np.ndarray, u: np.nd
     return np.concatenate(out)
 
 
-def _normal(stack: np.ndarray, lm: LikelihoodModel, contributions: np.ndarray, weights: np.ndarray,
-            u: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+def _normal(stack: np.ndarray, lm: LikelihoodModel, u: np.ndarray, draws: int,
+            rng: np.random.Generator) -> np.ndarray:
     # A cell's change d is +up or +down (each with probability u/2) or 0, where up and down depend only on the
     # row's log table and the cell's code: E[d] = u/2 (up + down), Var[d] = u/2 (up^2 + down^2) - E[d]^2.
-    up = lm.log_rows[:, UP] - lm.log_rows  # evidence x code
-    down = lm.log_rows[:, DOWN] - lm.log_rows
+    # Every sum over evidence is therefore a count of (table, code) pairs per hypothesis times a per-pair value:
+    # one bincount per analyst, no analysts x cells array of floats.
+    n_a, _, n_h = stack.shape
+    up = (lm.tables[:, UP] - lm.tables).ravel()  # per flat (table, code) index
+    down = (lm.tables[:, DOWN] - lm.tables).ravel()
+    n_keys = lm.tables.size
+    per_pair = np.stack([lm.tables.ravel(), up + down, up**2 + down**2, (up + down) ** 2])  # 4 x keys
+    sums = np.empty((4, n_a, n_h))
+    columns = (np.arange(n_h) * n_keys)[None, :]
+    for a in range(n_a):
+        index = lm.index(stack[a])
+        weights = scoring.group_weights(np.take(lm.tables.ravel(), index), lm.groups)
+        counted = index[weights > 0]  # rows that stand down in their group add nothing
+        pairs = np.bincount((counted + columns).ravel(), minlength=n_h * n_keys).reshape(n_h, n_keys)
+        sums[:, a, :] = per_pair @ pairs.T
+    loglik, first, second, first_sq = sums
     half = u[:, :, 0] / 2  # analysts x 1
-    first = scoring.cell_loglik(stack, up + down)  # analysts x evidence x hypotheses: up + down per cell
-    second = scoring.cell_loglik(stack, up**2 + down**2)
-    w = weights[..., None]
-    mean = half * (first * w).sum(axis=-2)  # analysts x hypotheses
-    var = half * (second * w).sum(axis=-2) - half**2 * (first**2 * w).sum(axis=-2)  # independent cells add
+    mean = half * first  # analysts x hypotheses
+    var = half * second - half**2 * first_sq  # independent cells add
     var = np.maximum(var, 0.0)  # rounding can leave -1e-17 where every cell is fixed
-    total = rng.standard_normal((draws, *mean.shape))  # draws x analysts x hypotheses, scaled in place
-    total *= np.sqrt(var)
-    total += contributions.sum(axis=-2) + mean + np.log(lm.prior)
-    return softmax(total).mean(axis=1)
+    scale, centre = np.sqrt(var), loglik + mean + np.log(lm.prior)
+    out = np.empty((draws, n_h))
+    chunk = max(1, CHUNK_CELLS // mean.size)  # the generator's stream is the same drawn whole or in chunks
+    for start in range(0, draws, chunk):
+        n = min(chunk, draws - start)
+        total = rng.standard_normal((n, *mean.shape))  # draws x analysts x hypotheses, scaled in place
+        total *= scale
+        total += centre
+        out[start:start + n] = softmax(total).mean(axis=1)
+    return out

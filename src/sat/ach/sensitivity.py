@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..language import ICD203, icd203_band, icd203_band_index, percent_text
-from .scoring import CODES, LikelihoodModel, group_weights, softmax
+from .scoring import CODES, GroupLayout, LikelihoodModel, group_weights, softmax
 
 #: How each change maps code indices (CC, C, N, I, II, NA, unrated); NA and unrated cells never change.
 CHANGES: dict[str, np.ndarray] = {
@@ -78,21 +78,34 @@ class Sensitivity:
         frame["range"] = frame["high"] - frame["low"]
         return frame.sort_values("range", ascending=False, kind="stable")
 
-    def entries(self, decimals: int = 6) -> dict[str, list[dict[str, object]]]:
-        """Per evidence id, its four changes as plain data (for JSON): the leader after the change, the two flags,
-        and ``changed_posteriors``, the new posterior of each hypothesis whose posterior changes at ``decimals``
-        places (every other hypothesis keeps its base posterior)."""
+    def entries(self, decimals: int = 6, threshold: float = 0.0) -> tuple[dict[str, list[dict[str, object]]], int]:
+        """Per evidence id, its changes as plain data (for JSON), and how many changes were left out.
+
+        Each entry gives the leader after the change, the two flags, and ``changed_posteriors``: the new posterior
+        (rounded to ``decimals``) of each hypothesis whose posterior moves by more than ``threshold`` -- with
+        ``threshold`` 0, every hypothesis whose posterior changes at ``decimals`` places (the others keep their base
+        posterior). With ``threshold`` > 0 a change is listed only if it changes the leader, moves the leader into
+        another ICD 203 band, or moves some posterior by more than ``threshold``; the count of the others is the
+        second value returned.
+        """
         n_k, n_e, _ = self.posteriors.shape
         hids = np.array(self.hypothesis_ids, dtype=object)
-        rounded = np.round(self.posteriors, decimals)
-        k_i, e_i, h_i = np.nonzero(rounded != np.round(self.base_posterior.to_numpy(), decimals))
-        names, values = hids[h_i].tolist(), rounded[k_i, e_i, h_i].tolist()
+        base = self.base_posterior.to_numpy()
+        if threshold > 0:
+            moved_cells = np.abs(self.posteriors - base) > threshold
+        else:
+            moved_cells = np.round(self.posteriors, decimals) != np.round(base, decimals)
+        k_i, e_i, h_i = np.nonzero(moved_cells)
+        names, values = hids[h_i].tolist(), np.round(self.posteriors[k_i, e_i, h_i], decimals).tolist()
         bounds = np.searchsorted(k_i * n_e + e_i, np.arange(n_k * n_e + 1)).tolist()  # np.nonzero sorts (k, e, h)
         moved = [dict(zip(names[a:b], values[a:b])) for a, b in zip(bounds[:-1], bounds[1:])]
+        keep = np.ones((n_k, n_e), dtype=bool)
+        if threshold > 0:
+            keep = moved_cells.any(axis=-1) | self.leader_changes | self.band_changes
         leaders = hids[self.new_leader].tolist()
-        leader_changes, band_changes = self.leader_changes.tolist(), self.band_changes.tolist()
+        leader_changes, band_changes, kept = self.leader_changes.tolist(), self.band_changes.tolist(), keep.tolist()
         changes = list(CHANGES)
-        return {
+        listed = {
             eid: [
                 {
                     "change": changes[k],
@@ -102,9 +115,15 @@ class Sensitivity:
                     "changed_posteriors": moved[k * n_e + e],
                 }
                 for k in range(n_k)
+                if kept[k][e]
             ]
             for e, eid in enumerate(self.evidence_ids)
         }
+        return listed, int(keep.size - keep.sum())
+
+
+#: Rows per block in :func:`changed_posteriors`: a block of analysts' cells stays in the processor's cache.
+BLOCK_CELLS = 65_536
 
 
 def changed_posteriors(stack: np.ndarray, lm: LikelihoodModel) -> np.ndarray:
@@ -114,61 +133,66 @@ def changed_posteriors(stack: np.ndarray, lm: LikelihoodModel) -> np.ndarray:
     in the order of :data:`CHANGES`. A changed item outside any group swaps its own contribution; a changed member
     of a dependence group re-elects the group's representative (:func:`sat.ach.scoring.group_weights`) with its
     new row in place of the old one.
+
+    Swapping a row's contribution in log space is multiplying the unnormalised posterior by the ratio
+    P(changed cell | H) / P(cell | H), which depends only on the row's table and the cell's code: one look-up in a
+    small table per cell and per change, done analyst by analyst in cache-sized blocks of rows, so memory stays at
+    a few rows' worth whatever the size of the case.
     """
     n_a, n_e, n_h = stack.shape
-    loglik = lm.loglik(stack)
-    weights = group_weights(loglik, lm.groups)
-    contributions = loglik * weights[..., None]
-    total = contributions.sum(axis=1)  # analysts x hypotheses
+    flat = lm.tables.ravel()
     log_prior = np.log(lm.prior)
-    out = np.empty((len(CHANGES), n_e, n_h))
-    grouped = np.flatnonzero(lm.groups >= 0)
-    if len(grouped):
-        rival, rival_spread, group_old = _group_rivals(loglik, contributions, lm.groups, grouped)
-        analysts = np.arange(n_a)[:, None]
-        rival_rows = loglik[analysts, rival, :]  # analysts x grouped items x hypotheses
-    for k, mapping in enumerate(CHANGES.values()):
-        changed = lm.loglik(mapping[stack])  # analysts x evidence x hypotheses
-        # Ungrouped rows: swap the row's contribution.
-        new_total = total[:, None, :] - contributions + changed  # analysts x evidence x hypotheses
-        if len(grouped):
-            # A changed group member represents its group if its new row is the most diagnostic; on a tie the
-            # first in case order wins, as in group_weights.
-            new_rows = changed[:, grouped, :]
-            spread = new_rows.max(axis=-1) - new_rows.min(axis=-1)
-            wins = (spread > rival_spread) | ((spread == rival_spread) & (grouped < rival))
-            group_new = np.where(wins[..., None], new_rows, rival_rows)
-            new_total[:, grouped, :] = total[:, None, :] - group_old + group_new
-        posteriors = softmax(log_prior + new_total)  # analysts x evidence x hypotheses
-        out[k] = posteriors.mean(axis=0)
+    ratios = [np.exp(lm.tables[:, mapping] - lm.tables).ravel() for mapping in CHANGES.values()]
+    layout = GroupLayout.of(lm.groups)
+    free = np.flatnonzero(lm.groups < 0) if layout is not None else None  # rows in no group
+    out = np.zeros((len(CHANGES), n_e, n_h))
+    block = max(1, BLOCK_CELLS // max(n_h, 1))
+    for a in range(n_a):
+        index = lm.index(stack[a])  # evidence x hypotheses, into flat
+        loglik = np.take(flat, index)
+        weights = group_weights(loglik, lm.groups)
+        total = weights @ loglik  # hypotheses
+        base = np.exp(log_prior + total - (log_prior + total).max())
+        for k in range(len(CHANGES)):
+            _swap_rows(out[k], index, ratios[k], base, free, block)
+        if layout is not None:
+            _grouped_rows(out, stack[a], lm, layout, loglik, weights, log_prior + total)
+    out /= n_a
     return out
 
 
-def _group_rivals(loglik: np.ndarray, contributions: np.ndarray, groups: np.ndarray,
-                  grouped: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each grouped item (``grouped``: evidence indices) and analyst: the most diagnostic other member of its
-    group (first in case order on a tie), that member's spread (-inf when the item is alone in its group), and the
-    group's current contribution (analysts x items x hypotheses)."""
-    n_a = loglik.shape[0]
-    spread = loglik.max(axis=-1) - loglik.min(axis=-1)  # analysts x evidence
-    rival = np.empty((n_a, len(grouped)), dtype=int)
-    rival_spread = np.full((n_a, len(grouped)), -np.inf)
-    group_old = np.empty((n_a, len(grouped), loglik.shape[-1]))
-    rows = np.arange(n_a)
-    labels = groups[grouped]
-    for label in np.unique(labels):
-        members = np.flatnonzero(groups == label)
-        first = np.argmax(spread[:, members], axis=1)  # per analyst, the group's representative
-        rest = spread[:, members].copy()
-        rest[rows, first] = -np.inf
-        second = np.argmax(rest, axis=1)  # and the member that would replace it
-        for item in np.flatnonzero(labels == label):
-            best = np.where(members[first] == grouped[item], members[second], members[first])
-            rival[:, item] = best
-            if len(members) > 1:
-                rival_spread[:, item] = spread[rows, best]
-        group_old[:, labels == label, :] = contributions[:, members, :].sum(axis=1)[:, None, :]
-    return rival, rival_spread, group_old
+def _swap_rows(out: np.ndarray, index: np.ndarray, ratio: np.ndarray, base: np.ndarray, rows: np.ndarray | None,
+               block: int) -> None:
+    """Add to ``out`` (evidence x hypotheses) each row's normalised posterior after its change (ungrouped rows)."""
+    n = index.shape[0] if rows is None else len(rows)
+    for start in range(0, n, block):
+        part = slice(start, min(start + block, n)) if rows is None else rows[start:start + block]
+        changed = np.take(ratio, index[part])  # unnormalised posterior ratio per cell
+        changed *= base
+        changed /= changed.sum(axis=1, keepdims=True)
+        out[part] += changed
+
+
+def _grouped_rows(out: np.ndarray, codes: np.ndarray, lm: LikelihoodModel, layout: GroupLayout,
+                  loglik: np.ndarray, weights: np.ndarray, log_total: np.ndarray) -> None:
+    """Add to ``out`` (changes x evidence x hypotheses) one analyst's posterior after each change of each grouped
+    row: the group's representative is re-elected with the changed row in place of the old one."""
+    members = layout.members
+    spread = loglik.max(axis=-1) - loglik.min(axis=-1)
+    rival, rival_spread = layout.rivals(spread)
+    contributions = loglik * weights[:, None]
+    group_sum = np.add.reduceat(contributions[layout.order], layout.starts, axis=0)  # groups x hypotheses
+    which = np.repeat(np.arange(len(layout.starts)), layout.sizes)
+    group_of = np.empty(len(members), dtype=np.intp)
+    group_of[np.searchsorted(members, layout.order)] = which
+    group_old = group_sum[group_of]  # members x hypotheses
+    rival_rows = loglik[rival]
+    for k, mapping in enumerate(CHANGES.values()):
+        new_rows = lm.loglik_rows(mapping[codes[members]], members)
+        new_spread = new_rows.max(axis=-1) - new_rows.min(axis=-1)
+        wins = (new_spread > rival_spread) | ((new_spread == rival_spread) & (members < rival))
+        group_new = np.where(wins[:, None], new_rows, rival_rows)
+        out[k, members] += softmax(log_total - group_old + group_new)
 
 
 def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str], hypothesis_ids: list[str],

@@ -37,7 +37,7 @@ def load_case(case: str | os.PathLike[str]) -> Case:
             continue
         try:
             raw = read_bytes(path, name, inside=folder)
-            matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name, decode(raw, name))
+            matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name, raw)
         except ValidationError as exc:
             matrix, found = None, exc.problems
         problems.extend(found)

@@ -1,7 +1,8 @@
 """``ratings/<analyst>.csv`` (the rating matrix) and ``ratings/<analyst>.notes.csv`` (the rationale of cells).
 
-A fast vectorised path reads the well-formed files the workbook writes; anything irregular falls back to a
-line-by-line reader that names the line and column of each problem.
+A vectorised path (:mod:`sat.ratings_grid`) reads the regular grids the workbook writes; anything irregular falls
+back to a line-by-line reader that names the line and column of each problem. Matrices are returned with categorical
+columns (:data:`sat.model.RATINGS_DTYPE`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pandas as pd
 from .. import model
 from ..errors import Problem, ValidationError
 from ..inputs import decode, read_bytes
+from ..ratings_grid import read_grid
 
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
@@ -75,19 +77,30 @@ def _separator_problem(header: list[str], shown_as: str) -> Problem | None:
 
 
 def read_ratings_csv(
-    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str, text: str | None = None
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str, data: bytes | None = None
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column."""
-    text, problems = _csv_text(path, shown_as, text)
-    if text is None:
-        return None, problems
-    first = text[: text.find("\n")] if "\n" in text else text
-    if first.count(",") >= MAX_RATINGS_COLUMNS:
+    """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column.
+
+    ``data``: the file's bytes when the caller has read them already (so that what is read is what it hashed)."""
+    if data is None:
+        try:
+            data = read_bytes(path, shown_as)
+        except ValidationError as exc:
+            return None, exc.problems
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    if first.count(b",") >= MAX_RATINGS_COLUMNS:
         return None, [Problem(shown_as, "header", f"more than {MAX_RATINGS_COLUMNS:,} columns; refused (a case has "
-                              "far fewer hypotheses)", first.count(",") + 1, 1, "limit")]
+                              "far fewer hypotheses)", first.count(b",") + 1, 1, "limit")]
+    grid = read_grid(data, hypothesis_ids, evidence_ids)
+    if grid is not None:
+        return model.ratings_frame(grid, evidence_ids, hypothesis_ids), []
+    try:
+        text = decode(data, shown_as)
+    except ValidationError as exc:
+        return None, exc.problems
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
-        return fast, []
+        return fast.astype(model.RATINGS_DTYPE), []
     rows, problems = _csv_rows(text, shown_as)
     if problems:
         return None, problems
@@ -155,7 +168,7 @@ def read_ratings_csv(
     blank = [model.UNRATED] * len(hypothesis_ids)
     matrix = pd.DataFrame([rated.get(e, blank) for e in evidence_ids], index=pd.Index(evidence_ids, name="evidence"),
                           columns=hypothesis_ids, dtype=object)
-    return (matrix if not problems else None), problems
+    return (matrix.astype(model.RATINGS_DTYPE) if not problems else None), problems
 
 
 def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: list[str]) -> pd.DataFrame | None:
@@ -167,7 +180,6 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
     if any(line.count(",") >= len(names) for line in text.splitlines()):
         return None  # a row longer than the header: pandas would build an index of its extra cells (slowly)
     try:
-
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
                             engine="c", on_bad_lines="error")
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
