@@ -231,6 +231,10 @@ def main() -> int:
                 seconds[kind].append(result.seconds)
                 if result.verdict != "ok":
                     failures.append(result)
+                done = sum(counts["tried"] for counts in tally.values())
+                if done % 500 == 0:
+                    print(f"{done:,} of {len(kinds):,} inputs, {len(failures)} failures, "
+                          f"{time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     elapsed = time.monotonic() - started
