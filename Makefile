@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 CASE ?= karish
 PYTEST_ARGS ?=
 
-.PHONY: setup report test lab voila clean
+.PHONY: setup report lint test lab voila clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -22,8 +22,13 @@ setup: $(STAMP)
 report: setup
 	@$(BIN)/sat report $(CASE)
 
+# The gates: ruff lint (rules in pyproject.toml) and mypy (strict on the core; see [tool.mypy] in pyproject.toml).
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.
-test: setup
+test: setup lint
 	@$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
 	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; \

@@ -28,7 +28,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-CODES = np.array(["CC", "C", "N", "I", "II", "NA"])
+from sat.rating_scale import RATING_CODES
+
+CODES = np.array(RATING_CODES)  # CC, C, N, I, II, NA: WEIGHTS below follow this order
 WEIGHTS = [0.08, 0.3, 0.32, 0.2, 0.08, 0.02]
 
 

@@ -28,8 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from sat.rating_scale import RATING_CODES
+
 ROOT = Path(__file__).resolve().parents[1]
-CODES = ["CC", "C", "N", "I", "II", "NA"]
+CODES = list(RATING_CODES)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -103,7 +105,8 @@ def browser_side(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     notebook = nbformat.read(ROOT / "notebooks" / "ach" / "ach_editor.ipynb", as_version=4)
-    notebook.cells[1].source = 'case = "large"  # help: case\nanalyst = "a1"  # help: analyst\nblind = False  # help: blind'
+    notebook.cells[1].source = ('case = "large"  # help: case\nanalyst = "a1"  # help: analyst\n'
+                                'blind = False  # help: blind')
     nbformat.write(notebook, site / "editor.ipynb")
     port = free_port()
     env = {**os.environ, "SAT_ROOT": str(site)}

@@ -48,8 +48,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "fuzz"))
 
-import fuzz_corpus as corpus
-from fuzz_corpus import KINDS, Input, partial_write, place, snapshot
+import fuzz_corpus as corpus  # noqa: E402 - found through the path set just above
+from fuzz_corpus import KINDS, Input, partial_write, place, snapshot  # noqa: E402
 
 #: The issue's counts per kind (10,399 inputs), used as proportions, and the training files that landed since.
 WEIGHTS = {"case.yaml": 3555, "ratings CSV": 1484, "notes CSV": 1036, "scenarios.yaml": 1418, ".achz": 1744,
@@ -108,7 +108,7 @@ def _child(argv: list[str], out: Path, err: Path, limit: int) -> None:
             status = main(argv)
         except SystemExit as exc:
             status = exc.code if isinstance(exc.code, int) else 2
-        except BaseException:  # noqa: BLE001 - what the `sat` script would print as a traceback
+        except BaseException:
             traceback.print_exc()
             status = 1
         sys.stdout.flush()
@@ -136,7 +136,7 @@ class Runner:
             limit = self.memory + 600 * 2**20  # a fresh interpreter with numpy and pandas: about 600 MB of mappings
             proc = subprocess.Popen(
                 [self.sat, *argv], stdout=out.open("wb"), stderr=err.open("wb"), cwd=work,
-                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))  # noqa: PLW1509 - no threads
+                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
             self.running[proc.pid] = (item, work, time.monotonic(), before, proc)
             return
         pid = os.fork()
@@ -200,7 +200,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2)")
     parser.add_argument("--exec", dest="use_exec", action="store_true", help="start the `sat` script for each run")
     parser.add_argument("--kinds", nargs="*", choices=KINDS, help="only these input kinds")
-    parser.add_argument("--save-crashes", type=Path, metavar="DIR", help="save one failing input per kind, verdict and exception here")
+    parser.add_argument("--save-crashes", type=Path, metavar="DIR",
+                        help="save one failing input per kind, verdict and exception here")
     args = parser.parse_args()
 
     if not args.use_exec:

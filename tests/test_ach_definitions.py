@@ -71,7 +71,10 @@ def test_linchpin_sentence_says_the_old_leader_rises_yet_loses_the_lead():
         evidence=[Evidence(e, e) for e in ("E1", "E2", "E3")],
         scoring=Scoring(likelihoods=dict(HEUER_MAP)),
     )
-    frame = lambda rows: pd.DataFrame(rows, index=["E1", "E2", "E3"], columns=["H1", "H2", "H3"])  # noqa: E731
+
+    def frame(rows):
+        return pd.DataFrame(rows, index=["E1", "E2", "E3"], columns=["H1", "H2", "H3"])
+
     case.ratings = {"ann": frame([["C", "II", "C"], ["C", "I", "I"], ["II", "C", "II"]]),
                     "bob": frame([["II", "I", "CC"], ["C", "I", "N"], ["I", "CC", "II"]])}
     scores = score_case(case)
@@ -104,3 +107,8 @@ def test_priors_that_do_not_sum_to_one_are_normalised_with_a_warning():
     assert scores.hypotheses["posterior"].tolist() == pytest.approx([2 / 274, 256 / 274, 16 / 274])
     [warning] = [w for w in scores.warnings if w.code == "priors-normalised"]
     assert warning.message == "The priors sum to 4, not 1; they are divided by their sum before use."
+
+
+def test_a_hypothesis_with_nothing_inconsistent_scores_plus_zero():
+    weighted = score_case(heuer_case(), sensitivity_analysis=False).hypotheses["weighted_inconsistency"]
+    assert weighted["H2"] == 0.0 and str(weighted["H2"]) == "0.0"  # not -0.0, which prints as "-0.00"

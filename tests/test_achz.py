@@ -172,7 +172,8 @@ def hostile_cases() -> dict[str, tuple[bytes, str]]:
         "bad xml": (gzip.compress("<ACH-PROJECT>\n<MATRIX>\n</ACH-PROJECT>".encode("utf-16")),
                     ":3: XML: not well-formed XML (column 2): mismatched tag"),
         "wrong encoding": (gzip.compress('<?xml version="1.0"?><A>caf\xe9</A>'.encode("latin-1")),
-                           "encoding: not valid UTF-8 text (invalid continuation byte at byte 27); PARC ACH files are UTF-16"),
+                           "encoding: not valid UTF-8 text (invalid continuation byte at byte 27); "
+                           "PARC ACH files are UTF-16"),
         "billion laughs": (gzip.compress(laughs.encode("utf-16")), "refused: the file declares entities"),
         "external entity": (gzip.compress(external.encode("utf-16")), "refused: the file declares entities"),
         "no matrix": (gzip.compress(b"<ACH-PROJECT><PROJECT-TITLE>x</PROJECT-TITLE></ACH-PROJECT>"),

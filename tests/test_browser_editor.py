@@ -69,7 +69,7 @@ def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator
     labconfig.mkdir(parents=True)
     (labconfig / "page_config.json").write_text(
         '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
-    log = open(tmp_path / "server.log", "wb")
+    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - the server writes to it until the finally below
     proc = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def listening() -> bool:
@@ -171,6 +171,18 @@ def rate_by_click_and_check(page, site: Path) -> None:
     page.locator(".sat-status-saved").wait_for(timeout=STEP_TIMEOUT * 1000)
 
 
+def explain_the_rating(page, site: Path) -> None:
+    """The clicked cell is the one "Why this rating?" shows: write a reason, save it, find it in the notes file."""
+    box = page.locator(".sat-rationale")
+    box.locator("code", has_text="E05").wait_for(timeout=STEP_TIMEOUT * 1000)
+    box.locator("textarea").fill("Owner-side knots are common in this harbour")
+    box.get_by_role("button", name="Save why").click()
+    notes = site / "data" / "cases" / "karish" / "ratings" / "levant_desk.notes.csv"
+    wait_until(lambda: "E05,H3,Owner-side knots are common in this harbour" in notes.read_text(),
+               "the reason for E05/H3 in ratings/levant_desk.notes.csv")
+    page.locator("td.satg-cell.satg-noted").first.wait_for(timeout=STEP_TIMEOUT * 1000)
+
+
 def add_evidence_through_the_form(page, site: Path) -> None:
     page.locator(".lm-TabBar-tab", has_text="Evidence").click()
     summary = page.locator(".widget-textarea", has=page.locator("label", has_text="Summary")).locator("textarea")
@@ -195,6 +207,7 @@ def test_voila_app_rates_by_click_adds_evidence_and_keeps_it_after_reopening(voi
     page.goto(voila)
     page.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
     rate_by_click_and_check(page, site)
+    explain_the_rating(page, site)
     add_evidence_through_the_form(page, site)
     page.locator(".lm-TabBar-tab", has_text="Scores").click()
     page.get_by_role("button", name="Compare with group").click()

@@ -7,6 +7,7 @@ Playwright (no browser download).
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -87,7 +88,7 @@ def test_each_hypothesis_title_sits_above_its_own_description(browser, reports, 
                     text: li.textContent};
         })""")
         assert [b["text"][:3] for b in boxes] == ["H1:", "H2:", "H3:", "H4:", "H5:", "H6:"]
-        for before, after in zip(boxes, boxes[1:]):
+        for before, after in itertools.pairwise(boxes):
             assert after["item"][1] >= before["item"][3] - 0.5  # stacked, never side by side
         for b in boxes:
             title, item = b["title"], b["item"]
@@ -123,7 +124,8 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
                 tr => getComputedStyle(tr.children[n]).textAlign);
             return {why: col('table.rationale tbody tr', 4), summary: col('#T_evidence tbody tr', 6),
                     hypothesis: col('#T_scores tbody tr', 1), matrix: Array.from(
-                        document.querySelectorAll('#T_matrix th.row_heading')).map(th => getComputedStyle(th).textAlign)};
+                        document.querySelectorAll('#T_matrix th.row_heading'))
+                        .map(th => getComputedStyle(th).textAlign)};
         }""")
         for column, values in aligns.items():
             assert values and set(values) <= {"left", "start"}, column
@@ -155,9 +157,9 @@ def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, ki
 def test_pdf_is_printed_offline_on_the_chosen_paper(reports, tmp_path, paper):
     # In a process of its own: Playwright's sync API cannot start inside the running browser fixture's loop.
     pdf = tmp_path / "report.pdf"
-    run = subprocess.run([sys.executable, "-c", "import sys; from sat.pdf import html_to_pdf; "
-                          "html_to_pdf(sys.argv[1], sys.argv[2], sys.argv[3])", str(reports["ach"]), str(pdf), paper],
-                         capture_output=True, text=True, timeout=300)
+    script = "import sys; from sat.pdf import html_to_pdf; html_to_pdf(sys.argv[1], sys.argv[2], sys.argv[3])"
+    run = subprocess.run([sys.executable, "-c", script, str(reports["ach"]), str(pdf), paper],
+                         capture_output=True, text=True, timeout=300, check=False)
     assert run.returncode == 0, run.stderr
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
@@ -176,13 +178,13 @@ def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(r
         html = reports[kind].read_text(encoding="utf-8")
         shown = re.search(r"<title>(.*?)</title>", html).group(1)
         assert shown == title.replace("'", "&#x27;")
-        text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.S))
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", html, flags=re.DOTALL))
         assert "top to bottom" not in text and "JupyterLab" not in text and "sat report CASE" not in text
 
 
 def cells(html: str) -> list[tuple[str, str]]:
     return [(tag, re.sub(r"<[^>]+>", "", text).strip()) for tag, text in re.findall(r"<t([hd])\b[^>]*>(.*?)</t[hd]>",
-                                                                                      html, re.S)]
+                                                                                      html, re.DOTALL)]
 
 
 def test_scenario_report_reads_as_words_not_pandas(reports):
@@ -197,7 +199,16 @@ def test_scenario_report_reads_as_words_not_pandas(reports):
     scenarios = load_scenarios("syria-militias")
     driver_ids = {d.id for d in scenarios.drivers}
     assert not [text for _, text in found if text in driver_ids]
-    screen = re.search(r'<table id="T_screen">.*?</table>', html, re.S).group(0)
+    screen = re.search(r'<table id="T_screen">.*?</table>', html, re.DOTALL).group(0)
     rows = screen.count("<tr>") - 1
     assert rows == len(scenarios.drivers) * (len(scenarios.drivers) - 1) // 2  # one row per pair, not 84 quadrants
     assert "<pre" not in html
+
+
+def test_report_command_prints_pdf_beside_the_html(tmp_path):
+    run = subprocess.run([str(Path(sys.executable).parent / "sat"), "report", "syria-militias", "--out", str(tmp_path),
+                          "--pdf", "Letter"], capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
+    assert run.stdout.split() == [str(html), str(pdf)]
+    assert pdf.read_bytes().startswith(b"%PDF")

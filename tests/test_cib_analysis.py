@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_cib_engine import random_model, small_model
 
 from sat.scenarios.cib import (
     CIBMatrix,
@@ -15,8 +16,6 @@ from sat.scenarios.cib import (
     search,
     sensitivity,
 )
-
-from test_cib_engine import random_model, small_model
 
 
 # -- ensemble -------------------------------------------------------------------------------------------------------

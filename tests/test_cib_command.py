@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cib_engine import small_model
 
 from sat.cli import main
 from sat.scenarios.cib import CIBMatrix
 from sat.scenarios.cib.file import cib_ensemble_to_yaml, cib_to_yaml
 from sat.scenarios.scw import read_scw, read_sl
 from sat.yamlio import dump_yaml
-
-from test_cib_engine import small_model
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "cib"
 
@@ -91,13 +90,13 @@ def test_succession(capsys, model_file):
 
 
 def test_explain_and_sensitivity(capsys, model_file):
-    status, out, _ = run(capsys, model_file, "--explain", "--sensitivity", "--json")
+    _, out, _ = run(capsys, model_file, "--explain", "--sensitivity", "--json")
     report = json.loads(out)
     assert report["consistent"][0]["explanation"][1] == (
         "B = b1 is supported most by A = a1 (+2) and opposed by none; score 3, ahead of its strongest rival b2 (-3) "
         "by 6.")
     assert report["sensitivity"] == []  # see test_cib_analysis.test_sensitivity_by_hand
-    status, out, _ = run(capsys, model_file, "--explain", "--sensitivity")
+    _, out, _ = run(capsys, model_file, "--explain", "--sensitivity")
     assert "Scenario 1 (1 1 1):" in out and "Sensitivity: 0 single judgment change(s) of 1 alter the set" in out
 
 
@@ -118,13 +117,13 @@ def test_ensemble(capsys, tmp_path):
     flat = CIBMatrix(m.descriptors, m.judgments * 0, "analyst_b")  # all ties: every scenario consistent
     path = tmp_path / "s.yaml"
     path.write_text(dump_yaml({"cib": cib_ensemble_to_yaml([m, flat])}))
-    status, out, _ = run(capsys, path, "--json")
+    _, out, _ = run(capsys, path, "--json")
     ensemble = json.loads(out)["ensemble"]
     assert ensemble["matrices"] == ["hand", "analyst_b"]
     assert ensemble["scenarios"][0] == {"variants": [1, 1, 1], "names": ["a1", "b1", "c1"], "count": 2,
                                         "fraction": 1.0, "matrices": ["hand", "analyst_b"]}
     assert len(ensemble["scenarios"]) == 8
-    status, out, _ = run(capsys, path)
+    _, out, _ = run(capsys, path)
     assert "Ensemble of 2 matrices (hand, analyst_b):" in out and "  2/2  1 1 1  hand, analyst_b" in out
 
 

@@ -86,7 +86,7 @@ def test_score_many_matches_evaluate():
     rows = np.array(sorted(HAND))
     scores = score_many(m, rows)
     for k, z in enumerate(sorted(HAND)):
-        theta, inconsistency, tis, margin = HAND[z]
+        _theta, inconsistency, tis, margin = HAND[z]
         assert (scores.inconsistency[k], scores.tis[k], scores.margin[k]) == (inconsistency, tis, margin)
 
 
@@ -104,7 +104,7 @@ def brute_force(m: CIBMatrix, tolerance: float) -> list[tuple[int, ...]]:
         worst = 0.0
         for j in range(m.n_descriptors):
             scores = [
-                sum(m.judgments[o[i] + z[i], o[j] + l] for i in range(m.n_descriptors)) for l in range(m.sizes[j])
+                sum(m.judgments[o[i] + z[i], o[j] + v] for i in range(m.n_descriptors)) for v in range(m.sizes[j])
             ]
             worst = max(worst, max(scores) - scores[z[j]])
         if worst <= tolerance + 1e-9:

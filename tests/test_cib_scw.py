@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from test_cib_engine import small_model
 
 from sat.errors import ValidationError
 from sat.scenarios.cib import CIBMatrix, Descriptor
 from sat.scenarios.scw import ScwProject, format_scw, format_sl, parse_scw, read_scw, read_sl, write_scw, write_sl
-
-from test_cib_engine import small_model
 
 GOOD = """$ ScenarioWizard 4.0
 demo.scw

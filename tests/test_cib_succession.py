@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from test_cib_engine import small_model
 
 from sat.scenarios.cib import CIBMatrix, Descriptor, global_basins, global_step, succession
-
-from test_cib_engine import small_model
 
 
 def pennies() -> CIBMatrix:
@@ -80,7 +79,6 @@ def test_global_basins_agree_with_succession_from_every_start():
     from collections import Counter
 
     import numpy as np
-
     from test_cib_engine import random_model
 
     rng = np.random.default_rng(17)

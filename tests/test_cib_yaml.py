@@ -144,13 +144,14 @@ def test_every_problem_is_reported_with_line_field_and_value():
           impacts: nope
     """
     assert problems(text) == [
-        "s.yaml:2: cib.colour: unknown key (allowed: descriptors, experts, judgments, name) (value: 'colour')",
+        "s.yaml:2: cib.colour: unknown field (expected one of: name, descriptors, judgments, experts) "
+        "(value: 'colour')",
         "s.yaml:7: cib.descriptors[1].variants[1]: duplicate variant name (value: 'p')",
         "s.yaml:8: cib.descriptors[2].name: duplicate descriptor name (value: 'a')",
-        "s.yaml:10: cib.descriptors[3].name: required: a short id",
-        "s.yaml:13: cib.descriptors[4].note: unknown key (allowed: name, title, variants) (value: 'note')",
-        "s.yaml:12: cib.descriptors[4].variants: required: a non-empty list of variant names (value: 'a list')",
-        "s.yaml:18: cib.judgments[0].to: unknown descriptor (value: 'zz')",
+        "s.yaml:10: cib.descriptors[3].name: is required: a short name",
+        "s.yaml:13: cib.descriptors[4].note: unknown field (expected one of: name, title, variants) (value: 'note')",
+        "s.yaml:12: cib.descriptors[4].variants: is required: a non-empty list of variant names (value: 'a list')",
+        "s.yaml:18: cib.judgments[0].to: refers to a descriptor id that is not defined (value: 'zz')",
         "s.yaml:21: cib.judgments[1]: a section from a descriptor to itself is not allowed (value: 'a')",
         "s.yaml:26: cib.judgments[2].impacts.x[1]: must be a number (value: 'two')",
         "s.yaml:27: cib.judgments[2].impacts.w: unknown variant of a (value: 'w')",
@@ -159,7 +160,7 @@ def test_every_problem_is_reported_with_line_field_and_value():
         "s.yaml:34: cib.judgments[4].impacts.d1: must list 2 numbers, one per variant of a (x, y) (value: 3)",
         "s.yaml:35: cib.judgments[4].impacts.d2[0]: must be a number (value: nan)",
         "s.yaml:35: cib.judgments[4].impacts.d2[1]: must be a number (value: True)",
-        "s.yaml:39: cib.judgments[6].from: required: a descriptor name",
+        "s.yaml:39: cib.judgments[6].from: is required: a descriptor name",
         "s.yaml:40: cib.judgments[6].rationale: must be text (value: 'a list')",
     ]
 
@@ -182,7 +183,7 @@ def test_expert_problems():
         "s.yaml:7: cib.experts[0].judgments[0].impacts: missing rows for variants of a (value: 'y')",
         "s.yaml:8: cib.experts[1].name: duplicate expert name (value: 'e1')",
         "s.yaml:9: cib.experts[1].judgments: must be a list of judgment sections (value: 'a mapping')",
-        "s.yaml:10: cib.experts[2].name: required: the expert's name",
+        "s.yaml:10: cib.experts[2].name: is required: the expert's name",
         "s.yaml:11: cib.experts[3]: must be a mapping with name and judgments (value: 'just text')",
     ]
 
@@ -193,7 +194,7 @@ def test_expert_problems():
         ("cib: [1, 2]\n", ["s.yaml:1: cib: must be a mapping with descriptors and judgments (value: 'a list')"]),
         ("cib:\n  name: 3\n  descriptors: []\n", [
             "s.yaml:2: cib.name: must be text (value: 3)",
-            "s.yaml:3: cib.descriptors: required: a non-empty list of {name, title, variants} (value: 'a list')",
+            "s.yaml:3: cib.descriptors: is required: a non-empty list of {name, title, variants} (value: 'a list')",
         ]),
         ("cib:\n  descriptors:\n    - {name: a, title: [t], variants: [x, '']}\n    - 5\n", [
             "s.yaml:3: cib.descriptors[0].title: must be text (value: 'a list')",
@@ -206,10 +207,11 @@ def test_expert_problems():
         ]),
         ("cib:\n  descriptors: [{name: a, variants: [x]}, {name: b, variants: [y]}]\n"
          "  judgments: [{from: a, to: b}, 3, {from: [a], to: b, impacts: {x: [1]}, why: no}]\n", [
-            "s.yaml:3: cib.judgments[0].impacts: required: one row per variant of a",
+            "s.yaml:3: cib.judgments[0].impacts: is required: one row per variant of a",
             "s.yaml:3: cib.judgments[1]: must be a mapping with from, to and impacts (value: 3)",
-            "s.yaml:3: cib.judgments[2].why: unknown key (allowed: from, impacts, rationale, to) (value: 'why')",
-            "s.yaml:3: cib.judgments[2].from: unknown descriptor (value: 'a list')",
+            "s.yaml:3: cib.judgments[2].why: unknown field (expected one of: from, to, rationale, impacts) "
+            "(value: 'why')",
+            "s.yaml:3: cib.judgments[2].from: must be a descriptor name (value: 'a list')",
         ]),
     ],
 )
@@ -244,7 +246,8 @@ def test_load_from_yaml_and_scw(tmp_path):
         ("x.yaml", "horizon: 2025\n", "x.yaml:1: cib: no cib: section in this file"),
         ("x.yml", "- 1\n", "x.yml:1: cib: no cib: section in this file"),
         ("x.txt", "", "x.txt: file: unsupported file type: use a .scw project or a .yaml file (value: '.txt')"),
-        ("x.yaml", "cib: [\n", "x.yaml:2: yaml: malformed YAML: did not find expected node content (near the field 'cib')"),
+        ("x.yaml", "cib: [\n",
+         "x.yaml:2: yaml: malformed YAML: did not find expected node content (near the field 'cib')"),
     ],
 )
 def test_load_errors(tmp_path, name, content, expected):

@@ -24,7 +24,8 @@ import json, random, sys, time
 from sat.errors import ConflictError
 from sat.model import RATING_CODES
 
-folder, writer, saves, pace, mode, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5], sys.argv[6]
+folder, writer, saves, pace, mode, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), \
+    sys.argv[5], sys.argv[6]
 rng = random.Random(writer)
 
 def pattern(n):
@@ -103,7 +104,7 @@ def test_two_processes_saving_one_ratings_file_never_lose_an_update_silently(tin
 def test_a_save_based_on_an_old_read_is_refused_and_a_reload_lets_it_through(tiny):
     first, second = load_case(tiny), load_case(tiny)
     save_ratings(first, "ann", first.matrix("ann").replace("C", "CC"))
-    with pytest.raises(ConflictError, match="ann.csv changed on disk since it was read"):
+    with pytest.raises(ConflictError, match=r"ann\.csv changed on disk since it was read"):
         save_ratings(second, "ann", second.matrix("ann").replace("N", "I"))
     assert load_case(tiny).matrix("ann").loc["E1", "H1"] == "CC"  # the first save stands
     again = load_case(tiny)

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from sat import store
+from sat.edits import next_id
 from sat.store import load_case, parse_evidence
 from sat.widgets import AchEditor
-from sat.edits import next_id
-
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -245,7 +244,8 @@ def test_open_bar_switches_case_and_analyst(tmp_path, monkeypatch):
     cases = tmp_path / "data" / "cases"
     shutil.copytree(FIXTURES / "tiny", cases / "tiny")
     shutil.copytree(FIXTURES / "tiny", cases / "other")
-    (cases / "other" / "case.yaml").write_text((cases / "other" / "case.yaml").read_text().replace("id: tiny", "id: other"))
+    other = cases / "other" / "case.yaml"
+    other.write_text(other.read_text().replace("id: tiny", "id: other"))
     editor = AchEditor("tiny", "ann")
     assert editor.open_case.options == ("other", "tiny") and editor.open_case.value == "tiny"
     editor.open_case.value = "other"

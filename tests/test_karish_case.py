@@ -11,9 +11,8 @@ import pytest
 
 from sat.ach.analysis import score_case
 from sat.language import percent_text
-from sat.store import load_case
-
 from sat.paths import cases_dir
+from sat.store import load_case
 
 KARISH = "karish"
 
@@ -74,7 +73,7 @@ def test_combined_and_per_desk_figures(case):
     assert f"The answer to the question as asked, H1 plus H6, is {pct(c.posterior.H1 + c.posterior.H6)}." in readme
 
     lev = posteriors(case, "levant_desk")
-    assert lev.posterior.H3 == pytest.approx(lev.posterior.H4) and lev.loc["H3", "rank"] == 1
+    assert pytest.approx(lev.posterior.H4) == lev.posterior.H3 and lev.loc["H3", "rank"] == 1
     assert (f"H3 and H4 tie at {pct(lev.posterior.H3)}; H3 ranks first on the tie-break (its weighted PARC "
             f"inconsistency, {lev.weighted_inconsistency.H3:.2f}, is less negative than H4's, "
             f"{lev.weighted_inconsistency.H4:.2f}). H1 plus H6: {pct(lev.posterior.H1 + lev.posterior.H6)}.") in readme
@@ -116,7 +115,7 @@ def test_diagnostic_items_and_disagreements(case):
     scores = score_case(case, sensitivity_analysis=False)
     ev = scores.evidence["likelihood_ratio"]
     assert list(ev.index[:4]) == ["E16", "E18", "E21", "E15"]
-    assert ev.E21 == pytest.approx(ev.E15)
+    assert pytest.approx(ev.E15) == ev.E21
     assert f"E16 ({ev.E16:.2f}), E18 ({ev.E18:.2f}), E15 and E21 ({ev.E15:.2f})" in readme
 
     d = scores.disagreements
@@ -138,3 +137,23 @@ def test_readme_quotes_no_percentage_the_tests_do_not_check():
     computed = text().split("## What the workbook computes")[1].split("## Discussion questions")[0]
     figures = re.findall(r"\d+%", computed)
     assert len(figures) == 23
+
+
+def test_rating_claims_in_the_readme(case):
+    lev, rus = case.matrix("levant_desk"), case.matrix("russia_desk")
+    for item in ("E07", "E11", "E19"):  # motive rows
+        assert rus.loc[item, "H1"] == rus.loc[item, "H6"] == "CC"
+        assert set(lev.loc[item]) == {"C"}
+    for item in ("E05", "E13", "E21"):  # state-centred behaviour: I for H1 (Levant), N (Russia)
+        assert (lev.loc[item, "H1"], rus.loc[item, "H1"]) == ("I", "N")
+    assert (lev.loc["E18", "H1"], rus.loc["E18", "H1"]) == ("II", "N")
+    for item in ("E15", "E16"):  # the stand-down: against H1 for both, and H4 and H6 alike
+        assert lev.loc[item, "H1"] in ("I", "II") and rus.loc[item, "H1"] in ("I", "II")
+        assert lev.loc[item, "H4"] == lev.loc[item, "H6"] and rus.loc[item, "H4"] == rus.loc[item, "H6"]
+    assert lev.loc["E16", "H1"] != rus.loc["E16", "H1"]  # "differ only in how strongly"
+    for item in ("E25", "E26"):  # the new items: against H1 for the Levant desk, neutral for the Russia desk
+        assert (lev.loc[item, "H1"], rus.loc[item, "H1"]) == ("I", "N")
+    groups = {e.id: e.group for e in case.evidence}
+    assert groups["E14"] is None and groups["E22"] == groups["E23"] == "author-review"
+    relevant_to_h2 = [e for e in case.evidence_ids if len({lev.loc[e, "H2"], rus.loc[e, "H2"]} - {"N", "C"})]
+    assert relevant_to_h2 == ["E14", "E21"]  # "one of only two items that bear on H2"

@@ -1,8 +1,7 @@
 """ICD 203 and Kent estimative terms (TRADECRAFT.md §4)."""
 
-import pytest
-
 import numpy as np
+import pytest
 
 from sat.language import (
     ICD203,

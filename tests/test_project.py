@@ -26,7 +26,7 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     conda_side = _names(conda) - {"python", "pip"}
     assert conda_side == pip_side
-    pip_entries = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
+    pip_entries = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
     assert pip_entries == ["-e ."]
 
 

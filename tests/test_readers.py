@@ -104,3 +104,37 @@ def test_judgment_grid_uses_codes_with_a_key():
     assert list(grid.columns) == list(grid.index) == key["Code"].tolist()
     assert key["Code"].iloc[0] == "A1" and key.iloc[0]["Variant"] == s.cib.descriptors[0].variants[0]
     assert rv._letters(0) == "A" and rv._letters(25) == "Z" and rv._letters(26) == "AA"
+
+
+def test_scenario_report_opens_with_what_was_found():
+    s = load_scenarios("syria-militias")
+    html = rv.in_brief_html(s)
+    assert "<h2>In brief</h2>" in html and "no probability is attached" in html
+    from sat.scenarios.cib import consistent_set
+
+    assert f"{len(consistent_set(s.cib))} of the {s.cib.n_scenarios} scenarios of the cross-impact model" in html
+    assert all(q.name in html for q in s.futures.quadrants)
+    assert f"shortlists {sum(j.shortlisted for j in s.screen)} more" in html
+
+
+def test_pdf_needs_a_known_paper_and_a_chromium(tmp_path, monkeypatch):
+    from sat.errors import SatError
+    from sat.pdf import html_to_pdf
+
+    page = tmp_path / "r.html"
+    page.write_text("<html><body>x</body></html>")
+    with pytest.raises(SatError, match="paper 'A5': use one of A4, Letter"):
+        html_to_pdf(page, tmp_path / "r.pdf", "A5")
+    monkeypatch.setenv("SAT_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(SatError, match="printing to PDF needs Chromium: install Debian's 'chromium' package"):
+        html_to_pdf(page, tmp_path / "r.pdf", "A4")
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_each_analysts_scores_never_show_a_negative_zero() -> None:
+    scores = score_case(load_case("karish"), sensitivity_analysis=False)
+    weighted = {a: frame["weighted_inconsistency"] for a, frame in scores.by_analyst.items()}
+    assert any((w == 0).any() for w in weighted.values())  # the case has zero scores to show
+    html = narrative.by_analyst_html(scores)
+    assert ">-0.0<" not in html and ">-0.00<" not in html and ">0.00<" in html

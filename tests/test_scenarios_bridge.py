@@ -113,7 +113,8 @@ def test_quadrant_completions_table() -> None:
         )
     )
     futures = Futures("x", "y", "why", quads)
-    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}), BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
+    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}),
+                    BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
     table = quadrant_completions(futures, bridge, tiny_matrix()).set_index("scenario")
     assert list(table["completions"]) == [1, 1, 1, 1]
     assert table.loc["Low-low", "strongest"] == "C: c1"
@@ -133,7 +134,8 @@ def test_bridge_sentences() -> None:
         for k, (name, xs, ys) in enumerate([("LL", "X lo", "Y lo"), ("LH", "X lo", "Y hi"), ("HL", "X hi", "Y lo"),
                                             ("HH", "X hi", "Y hi")])
     )
-    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}), BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
+    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}),
+                    BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
     table = quadrant_completions(Futures("x", "y", "why", quads), bridge, tiny_matrix())
     sentences = bridge_sentences(table, bridge)
     assert sentences[0] == ("LL (A = a1, B = b1): one consistent completion; the strongest (TIS 5, margin 6) has "

@@ -99,9 +99,9 @@ def test_cone_blocks_follow_the_given_order() -> None:
 
 
 def test_cib_tables() -> None:
-    from sat.scenarios.cib import SensitivityEntry, consistent_set
-
     from test_scenarios_bridge import tiny_matrix
+
+    from sat.scenarios.cib import SensitivityEntry, consistent_set
 
     m = tiny_matrix()
     scores = consistent_set(m)

@@ -41,7 +41,8 @@ from sat.scenarios.multiple import (
 
 
 def drv(did: str, impact: int = 5, uncertainty: int = 5, states: tuple[str, str] | None = None) -> Driver:
-    return Driver(did, did.upper(), f"about {did}", "Military", impact, uncertainty, states or (f"{did}-lo", f"{did}-hi"))
+    states = states or (f"{did}-lo", f"{did}-hi")
+    return Driver(did, did.upper(), f"about {did}", "Military", impact, uncertainty, states)
 
 
 # -- drivers --------------------------------------------------------------------------------------------------------
@@ -140,7 +141,8 @@ def test_screen_merges_judgments_in_either_driver_order() -> None:
     ]
     table = screen_table(drivers, judgments).set_index("key")
     row = table.loc["a=a-hi | b=b-lo"]
-    assert (row["plausible"], row["consequential"], row["novel"], row["not_yet_considered"]) == (True, True, False, True)
+    judged = (row["plausible"], row["consequential"], row["novel"], row["not_yet_considered"])
+    assert judged == (True, True, False, True)
     assert row["score"] == 3 and row["judged"] and row["shortlisted"] and row["reason"] == "because"
     assert table.loc["b=b-hi | c=c-hi", "score"] == 1
     assert not table.loc["b=b-hi | c=c-hi", "judged"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -32,7 +33,8 @@ def _indicator_ids(s) -> set[str]:
 def test_case_file_is_a_valid_scenario_case() -> None:
     case = load_case(CASE)
     assert case.id == "syria-militias"
-    assert case.question == "How will Russian–Iranian coordination of armed groups in Syria evolve over the next two years?"
+    assert case.question == ("How will Russian–Iranian coordination of armed groups in Syria evolve over the next "
+                             "two years?")
     assert str(case.as_of) == "2023-02-15"
     assert case.hypotheses == [] and case.evidence == []
     assert {src.id for src in case.sources} == {"seed", "kremlin-mobilisation", "case-notes"}
@@ -40,7 +42,10 @@ def test_case_file_is_a_valid_scenario_case() -> None:
 
 
 def test_scenarios_load_by_id_and_by_folder(s) -> None:
-    assert load_scenarios("syria-militias") == s
+    from sat.paths import cases_dir  # the session's (pristine) copy of the bundled cases, see conftest.py
+
+    assert load_scenarios("syria-militias") == load_scenarios(cases_dir() / "syria-militias")
+    assert dataclasses.replace(load_scenarios("syria-militias"), path=s.path) == s
     assert s.case.id == "syria-militias" and s.framework == "PMESII"
 
 
@@ -83,7 +88,7 @@ def test_trainer_notes_name_only_real_indicators_and_drivers(s) -> None:
     known = _indicator_ids(s) | {d.id for d in s.drivers} | {"case-notes", "seed", "kremlin-mobilisation"}
     text = (CASE / "retrospective.md").read_text(encoding="utf-8")
     cited = set(re.findall(r"`([a-z][a-z0-9-]*)`", text))
-    wildcards = {c for c in re.findall(r"`([a-z]+-\*)`", text)}
+    wildcards = set(re.findall(r"`([a-z]+-\*)`", text))
     assert cited and cited <= known, cited - known
     for pattern in wildcards:
         assert any(i.startswith(pattern[:-1]) for i in _indicator_ids(s))

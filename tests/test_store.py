@@ -45,7 +45,7 @@ def test_all_problems_are_reported_at_once_with_line_field_and_value(tiny):
     name = str(tiny / "case.yaml")
     ann = str(tiny / "ratings" / "ann.csv")
     assert f"{name}:23: evidence[0].credibility: must be one of: low, medium, high (value: 'hgh')" in found
-    assert any("evidence[1].sources: refers to a source id that is not in sources (value: 'S9')" in p for p in found)
+    assert any("evidence[1].sources: refers to a source id that is not defined (value: 'S9')" in p for p in found)
     assert any("hypotheses[2].id: duplicate id (first used on line 11) (value: 'H2')" in p for p in found)
     assert any("evidence[0].date: must be a date written YYYY-MM-DD (value: '14/01/2022')" in p for p in found)
     assert any(p.startswith(f"{ann}:2: H2: unknown rating code for E1") and "(value: 'X')" in p for p in found)
@@ -117,7 +117,7 @@ def test_likelihoods_and_priors_are_checked(tiny):
     assert any("scoring.likelihoods.C: must be a probability greater than 0 and at most 1 (value: 1.2)" in p
                for p in found)
     assert any("scoring.likelihoods.X: unknown rating code" in p for p in found)
-    assert any("scoring.priors.H9: prior for an unknown hypothesis (value: 'H9')" in p for p in found)
+    assert any("scoring.priors.H9: refers to a hypothesis id that is not defined (value: 'H9')" in p for p in found)
     assert any("scoring.priors: give a prior for every hypothesis" in p for p in found)
     assert any("scoring.uncertainty: must be a probability between 0 and 1 (value: 2)" in p for p in found)
 
@@ -170,9 +170,9 @@ def test_save_ratings_writes_case_order_atomically(tiny):
     matrix.loc["E2", "H3"] = "I"
     path = save_ratings(case, "ann", matrix)
     assert path.read_text().splitlines() == ["evidence,H1,H2,H3", "E1,C,I,II", "E2,N,N,I", "E3,CC,NA,I"]
+    bad = matrix.copy()
+    bad.loc["E1", "H1"] = "maybe"
     with pytest.raises(ValidationError, match="unknown rating code"):
-        bad = matrix.copy()
-        bad.loc["E1", "H1"] = "maybe"
         save_ratings(case, "ann", bad)
     assert path.read_text().splitlines()[1] == "E1,C,I,II"
 

@@ -17,7 +17,7 @@ from sat.cli import main
 from sat.errors import ValidationError
 from sat.paths import repo_root
 from sat.training import grade_class, load_exercise, pack_exercise
-from sat.training.ach_grade import Submission, grade_submission, read_submissions
+from sat.training.ach_grade import Submission, read_submissions
 from sat.training.calibration import load_bank, read_forecasts, score_drill, term_feedback, with_term
 from sat.training.exercise import exercises_dir, key_material
 from sat.training.feedback import gradebook_csv
@@ -157,7 +157,7 @@ def test_karish_key_is_the_derivation_of_the_current_case(tmp_path):
     again after the case's ratings change: the version goes up)."""
     copy = tmp_path / "karish-ach"
     shutil.copytree(ROOT / "data" / "exercises" / "karish-ach", copy)
-    path, version, changed = derive_key_file(load_exercise(copy, need_key=False))
+    _, version, changed = derive_key_file(load_exercise(copy, need_key=False))
     assert not changed, "data/exercises/karish-ach/key.yaml is stale: run `sat exercise derive-key karish-ach`"
     assert version >= 1
 
@@ -167,7 +167,7 @@ def test_derivation_marks_disagreements_as_either_defensible(tmp_path):
     shutil.copytree(ROOT / "data" / "exercises" / "karish-ach", copy)
     text = (copy / "key.yaml").read_text()
     (copy / "key.yaml").write_text(text.replace("version: ", "version: 1").replace("why: 'Either", "why: 'Or"))
-    path, version, changed = derive_key_file(load_exercise(copy, need_key=False))
+    _, version, changed = derive_key_file(load_exercise(copy, need_key=False))
     assert changed and version > 1
     ex = load_exercise(copy)
     case = ex.case()
@@ -225,7 +225,7 @@ def test_pack_contains_no_key_value_and_no_rationale(exercise, tmp_path):
         assert (pack / "case" / "ratings").is_dir() and not any((pack / "case" / "ratings").iterdir())
         case = ex.case()
         key = load_key(ex.key_path, case, "key.yaml")
-        for (eid, hid), cell in key.cells.items():
+        for cell in key.cells.values():
             if cell.why:
                 assert re.sub(r"\s+", " ", cell.why) not in everything
         for eid in case.evidence_ids:  # no row of the key as a ratings line, in any separator
@@ -503,7 +503,8 @@ def write_drill(tmp_path: Path, answers: dict[str, str]) -> tuple[Path, Path]:
 
 def test_drill_scores_by_hand(tmp_path):
     bank_path, klass = write_drill(tmp_path, {
-        "ana": "forecasts: {q1: 0.8, q2: {red: 0.2, green: 0.2, blue: 0.6}, q3: 0.5}\nterms: {likely: 0.7, unlikely: 0.5}\n",
+        "ana": "forecasts: {q1: 0.8, q2: {red: 0.2, green: 0.2, blue: 0.6}, q3: 0.5}\n"
+               "terms: {likely: 0.7, unlikely: 0.5}\n",
         "bo": "forecasts: {q1: 0.4, q2: {red: 0.5, green: 0.5, blue: 0}}\n",
         "cy": "forecasts: {q1: 0.6}\n",
     })
@@ -547,7 +548,8 @@ def test_bad_banks_and_forecasts_are_reported(tmp_path):
     assert "terms: not an ICD 203 term" in found
     bank_path, klass = write_drill(tmp_path / "d", {}) if (tmp_path / "d").mkdir() is None else None
     (klass / "ana.yaml").write_text(
-        "forecasts:\n  q1: 1.2\n  q2: {red: 0.5, pink: 0.1}\n  q9: 0.5\n  q3: {yes: 0.4, no: 0.4}\nterms: {likely: 2}\n")
+        "forecasts:\n  q1: 1.2\n  q2: {red: 0.5, pink: 0.1}\n  q9: 0.5\n  q3: {yes: 0.4, no: 0.4}\n"
+        "terms: {likely: 2}\n")
     bank = load_bank(bank_path)
     found = "\n".join(problems_of(lambda: read_forecasts(bank, [klass])))
     assert "ana.yaml:2: forecasts.q1: must be a probability between 0 and 1 (value: 1.2)" in found
@@ -582,7 +584,7 @@ def test_simulated_forecasts_are_valid_and_seeded():
     bank = load_bank(load_exercise("calibration-2023").key_path)
     assert simulated_forecasts(bank, 4, seed=1) == simulated_forecasts(bank, 4, seed=1)
     for data in simulated_forecasts(bank, 10, seed=1).values():
-        for qid, value in data["forecasts"].items():
+        for value in data["forecasts"].values():
             if isinstance(value, dict):
                 assert sum(value.values()) == pytest.approx(1.0, abs=0.01)
             else:
@@ -595,7 +597,7 @@ def test_simulated_forecasts_are_valid_and_seeded():
 def test_syria_key_is_the_derivation_of_the_worked_scenarios(tmp_path):
     copy = tmp_path / "syria-scenarios"
     shutil.copytree(ROOT / "data" / "exercises" / "syria-scenarios", copy)
-    path, version, changed = derive_question_key(load_exercise(copy))
+    path, _, changed = derive_question_key(load_exercise(copy))
     assert not changed, "data/exercises/syria-scenarios/key.yaml is stale: run `sat exercise derive-key " \
         "syria-scenarios`"
     key = load_question_key(path, "key.yaml")

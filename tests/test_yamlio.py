@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sat.errors import ValidationError
-from sat.yamlio import LineDict, LineList, _fast_load, _Fallback, _Loader, dump_yaml, line_of, loads_yaml, own_line
+from sat.yamlio import LineDict, LineList, _Fallback, _fast_load, _Loader, dump_yaml, line_of, loads_yaml, own_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ def _same(fast: Any, full: Any) -> None:
 
 
 def _full(text: str) -> Any:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader
+    return yaml.load(text, Loader=_Loader)
 
 
 @pytest.mark.parametrize("text", TRICKY[:15])
@@ -118,7 +118,7 @@ def test_duplicate_key_is_reported_with_its_line() -> None:
     assert (problem.file, problem.line) == ("case.yaml", 3) and "duplicate key 'a'" in problem.message
 
 
-@pytest.mark.parametrize("text, line", [("a: 1\nas_of: 2024-13-45\n", 2), ("when: 2023-02-30 10:00:00\n", 1)])
+@pytest.mark.parametrize(("text", "line"), [("a: 1\nas_of: 2024-13-45\n", 2), ("when: 2023-02-30 10:00:00\n", 1)])
 def test_impossible_date_is_a_yaml_problem_not_a_crash(text: str, line: int) -> None:
     with pytest.raises(ValidationError) as caught:
         loads_yaml(text, "case.yaml")

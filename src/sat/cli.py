@@ -33,19 +33,18 @@ def _draws(text: str) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .paths import resolve_case
-    from .store import load_case
+    from .store import check_folder
 
-    if (resolve_case(args.case) / "scenarios.yaml").is_file():
-        from .scenarios.scenario_file import load_scenarios
-
-        load_scenarios(args.case)  # both files' problems at once
-    case = load_case(args.case)
+    checked = check_folder(args.case)
+    checked.raise_if_any()
+    case = checked.context.case
+    assert case is not None
     rated = ", ".join(case.analysts) or "no analysts yet"
     print(
         f"{case.id}: valid ({len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items, "
         f"{len(case.sources)} sources; ratings: {rated})"
     )
+    print(f"checked: {', '.join(checked.checked)}")
     if case.ratings and len(case.hypotheses) >= 2 and case.evidence:
         from .ach.analysis import score_case
 
@@ -91,7 +90,7 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
         print(f"\nLinchpins (Heuer step 6): {', '.join(linchpins) if linchpins else 'none'}")
         for sentence in scores.sensitivity.sentences[:8]:
             print(f"  {sentence}")
-    if robust:
+    if scores.robustness is not None:
         print(f"(P(first): {scores.robustness.draws} draws, each rating a step off with the case's uncertainty)")
     if scores.warnings:
         print("\nWarnings:")

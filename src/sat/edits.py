@@ -1,4 +1,4 @@
-"""Pure edits of a case's structure: add, replace or remove hypotheses, evidence and sources.
+"""Pure edits of a case: add, replace or remove hypotheses, evidence and sources; set a cell's written rationale.
 
 Each function returns a new :class:`~sat.model.Case` and leaves its argument alone. Removing a hypothesis or an
 evidence item also drops its column or row from every analyst's ratings and rationale, so that the files written
@@ -11,6 +11,8 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from typing import TypeVar
+
+import pandas as pd
 
 from .model import Case, Evidence, Hypothesis, Source
 
@@ -74,6 +76,33 @@ def without_source(case: Case, sid: str) -> Case:
         for e in case.evidence
     ]
     return dataclasses.replace(case, sources=[s for s in case.sources if s.id != sid], evidence=evidence)
+
+
+def with_rationale(case: Case, analyst: str, eid: str, hid: str, text: str) -> Case:
+    """The case with ``analyst``'s written reason for rating cell (``eid``, ``hid``) set to ``text`` (stripped);
+    empty text removes it. Other cells and analysts keep theirs, in their order; a new reason goes last."""
+    text = text.strip()
+    old = case.rationale.get(analyst, pd.DataFrame(columns=["evidence", "hypothesis", "rationale"]))
+    here = (old["evidence"] == eid) & (old["hypothesis"] == hid)
+    if text and here.any():
+        first = here.idxmax()
+        new = old[~here | (old.index == first)].copy()  # one reason per cell
+        new.loc[first, "rationale"] = text
+    elif text:
+        row = pd.DataFrame([{"evidence": eid, "hypothesis": hid, "rationale": text}])
+        new = pd.concat([old, row], ignore_index=True) if len(old) else row
+    else:
+        new = old[~here]
+    return dataclasses.replace(case, rationale={**case.rationale, analyst: new.reset_index(drop=True)})
+
+
+def rationale_of(case: Case, analyst: str, eid: str, hid: str) -> str:
+    """``analyst``'s written reason for cell (``eid``, ``hid``), or ``""``."""
+    notes = case.rationale.get(analyst)
+    if notes is None:
+        return ""
+    found = notes.loc[(notes["evidence"] == eid) & (notes["hypothesis"] == hid), "rationale"]
+    return str(found.iloc[0]) if len(found) else ""
 
 
 def citing(case: Case, sid: str) -> list[str]:

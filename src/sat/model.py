@@ -30,9 +30,9 @@ __all__ = [
     "LEVELS",
     "MATRIX_CODES",
     "PARC_WEIGHTS",
+    "RATINGS_DTYPE",
     "RATING_CODES",
     "RATING_LABEL",
-    "RATINGS_DTYPE",
     "RATING_VALUE",
     "RELIABILITY",
     "SCORED_CODES",
@@ -250,4 +250,5 @@ def encode_matrix(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:
         if not null.all():
             raise ValueError(f"unknown rating code {flat[missing[~null][0]]!r}")
         codes[missing] = MATRIX_CODES.index(UNRATED)
-    return codes.astype(np.int8).reshape(values.shape)
+    encoded: np.ndarray = codes.astype(np.int8).reshape(values.shape)
+    return encoded

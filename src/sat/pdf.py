@@ -11,14 +11,18 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SatError
 from .fileio import atomic_write_bytes
 
+if TYPE_CHECKING:
+    from playwright.sync_api import PdfMargins
+
 #: Paper sizes a report can be printed on, as Playwright names them.
 PAPERS: tuple[str, ...] = ("A4", "Letter")
 #: Page margins; the stylesheet's ``@page`` rule gives the same.
-MARGIN = {"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}
+MARGIN: PdfMargins = {"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}
 
 
 def chromium_path() -> Path:

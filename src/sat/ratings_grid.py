@@ -4,7 +4,8 @@ Analysts' files written by the workbook (or by a spreadsheet saving plain CSV) a
 evidence item with exactly one cell per column, each cell a code as the workbook writes it (``CC``, ``C``, ``N``,
 ``I``, ``II``, ``NA`` or empty). Such a file is split at its commas and line ends with numpy and each cell is
 looked up by its length and first two bytes, so a 20,000 x 100 matrix reads in milliseconds rather than through a
-string per cell (Windows line ends are fine). Anything else -- quotes, lone carriage returns, blank lines, lower-case or spaced codes, unknown ids,
+string per cell (Windows line ends are fine). Anything else -- quotes, lone carriage returns, blank lines,
+lower-case or spaced codes, unknown ids,
 ragged lines -- returns None, and the line-by-line reader of the data layer reads the file and reports each
 problem with its line.
 """

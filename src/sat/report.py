@@ -3,7 +3,8 @@
 A report is a parameterized notebook in ``notebooks/`` executed with papermill in a fresh kernel, then converted by
 nbconvert without code cells and without the cells tagged ``notebook-only`` (instructions for whoever runs the
 notebook, not for the reader). The page gets the case's title as its ``<title>`` and the report stylesheet
-(``templates/report.css``: readable from 800 to 1920 px and in print on A4 and Letter). Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no
+(``templates/report.css``: readable from 800 to 1920 px and in print on A4 and Letter). Nothing in the page is
+fetched from the network (no CDN scripts, no web fonts, no
 widget manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
 half-written report behind.
 """
@@ -157,17 +158,15 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
 
     Invalid input fails here with the validation messages, before any notebook runs.
     """
-    from .store import load_case
+    from .store import check_folder
 
-    loaded = load_case(case)
-    assert loaded.folder is not None
+    checked = check_folder(case)
+    checked.raise_if_any()  # every file of the folder, exactly as `sat validate` checks it
+    loaded = checked.context.case
+    assert loaded is not None and loaded.folder is not None
     if analyst and analyst not in loaded.ratings:
         raise SatError(f"case {loaded.id!r}: no analyst {analyst!r} (analysts: {', '.join(loaded.analysts)})")
     kinds = kinds_for(loaded.folder)
-    if (loaded.folder / "scenarios.yaml").is_file():
-        from .scenarios.scenario_file import load_scenarios
-
-        load_scenarios(loaded.folder)
     if not kinds:
         raise SatError(f"case {loaded.id!r}: nothing to report yet (no ratings/ and no scenarios.yaml)")
     target = Path(out_dir) if out_dir else repo_root() / "reports"

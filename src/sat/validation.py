@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeGuard
 
 from .errors import Problem, ValidationError
-from .yamlio import LineDict, LineList, line_of
+from .yamlio import LineList, line_of
 
 __all__ = ["CODES", "ITEM_ID", "FieldReader", "Problem", "Problems", "field_name", "is_number", "shown"]
 
@@ -71,17 +71,17 @@ def field_name(where: str, key: Any) -> str:
 
 
 def shown(value: Any) -> Any:
-    """A value as shown in a message: short, and without YAML's container classes."""
+    """A value as shown in a message: scalars as they are (long texts cut), containers by their kind."""
     if isinstance(value, dict):
-        return dict(value)
+        return "a mapping"
     if isinstance(value, list):
-        return list(value)
+        return "a list"
     if isinstance(value, str) and len(value) > 80:
         return value[:77] + "..."
     return value
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Any) -> TypeGuard[int | float]:
     """A finite int or float (not a bool)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
@@ -98,31 +98,31 @@ class FieldReader:
     the next problem.
     """
 
-    def __init__(self, file: str, problems: list[Problem] | None = None):
+    def __init__(self, file: str, problems: Problems | None = None):
         self.file = file
-        self.problems: list[Problem] = problems if problems is not None else Problems()
+        self.problems: Problems = problems if problems is not None else Problems()
 
     def problem(self, field: str, message: str, value: Any = None, line: int | None = None,
                 code: str = "invalid") -> None:
         """Record one problem."""
         self.problems.append(Problem(self.file, field, message, value, line, code))
 
-    def mapping(self, data: Any, where: str, line: int | None) -> LineDict | None:
+    def mapping(self, data: Any, where: str, line: int | None) -> dict[Any, Any] | None:
         """``data`` if it is a mapping; else a problem and None."""
         if isinstance(data, dict):
-            return data  # type: ignore[return-value]
+            return data
         self.problem(where, "must be a mapping of field: value", shown(data), line, "type")
         return None
 
-    def unknown(self, data: LineDict, allowed: Iterable[str], where: str) -> None:
+    def unknown(self, data: dict[Any, Any], allowed: Iterable[str], where: str) -> None:
         """A problem for every key of ``data`` not in ``allowed``."""
         allowed = tuple(allowed)
         for key in data:
             if key not in allowed:
                 self.problem(field_name(where, key), f"unknown field (expected one of: {', '.join(allowed)})",
-                             line=line_of(data, key), code="unknown-field")
+                             shown(key), line_of(data, key), "unknown-field")
 
-    def text(self, data: LineDict, key: str, where: str, required: bool = False) -> str:
+    def text(self, data: Mapping[Any, Any], key: str, where: str, required: bool = False) -> str:
         """A text field, stripped; numbers are read as their text."""
         value = data.get(key)
         if type(value) is str:
@@ -141,7 +141,7 @@ class FieldReader:
             self.problem(field_name(where, key), "must not be empty", line=line_of(data, key), code="empty")
         return text
 
-    def identifier(self, data: LineDict, key: str, where: str, pattern: str = ITEM_ID,
+    def identifier(self, data: Mapping[Any, Any], key: str, where: str, pattern: str = ITEM_ID,
                    rule: str = ITEM_ID_RULE) -> str:
         """A required id that follows the id rule (or ``pattern``, described by ``rule``)."""
         value = self.text(data, key, where, required=True)
@@ -149,7 +149,7 @@ class FieldReader:
             self.problem(field_name(where, key), rule, shown(value), line_of(data, key), "id")
         return value
 
-    def date(self, data: LineDict, key: str, where: str, required: bool = False) -> dt.date | None:
+    def date(self, data: Mapping[Any, Any], key: str, where: str, required: bool = False) -> dt.date | None:
         """A date written YYYY-MM-DD (YAML may already have read it as a date)."""
         value = data.get(key)
         field = field_name(where, key)
@@ -170,7 +170,8 @@ class FieldReader:
         self.problem(field, "must be a date written YYYY-MM-DD", shown(value), line_of(data, key), "date")
         return None
 
-    def choice(self, data: LineDict, key: str, where: str, choices: Iterable[str], default: str | None) -> str | None:
+    def choice(self, data: Mapping[Any, Any], key: str, where: str, choices: Iterable[str],
+               default: str | None) -> str | None:
         """One of ``choices`` (compared without case); ``default`` when absent."""
         choices = tuple(choices)
         value = data.get(key)
@@ -186,7 +187,7 @@ class FieldReader:
                      line_of(data, key), "choice")
         return default
 
-    def number(self, data: LineDict, key: str, where: str, default: float, low: float | None = None,
+    def number(self, data: Mapping[Any, Any], key: str, where: str, default: float, low: float | None = None,
                high: float | None = None, low_open: bool = False, what: str = "a number") -> float:
         """A finite number within [low, high] (``low_open``: strictly above ``low``); ``default`` when absent."""
         value = data.get(key)
@@ -202,7 +203,7 @@ class FieldReader:
             return default
         return float(value)
 
-    def text_list(self, data: LineDict, key: str, where: str) -> tuple[str, ...]:
+    def text_list(self, data: Mapping[Any, Any], key: str, where: str) -> tuple[str, ...]:
         """A list of non-empty texts (a single text is read as a list of one)."""
         value = data.get(key)
         if value is None:
@@ -228,11 +229,12 @@ class FieldReader:
         value gives one problem, not one more for every place that cites it.
         """
         known = set(known)
-        rejected = getattr(self.problems, "rejected", set())
+        rejected = self.problems.rejected
         kept = []
         for item_id in ids:
             if item_id in known:
                 kept.append(item_id)
             elif (kind, item_id) not in rejected:
-                self.problem(field, f"refers to a {kind} id that is not defined", item_id, line, "reference")
+                article = "an" if kind[:1] in "aeiou" else "a"
+                self.problem(field, f"refers to {article} {kind} id that is not defined", item_id, line, "reference")
         return kept

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,34 +25,38 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-try:
-    from yaml.cyaml import CParser as _CParser
-except ImportError:  # PyYAML built without libyaml: the full loader does everything
-    _CParser = None
-
 from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
 from .inputs import MAX_TEXT_BYTES, read_text
 
+_CParser: Any
+try:
+    from yaml import cyaml
 
-class LineDict(dict):
+    _CParser = getattr(cyaml, "CParser", None)
+except ImportError:  # PyYAML built without libyaml: the full loader does everything
+    _CParser = None
+
+
+class LineDict(dict[Any, Any]):
     """A dict loaded from YAML; ``line`` is where it starts, ``lines[key]`` where each key is."""
 
     line: int = 0
     lines: dict[Any, int]
 
     def line_of(self, key: Any) -> int:
-        return getattr(self, "lines", {}).get(key, self.line)
+        lines: dict[Any, int] = getattr(self, "lines", {})
+        return lines.get(key, self.line)
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list loaded from YAML; ``line`` is where it starts, ``lines[i]`` where item ``i`` is."""
 
     line: int = 0
     lines: list[int]
 
     def line_of(self, index: int) -> int:
-        lines = getattr(self, "lines", [])
+        lines: list[int] = getattr(self, "lines", [])
         return lines[index] if 0 <= index < len(lines) else self.line
 
 
@@ -155,7 +160,7 @@ class _Fallback(Exception):
     libyaml is missing."""
 
 
-def _fast_scalar(event: ScalarEvent, loader: _Loader) -> Any:
+def _fast_scalar(event: Any, loader: _Loader) -> Any:
     """The value the safe loader gives a scalar without an explicit tag: resolved by PyYAML's own implicit rules
     and built by its own constructors."""
     value = event.value
@@ -186,7 +191,7 @@ def _fast_load(text: str) -> Any:
     root: Any = None
     documents = 0
     while True:
-        event = parser.get_event()
+        event: Any = parser.get_event()  # libyaml's events, told apart by exact type (fast) rather than isinstance
         kind = type(event)
         if kind is ScalarEvent:
             if event.anchor is not None:
@@ -270,8 +275,8 @@ def _check_events(text: str, shown_as: str) -> None:
     """Refuse what a case file never needs and an attacker uses, before anything is built: aliases and anchors (a
     few hundred bytes of nested aliases expand to gigabytes), explicit tags (``!!int abc``, ``!!python/...``), and
     nesting deeper than :data:`MAX_DEPTH`."""
-    parser = _CParser(text) if _CParser is not None else yaml.parse(text, Loader=yaml.SafeLoader)
-    events = iter(parser.get_event, None) if _CParser is not None else parser
+    events: Iterator[Any] = (iter(_CParser(text).get_event, None) if _CParser is not None
+                             else yaml.parse(text, Loader=yaml.SafeLoader))
     depth = 0
     for event in events:
         kind = type(event)
@@ -318,7 +323,7 @@ def loads_yaml(text: str, shown_as: str) -> Any:
             return _fast_load(text)
         except _Fallback:
             _check_events(text, shown_as)
-            return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from (C)SafeLoader
+            return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -344,7 +349,7 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-class _Dumper(yaml.SafeDumper):
+class YamlDumper(yaml.SafeDumper):
     """SafeDumper that writes multi-line strings as literal blocks, keeps key order, and never writes aliases
     (a hand-edited case file should not contain &id001 / *id001 when one date object appears twice)."""
 
@@ -357,14 +362,14 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_Dumper.add_representer(str, _represent_str)
-_Dumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
-_Dumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
+YamlDumper.add_representer(str, _represent_str)
+YamlDumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+YamlDumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
 
 
 def dump_yaml(data: Any) -> str:
     """YAML text for ``data``: block style, insertion order, unicode kept."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(data, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
 def save_yaml(path: str | os.PathLike[str], data: Any) -> None:

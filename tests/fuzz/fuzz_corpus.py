@@ -219,7 +219,7 @@ def op_yaml_structure(text: str, rng: random.Random) -> str:
     if not keys:
         return text
     k = rng.choice(keys)
-    lines[k] = lines[k].split(":", 1)[0] + ": " + rng.choice(SHAPES + ["12", "null", "true", "2024-01-01"])
+    lines[k] = lines[k].split(":", 1)[0] + ": " + rng.choice([*SHAPES, "12", "null", "true", "2024-01-01"])
     return "\n".join(lines)
 
 
@@ -233,7 +233,7 @@ YAML_OPERATORS: dict[str, Callable[[str, random.Random], str]] = {
 # --- CSV operators ------------------------------------------------------------------------------------------------
 
 def _csv_cell(text: str, rng: random.Random, value: str) -> str:
-    lines = [line for line in _lines(text)]
+    lines = _lines(text)
     row = rng.randrange(len(lines))
     cells = lines[row].split(",")
     cells[rng.randrange(len(cells))] = value
@@ -392,7 +392,8 @@ def op_xml_text(text: str, rng: random.Random) -> str:
         return text
     m = rng.choice(found)
     value = rng.choice([hostile_value(rng), "9" * rng.choice([20, 400, 5000]), "-" + "9" * 30, "nan", "",
-                        "C C,I,NA,Q", ",".join(["C"] * rng.choice([2, 4, 300])), "x" * rng.choice([1, 150_000, 3_000_000])])
+                        "C C,I,NA,Q", ",".join(["C"] * rng.choice([2, 4, 300])),
+                        "x" * rng.choice([1, 150_000, 3_000_000])])
     value = value.replace("&", "&amp;").replace("<", "&lt;")
     return text[: m.start(2)] + value + text[m.end(2):]
 
@@ -433,14 +434,14 @@ def _achz(rng: random.Random) -> Input:
     data = gzip.compress(raw, mtime=0)
     roll = rng.random()
     if roll < 0.06:
-        data, ops = data[: rng.randrange(len(data))], ops + ["truncated gzip"]
+        data, ops = data[: rng.randrange(len(data))], [*ops, "truncated gzip"]
     elif roll < 0.1:
         flipped = bytearray(data)
         for _ in range(rng.choice([1, 5])):
             flipped[rng.randrange(10, len(flipped))] ^= 1 << rng.randrange(8)
-        data, ops = bytes(flipped), ops + ["flipped bits"]
+        data, ops = bytes(flipped), [*ops, "flipped bits"]
     elif roll < 0.12:
-        data, ops = raw, ops + ["not gzip"]
+        data, ops = raw, [*ops, "not gzip"]
     elif roll < 0.13:
         data, ops = gzip.compress(b"<" + b" " * 60_000_000, compresslevel=1), ["gzip bomb"]
     analyst = rng.choice(["parc", "parc", "ann", "x\n", "../x", "a" * 300])
@@ -456,7 +457,7 @@ def op_scw_cell(text: str, rng: random.Random) -> str:
         return text
     k = rng.choice(rows)
     cells = lines[k].split(",")
-    cells[rng.randrange(len(cells))] = rng.choice(NUMBERS + ["x", " ", "1e999", "9" * 5000, "&H", "&HFFFFFFFF"])
+    cells[rng.randrange(len(cells))] = rng.choice([*NUMBERS, "x", " ", "1e999", "9" * 5000, "&H", "&HFFFFFFFF"])
     lines[k] = ",".join(cells)
     return "\n".join(lines)
 
@@ -549,7 +550,8 @@ def _exercise(rng: random.Random) -> Input:
     text, ops = mutate(files[target].decode(), operators, rng, rng.choice([1, 1, 2]))
     files[target], bad = encode(text, rng)
     argv = rng.choice([["grade", "{work}/tiny-ach", "{work}/class", "--out", "{work}/out"],
-                       ["grade", "{work}/tiny-ach", "{work}/class", "--json"], ["exercise", "check", "{work}/tiny-ach"]])
+                       ["grade", "{work}/tiny-ach", "{work}/class", "--json"],
+                       ["exercise", "check", "{work}/tiny-ach"]])
     return Input("exercise files", files, argv, [target, *ops] + ([bad] if bad else []), outputs=["{work}/out"])
 
 
@@ -575,7 +577,8 @@ def place(item: Input, work: Path) -> None:
 def snapshot(work: Path) -> dict[str, bytes]:
     """Every visible file under ``work`` (hidden leftovers such as temporary files are not data)."""
     return {p.relative_to(work).as_posix(): p.read_bytes() for p in sorted(work.rglob("*"))
-            if p.is_file() and not p.is_symlink() and not any(part.startswith(".") for part in p.relative_to(work).parts)}
+            if p.is_file() and not p.is_symlink()
+            and not any(part.startswith(".") for part in p.relative_to(work).parts)}
 
 
 def partial_write(item: Input, work: Path, before: dict[str, bytes]) -> list[str]:

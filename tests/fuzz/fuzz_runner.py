@@ -54,7 +54,7 @@ def run_in_process(item: Input, work: Path, timeout: float = 30.0) -> Outcome:
                 status = main(item.command(work))
             except SystemExit as exc:  # argparse: a usage error
                 status = exc.code if isinstance(exc.code, int) else 2
-    except BaseException as exc:  # noqa: BLE001 - anything escaping main is what the user would see as a traceback
+    except BaseException as exc:
         status, error = -1, exc
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

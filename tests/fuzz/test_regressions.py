@@ -248,7 +248,7 @@ def _cib_yaml(path: Path, descriptors: int, variants: int) -> None:
     lines = ["cib:", "  descriptors:"]
     for d in range(descriptors):
         lines += [f"    - name: D{d}", f"      variants: [{', '.join(f'v{v}' for v in range(variants))}]"]
-    path.write_text("\n".join(lines + ["  judgments: []", ""]))
+    path.write_text("\n".join([*lines, "  judgments: []", ""]))
 
 
 def test_an_all_zero_cib_model_gets_a_message_saying_what_to_do(tmp_path):

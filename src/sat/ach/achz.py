@@ -84,7 +84,7 @@ from ..inputs import check_file
 from ..model import Case, Evidence, Hypothesis, Source
 from ..paths import ANALYST_NAME, CASE_ID
 from ..store import normalise_code, save_case, save_ratings
-from ..validation import ITEM_ID
+from ..validation import ITEM_ID, Problems
 
 #: Largest decompressed size read from an ``.achz`` file (bytes).
 MAX_DECOMPRESSED = 50 * 1024 * 1024
@@ -142,9 +142,8 @@ def read_achz(path: str | os.PathLike[str], case_id: str, analyst: str = DEFAULT
 def _check_sizes(root: ET.Element, shown: str) -> None:
     """Refuse, before any work, a file beyond what a real PARC project holds: more than :data:`MAX_ELEMENTS`
     elements, :data:`MAX_HYPOTHESES` hypotheses, or a text longer than :data:`MAX_TEXT_CHARS` characters."""
-    count = hypotheses = 0
-    for element in root.iter():
-        count += 1
+    hypotheses = 0
+    for count, element in enumerate(root.iter(), start=1):
         if count > MAX_ELEMENTS:
             raise _invalid(shown, "XML", f"more than {MAX_ELEMENTS:,} elements; refused (no ACH matrix is this "
                            "large)", "limit")
@@ -169,14 +168,15 @@ def _decompress(shown: str) -> bytes:
                 total += len(chunk)
                 if total > MAX_DECOMPRESSED:
                     raise _invalid(shown, "file", f"decompresses to more than {MAX_DECOMPRESSED // 2**20} MB; "
-                                   "refused (an .achz file is far smaller)")
+                                   "refused (an .achz file is far smaller)", code="limit")
                 chunks.append(chunk)
     except gzip.BadGzipFile as exc:
-        raise _invalid(shown, "file", f"not a PARC ACH .achz file: not gzip-compressed or corrupt ({exc})") from None
+        raise _invalid(shown, "file", f"not a PARC ACH .achz file: not gzip-compressed or corrupt ({exc})",
+                       code="file") from None
     except EOFError:
-        raise _invalid(shown, "file", "the gzip data is truncated (the file was cut short)") from None
+        raise _invalid(shown, "file", "the gzip data is truncated (the file was cut short)", code="file") from None
     except zlib.error as exc:
-        raise _invalid(shown, "file", f"the gzip data is corrupt ({exc})") from None
+        raise _invalid(shown, "file", f"the gzip data is corrupt ({exc})", code="file") from None
     except OSError as exc:
         raise SatError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     return b"".join(chunks)
@@ -196,26 +196,27 @@ def _decode(raw: bytes, shown: str) -> str:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise _invalid(shown, "encoding", f"not valid {exc.encoding.upper()} text ({exc.reason} at byte {exc.start}); "
-                       "PARC ACH files are UTF-16 XML") from None
+                       "PARC ACH files are UTF-16 XML", code="encoding") from None
 
 
 def _parse_xml(text: str, shown: str) -> ET.Element:
     try:
-        return fromstring(text)
+        root: ET.Element = fromstring(text)
     except DefusedXmlException as exc:
         raise _invalid(shown, "XML", f"refused: the file declares entities or external references ({exc}); "
                        "PARC files need neither, and they can be used to attack the reader") from None
     except ET.ParseError as exc:
         line, column = exc.position
         raise ValidationError([Problem(shown, "XML", f"not well-formed XML (column {column}): {_reason(exc)}",
-                                       line=line)]) from None
+                                       line=line, code="syntax")]) from None
+    return root
 
 
 def _reason(exc: ET.ParseError) -> str:
     return str(exc).split(":")[0]
 
 
-def _invalid(shown: str, field: str, message: str, code: str = "invalid") -> ValidationError:
+def _invalid(shown: str, field: str, message: str, code: str = "syntax") -> ValidationError:
     return ValidationError([Problem(shown, field, message, code=code)])
 
 
@@ -245,15 +246,15 @@ class _ReadCase:
         self.root = root
         self.case_id = case_id
         self.analyst = analyst
-        self.problems: list[Problem] = []
+        self.problems = Problems()
 
-    def problem(self, field: str, message: str, value: object = None) -> None:
-        self.problems.append(Problem(self.shown, field, message, value))
+    def problem(self, field: str, message: str, value: object = None, code: str = "invalid") -> None:
+        self.problems.append(Problem(self.shown, field, message, value, code=code))
 
     def build(self) -> Case:
         matrix = _child(self.root, "MATRIX")
         if matrix is None:
-            raise _invalid(self.shown, _tag(self.root), "no MATRIX element: not a PARC ACH project")
+            raise _invalid(self.shown, _tag(self.root), "no MATRIX element: not a PARC ACH project", code="structure")
         hypotheses = self.hypotheses(matrix)
         items = [child for child in matrix if _tag(child) != "HYPOTHESIS"
                  and (_child(child, "NAME") is not None or _child(child, "VALUES") is not None)]
@@ -291,7 +292,7 @@ class _ReadCase:
             name_element = _child(element, "NAME")
             name = _text(element, "NAME") if name_element is not None else (element.text or "").strip()
             if not name:
-                self.problem(f"MATRIX/HYPOTHESIS[{number}]/NAME", "a hypothesis needs a name")
+                self.problem(f"MATRIX/HYPOTHESIS[{number}]/NAME", "a hypothesis needs a name", None, code="required")
             out.append(Hypothesis(id=f"H{number}", title=name))
         return out
 
@@ -307,7 +308,7 @@ class _ReadCase:
                  keep_code: bool) -> Evidence | None:
         summary = _text(item, "NAME")
         if not summary:
-            self.problem(f"{where}/NAME", "an evidence item needs a name")
+            self.problem(f"{where}/NAME", "an evidence item needs a name", None, code="required")
         markers: list[str] = []
         raw_type = _text(item, "TYPE")
         etype = TYPE_READ.get(re.sub(r"[^a-z]", "", raw_type.lower()))
@@ -346,7 +347,7 @@ class _ReadCase:
         value = table.get(raw.lower())
         if value is None:
             expected = ", ".join(key.upper() for key in table if key)
-            self.problem(f"{where}/{name}", f"unknown value (expected one of: {expected})", raw)
+            self.problem(f"{where}/{name}", f"unknown value (expected one of: {expected})", raw, code="choice")
             return default
         return value
 
@@ -359,12 +360,13 @@ class _ReadCase:
         except ValueError:
             pass
         except OverflowError:
-            self.problem(f"{where}/DATE", "milliseconds since 1970 out of range", raw)
+            self.problem(f"{where}/DATE", "milliseconds since 1970 out of range", raw, code="date")
             return None
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.problem(f"{where}/DATE", "must be milliseconds since 1970 (or a date written YYYY-MM-DD)", raw)
+            self.problem(f"{where}/DATE", "must be milliseconds since 1970 (or a date written YYYY-MM-DD)", raw,
+                         code="date")
             return None
 
     def values(self, item: ET.Element, where: str, hypotheses: list[Hypothesis]) -> list[str]:
@@ -389,15 +391,17 @@ class _ReadCase:
             raw = text.split()
         if len(raw) != count:
             self.problem(field, f"evidence {name!r} has {len(raw)} rating codes but the file has {count} hypotheses "
-                         "(one code per hypothesis, separated by commas)", text or [c.text for c in children])
+                         "(one code per hypothesis, separated by commas)", text or [c.text for c in children],
+                         code="structure")
             return [model.UNRATED] * count
         codes = []
         for hypothesis, cell in zip(hypotheses, raw):
             code = normalise_code(cell)
             if code not in model.RATING_CODES and code != model.UNRATED:
                 self.problem(field, f"evidence {name!r}, hypothesis {hypothesis.id} ({hypothesis.title!r}): "
-                             f"unknown rating code (expected one of: {', '.join(_parc_code(c) for c in model.RATING_CODES)})",
-                             cell)
+                             "unknown rating code (expected one of: "
+                             f"{', '.join(_parc_code(c) for c in model.RATING_CODES)})",
+                             cell, code="choice")
                 code = model.UNRATED
             codes.append(code)
         return codes
@@ -497,7 +501,7 @@ def achz_bytes(case: Case, matrix: pd.DataFrame) -> bytes:
         writer.add(item, "NAME", e.summary, f"{where}.summary")
         writer.add(item, "NOTES", notes, f"{where}.notes")
         writer.add(item, "LINK", next((urls[s] for s in e.sources if s in urls), ""), f"{where} source url")
-        etype = markers.get("type") if e.type == "other" and "type" in markers else TYPE_LABELS[e.type]
+        etype = markers["type"] if e.type == "other" and "type" in markers else TYPE_LABELS[e.type]
         writer.add(item, "TYPE", etype, f"{where}.notes")
         writer.add(item, "DATE", "" if e.date is None else str((e.date - EPOCH).days * MS_PER_DAY), "")
         writer.add(item, "CODE", markers.get("code", e.id), f"{where}.notes")
@@ -531,7 +535,7 @@ class _Writer:
         if bad:
             self.problems.append(Problem(f"{self.case_id}/case.yaml", field,
                                          f"holds a control character (U+{ord(bad.group()):04X}) that XML cannot hold",
-                                         text))
+                                         text, code="invalid"))
         ET.SubElement(parent, tag).text = text
 
 

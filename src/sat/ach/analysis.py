@@ -239,7 +239,8 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     leaders = list(hypotheses.sort_values("rank").index[:2])
     flat = [eid for eid, useful in zip(eids, diagnostic) if not useful]
     scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, stack,
-                       check_hypothesis_set(case, leaders, flat, dict(zip(analysts, stack))), _levels=_dispute_levels(stack, moments))
+                       check_hypothesis_set(case, leaders, flat, dict(zip(analysts, stack))),
+                       _levels=_dispute_levels(stack, moments))
     if sensitivity_analysis:
         scores.sensitivity = sensitivity(stack, lm, eids, hids, group_post, leaders[0])
     if draws > 0:
@@ -251,7 +252,8 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     return scores
 
 
-def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarray, posterior: np.ndarray) -> pd.DataFrame:
+def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarray,
+                      posterior: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "title": [h.title for h in case.hypotheses],

@@ -70,7 +70,8 @@ def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
     for hid in leaders or []:
         if not case.hypothesis(hid).milestones:
             warnings.append(Warning(
-                "no-milestones", f"{hid} is among the leading hypotheses but has no milestones to watch (Heuer step 8).",
+                "no-milestones",
+                f"{hid} is among the leading hypotheses but has no milestones to watch (Heuer step 8).",
                 (hid,),
             ))
     warnings.extend(_shared_sources(case))

@@ -81,7 +81,8 @@ def run_export(args: argparse.Namespace) -> int:
     target = Path(args.to)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise SatError(f"{target}: unknown export format {suffix or '(no suffix)'!r} (use one of: {', '.join(FORMATS)})")
+        raise SatError(f"{target}: unknown export format {suffix or '(no suffix)'!r} "
+                       f"(use one of: {', '.join(FORMATS)})")
     case = load_case(args.case)
     if suffix == ".achz":
         from .achz import export_achz

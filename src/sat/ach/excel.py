@@ -33,12 +33,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import model
 from ..errors import Problem, SatError, ValidationError
-from ..palette import RATING_COLOURS, RATING_TEXT
 from ..fileio import atomic_write_bytes
 from ..inputs import check_file
 from ..model import Case
+from ..palette import RATING_COLOURS, RATING_TEXT
 from ..spreadsheet import neutralise
 from ..store import normalise_code, save_ratings
+from ..validation import Problems
 from .longcsv import chosen_analysts
 
 FIXED_SHEETS: tuple[str, ...] = ("Case", "Hypotheses", "Evidence", "Sources", "Scores")
@@ -97,7 +98,7 @@ class _Sheets:
             except IllegalCharacterError:
                 reference = f"{get_column_letter(column)}{number}"
                 self.problems.append(Problem(f"{self.case.id}/case.yaml", f"sheet {sheet.title!r}, cell {reference}",
-                                             "holds a control character that Excel cannot hold", value))
+                                             "holds a control character that Excel cannot hold", value, code="invalid"))
                 continue
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
@@ -247,15 +248,18 @@ def _open_workbook(shown: str) -> Workbook:
         with zipfile.ZipFile(shown) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ValidationError([Problem(shown, "file", "not an Excel .xlsx workbook (not a zip archive)")]) from None
+        raise ValidationError([Problem(shown, "file", "not an Excel .xlsx workbook (not a zip archive)",
+                                       code="file")]) from None
     except OSError as exc:
         raise SatError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     if total > MAX_UNCOMPRESSED:
-        raise ValidationError([Problem(shown, "file", f"unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; refused")])
+        raise ValidationError([Problem(shown, "file", f"unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; refused",
+                                              code="limit")])
     try:
         return load_workbook(shown, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged parts; each is bad input, not a bug here
-        raise ValidationError([Problem(shown, "file", f"cannot be read as an Excel workbook ({exc})")]) from None
+        raise ValidationError([Problem(shown, "file", f"cannot be read as an Excel workbook ({exc})",
+                                       code="file")]) from None
 
 
 class _MatrixReader:
@@ -265,16 +269,16 @@ class _MatrixReader:
         self.shown = shown
         self.sheet = sheet
         self.case = case
-        self.problems: list[Problem] = []
+        self.problems = Problems()
 
-    def problem(self, column: int, row: int, message: str, value: Any) -> None:
+    def problem(self, column: int, row: int, message: str, value: Any, code: str = "invalid") -> None:
         where = f"sheet {self.sheet!r}, cell {get_column_letter(column)}{row}"
-        self.problems.append(Problem(self.shown, where, message, value))
+        self.problems.append(Problem(self.shown, where, message, value, code=code))
 
     def read(self, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
         if not rows or _text(rows[0][0] if rows[0] else None).lower() != "evidence":
             first = _text(rows[0][0]) if rows and rows[0] else ""
-            self.problem(1, 1, "a matrix sheet starts with the header 'evidence' in A1", first)
+            self.problem(1, 1, "a matrix sheet starts with the header 'evidence' in A1", first, code="structure")
             raise ValidationError(self.problems)
         columns = self.columns(rows[0])
         matrix = self.case.empty_matrix()
@@ -284,10 +288,10 @@ class _MatrixReader:
                 continue
             eid = _text(row[0])
             if eid not in matrix.index:
-                self.problem(1, number, "evidence id that is not in the case", eid)
+                self.problem(1, number, "evidence id that is not in the case", eid, code="reference")
                 continue
             if eid in seen:
-                self.problem(1, number, f"duplicate row for {eid} (first on row {seen[eid]})", eid)
+                self.problem(1, number, f"duplicate row for {eid} (first on row {seen[eid]})", eid, code="duplicate")
                 continue
             seen[eid] = number
             for column, value in enumerate(row, start=1):
@@ -297,7 +301,7 @@ class _MatrixReader:
                 code = normalise_code(_text(value))
                 if code not in model.RATING_CODES and code != model.UNRATED:
                     self.problem(column, number, f"unknown rating code for {eid} and {hid} (expected one of: "
-                                 f"{', '.join(model.RATING_CODES)}, or empty)", value)
+                                 f"{', '.join(model.RATING_CODES)}, or empty)", value, code="choice")
                     continue
                 matrix.loc[eid, hid] = code
         if self.problems:
@@ -313,9 +317,9 @@ class _MatrixReader:
             if not name or name.lower() == "summary":
                 continue
             if name in columns.values():
-                self.problem(column, 1, "duplicate hypothesis column", name)
+                self.problem(column, 1, "duplicate hypothesis column", name, code="duplicate")
             elif name not in known:
-                self.problem(column, 1, "column for a hypothesis that is not in the case", name)
+                self.problem(column, 1, "column for a hypothesis that is not in the case", name, code="reference")
             else:
                 columns[column] = name
         return columns

@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from ..htmltext import plain_text_figures
-from ..language import ICD203, icd203_term
+from ..language import ICD203, icd203_term, percent_text
 from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def posterior_figure(scores: AchScores) -> Figure:
     ax.set_ylim(-0.6, len(frame) + 0.4)
     ax.set_xlabel("probability (likelihood mode)")
     for y, p in enumerate(frame["posterior"]):
-        ax.text(min(p + 0.01, 0.9), y, f"{p:.0%}", va="center", fontsize=8, zorder=3)
+        ax.text(min(p + 0.01, 0.9), y, percent_text(p), va="center", fontsize=8, zorder=3)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig

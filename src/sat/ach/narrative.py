@@ -5,6 +5,8 @@ Every piece of analyst text is escaped (:mod:`sat.htmltext`); the numbers come f
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import htmltext as h
 from ..language import icd203_band, percent_text
 from ..model import RATING_LABEL, RELIABILITY, Case
@@ -50,8 +52,10 @@ def confidence(scores: AchScores) -> tuple[str, list[str]]:
 
     Weaknesses counted: the leader comes first in fewer than 90% of the robustness draws; a single item's removal,
     shift or reversal gives the lead to another hypothesis; the analysts put different hypotheses first. Our rule,
-    a summary of Heuer's step 6 and of the sourcing and agreement ICD 203 asks analysts to weigh; it informs the
-    analyst's own statement of confidence and does not replace it.
+    drawn from Heuer's step 6 (sensitivity), the robustness draws and the agreement between analysts; the quality of
+    the sources, which ICD 203 also asks analysts to weigh, is reported beside it (:func:`bottom_line_html` names
+    the low-credibility items that count) but not scored. It informs the analyst's own statement of confidence and
+    does not replace it.
     """
     leader = scores.leader
     weak, notes = 0, []
@@ -62,7 +66,7 @@ def confidence(scores: AchScores) -> tuple[str, list[str]]:
                      f"any rating may be a step off")
     if scores.sensitivity is not None:
         sens = scores.sensitivity
-        changers = [e for e, hit in zip(sens.evidence_ids, sens.leader_changes.any(axis=0)) if hit]
+        changers = [sens.evidence_ids[i] for i in np.flatnonzero(np.asarray(sens.leader_changes).any(axis=0))]
         if changers:
             weak += 1
             notes.append(f"a different reading of {_and(changers)} alone would put another hypothesis first")

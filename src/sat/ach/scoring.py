@@ -55,7 +55,7 @@ def weighted_inconsistency(codes: np.ndarray, weights: np.ndarray) -> np.ndarray
     for i, matrix in enumerate(flat):
         points = (matrix == CODE_INDEX["I"]).astype(np.int8)
         points += 2 * (matrix == CODE_INDEX["II"])
-        out[i] = -(weights @ points)
+        out[i] = 0.0 - weights @ points  # 0.0 - 0.0 is 0.0, where -(0.0) would print as "-0.00"
     return out.reshape(*codes.shape[:-2], codes.shape[-1])
 
 
@@ -106,8 +106,9 @@ def table_index(codes: np.ndarray, row_table: np.ndarray) -> np.ndarray:
     matrices, and the index is reused for every sensitivity change).
     """
     dtype = np.int16 if row_table.size and int(row_table.max()) * len(CODES) + len(CODES) > 127 else np.int8
-    offsets = (row_table.astype(dtype) * len(CODES))[:, None]
-    return codes.astype(dtype, copy=False) + offsets
+    offsets: np.ndarray = (row_table.astype(dtype) * len(CODES))[:, None]
+    cells: np.ndarray = codes.astype(dtype, copy=False)
+    return cells + offsets
 
 
 def log_likelihoods(codes: np.ndarray, likelihoods: Mapping[str, float]) -> np.ndarray:
@@ -172,7 +173,7 @@ class GroupLayout:
         first, _ = self._first_max(values)
         masked = values.copy()
         np.put_along_axis(masked, first, -np.inf, axis=-1)
-        second, second_peak = self._first_max(masked)
+        second, _ = self._first_max(masked)
         positions = np.arange(len(self.order))
         is_first = positions == np.repeat(first, self.sizes, axis=-1)
         rival_pos = np.where(is_first, np.repeat(second, self.sizes, axis=-1), np.repeat(first, self.sizes, axis=-1))
@@ -249,7 +250,8 @@ class LikelihoodModel:
     def index(self, codes: np.ndarray) -> np.ndarray:
         """Flat index of every cell into :attr:`tables` (see :func:`table_index`); checks the rows match the case."""
         if codes.shape[-2] != self.row_table.shape[0]:
-            raise ValueError(f"codes have {codes.shape[-2]} rows but the case has {self.row_table.shape[0]} evidence rows")
+            raise ValueError(f"codes have {codes.shape[-2]} rows but the case has {self.row_table.shape[0]} "
+                             "evidence rows")
         return table_index(codes, self.row_table)
 
     def loglik(self, codes: np.ndarray) -> np.ndarray:

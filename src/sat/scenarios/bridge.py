@@ -15,8 +15,8 @@ descriptor is always consistent, so the consistent set of the reduced model is e
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Problem, ValidationError
 
 if TYPE_CHECKING:
-    from .cib.scores import ScenarioScores
     from .cib.file import CIBSection
     from .cib.model import CIBMatrix
+    from .cib.scores import ScenarioScores
 
 #: ``--sl`` computes ScenarioWizard's "reached from" counts (global succession from every scenario) up to this size.
 BASIN_LIMIT = 1_000_000
@@ -144,13 +144,13 @@ def _analyse(
         }
     if section.experts:
         members = section.ensemble
-        result = ensemble(members, args.tolerance)
+        together = ensemble(members, args.tolerance)
         report["ensemble"] = {
             "matrices": [x.name for x in members],
             "scenarios": [
                 {"variants": [v + 1 for v in z], "names": list(m.variant_names(z)), "count": count,
-                 "fraction": count / result.n_matrices, "matrices": [members[k].name for k in who]}
-                for z, count, who in zip(result.scenarios, result.counts, result.members)
+                 "fraction": count / together.n_matrices, "matrices": [members[k].name for k in who]}
+                for z, count, who in zip(together.scenarios, together.counts, together.members)
             ],
         }
     if args.sensitivity:

@@ -14,8 +14,9 @@ follows every other equally often. Reader ``r`` gets row ``r mod rows``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 

@@ -9,8 +9,8 @@ uncertainty is a *predetermined element* (it shapes every scenario alike); high 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pandas as pd
 
@@ -111,7 +111,8 @@ def driver_table(drivers: Sequence[Driver]) -> pd.DataFrame:
         }
         for d in drivers
     ]
-    columns = ["id", "driver", "category", "impact", "uncertainty", "class", "end state A", "end state B", "description"]
+    columns = ["id", "driver", "category", "impact", "uncertainty", "class", "end state A", "end state B",
+               "description"]
     return pd.DataFrame(rows, columns=columns).set_index("id")
 
 

@@ -7,9 +7,9 @@ them. Tables come back as HTML strings with a fixed table id, so re-running a no
 from __future__ import annotations
 
 import textwrap
-from html import escape
 from collections import defaultdict
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -88,7 +88,8 @@ def driver_scatter(drivers: Sequence[Driver]) -> Figure:
             angle = np.pi / 2 + 2 * np.pi * k / len(numbers)
             dx, dy = (0.2 * np.cos(angle), 0.2 * np.sin(angle)) if len(numbers) > 1 else (0.0, 0.0)
             d = drivers[number - 1]
-            ax.scatter([u + dx], [i + dy], s=230, color=DRIVER_CLASS_COLOURS[classify(d.impact, d.uncertainty)], zorder=3)
+            colour = DRIVER_CLASS_COLOURS[classify(d.impact, d.uncertainty)]
+            ax.scatter([u + dx], [i + dy], s=230, color=colour, zorder=3)
             ax.text(u + dx, i + dy, str(number), ha="center", va="center", fontsize=8, color="white", zorder=4,
                     fontweight="bold")
     ax.set_xlim(lo, hi)
@@ -164,12 +165,12 @@ def cone_figure(cone: Cone, order: Sequence[ConeScenario] | None = None) -> Figu
         ax.scatter([9.5], [y], color="#2980b9", zorder=3)
         ax.annotate(label(alt, f"{flips} flip{'s' if flips > 1 else ''}"), (9.5, y), xytext=(-8, 0),
                     textcoords="offset points", ha="right", va="center", fontsize=8)
-    top = edge
+    top = float(edge)
     for k, w in enumerate(cone.wild_cards):
-        y = (edge + 1.3 * (k // 2 + 1) - 0.4) * (1 if k % 2 == 0 else -1)
-        top = max(top, abs(y))
-        ax.scatter([10.4], [y], marker="*", s=140, color="#e67e22", zorder=3)
-        ax.annotate(_wrap(w.name, 44) + "\n(wild card)", (10.4, y), xytext=(-9, 0), textcoords="offset points",
+        wild_y = (edge + 1.3 * (k // 2 + 1) - 0.4) * (1 if k % 2 == 0 else -1)
+        top = max(top, abs(wild_y))
+        ax.scatter([10.4], [wild_y], marker="*", s=140, color="#e67e22", zorder=3)
+        ax.annotate(_wrap(w.name, 44) + "\n(wild card)", (10.4, wild_y), xytext=(-9, 0), textcoords="offset points",
                     ha="right", va="center", fontsize=8, color="#a0522d")
     ax.set_xlim(-1.2, 11)
     ax.set_ylim(-top - 0.7, top + 0.7)
@@ -341,7 +342,7 @@ def robustness_table(matrix: CIBMatrix, scores: ScenarioScores, entries: Sequenc
     listed by the CIB sensitivity analysis) would remove it from the consistent set."""
     total = sum(matrix.sizes) ** 2 - sum(n * n for n in matrix.sizes)
     labels = scenario_labels(scores)
-    lost = {z: 0 for z in labels}
+    lost = dict.fromkeys(labels, 0)
     for e in entries:
         for z in e.removed:
             lost[z] += 1

@@ -9,10 +9,10 @@ the reason it was kept.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from math import comb
-from typing import Sequence
 
 import pandas as pd
 
@@ -36,7 +36,7 @@ class ScreenJudgment:
     name: str = ""
     reason: str = ""
 
-    def normalised(self, order: Sequence[str]) -> "ScreenJudgment":
+    def normalised(self, order: Sequence[str]) -> ScreenJudgment:
         """The same judgment with its two drivers in the order they appear in ``order`` (the driver table)."""
         a, b = self.drivers
         if order.index(a) <= order.index(b):

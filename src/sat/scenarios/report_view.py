@@ -17,6 +17,7 @@ import pandas as pd
 from .cib import CIBMatrix
 from .drivers import Driver
 from .multiple import CRITERIA, ScreenJudgment, driver_pairs, screen_table, shortlist
+from .scenario_file import Scenarios
 
 #: Headers that stay as written (abbreviations).
 KEEP = {"TIS"}
@@ -152,3 +153,58 @@ def judgment_key(matrix: CIBMatrix) -> pd.DataFrame:
     rows = [{"Code": next(codes), "Descriptor": header(d.name), "Variant": v}
             for d in matrix.descriptors for v in d.variants]
     return pd.DataFrame(rows)
+
+
+def in_brief_html(s: Scenarios) -> str:
+    """The first screen of the scenario report: what the analysis found, before how. No probabilities: scenarios
+    are alternatives to prepare for, not forecasts."""
+    from ..htmltext import bullet_list
+    from .bridge import quadrant_completions
+    from .cib import consistent_set
+    from .drivers import critical_uncertainties
+
+    lines = []
+    critical = critical_uncertainties(s.drivers)
+    lines.append(f"{len(s.drivers)} drivers, of which {len(critical)} "
+                 f"{'is a critical uncertainty' if len(critical) == 1 else 'are critical uncertainties'}"
+                 + (f": {', '.join(d.name for d in critical)}." if critical else "."))
+    if s.futures is not None:
+        x, y = s.driver_map[s.futures.x_axis], s.driver_map[s.futures.y_axis]
+        lines.append(f"The 2x2 crosses {x.name} with {y.name}, giving four futures: "
+                     f"{', '.join(q.name for q in s.futures.quadrants)}.")
+    if s.cib is not None:
+        scores = consistent_set(s.cib)
+        if len(scores):
+            names = s.cib.variant_names(scores.as_tuples()[0])
+            strongest = dict(zip((header(d.name) for d in s.cib.descriptors), names))
+            lines.append(f"{len(scores)} of the {s.cib.n_scenarios} scenarios of the cross-impact model are "
+                         f"consistent; the strongest has " + "; ".join(f"{k}: {v}" for k, v in strongest.items()) + ".")
+        else:
+            lines.append(f"None of the {s.cib.n_scenarios} scenarios of the cross-impact model is consistent.")
+        if s.bridge is not None and s.futures is not None:
+            table = quadrant_completions(s.futures, s.bridge, s.cib)
+            rows = table.to_dict("records")
+            held = [r["scenario"] for r in rows if r["completions"] and r["fully_consistent"]]
+            propped = [r["scenario"] for r in rows if r["completions"] and not r["fully_consistent"]]
+            none = [r["scenario"] for r in rows if not r["completions"]]
+            said = []
+            if held:
+                said.append(f"{_and(held)} {'sustains itself' if len(held) == 1 else 'sustain themselves'}")
+            if propped:
+                said.append(f"{_and(propped)} {'holds' if len(propped) == 1 else 'hold'} only while something outside "
+                            "the model keeps the axes in place")
+            if none:
+                said.append(f"{_and(none)} {'has' if len(none) == 1 else 'have'} no consistent world around "
+                            f"{'it' if len(none) == 1 else 'them'}")
+            lines.append("Of the 2x2's futures, in the cross-impact model " + "; ".join(said) + ".")
+    kept = [j.name for j in s.screen if j.shortlisted]
+    if kept:
+        lines.append(f"The multiple-scenarios screen shortlists {len(kept)} more: {', '.join(kept)}.")
+    return ('<div class="sat-bottom-line"><h2>In brief</h2>' + bullet_list(lines)
+            + "<p class='sat-key'>Scenarios are alternatives to prepare for and to watch, not forecasts: no "
+            "probability is attached to any of them. How each was reached follows below.</p></div>")
+
+
+def _and(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -39,7 +39,7 @@ Diagonal blocks of the matrix are self-impacts and count in the impact balance (
 
 Checked against every sample: the first number is how many start scenarios of the whole scenario space reach the
 scenario by global succession (kept in single precision by ScenarioWizard, hence 1.677722E+07 = 2**24 in the
-17-descriptor sample; see :func:`sat.scenarios.cib.basins.global_basins`); the second is the consistency margin; the third
+17-descriptor sample; see :func:`.cib.basins.global_basins`); the second is the consistency margin; the third
 is 0 in every sample and is read as the scenario's inconsistency (0 for a consistent scenario); the fourth is the
 total impact score. The closing text is empty in every sample (a label, we assume).
 """
@@ -50,15 +50,15 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_bytes
 from ..inputs import read_bytes
-from .cib.model import CIBMatrix, Descriptor, Scenario
+from ..validation import Problems
 from .cib.limits import check_sizes
+from .cib.model import CIBMatrix, Descriptor, Scenario
 
 HEADER = "$ ScenarioWizard 4.0"
 SL_HEADER = "$ ScenarioWizard 3.0"
@@ -164,10 +164,11 @@ def read_scw(path: str | os.PathLike[str], shown_as: str | None = None) -> ScwPr
 def parse_scw(text: str, name: str) -> ScwProject:
     """Parse the text of a ``.scw`` file (``name`` is used in messages)."""
     lines = _Lines(text)
-    problems: list[Problem] = []
+    problems = Problems()
 
     def fail(field_: str, message: str, value: object = None, line: int | None = None) -> ValidationError:
-        return ValidationError([*problems, Problem(name, field_, message, value, line if line else lines.line)])
+        return ValidationError([*problems, Problem(name, field_, message, value, line if line else lines.line,
+                                                   "structure")])
 
     if lines.done() or not lines.peek().startswith("$ ScenarioWizard"):
         raise fail("header", 'not a ScenarioWizard project: the first line must start with "$ ScenarioWizard"',
@@ -196,7 +197,7 @@ def parse_scw(text: str, name: str) -> ScwProject:
     descriptor_titles, variant_titles = _titles(titles, title_start, sizes, name, problems)
     if colours and len(colours) != total:
         problems.append(Problem(name, "colours", f"expected {total} colour lines (one per variant)",
-                                len(colours), colour_start))
+                                len(colours), colour_start, code="structure"))
     judgments = _matrix(rows, row_start, descriptors, name, problems)
     texts = _explanations(lines, name, problems)
     if problems:
@@ -207,7 +208,7 @@ def parse_scw(text: str, name: str) -> ScwProject:
         if len(texts) != 1 + n + n * n:
             raise ValidationError([Problem(name, "explanations",
                                            f"expected {1 + n + n * n} explanation texts (project, {n} descriptors, "
-                                           f"{n * n} descriptor pairs)", len(texts), texts[0][2])])
+                                           f"{n * n} descriptor pairs)", len(texts), texts[0][2], "structure")])
         project_header, project_text = texts[0][0], texts[0][1]
         descriptor_texts = tuple(t[1] for t in texts[1 : 1 + n])
         pair_texts = {divmod(k, n): t[1] for k, t in enumerate(texts[1 + n :]) if t[1]}
@@ -239,7 +240,7 @@ def _descriptors(
     for raw in lines:
         if raw.startswith("&"):
             counts.append(0)
-        elif counts and (raw.startswith(" -") or raw.startswith("-")):
+        elif counts and raw.startswith((" -", "-")):
             counts[-1] += 1
     check_sizes(len(counts), counts, name, "descriptors", start)
     for k, raw in enumerate(lines):
@@ -247,27 +248,30 @@ def _descriptors(
         if raw.startswith("&"):
             label = raw[1:].strip()
             if not label:
-                problems.append(Problem(name, "descriptor", "descriptor without a name", raw, line_no))
+                problems.append(Problem(name, "descriptor", "descriptor without a name", raw, line_no, code="required"))
             elif any(label == d for d, _ in descriptors):
-                problems.append(Problem(name, "descriptor", "duplicate descriptor name", label, line_no))
+                problems.append(Problem(name, "descriptor", "duplicate descriptor name", label, line_no,
+                                        code="duplicate"))
             descriptors.append((label, []))
             declared_at.append(line_no)
-        elif raw.startswith(" -") or raw.startswith("-"):
+        elif raw.startswith((" -", "-")):
             variant = raw.split("-", 1)[1].strip()
             if not descriptors:
-                problems.append(Problem(name, "variant", "variant before any descriptor", variant, line_no))
+                problems.append(Problem(name, "variant", "variant before any descriptor", variant, line_no,
+                                        code="structure"))
             elif not variant:
-                problems.append(Problem(name, "variant", "variant without a name", raw, line_no))
+                problems.append(Problem(name, "variant", "variant without a name", raw, line_no, code="required"))
             elif variant in descriptors[-1][1]:
                 problems.append(Problem(name, "variant", f"duplicate variant of {descriptors[-1][0]}", variant,
-                                        line_no))
+                                        line_no, code="duplicate"))
             else:
                 descriptors[-1][1].append(variant)
         elif raw.strip():
-            problems.append(Problem(name, "descriptors", 'expected "&DESCRIPTOR" or " -VARIANT"', raw, line_no))
+            problems.append(Problem(name, "descriptors", 'expected "&DESCRIPTOR" or " -VARIANT"', raw, line_no,
+                                    code="syntax"))
     for (label, variants), line_no in zip(descriptors, declared_at):
         if not variants:
-            problems.append(Problem(name, "descriptor", "descriptor has no variants", label, line_no))
+            problems.append(Problem(name, "descriptor", "descriptor has no variants", label, line_no, code="structure"))
     return descriptors
 
 
@@ -279,7 +283,7 @@ def _titles(
     expected = len(sizes) + sum(sizes)
     if len(lines) != expected or any(not lines[p].startswith("&") for p in _title_positions(sizes)):
         problems.append(Problem(name, "titles", f"expected {expected} title lines: '&' + title per descriptor, "
-                                "then one line per variant", len(lines), start))
+                                "then one line per variant", len(lines), start, code="structure"))
         return (), ()
     descriptor_titles, variant_titles, p = [], [], 0
     for size in sizes:
@@ -305,12 +309,13 @@ def _matrix(
     values = np.zeros((total, total))
     if len(rows) != total:
         problems.append(Problem(name, "judgments", f"expected {total} matrix rows (one per variant)", len(rows),
-                                start))
+                                start, code="structure"))
     for r, raw in enumerate(rows[:total]):
         cells = raw.split(",")
         where = f"judgments row {r + 1} (from {labels[r]})"
         if len(cells) != total:
-            problems.append(Problem(name, where, f"expected {total} comma-separated numbers", len(cells), start + r))
+            problems.append(Problem(name, where, f"expected {total} comma-separated numbers", len(cells), start + r,
+                                    code="structure"))
             continue
         for c, cell in enumerate(cells):
             try:
@@ -319,7 +324,7 @@ def _matrix(
                 number = float("nan")
             if not np.isfinite(number):
                 problems.append(Problem(name, f"{where}, column {c + 1} (to {labels[c]})", "not a number",
-                                        cell.strip(), start + r))
+                                        cell.strip(), start + r, code="number"))
             else:
                 values[r, c] = number
     return values
@@ -334,19 +339,20 @@ def _explanations(lines: _Lines, name: str, problems: list[Problem]) -> list[tup
         if not raw.startswith("# ") and raw.strip() in ("#", ""):
             continue
         if not raw.startswith("# "):
-            problems.append(Problem(name, "explanations", 'expected a "# header" line', raw[:60], start))
+            problems.append(Problem(name, "explanations", 'expected a "# header" line', raw[:60], start, code="syntax"))
             return texts
         header = raw[2:]
         if lines.done() or not lines.peek().startswith('"'):
             problems.append(Problem(name, "explanations", "a header must be followed by a quoted text", header,
-                                    start))
+                                    start, code="syntax"))
             return texts
         text_start = lines.line
         quoted = lines.take()
         while not (len(quoted) >= 2 and quoted.endswith('"')) and not lines.done():
             quoted += "\n" + lines.take()
         if len(quoted) < 2 or not quoted.endswith('"'):
-            problems.append(Problem(name, "explanations", "quoted text is not closed", quoted[:60], text_start))
+            problems.append(Problem(name, "explanations", "quoted text is not closed", quoted[:60], text_start,
+                                    code="syntax"))
             return texts
         texts.append((header, quoted[1:-1], start))
     return texts
@@ -421,9 +427,9 @@ def _write(path: str | os.PathLike[str], text: str, newline: str) -> None:
 def format_sl(
     matrix: CIBMatrix,
     scenarios: Sequence[Scenario],
-    tis: Sequence[float],
-    margin: Sequence[float],
-    inconsistency: Sequence[float] | None = None,
+    tis: Sequence[float] | np.ndarray,
+    margin: Sequence[float] | np.ndarray,
+    inconsistency: Sequence[float] | np.ndarray | None = None,
     reached_from: Mapping[Scenario, float] | None = None,
 ) -> str:
     """Text of a ``.sl`` solution list; rows in the order given (0-based scenarios, written 1-based).
@@ -463,10 +469,11 @@ def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, show
     """Rows of a ``.sl`` solution list (scenarios 0-based); all problems reported at once."""
     name = shown_as or str(path)
     lines = read_text(path, name).splitlines()
-    problems: list[Problem] = []
+    problems = Problems()
     if not lines or not lines[0].startswith("$ ScenarioWizard"):
         raise ValidationError([Problem(name, "header", 'not a ScenarioWizard solution list: the first line must '
-                                       'start with "$ ScenarioWizard"', lines[0][:60] if lines else "", 1)])
+                                       'start with "$ ScenarioWizard"', lines[0][:60] if lines else "", 1,
+                                       code="structure")])
     rows: list[SolutionRow] = []
     declared: int | None = None
     for number, raw in enumerate(lines[1:], start=2):
@@ -476,7 +483,8 @@ def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, show
             try:
                 declared = int(raw.strip())
             except ValueError:
-                problems.append(Problem(name, "count", "expected the number of solutions", raw.strip(), number))
+                problems.append(Problem(name, "count", "expected the number of solutions", raw.strip(), number,
+                                        code="syntax"))
                 declared = -1
             continue
         row = _sl_row(raw, number, name, n_descriptors, problems)
@@ -484,7 +492,7 @@ def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, show
             rows.append(row)
     if declared is not None and declared >= 0 and declared != len(rows) and not problems:
         problems.append(Problem(name, "count", f"the file declares {declared} solutions but lists {len(rows)}",
-                                declared, 3))
+                                declared, 3, code="structure"))
     if problems:
         raise ValidationError(problems)
     return rows
@@ -494,19 +502,22 @@ def _sl_row(raw: str, number: int, name: str, n_descriptors: int | None, problem
             ) -> SolutionRow | None:
     match = _SL_ROW.match(raw.strip())
     if match is None:
-        problems.append(Problem(name, "solution", 'expected "v1 v2 ...",n,n,n,n,"text"', raw.strip()[:60], number))
+        problems.append(Problem(name, "solution", 'expected "v1 v2 ...",n,n,n,n,"text"', raw.strip()[:60], number,
+                                code="syntax"))
         return None
     try:
         scenario = tuple(int(v) - 1 for v in match["variants"].split())
         numbers = [float(x) for x in match["numbers"].split(",")]
     except ValueError:
-        problems.append(Problem(name, "solution", "variants and fields must be numbers", raw.strip()[:60], number))
+        problems.append(Problem(name, "solution", "variants and fields must be numbers", raw.strip()[:60], number,
+                                code="number"))
         return None
     if len(numbers) != 4 or min(scenario, default=-1) < 0:
         problems.append(Problem(name, "solution", "expected 1-based variants and four numbers", raw.strip()[:60],
-                                number))
+                                number, code="number"))
         return None
     if n_descriptors is not None and len(scenario) != n_descriptors:
-        problems.append(Problem(name, "solution", f"expected {n_descriptors} variants", len(scenario), number))
+        problems.append(Problem(name, "solution", f"expected {n_descriptors} variants", len(scenario), number,
+                                code="structure"))
         return None
     return SolutionRow(scenario, numbers[0], numbers[1], numbers[2], numbers[3], match["label"])

@@ -16,30 +16,36 @@ from .case_yaml import (
     parse_hypothesis,
     parse_source,
 )
-from .folder import load_case, validate_case
+from .folder import CaseContext, load_case, read_case
 from .ratings_csv import (
     NOTES_SUFFIX,
     RATINGS_DIR,
     normalise_code,
     ratings_files,
     ratings_to_csv,
+    rationale_to_csv,
     read_ratings_csv,
     read_rationale_csv,
 )
-from .saving import MISSING, case_to_dict, check_case, file_version, save_case, save_ratings
+from .registry import CASE_FILES, FolderCheck, check_folder, validate_case
+from .saving import MISSING, case_to_dict, check_case, file_version, save_case, save_ratings, save_rationale
 
 __all__ = [
-    "MISSING",
     "CASE_FIELDS",
+    "CASE_FILES",
     "EVIDENCE_FIELDS",
     "HYPOTHESIS_FIELDS",
+    "MISSING",
     "NOTES_SUFFIX",
     "RATINGS_DIR",
     "SCORING_FIELDS",
     "SOURCE_FIELDS",
+    "CaseContext",
+    "FolderCheck",
     "case_to_dict",
-    "file_version",
     "check_case",
+    "check_folder",
+    "file_version",
     "load_case",
     "normalise_code",
     "parse_case",
@@ -48,9 +54,12 @@ __all__ = [
     "parse_source",
     "ratings_files",
     "ratings_to_csv",
-    "read_rationale_csv",
+    "rationale_to_csv",
+    "read_case",
     "read_ratings_csv",
+    "read_rationale_csv",
     "save_case",
     "save_ratings",
+    "save_rationale",
     "validate_case",
 ]

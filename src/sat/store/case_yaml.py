@@ -12,8 +12,8 @@ from .. import model
 from ..errors import Problem
 from ..model import Case, Evidence, Hypothesis, Scoring, Source
 from ..paths import CASE_ID
-from ..validation import FieldReader, is_number, shown
-from ..yamlio import LineDict, LineList, line_of
+from ..validation import FieldReader, Problems, is_number, shown
+from ..yamlio import line_of, own_line
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
@@ -23,16 +23,17 @@ SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analys
 
 
 def _open_item(data: Any, file: str, where: str, line: int | None,
-               fields: tuple[str, ...]) -> tuple[FieldReader, LineDict | None]:
+               fields: tuple[str, ...]) -> tuple[FieldReader, dict[Any, Any] | None]:
     """A reader for one list item, which must be a mapping with only the given fields."""
-    r = FieldReader(file, [])
+    r = FieldReader(file)
     item = r.mapping(data, where, line)
     if item is not None:
         r.unknown(item, fields, where)
     return r, item
 
 
-def parse_hypothesis(data: Any, file: str, where: str, line: int | None = None) -> tuple[Hypothesis | None, list[Problem]]:
+def parse_hypothesis(data: Any, file: str, where: str,
+                     line: int | None = None) -> tuple[Hypothesis | None, list[Problem]]:
     """One hypothesis from its YAML mapping (or a form's dict), with the problems found."""
     r, item = _open_item(data, file, where, line, HYPOTHESIS_FIELDS)
     if item is None:
@@ -90,15 +91,18 @@ def parse_source(data: Any, file: str, where: str, line: int | None = None) -> t
 
 def _parse_list(
     r: FieldReader,
-    data: LineDict,
+    data: dict[Any, Any],
     key: str,
+    kind: str,
     parse: Callable[[Any, str, str, int | None], tuple[Any, list[Problem]]],
 ) -> list[Any]:
+    """The valid items of one list; an item with problems is left out and its id rejected (references to it are
+    not reported again)."""
     value = data.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        r.problem(key, "must be a list", shown(value), line_of(data, key))
+        r.problem(key, "must be a list", shown(value), line_of(data, key), "type")
         return []
     items = []
     seen: dict[str, int | None] = {}
@@ -110,15 +114,18 @@ def _parse_list(
         if raw_id is not None:
             sid = str(raw_id).strip()
             if sid in seen:
-                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line)
+                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line,
+                          "duplicate")
             else:
                 seen[sid] = line
         if item is not None:
             items.append(item)
+        elif raw_id is not None:
+            r.problems.reject(kind, str(raw_id).strip())
     return items
 
 
-def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> Scoring:
+def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str]) -> Scoring:
     raw = data.get("scoring")
     if raw is None:
         return Scoring()
@@ -135,16 +142,16 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
                 field = f"scoring.likelihoods.{code}"
                 if str(code) not in model.SCORED_CODES:
                     r.problem(field, f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
-                              code, lk.line_of(code))
+                              code, line_of(lk, code), "choice")
                 elif not is_number(value) or not 0 < float(value) <= 1:
                     r.problem(field, "must be a probability greater than 0 and at most 1", shown(value),
-                              lk.line_of(code))
+                              line_of(lk, code), "number")
                 else:
                     likelihoods[str(code)] = float(value)
             ordered = [likelihoods[c] for c in model.SCORED_CODES]
             if all(is_number(v) for v in ordered) and any(a < b for a, b in zip(ordered, ordered[1:])):
                 r.problem("scoring.likelihoods", "must not increase from CC to II (CC >= C >= N >= I >= II)",
-                          {c: likelihoods[c] for c in model.SCORED_CODES}, lk.line)
+                          {c: likelihoods[c] for c in model.SCORED_CODES}, own_line(lk))
     priors: dict[str, float] | None = None
     raw_priors = section.get("priors")
     if raw_priors is not None:
@@ -153,16 +160,16 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
             priors = {}
             for hid, value in pr.items():
                 field = f"scoring.priors.{hid}"
-                if str(hid) not in hypothesis_ids:
-                    r.problem(field, "prior for an unknown hypothesis", hid, pr.line_of(hid))
+                if not r.refs([str(hid)], field, line_of(pr, hid), "hypothesis", hypothesis_ids):
+                    pass
                 elif not is_number(value) or float(value) <= 0:
-                    r.problem(field, "must be a positive number", shown(value), pr.line_of(hid))
+                    r.problem(field, "must be a positive number", shown(value), line_of(pr, hid), "number")
                 else:
                     priors[str(hid)] = float(value)
             missing = sorted(hypothesis_ids - set(map(str, pr)))
             if missing:
                 r.problem("scoring.priors", "give a prior for every hypothesis, or none (uniform)",
-                          ", ".join(missing), pr.line)
+                          ", ".join(missing), own_line(pr), "required")
     credibility = dict(model.DEFAULT_CREDIBILITY)
     raw_cred = section.get("credibility")
     if raw_cred is not None:
@@ -171,9 +178,9 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
             field = f"scoring.credibility.{level}"
             if str(level) not in model.LEVELS:
                 r.problem(field, f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})", level,
-                          cred.line_of(level))
+                          line_of(cred, level), "choice")
             elif not is_number(value) or not 0 <= float(value) <= 1:
-                r.problem(field, "must be a probability between 0 and 1", shown(value), cred.line_of(level))
+                r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(cred, level), "number")
             else:
                 credibility[str(level)] = float(value)
     uncertainty = model.DEFAULT_UNCERTAINTY
@@ -183,23 +190,24 @@ def _parse_scoring(r: FieldReader, data: LineDict, hypothesis_ids: set[str]) -> 
     raw_pa = section.get("analyst_uncertainty")
     if raw_pa is not None:
         pa = r.mapping(raw_pa, "scoring.analyst_uncertainty", line_of(section, "analyst_uncertainty"))
-        for name in pa or {}:
-            per_analyst[str(name)] = _probability(r, pa, name, f"scoring.analyst_uncertainty.{name}", uncertainty)
+        for name in pa if pa is not None else {}:
+            per_analyst[str(name)] = _probability(r, pa or {}, name, f"scoring.analyst_uncertainty.{name}",
+                                                  uncertainty)
     return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
                    analyst_uncertainty=per_analyst)
 
 
-def _probability(r: FieldReader, data: LineDict, key: Any, field: str, default: float) -> float:
+def _probability(r: FieldReader, data: dict[Any, Any], key: Any, field: str, default: float) -> float:
     value = data.get(key)
     if not is_number(value) or not 0 <= float(value) <= 1:
-        r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(data, key))
+        r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(data, key), "number")
         return default
     return float(value)
 
 
 def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     """A case (without ratings) from the parsed ``case.yaml``; every problem found is returned."""
-    problems: list[Problem] = []
+    problems = Problems()
     r = FieldReader(file, problems)
     root = r.mapping(data, "case.yaml", 1)
     if root is None:
@@ -209,18 +217,16 @@ def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
     title = r.text(root, "title", "", required=True)
     question = r.text(root, "question", "", required=True)
     as_of = r.date(root, "as_of", "", required=True)
-    hypotheses = _parse_list(r, root, "hypotheses", parse_hypothesis)
-    evidence = _parse_list(r, root, "evidence", parse_evidence)
-    sources = _parse_list(r, root, "sources", parse_source)
+    hypotheses = _parse_list(r, root, "hypotheses", "hypothesis", parse_hypothesis)
+    evidence = _parse_list(r, root, "evidence", "evidence", parse_evidence)
+    sources = _parse_list(r, root, "sources", "source", parse_source)
     source_ids = {s.id for s in sources}
-    raw_evidence = root.get("evidence") if isinstance(root.get("evidence"), list) else LineList()
+    raw = root.get("evidence")
+    raw_evidence = raw if isinstance(raw, list) else []
     for index, entry in enumerate(raw_evidence):
-        if not isinstance(entry, dict):
-            continue
-        for sid in r.text_list(LineDict(sources=entry.get("sources")), "sources", f"evidence[{index}]"):
-            if sid not in source_ids:
-                r.problem(f"evidence[{index}].sources", "refers to a source id that is not in sources", sid,
-                          line_of(entry, "sources"))
+        if isinstance(entry, dict):
+            cited = FieldReader(file).text_list(entry, "sources", "")  # its own problems are already reported
+            r.refs(cited, f"evidence[{index}].sources", line_of(entry, "sources"), "source", source_ids)
     scoring = _parse_scoring(r, root, {h.id for h in hypotheses})
     case = Case(
         id=case_id,

@@ -1,9 +1,15 @@
-"""A whole case folder: ``case.yaml`` and every analyst's ratings and rationale, validated together."""
+"""A whole case folder: ``case.yaml`` and every analyst's ratings and rationale, validated together.
+
+:func:`read_case` is the one reading of the core files; it also yields the :class:`CaseContext` that the
+validators of the other case files (``scenarios.yaml``, ...; see :mod:`sat.store.registry`) check references
+against.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,27 +19,59 @@ from ..errors import Problem, ValidationError
 from ..inputs import decode, read_bytes
 from ..model import Case
 from ..paths import ANALYST_NAME, CASE_FILE, resolve_case
+from ..validation import Problems
 from ..yamlio import load_yaml
 from .case_yaml import parse_case
 from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, ratings_files, read_ratings_csv, read_rationale_csv
 
 
-def load_case(case: str | os.PathLike[str]) -> Case:
-    """Load and validate a case (folder path or case id); raise ValidationError listing every problem."""
+@dataclass(frozen=True)
+class CaseContext:
+    """What the validator of any file in a case folder may need to know about the case.
+
+    ``case`` is the validated case with its ratings (None when a core file has problems); the ids are those
+    written in ``case.yaml`` even when it has problems, so that a reference to an item that is itself invalid is
+    not reported a second time. ``source_ids`` is None when ``case.yaml`` could not be read at all.
+    """
+
+    folder: Path
+    shown: str
+    case: Case | None
+    hypothesis_ids: tuple[str, ...] = ()
+    evidence_ids: tuple[str, ...] = ()
+    source_ids: frozenset[str] | None = None
+
+    def name(self, path: Path) -> str:
+        """A file of the folder as named in messages."""
+        return f"{self.shown}/{path.relative_to(self.folder).as_posix()}"
+
+
+def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
+    """Read ``case.yaml`` and every ratings and rationale file of a case; every problem is collected, none raised
+    (except a case folder that does not exist)."""
     folder = resolve_case(case)
-    shown = _shown_path(folder)
-    data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}", inside=folder)
-    parsed, problems = parse_case(data, f"{shown}/{CASE_FILE}")
+    shown = shown_path(folder)
+    problems = Problems()
+    try:
+        data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}", inside=folder)
+    except ValidationError as exc:
+        problems.extend(exc.problems)
+        return CaseContext(folder, shown, None), problems
+    parsed, found = parse_case(data, f"{shown}/{CASE_FILE}")
+    problems.extend(found)
+    problems.rejected |= getattr(found, "rejected", set())
     hypothesis_ids = parsed.hypothesis_ids if parsed else _raw_ids(data, "hypotheses")
     evidence_ids = parsed.evidence_ids if parsed else _raw_ids(data, "evidence")
+    source_ids = frozenset(_raw_ids(data, "sources"))
     ratings: dict[str, pd.DataFrame] = {}
     rationale: dict[str, pd.DataFrame] = {}
     versions: dict[str, str] = {}
-    for analyst, path in ratings_files(folder).items():
+    analysts = ratings_files(folder)
+    for analyst, path in analysts.items():
         name = f"{shown}/{RATINGS_DIR}/{path.name}"
         if not ANALYST_NAME.match(analyst):
             problems.append(Problem(name, "file", "analyst file names use only letters, digits, '-' and '_'",
-                                    path.name))
+                                    path.name, code="file"))
             continue
         try:
             raw = read_bytes(path, name, inside=folder)
@@ -57,26 +95,27 @@ def load_case(case: str | os.PathLike[str]) -> Case:
             if notes is not None:
                 rationale[analyst] = notes
     for notes_path in sorted((folder / RATINGS_DIR).glob("*" + NOTES_SUFFIX)):
-        analyst = notes_path.name[: -len(NOTES_SUFFIX)]
-        if analyst not in ratings_files(folder):
+        if notes_path.name[: -len(NOTES_SUFFIX)] not in analysts:
             problems.append(Problem(f"{shown}/{RATINGS_DIR}/{notes_path.name}", "file",
-                                    "rationale file without a ratings file of the same analyst", notes_path.name))
-    if problems or parsed is None:
-        raise ValidationError(problems)
-    parsed.ratings = ratings
-    parsed.rationale = rationale
-    parsed.folder = folder
-    parsed.versions = versions
-    return parsed
+                                    "rationale file without a ratings file of the same analyst", notes_path.name,
+                                    code="file"))
+    if parsed is not None and not problems:
+        parsed.ratings = ratings
+        parsed.rationale = rationale
+        parsed.folder = folder
+        parsed.versions = versions
+    else:
+        parsed = None
+    context = CaseContext(folder, shown, parsed, tuple(hypothesis_ids), tuple(evidence_ids), source_ids)
+    return context, problems
 
 
-def validate_case(case: str | os.PathLike[str]) -> list[Problem]:
-    """Every problem in a case folder (empty when valid)."""
-    try:
-        load_case(case)
-    except ValidationError as exc:
-        return exc.problems
-    return []
+def load_case(case: str | os.PathLike[str]) -> Case:
+    """Load and validate a case (folder path or case id); raise ValidationError listing every problem."""
+    context, problems = read_case(case)
+    problems.raise_if_any()
+    assert context.case is not None
+    return context.case
 
 
 def _raw_ids(data: Any, key: str) -> list[str]:
@@ -88,11 +127,10 @@ def _raw_ids(data: Any, key: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _shown_path(folder: Path) -> str:
-    """A folder as shown in messages: relative to the current directory where possible."""
+def shown_path(path: Path) -> str:
+    """A path as named in messages: relative to the current directory where possible, else absolute."""
     try:
-        relative = os.path.relpath(folder)
+        relative = os.path.relpath(path)
     except ValueError:
-        return str(folder)
-    return str(folder) if relative.startswith("..") else relative
-
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -105,22 +105,25 @@ def read_ratings_csv(
     if problems:
         return None, problems
     if not rows or not any(cell.strip() for cell in rows[0]):
-        return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>", line=1)]
+        return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>",
+                              line=1, code="structure")]
     header = [cell.strip() for cell in rows[0]]
     separator = _separator_problem(header, shown_as)
     if separator is not None:
         return None, [separator]
     if header[0].lower() != "evidence":
-        problems.append(Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1))
+        problems.append(Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1,
+                                "structure"))
     known_h = set(hypothesis_ids)
     columns: list[str | None] = []
     taken: set[str] = set()
     for name in header[1:]:
         if name in taken:
-            problems.append(Problem(shown_as, "header", "duplicate hypothesis column", name, 1))
+            problems.append(Problem(shown_as, "header", "duplicate hypothesis column", name, 1, "duplicate"))
             columns.append(None)
         elif name not in known_h:
-            problems.append(Problem(shown_as, "header", "column for a hypothesis that is not in case.yaml", name, 1))
+            problems.append(Problem(shown_as, "header", "column for a hypothesis that is not in case.yaml", name, 1,
+                                    "reference"))
             columns.append(None)
         else:
             columns.append(name)
@@ -140,13 +143,14 @@ def read_ratings_csv(
         eid = row[0].strip()
         if len(row) > len(header):
             problems.append(Problem(shown_as, "row", f"has {len(row)} cells but the header has {len(header)}",
-                                    eid, number))
+                                    eid, number, "structure"))
         if eid not in known_e:
             problems.append(Problem(shown_as, "evidence", "rating for an evidence id that is not in case.yaml",
-                                    eid, number))
+                                    eid, number, "reference"))
             continue
         if eid in seen:
-            problems.append(Problem(shown_as, "evidence", f"duplicate row (first on line {seen[eid]})", eid, number))
+            problems.append(Problem(shown_as, "evidence", f"duplicate row (first on line {seen[eid]})", eid, number,
+                                    "duplicate"))
             continue
         seen[eid] = number
         values = [model.UNRATED] * len(hypothesis_ids)
@@ -160,7 +164,7 @@ def read_ratings_csv(
                 problems.append(Problem(
                     shown_as, column,
                     f"unknown rating code for {eid} (expected one of: {', '.join(model.RATING_CODES)}, or empty)",
-                    row[offset].strip(), number,
+                    row[offset].strip(), number, "choice",
                 ))
                 continue
             values[target] = code
@@ -227,7 +231,8 @@ def read_rationale_csv(
     if header != expected:
         separator = _separator_problem(header, shown_as)
         return None, [separator or Problem(shown_as, "header", f"expected the header {','.join(expected)}",
-                                           ",".join(header), 1)]
+                                           ",".join(header), 1,
+                                           "structure")]
     records = []
     known_e, known_h = set(evidence_ids), set(hypothesis_ids)
     for number, cells in enumerate(rows[1:], start=2):
@@ -241,10 +246,10 @@ def read_rationale_csv(
         hid = (row.get("hypothesis") or "").strip()
         if eid not in known_e:
             problems.append(Problem(shown_as, "evidence", "rationale for an evidence id that is not in case.yaml",
-                                    eid, number))
+                                    eid, number, "reference"))
         if hid not in known_h:
             problems.append(Problem(shown_as, "hypothesis", "rationale for a hypothesis that is not in case.yaml",
-                                    hid, number))
+                                    hid, number, "reference"))
         records.append({"evidence": eid, "hypothesis": hid, "rationale": (row.get("rationale") or "").strip()})
     frame = pd.DataFrame(records, columns=expected)
     return (frame if not problems else None), problems
@@ -271,3 +276,12 @@ def ratings_to_csv(matrix: pd.DataFrame, evidence_ids: list[str], hypothesis_ids
     writer.writerows([eid, *row] for eid, row in zip(evidence_ids, aligned.fillna(model.UNRATED).to_numpy().tolist()))
     return buffer.getvalue()
 
+
+def rationale_to_csv(frame: pd.DataFrame) -> str:
+    """CSV text of a rationale table (evidence, hypothesis, rationale), one row per explained cell."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["evidence", "hypothesis", "rationale"])
+    for row in frame[["evidence", "hypothesis", "rationale"]].itertuples(index=False):
+        writer.writerow(list(row))
+    return buffer.getvalue()

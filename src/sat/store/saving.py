@@ -1,11 +1,10 @@
-"""Writing a case: ``case.yaml`` and ratings files, each validated first and written atomically."""
+"""Writing a case: ``case.yaml``, ratings and rationale files, each validated first and written atomically."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
-
-import hashlib
 
 import pandas as pd
 
@@ -14,9 +13,11 @@ from ..errors import ConflictError, Problem, ValidationError
 from ..fileio import atomic_write_text, locked
 from ..model import Case
 from ..paths import ANALYST_NAME, CASE_FILE
+from ..validation import Problems
 from ..yamlio import dump_yaml, loads_yaml
 from .case_yaml import parse_case
-from .ratings_csv import RATINGS_DIR, ratings_to_csv
+from .ratings_csv import NOTES_SUFFIX, RATINGS_DIR, ratings_to_csv, rationale_to_csv
+from .yaml_edit import update_yaml
 
 
 def case_to_dict(case: Case) -> dict[str, Any]:
@@ -66,25 +67,61 @@ def case_to_dict(case: Case) -> dict[str, Any]:
 
 
 def check_case(case: Case) -> list[Problem]:
-    """Validate an in-memory case exactly as ``case.yaml`` would be validated (used by editors before saving)."""
-    file = f"{case.id or 'case'}/{CASE_FILE}"
-    text = dump_yaml(case_to_dict(case))
-    _, problems = parse_case(loads_yaml(text, file), file)
+    """Validate an in-memory case as ``case.yaml`` is validated (used by editors before saving); the problems name
+    fields and values (an in-memory case has no lines)."""
+    _, problems = parse_case(case_to_dict(case), f"{case.id or 'case'}/{CASE_FILE}")
     return problems
 
 
 def save_case(case: Case, folder: Path | None = None) -> Path:
-    """Write ``case.yaml`` (and nothing else) atomically after validating it; return its path."""
+    """Write ``case.yaml`` (and nothing else) atomically after validating it; return its path.
+
+    An existing valid file keeps every line that does not change (:func:`case_yaml_text`); the text to be written
+    is read back and validated exactly as the next load will read it, and nothing is written if it has problems.
+    """
     target = Path(folder or case.folder or "")
     if not str(target):
         raise ValueError("save_case needs a folder: the case was not loaded from one")
-    problems = check_case(case)
+    path = target / CASE_FILE
+    text, problems = case_yaml_text(case, path)
     if problems:
         raise ValidationError(problems)
-    path = target / CASE_FILE
-    atomic_write_text(path, dump_yaml(case_to_dict(case)))
+    if text is not None:
+        atomic_write_text(path, text)
     case.folder = target
     return path
+
+
+def case_yaml_text(case: Case, path: Path) -> tuple[str | None, list[Problem]]:
+    """The text ``case.yaml`` must hold for ``case`` (None: the file at ``path`` already holds it), and the
+    problems of that text. The existing file is kept with only the lines of what changed replaced
+    (:mod:`sat.store.yaml_edit`); without a valid file to keep, or when the splice does not read back as ``case``,
+    the case is written afresh."""
+    wanted = case_to_dict(case)
+    file = f"{case.id or 'case'}/{CASE_FILE}"
+    edited = None
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = loads_yaml(text, file)
+    except (OSError, UnicodeDecodeError, ValidationError):
+        pass
+    else:
+        old, problems = parse_case(data, file)
+        if old is not None and not problems:
+            before = case_to_dict(old)
+            if before == wanted:
+                return None, []
+            edited = update_yaml(text, data, before, wanted)
+    if edited is not None:
+        try:
+            again, problems = parse_case(loads_yaml(edited, file), file)
+        except ValidationError as exc:
+            again, problems = None, exc.problems
+        if again is not None and case_to_dict(again) == wanted:
+            return edited, []
+    fresh = dump_yaml(wanted)
+    _, problems = parse_case(loads_yaml(fresh, file), file)
+    return fresh, list(problems)
 
 
 def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -> Path:
@@ -93,11 +130,12 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
         raise ValueError("save_ratings needs a case loaded from a folder")
     if not ANALYST_NAME.match(analyst):
         raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "analyst",
-                                       "analyst names use only letters, digits, '-' and '_'", analyst)])
+                                       "analyst names use only letters, digits, '-' and '_'", analyst, code="id")])
     matrix = case.ratings[analyst] if matrix is None else matrix
     bad = sorted({str(v) for v in matrix.to_numpy().ravel() if v not in model.RATING_CODES and v != model.UNRATED})
     if bad:
-        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v) for v in bad])
+        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v,
+                                       code="choice") for v in bad])
     folder = Path(case.folder)
     path = folder / RATINGS_DIR / f"{analyst}.csv"
     ratings_dir = path.parent
@@ -128,3 +166,32 @@ def file_version(path: Path) -> str:
     except FileNotFoundError:
         return MISSING
 
+
+def save_rationale(case: Case, analyst: str, frame: pd.DataFrame) -> Path:
+    """Write an analyst's rationale to ``ratings/<analyst>.notes.csv`` atomically after validating it; return its
+    path. The analyst's ratings file must exist (a rationale file without one is not a valid case folder)."""
+    if case.folder is None:
+        raise ValueError("save_rationale needs a case loaded from a folder")
+    file = f"{RATINGS_DIR}/{analyst}{NOTES_SUFFIX}"
+    if not ANALYST_NAME.match(analyst):
+        raise ValidationError([Problem(file, "analyst", "analyst names use only letters, digits, '-' and '_'",
+                                       analyst, code="id")])
+    if not (case.folder / RATINGS_DIR / f"{analyst}.csv").is_file():
+        raise ValidationError([Problem(file, "file", "rationale file without a ratings file of the same analyst",
+                                       analyst, code="file")])
+    problems = Problems()
+    known_e, known_h = set(case.evidence_ids), set(case.hypothesis_ids)
+    for number, row in enumerate(frame[["evidence", "hypothesis", "rationale"]].itertuples(index=False), start=2):
+        if row.evidence not in known_e:
+            problems.append(Problem(file, "evidence", "rationale for an evidence id that is not in case.yaml",
+                                    row.evidence, number, "reference"))
+        if row.hypothesis not in known_h:
+            problems.append(Problem(file, "hypothesis", "rationale for a hypothesis that is not in case.yaml",
+                                    row.hypothesis, number, "reference"))
+        if not isinstance(row.rationale, str):
+            problems.append(Problem(file, "rationale", "must be text", row.rationale, number, "type"))
+    problems.raise_if_any()
+    path = case.folder / RATINGS_DIR / f"{analyst}{NOTES_SUFFIX}"
+    atomic_write_text(path, rationale_to_csv(frame))
+    case.rationale[analyst] = frame.reset_index(drop=True)
+    return path

@@ -8,7 +8,8 @@ An exercise is a folder ``data/exercises/<exercise-id>/`` (format in ``docs/trai
   exercise optional ``case`` and ``scenario_handout`` (hand out the case's CIB model as ``cib.yaml`` and its
   drivers, without their ratings, as ``drivers.yaml``);
 - ``instructions.md``: what trainees read (time, steps, what to hand in);
-- the instructor's side, never packed: ``key.yaml`` (ACH, questions) or ``questions.yaml`` with the resolutions (calibration),
+- the instructor's side, never packed: ``key.yaml`` (ACH, questions) or
+  ``questions.yaml`` with the resolutions (calibration),
   and optional ``instructor.md``.
 
 :func:`pack_exercise` is the one function a course server (e.g. JupyterHub) calls to hand an exercise out.
@@ -100,10 +101,10 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
     """Read and check ``exercise.yaml`` (and that the key is there, unless ``need_key`` is False); raise
     ValidationError listing every problem."""
     folder = resolve_exercise(exercise)
-    shown = f"{_shown(folder)}/{EXERCISE_FILE}"
-    data = load_yaml(folder / EXERCISE_FILE, shown_as=shown)
+    name = f"{_shown(folder)}/{EXERCISE_FILE}"
+    data = load_yaml(folder / EXERCISE_FILE, shown_as=name)
     problems = Problems()
-    r = FieldReader(shown, problems)
+    r = FieldReader(name, problems)
     root = r.mapping(data, EXERCISE_FILE, 1)
     if root is None:
         problems.raise_if_any()

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..palette import RATING_COLOURS, RATING_TEXT
 from ..htmltext import esc
 from ..language import icd203_band
+from ..palette import RATING_COLOURS, RATING_TEXT
 from ..spreadsheet import neutralise
 
 if TYPE_CHECKING:

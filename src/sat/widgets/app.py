@@ -18,7 +18,8 @@ from ..htmltext import esc
 from ..paths import cases_dir
 from . import ordering, panel
 from .forms import DetailsForm, ImpactHandler, ItemForm, RemoveHandler, SaveHandler, done_html, problems_html
-from .grid import MatrixGrid
+from .grid import MatrixGrid, cell_key
+from .rationale import RationaleBox
 from .session import EditSession, check_analyst, create_case
 
 STATUS_COLOURS = {"saved": "#1a7f37", "saving": "#9a6700", "error": "#cf222e", "conflict": "#cf222e",
@@ -51,13 +52,17 @@ class AchEditor(w.VBox):
         self.status.add_class("sat-editor-status")
         self.reload_button = w.Button(description="Reload from disk", icon="refresh", button_style="warning",
                                       layout=w.Layout(display="none", width="auto"))
-        self.blind_toggle = w.ToggleButton(value=blind, description="Blind rating", icon="eye-slash", layout=w.Layout(width="auto"),
-                                           tooltip="Hide scores and other analysts' ratings until your matrix is complete")
-        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users", layout=w.Layout(width="auto"),
+        self.blind_toggle = w.ToggleButton(
+            value=blind, description="Blind rating", icon="eye-slash", layout=w.Layout(width="auto"),
+            tooltip="Hide scores and other analysts' ratings until your matrix is complete")
+        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users",
+                                             layout=w.Layout(width="auto"),
                                              tooltip="Highlight the cells the analysts dispute")
-        self.grid = MatrixGrid(layout=w.Layout(flex="1 1 600px", min_width="0"))
+        self.grid = MatrixGrid(layout=w.Layout(width="100%", min_width="0"))
         self.grid.on_rate = self.rate
         self.grid.on_select = self.select
+        self.grid.on_cell = self.select_cell
+        self.rationale = RationaleBox(self.save_rationale)
         self.panel = w.HTML()
         self.forms = {
             kind: ItemForm(kind, self._saver(kind), self._remover(kind), self._impact(kind))
@@ -71,8 +76,9 @@ class AchEditor(w.VBox):
         self.open_button = w.Button(description="Open", icon="folder-open")
         self.open_message = w.HTML()
         self.sidebar = w.Tab(layout=w.Layout(flex=f"0 1 {SIDEBAR_WIDTH}", min_width="340px"))
-        self.body = w.HBox([self.grid, self.sidebar], layout=w.Layout(width="100%", align_items="flex-start",
-                                                                      flex_flow="row wrap"))
+        main = w.VBox([self.grid, self.rationale], layout=w.Layout(flex="1 1 600px", min_width="0"))
+        self.body = w.HBox([main, self.sidebar], layout=w.Layout(width="100%", align_items="flex-start",
+                                                                 flex_flow="row wrap"))
         self.body.add_class("sat-editor-body")
         self.reload_button.on_click(lambda _b: self.reload())
         self.blind_toggle.observe(self._on_blind, names="value")
@@ -163,6 +169,12 @@ class AchEditor(w.VBox):
             hypotheses, evidence = case.hypothesis_ids, case.evidence_ids
         self.grid.show(case, matrix, hypotheses, evidence)
         self.grid.readonly = False
+        self._show_notes()
+        cell = self.rationale.cell
+        if cell is not None and cell[0] in case.evidence_ids and cell[1] in case.hypothesis_ids:
+            self.select_cell(*cell)
+        else:
+            self.rationale.clear()
         self.compare_toggle.disabled = self.blind
         mode = " \u00b7 blind rating" if self.blind else ""
         self.header.value = (
@@ -263,8 +275,52 @@ class AchEditor(w.VBox):
             return False
         self.grid.update_codes(self.session.matrix)
         self.refresh_scores()
+        if self.rationale.cell == (evidence_id, hypothesis_id):
+            self.select_cell(evidence_id, hypothesis_id)
         self._set_status("saved", f"{what} \u2192 ratings/{path.name} at {_now()}")
         return True
+
+    def _show_notes(self) -> None:
+        """Mark the cells this analyst has explained, with the reason as hover text."""
+        assert self.session is not None
+        notes = self.session.case.rationale.get(self.session.analyst)
+        rows = [] if notes is None else notes[["evidence", "hypothesis", "rationale"]].itertuples(index=False)
+        self.grid.notes = {cell_key(e, h): text for e, h, text in rows}
+
+    def select_cell(self, evidence_id: str, hypothesis_id: str) -> None:
+        """Show the written reason for a cell beside the grid (what moving to a cell does)."""
+        session = self.session
+        if session is None or evidence_id not in session.case.evidence_ids \
+                or hypothesis_id not in session.case.hypothesis_ids:
+            return
+        others = {} if self.blind else {
+            a: text for a in session.others if (text := session.rationale(evidence_id, hypothesis_id, a))
+        }
+        code = str(session.matrix.loc[evidence_id, hypothesis_id])
+        self.rationale.show(session.case, code, evidence_id, hypothesis_id,
+                            session.rationale(evidence_id, hypothesis_id), others)
+
+    def save_rationale(self, evidence_id: str, hypothesis_id: str, text: str) -> list[Problem]:
+        """Save why this analyst rated a cell as they did (what "Save why" does)."""
+        if self.session is None:
+            return []
+        what = f"Why {evidence_id} \u00d7 {hypothesis_id}"
+        self._set_status("saving", what)
+        try:
+            path = self.session.set_rationale(evidence_id, hypothesis_id, text)
+        except ConflictError as exc:
+            self._conflict(exc, what)
+            return [Problem(exc.paths[0].name, "file", "changed on disk since this editor loaded it; reload first",
+                            code="conflict")]
+        except ValidationError as exc:
+            self._set_status("error", f"{what} was not saved: see below the grid")
+            return exc.problems
+        except OSError as exc:
+            self._set_status("error", f"{what} was not saved: {exc}")
+            return [Problem("ratings", "file", f"could not be written: {exc}", code="file")]
+        self._show_notes()
+        self._set_status("saved", f"{what} \u2192 ratings/{path.name} at {_now()}")
+        return []
 
     def select(self, kind: str, item_id: str) -> None:
         """Show an item in its form (what clicking a row or column header does)."""

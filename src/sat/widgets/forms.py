@@ -14,10 +14,10 @@ from typing import Any
 
 import ipywidgets as w
 
+from .. import edits
 from ..errors import Problem
 from ..htmltext import esc
 from ..model import EVIDENCE_TYPES, LEVELS, RELIABILITY, Case
-from .. import edits
 
 SaveHandler = Callable[[dict[str, Any], "str | None"], list[Problem]]
 RemoveHandler = Callable[[str], list[Problem]]
@@ -106,7 +106,8 @@ SOURCE_FIELDS = (
     Field("publisher", "Publisher"),
     Field("date", "Date", placeholder="YYYY-MM-DD"),
     Field("url", "URL"),
-    Field("reliability", "Reliability", "choice", (("not graded", ""), *((f"{k}: {v}", k) for k, v in RELIABILITY.items()))),
+    Field("reliability", "Reliability", "choice",
+          (("not graded", ""), *((f"{k}: {v}", k) for k, v in RELIABILITY.items()))),
 )
 DETAILS_FIELDS = (
     Field("title", "Title"),

@@ -17,12 +17,14 @@ import traitlets
 from ..model import Case, Evidence, Hypothesis
 from .grid_assets import GRID_ESM, grid_css
 
-RateHandler = Callable[[str, str, str], None]
+RateHandler = Callable[[str, str, str], object]
 SelectHandler = Callable[[str, str], None]
+#: Called with (evidence id, hypothesis id) when the analyst moves to a cell.
+CellHandler = Callable[[str, str], None]
 
 
 def cell_key(evidence_id: str, hypothesis_id: str) -> str:
-    """Key of a cell in :attr:`MatrixGrid.marks` and :attr:`MatrixGrid.tips`."""
+    """Key of a cell in :attr:`MatrixGrid.marks`, :attr:`MatrixGrid.tips` and :attr:`MatrixGrid.notes`."""
     return f"{evidence_id}\t{hypothesis_id}"
 
 
@@ -53,11 +55,13 @@ class MatrixGrid(anywidget.AnyWidget):
     #: Rows in display order: ``{"id", "summary", "tip"}``.
     evidence = traitlets.List(traitlets.Dict()).tag(sync=True)
     #: Rating codes in display order (``""`` = not yet rated); rows of strings, not validated one by one (speed).
-    codes = traitlets.List().tag(sync=True)
+    codes: traitlets.List[list[str]] = traitlets.List().tag(sync=True)
     #: Highlighted cells (comparison mode): :func:`cell_key` -> ``mild`` / ``large`` / ``extreme`` / ``na``.
     marks = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     #: Extra hover text per cell (comparison mode: the other analysts' ratings).
     tips = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
+    #: The analyst's written reason per cell (:func:`cell_key` -> text), shown on hover and marked in a corner.
+    notes = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     #: Evidence ids flagged as linchpins (step-6 sensitivity) in the row headers.
     linchpins = traitlets.List(traitlets.Unicode()).tag(sync=True)
     #: The code a click applies (``""`` clears).
@@ -71,6 +75,7 @@ class MatrixGrid(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_rate: RateHandler | None = None
         self.on_select: SelectHandler | None = None
+        self.on_cell: CellHandler | None = None
         self.on_msg(lambda _widget, content, _buffers: self.receive(content))
 
     def receive(self, content: Mapping[str, Any]) -> None:
@@ -82,6 +87,9 @@ class MatrixGrid(anywidget.AnyWidget):
                     self.on_rate(str(content["evidence"]), str(content["hypothesis"]), str(content["code"]))
                 if isinstance(content.get("seq"), int):
                     self.ack = max(self.ack, content["seq"])
+        elif event == "select" and content.get("kind") == "cell":
+            if self.on_cell is not None:
+                self.on_cell(str(content["evidence"]), str(content["hypothesis"]))
         elif event == "select" and self.on_select is not None:
             self.on_select(str(content["kind"]), str(content["id"]))
 
@@ -102,7 +110,7 @@ class MatrixGrid(anywidget.AnyWidget):
     def clear(self) -> None:
         """Show no matrix (no case open)."""
         with self.hold_sync():
-            self.hypotheses, self.evidence, self.codes, self.marks, self.tips = [], [], [], {}, {}
+            self.hypotheses, self.evidence, self.codes, self.marks, self.tips, self.notes = [], [], [], {}, {}, {}
             self.linchpins = []
 
     def update_codes(self, matrix: pd.DataFrame) -> None:

@@ -122,6 +122,7 @@ function render({ model, el }) {
   function paint() {
     // Touch only the cells whose rating, mark or hover text changed: a click changes one cell of thousands.
     const codes = model.get("codes"), marks = model.get("marks"), tips = model.get("tips"), ack = model.get("ack");
+    const notes = model.get("notes");
     for (const [key, sent] of pending) if (sent.seq <= ack) pending.delete(key);
     let rated = 0, total = 0;
     rows.forEach((e, r) => cols.forEach((h, c) => {
@@ -130,8 +131,9 @@ function render({ model, el }) {
       const code = sent ? sent.code : (codes[r] || [])[c] || "";
       const td = tds[r][c];
       const cls = `satg-cell satg-c-${code || "empty"}` + (marks[key] ? ` satg-m-${marks[key]}` : "") +
-        (sent ? " satg-pending" : "");
-      const title = `${e.id} \u00d7 ${h.id}: ${NAMES[code] ?? code}` + (tips[key] ? `\n${tips[key]}` : "");
+        (notes[key] ? " satg-noted" : "") + (sent ? " satg-pending" : "");
+      const title = `${e.id} \u00d7 ${h.id}: ${NAMES[code] ?? code}` + (tips[key] ? `\n${tips[key]}` : "") +
+        (notes[key] ? `\nWhy: ${notes[key]}` : "");
       if (td.className !== cls) td.className = cls;
       if (td.textContent !== code) td.textContent = code;
       if (td.title !== title) td.title = title;
@@ -152,6 +154,9 @@ function render({ model, el }) {
     tds[r][c].focus();
     tds[r][c].parentElement.firstChild.classList.add("satg-hot");
     table.querySelector(`th.satg-col[data-c="${c}"]`).classList.add("satg-hot");
+    if (!focus || focus[0] !== r || focus[1] !== c) {
+      model.send({event: "select", kind: "cell", evidence: rows[r].id, hypothesis: cols[c].id});
+    }
     focus = [r, c];
   }
 
@@ -196,7 +201,8 @@ function render({ model, el }) {
   });
 
   const handlers = [["change:hypotheses", build], ["change:evidence", build], ["change:codes", paint],
-                    ["change:marks", paint], ["change:tips", paint], ["change:readonly", paint], ["change:ack", paint],
+                    ["change:marks", paint], ["change:tips", paint], ["change:notes", paint],
+                    ["change:readonly", paint], ["change:ack", paint],
                     ["change:brush", paintBrush], ["change:linchpins", flag]];
   for (const [event, fn] of handlers) model.on(event, fn);
   build();
@@ -247,13 +253,14 @@ _BASE_CSS = """
 .satg-m-extreme { --satg-mark: #212529; box-shadow: inset 0 0 0 2px #ffffff, inset 0 0 0 5px #212529; }
 .satg-m-na { --satg-mark: #1c7ed6; box-shadow: inset 0 0 0 3px #1c7ed6; }
 .satg-readonly .satg-cell { cursor: not-allowed; opacity: 0.55; }
+.satg-cell.satg-noted { background-image: linear-gradient(225deg, #24292f 5px, transparent 5px); }
 """
 
 
 def grid_css() -> str:
     """The grid's style sheet, with the rating colours of the report (:data:`sat.palette.RATING_COLOURS`)."""
     rules = [
-        f".satg-c-{code or 'empty'} {{ background: {RATING_COLOURS[code]}; color: {RATING_TEXT.get(code, '#000000')}; }}"
+        f".satg-c-{code or 'empty'} {{ background: {RATING_COLOURS[code]}; color: {RATING_TEXT[code]}; }}"
         for code in ALL_CODES
     ]
     return _BASE_CSS + "\n".join(rules) + "\n"

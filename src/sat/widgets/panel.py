@@ -12,10 +12,10 @@ import pandas as pd
 
 from ..ach.analysis import AchScores, score_case
 from ..errors import SatError
-from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 from ..htmltext import esc
 from ..language import icd203_term
 from ..model import Case
+from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 from .grid import cell_key
 
 #: How many evidence items and disputed cells the panel lists (the report has them all).
@@ -101,7 +101,8 @@ def diagnosticity_html(scores: AchScores) -> str:
         f'<td class="num">{row["likelihood_ratio"]:.2f}</td><td class="num">{row["rating_spread"]:.2f}</td></tr>'
         for eid, row in top.iterrows()
     )
-    head = "<tr><th>Evidence</th><th title='Likelihood ratio max/min'>LR</th><th title='Rating spread (std)'>Spread</th></tr>"
+    head = ("<tr><th>Evidence</th><th title='Likelihood ratio max/min'>LR</th>"
+            "<th title='Rating spread (std)'>Spread</th></tr>")
     table = f"<table>{head}{rows}</table>" if rows else '<p class="note">No item tells the hypotheses apart yet.</p>'
     flat = list(frame.index[~frame["diagnostic"]])
     note = (f'<p class="note">No diagnostic value (rated alike for every hypothesis): {esc(", ".join(flat))}</p>'
@@ -175,7 +176,8 @@ def comparison_html(mine: AchScores, group: AchScores | None, analyst: str) -> s
     )
     cell_head = "<tr><th>Cell</th>" + "".join(f"<th>{esc(a)}</th>" for a in others) + "<th>Level</th></tr>"
     count = len(group.disagreements)
-    disputes = (f"<table>{cell_head}{cells}</table>" if count else '<p class="note">The analysts agree on every cell.</p>')
+    disputes = f"<table>{cell_head}{cells}</table>" if count else (
+        '<p class="note">The analysts agree on every cell.</p>')
     legend = ('<p class="note">Disputed cells are outlined in the grid, with a corner flag: '
               '<b style="color:#f08c00">mild</b>, <b style="color:#d9480f">large</b>, '
               '<b style="color:#212529">extreme</b>, <b style="color:#1c7ed6">split on NA</b>; '

@@ -8,24 +8,20 @@ is a valid case after every single write: a kill between two writes can lose onl
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .. import store
+from .. import edits, store
 from ..errors import Problem, ValidationError
-from ..fileio import atomic_write_text
 from ..model import RATING_CODES, UNRATED, Case
 from ..paths import ANALYST_NAME, CASE_FILE, cases_dir
-from .. import edits
 from .guard import FileGuard
 
 #: Form fields that may be left empty (they are then left out, as in a hand-written case.yaml).
-OPTIONAL_EMPTY = ("", None, [], ())
+OPTIONAL_EMPTY: tuple[object, ...] = ("", None, [], ())
 
 
 def check_analyst(analyst: str) -> list[Problem]:
@@ -33,22 +29,12 @@ def check_analyst(analyst: str) -> list[Problem]:
     if ANALYST_NAME.match(analyst or ""):
         return []
     return [Problem(f"{store.RATINGS_DIR}/{analyst}.csv", "analyst",
-                    "analyst names use only letters, digits, '-' and '_'", analyst)]
+                    "analyst names use only letters, digits, '-' and '_'", analyst, code="id")]
 
 
 def form_data(fields: Mapping[str, Any], required: tuple[str, ...]) -> dict[str, Any]:
     """A form's values as a case.yaml mapping: empty optional fields left out, required ones kept for the message."""
     return {k: v for k, v in fields.items() if k in required or v not in OPTIONAL_EMPTY}
-
-
-def rationale_to_csv(frame: pd.DataFrame) -> str:
-    """CSV text of a rationale table (evidence, hypothesis, rationale)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["evidence", "hypothesis", "rationale"])
-    for row in frame[["evidence", "hypothesis", "rationale"]].itertuples(index=False):
-        writer.writerow(list(row))
-    return buffer.getvalue()
 
 
 class EditSession:
@@ -123,16 +109,38 @@ class EditSession:
         file = f"{store.RATINGS_DIR}/{self.analyst}.csv"
         if code not in RATING_CODES and code != UNRATED:
             raise ValidationError([Problem(file, hypothesis_id, f"unknown rating code for {evidence_id} "
-                                           f"(expected one of: {', '.join(RATING_CODES)}, or empty)", code)])
+                                           f"(expected one of: {', '.join(RATING_CODES)}, or empty)", code,
+                                           code="choice")])
         if evidence_id not in self.case.evidence_ids or hypothesis_id not in self.case.hypothesis_ids:
             raise ValidationError([Problem(file, "cell", "no such evidence item or hypothesis in the case",
-                                           f"{evidence_id} / {hypothesis_id}")])
+                                           f"{evidence_id} / {hypothesis_id}", code="reference")])
         path = self.ratings_path()
         self.guard.check([self.case_file, path])
         matrix = self.matrix.copy()
         matrix.loc[evidence_id, hypothesis_id] = code
         store.save_ratings(self.case, self.analyst, matrix)
         self.guard.remember([path])
+        return path
+
+    def rationale(self, evidence_id: str, hypothesis_id: str, analyst: str | None = None) -> str:
+        """The written reason of ``analyst`` (this one by default) for rating a cell, or ``""``."""
+        return edits.rationale_of(self.case, analyst or self.analyst, evidence_id, hypothesis_id)
+
+    def set_rationale(self, evidence_id: str, hypothesis_id: str, text: str) -> Path:
+        """Write why this analyst rated a cell as they did (empty text removes it) to
+        ``ratings/<analyst>.notes.csv`` through the store; return its path. The report's "why" table reads it."""
+        file = f"{store.RATINGS_DIR}/{self.analyst}{store.NOTES_SUFFIX}"
+        if evidence_id not in self.case.evidence_ids or hypothesis_id not in self.case.hypothesis_ids:
+            raise ValidationError([Problem(file, "cell", "no such evidence item or hypothesis in the case",
+                                           f"{evidence_id} / {hypothesis_id}", code="reference")])
+        path, ratings = self.notes_path(self.analyst), self.ratings_path()
+        self.guard.check([self.case_file, ratings, path])
+        new = edits.with_rationale(self.case, self.analyst, evidence_id, hypothesis_id, text)
+        if self.analyst not in self.case.ratings:  # a rationale file needs its ratings file, even an empty one
+            store.save_ratings(new, self.analyst, self.matrix)
+        store.save_rationale(new, self.analyst, new.rationale[self.analyst])
+        self.case = new
+        self.guard.remember([ratings, path])
         return path
 
     # --- structure ----------------------------------------------------------------------------------------------
@@ -157,7 +165,8 @@ class EditSession:
             return problems
         if original_id is not None and item.id != original_id:
             return [Problem(self._file(), f"{key}[{index}].id",
-                            "ids cannot be changed once given (remove the item and add a new one)", item.id)]
+                            "ids cannot be changed once given (remove the item and add a new one)", item.id,
+                            code="id")]
         return self._commit(attach(self.case, item, original_id))
 
     def put_hypothesis(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
@@ -210,7 +219,7 @@ class EditSession:
         for analyst, matrix in ratings.items():
             store.save_ratings(new, analyst, matrix)
         for analyst, frame in notes.items():
-            atomic_write_text(self.notes_path(analyst), rationale_to_csv(frame))
+            store.save_rationale(new, analyst, frame)
         store.save_case(new, self.folder)
         self.case = new
         self.guard.remember([self.case_file, *targets])
@@ -251,6 +260,7 @@ def create_case(fields: Mapping[str, Any], root: Path | None = None) -> tuple[Pa
         return None, problems
     folder = (root or cases_dir()) / parsed.id
     if folder.exists():
-        return None, [Problem(f"{parsed.id}/{CASE_FILE}", "id", "a case with this id already exists", parsed.id)]
+        return None, [Problem(f"{parsed.id}/{CASE_FILE}", "id", "a case with this id already exists", parsed.id,
+                              code="duplicate")]
     store.save_case(parsed, folder)
     return folder, []

@@ -26,10 +26,10 @@ from .analysis import (
     explanation_sentences,
     sensitivity,
 )
-from .scores import TIE_EPS, Evaluation, ScenarioScores, balances_many, evaluate, impact_balances, score_many
-from .model import CIBMatrix, Descriptor, Scenario
-from .consistency import consistent_set, search
 from .basins import SuccessionResult, global_basins, global_step, succession
+from .consistency import consistent_set, search
+from .model import CIBMatrix, Descriptor, Scenario
+from .scores import TIE_EPS, Evaluation, ScenarioScores, balances_many, evaluate, impact_balances, score_many
 
 if TYPE_CHECKING:
     import pandas as pd

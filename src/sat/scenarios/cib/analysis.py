@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .scores import TIE_EPS, balances_many, impact_balances
-from .model import CIBMatrix, Scenario
 from .consistency import search
+from .model import CIBMatrix, Scenario
+from .scores import TIE_EPS, balances_many, impact_balances
 
 
 # -- ensemble ---------------------------------------------------------------------------------------------------
@@ -168,8 +168,8 @@ def explain(matrix: CIBMatrix, scenario: Iterable[int]) -> list[DescriptorExplan
     result = []
     for j, v in enumerate(z):
         segment = theta[o[j] : o[j + 1]]
-        others = [l for l in range(len(segment)) if l != v]
-        rival = max(others, key=lambda l: (segment[l], -l)) if others else None
+        others = [k for k in range(len(segment)) if k != v]
+        rival = max(others, key=lambda k: (segment[k], -k)) if others else None
         influences = tuple(
             Influence(
                 source=i,
@@ -203,12 +203,12 @@ def explanation_sentences(matrix: CIBMatrix, scenario: Iterable[int]) -> list[st
         oppose = min(item.influences, key=lambda f: f.to_chosen, default=None)
         pro = support is not None and support.to_chosen > 0
         con = oppose is not None and oppose.to_chosen < 0
-        if pro and con:
+        if pro and con and support and oppose:
             why = (f"is supported most by {_label(matrix, support)} ({_signed(support.to_chosen)}) "
                    f"and opposed most by {_label(matrix, oppose)} ({_signed(oppose.to_chosen)})")
-        elif pro:
+        elif pro and support:
             why = f"is supported most by {_label(matrix, support)} ({_signed(support.to_chosen)}) and opposed by none"
-        elif con:
+        elif con and oppose:
             why = f"has no support and is opposed most by {_label(matrix, oppose)} ({_signed(oppose.to_chosen)})"
         else:
             why = "is neither supported nor opposed"

@@ -20,8 +20,8 @@ from typing import Literal
 
 import numpy as np
 
-from .scores import TIE_EPS, balances_many, impact_balances
 from .model import CIBMatrix, Scenario
+from .scores import TIE_EPS, balances_many, impact_balances
 
 SuccessionKind = Literal["global", "sequential"]
 

@@ -13,7 +13,7 @@ an assigned descriptor's variant becomes infeasible or an unassigned descriptor 
 (forward checking). Assigning variant k of descriptor i adds a precomputed vector to A, so one step is one vector
 addition; all open partial scenarios of a batch are extended at once, branching on the unassigned descriptor with
 the fewest feasible variants. When every descriptor is assigned, A holds the exact differences, so the bound test
-is the consistency test itself. Self-impact blocks C[j,j] (see :mod:`sat.scenarios.cib.model`) enter as one more source; the
+is the consistency test itself. Self-impact blocks C[j,j] (see :mod:`.model`) enter as one more source; the
 bound stays valid, only a little looser while j is unassigned.
 """
 
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .scores import TIE_EPS, ScenarioScores, score_many
-from .model import CIBMatrix
 from .limits import MAX_LISTED, MAX_SEARCH_TABLE_BYTES, SearchTooLarge
+from .model import CIBMatrix
+from .scores import TIE_EPS, ScenarioScores, score_many
 
 #: Upper bound on the number of cells of A held by one batch (64 MB in float64, half that in float32).
 _BATCH_CELLS = 8_000_000
@@ -47,7 +47,7 @@ class _Bounds:
         self.width = n * s_max * s_max
         judgments = matrix.judgments
         # diff[r, j, l, v] = C[r, (j, v)] - C[r, (j, l)] for source variant row r.
-        diff = np.zeros((matrix.n_variants, n, s_max, s_max))
+        diff: np.ndarray = np.zeros((matrix.n_variants, n, s_max, s_max))
         pad = np.zeros((n, s_max, s_max))
         for j, size in enumerate(sizes):
             seg = judgments[:, matrix.offsets[j] : matrix.offsets[j + 1]]
@@ -105,7 +105,7 @@ def consistent_set(matrix: CIBMatrix, tolerance: float = 0.0) -> ScenarioScores:
     return score_many(matrix, search(matrix, tolerance)).sorted_by_tis()
 
 
-class _Found(list):
+class _Found(list[np.ndarray]):
     """Blocks of complete scenarios found so far, and how many rows they hold together."""
 
     rows = 0

@@ -36,14 +36,15 @@ from typing import Any
 import numpy as np
 
 from ...errors import Problem, ValidationError
+from ...validation import FieldReader, shown
 from ...yamlio import line_of, load_yaml, own_line
-from .model import CIBMatrix, Descriptor
 from .limits import size_problem
+from .model import CIBMatrix, Descriptor
 
-DESCRIPTOR_KEYS = {"name", "title", "variants"}
-JUDGMENT_KEYS = {"from", "to", "rationale", "impacts"}
-SECTION_KEYS = {"name", "descriptors", "judgments", "experts"}
-EXPERT_KEYS = {"name", "judgments"}
+DESCRIPTOR_KEYS = ("name", "title", "variants")
+JUDGMENT_KEYS = ("from", "to", "rationale", "impacts")
+SECTION_KEYS = ("name", "descriptors", "judgments", "experts")
+EXPERT_KEYS = ("name", "judgments")
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,12 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     """Validate a ``cib:`` section; raises :class:`ValidationError` listing every problem."""
     check = _Check(file)
     if not isinstance(section, dict):
-        check.add("cib", "must be a mapping with descriptors and judgments", section, own_line(section))
+        check.add("cib", "must be a mapping with descriptors and judgments", section, own_line(section), "type")
         check.raise_if_any()
     check.unknown_keys(section, SECTION_KEYS, "cib")
     name = section.get("name", "")
     if not isinstance(name, str):
-        check.add("cib.name", "must be text", name, line_of(section, "name"))
+        check.add("cib.name", "must be text", name, line_of(section, "name"), "type")
         name = ""
     descriptors, declared = _descriptors(check, section)
     if not descriptors:
@@ -87,26 +88,29 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     # Judgments are checked against the valid descriptors; sections naming a faulty one are skipped silently
     # (its own problem is already reported), so one run still reports every other problem.
     shell = CIBMatrix(descriptors, np.zeros((sum(len(d.variants) for d in descriptors),) * 2), name)
-    check.skip = declared - {d.name for d in descriptors}
+    for faulty in declared - {d.name for d in descriptors}:
+        check.problems.reject("descriptor", faulty)  # sections naming it are not reported again
     judgments, rationales = _judgments(check, section, "judgments", "cib.judgments", shell)
     experts = []
     raw_experts = section.get("experts", [])
     if not isinstance(raw_experts, list):
-        check.add("cib.experts", "must be a list of {name, judgments}", raw_experts, line_of(section, "experts"))
+        check.add("cib.experts", "must be a list of {name, judgments}", raw_experts, line_of(section, "experts"),
+                  "type")
         raw_experts = []
     seen: set[str] = set()
     for k, node in enumerate(raw_experts):
         where = f"cib.experts[{k}]"
         if not isinstance(node, dict):
-            check.add(where, "must be a mapping with name and judgments", node, line_of(raw_experts, k))
+            check.add(where, "must be a mapping with name and judgments", node, line_of(raw_experts, k), "type")
             continue
         check.unknown_keys(node, EXPERT_KEYS, where)
         label = node.get("name")
         if not isinstance(label, str) or not label.strip():
-            check.add(f"{where}.name", "required: the expert's name", label, line_of(node, "name") or own_line(node))
+            check.add(f"{where}.name", "is required: the expert's name", label, line_of(node, "name") or own_line(node),
+                      "required")
             label = f"expert {k + 1}"
         elif label in seen:
-            check.add(f"{where}.name", "duplicate expert name", label, line_of(node, "name"))
+            check.add(f"{where}.name", "duplicate expert name", label, line_of(node, "name"), "duplicate")
         seen.add(label)
         values, _ = _judgments(check, node, "judgments", f"{where}.judgments", shell)
         experts.append((label, values))
@@ -118,14 +122,14 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     )
 
 
-def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], set[str]]:
+def _descriptors(check: _Check, section: dict[Any, Any]) -> tuple[tuple[Descriptor, ...], set[str]]:
     """Valid descriptors, and every name declared (valid or not)."""
     nodes = section.get("descriptors")
     if not isinstance(nodes, list) or not nodes:
-        check.add("cib.descriptors", "required: a non-empty list of {name, title, variants}", nodes,
-                  line_of(section, "descriptors") or own_line(section))
+        check.add("cib.descriptors", "is required: a non-empty list of {name, title, variants}", nodes,
+                  line_of(section, "descriptors") or own_line(section), "required")
         return (), set()
-    sizes = [len(n.get("variants")) if isinstance(n, dict) and isinstance(n.get("variants"), list) else 0
+    sizes = [len(variants) if isinstance(n, dict) and isinstance(variants := n.get("variants"), list) else 0
              for n in nodes]
     too_large = size_problem(len(nodes), sizes, check.file, "cib.descriptors", line_of(section, "descriptors"))
     if too_large is not None:  # before the per-variant checks and any allocation
@@ -136,70 +140,72 @@ def _descriptors(check: _Check, section: dict) -> tuple[tuple[Descriptor, ...], 
     for k, node in enumerate(nodes):
         where = f"cib.descriptors[{k}]"
         if not isinstance(node, dict):
-            check.add(where, "must be a mapping with name and variants", node, line_of(nodes, k))
+            check.add(where, "must be a mapping with name and variants", node, line_of(nodes, k), "type")
             continue
         check.unknown_keys(node, DESCRIPTOR_KEYS, where)
         name = node.get("name")
         ok = True
         if not isinstance(name, str) or not name.strip():
-            check.add(f"{where}.name", "required: a short id", name, line_of(node, "name") or own_line(node))
+            check.add(f"{where}.name", "is required: a short name", name, line_of(node, "name") or own_line(node),
+                      "required")
             ok = False
         elif name in names:
-            check.add(f"{where}.name", "duplicate descriptor name", name, line_of(node, "name"))
+            check.add(f"{where}.name", "duplicate descriptor name", name, line_of(node, "name"), "duplicate")
             ok = False
         if isinstance(name, str):
             names.add(name)
         title = node.get("title", "")
         if not isinstance(title, str):
-            check.add(f"{where}.title", "must be text", title, line_of(node, "title"))
+            check.add(f"{where}.title", "must be text", title, line_of(node, "title"), "type")
             title = ""
         variants = node.get("variants")
         if not isinstance(variants, list) or not variants:
-            check.add(f"{where}.variants", "required: a non-empty list of variant names", variants,
-                      line_of(node, "variants") or own_line(node))
+            check.add(f"{where}.variants", "is required: a non-empty list of variant names", variants,
+                      line_of(node, "variants") or own_line(node), "required")
             continue
         for v, variant in enumerate(variants):
             if not isinstance(variant, str) or not variant.strip():
-                check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, line_of(variants, v))
+                check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, line_of(variants, v), "type")
                 ok = False
             elif variants.index(variant) != v:
-                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v))
+                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v),
+                          "duplicate")
                 ok = False
-        if ok:
+        if ok and isinstance(name, str):
             out.append(Descriptor(name, tuple(variants), title.strip()))
     return tuple(out), names
 
 
 def _judgments(
-    check: _Check, owner: dict, key: str, where_list: str, shell: CIBMatrix
+    check: _Check, owner: dict[Any, Any], key: str, where_list: str, shell: CIBMatrix
 ) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
     values = np.zeros_like(shell.judgments)
     rationales: dict[tuple[int, int], str] = {}
     nodes = owner.get(key, [])
     if not isinstance(nodes, list):
-        check.add(where_list, "must be a list of judgment sections", nodes, line_of(owner, key))
+        check.add(where_list, "must be a list of judgment sections", nodes, line_of(owner, key), "type")
         return values, rationales
     seen: dict[tuple[int, int], int] = {}
     for k, node in enumerate(nodes):
         where = f"{where_list}[{k}]"
         if not isinstance(node, dict):
-            check.add(where, "must be a mapping with from, to and impacts", node, line_of(nodes, k))
+            check.add(where, "must be a mapping with from, to and impacts", node, line_of(nodes, k), "type")
             continue
         check.unknown_keys(node, JUDGMENT_KEYS, where)
         ends = [_descriptor_ref(check, node, side, where, shell) for side in ("from", "to")]
         rationale = node.get("rationale", "")
         if not isinstance(rationale, str):
-            check.add(f"{where}.rationale", "must be text", rationale, line_of(node, "rationale"))
-        if ends[0] is None or ends[1] is None:
-            continue
+            check.add(f"{where}.rationale", "must be text", rationale, line_of(node, "rationale"), "type")
         i, j = ends
+        if i is None or j is None:
+            continue
         if i == j:
             check.add(where, "a section from a descriptor to itself is not allowed", shell.descriptors[i].name,
                       line_of(node, "to") or own_line(node))
             continue
         if (i, j) in seen:
             check.add(where, f"duplicate section (first at {where_list}[{seen[(i, j)]}])",
-                      f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}", own_line(node))
+                      f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}", own_line(node), "duplicate")
             continue
         seen[(i, j)] = k
         block = _impacts(check, node, where, shell, i, j)
@@ -210,49 +216,49 @@ def _judgments(
     return values, rationales
 
 
-def _descriptor_ref(check: _Check, node: dict, side: str, where: str, shell: CIBMatrix) -> int | None:
+def _descriptor_ref(check: _Check, node: dict[Any, Any], side: str, where: str, shell: CIBMatrix) -> int | None:
     name = node.get(side)
     names = [d.name for d in shell.descriptors]
     if name is None:
-        check.add(f"{where}.{side}", "required: a descriptor name", None, own_line(node))
-    elif isinstance(name, str) and name in names:
+        check.add(f"{where}.{side}", "is required: a descriptor name", None, own_line(node), "required")
+    elif not isinstance(name, str):
+        check.add(f"{where}.{side}", "must be a descriptor name", name, line_of(node, side), "type")
+    elif check.refs([name], f"{where}.{side}", line_of(node, side), "descriptor", names):
         return names.index(name)
-    elif not (isinstance(name, str) and name in check.skip):
-        check.add(f"{where}.{side}", "unknown descriptor", name, line_of(node, side))
     return None
 
 
-def _impacts(check: _Check, node: dict, where: str, shell: CIBMatrix, i: int, j: int) -> np.ndarray | None:
+def _impacts(check: _Check, node: dict[Any, Any], where: str, shell: CIBMatrix, i: int, j: int) -> np.ndarray | None:
     rows = node.get("impacts")
     source, target = shell.descriptors[i], shell.descriptors[j]
     if not isinstance(rows, dict):
-        check.add(f"{where}.impacts", f"required: one row per variant of {source.name}", rows,
-                  line_of(node, "impacts") or own_line(node))
+        check.add(f"{where}.impacts", f"is required: one row per variant of {source.name}", rows,
+                  line_of(node, "impacts") or own_line(node), "required")
         return None
     block = np.zeros((len(source.variants), len(target.variants)))
     ok = True
     for variant, row in rows.items():
         field_ = f"{where}.impacts.{variant}"
         if variant not in source.variants:
-            check.add(field_, f"unknown variant of {source.name}", variant, line_of(rows, variant))
+            check.add(field_, f"unknown variant of {source.name}", variant, line_of(rows, variant), "reference")
             ok = False
             continue
         if not isinstance(row, list) or len(row) != len(target.variants):
-            shown = len(row) if isinstance(row, list) else row
+            count = len(row) if isinstance(row, list) else row
             check.add(field_, f"must list {len(target.variants)} numbers, one per variant of {target.name} "
-                      f"({', '.join(target.variants)})", shown, line_of(rows, variant))
+                      f"({', '.join(target.variants)})", count, line_of(rows, variant), "structure")
             ok = False
             continue
         for c, value in enumerate(row):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                check.add(f"{field_}[{c}]", "must be a number", value, line_of(row, c))
+                check.add(f"{field_}[{c}]", "must be a number", value, line_of(row, c), "number")
                 ok = False
             else:
                 block[source.variants.index(variant), c] = value
     missing = [v for v in source.variants if v not in rows]
     if missing:
         check.add(f"{where}.impacts", f"missing rows for variants of {source.name}", ", ".join(missing),
-                  line_of(node, "impacts"))
+                  line_of(node, "impacts"), "structure")
         ok = False
     return block if ok else None
 
@@ -313,10 +319,11 @@ def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) 
     if suffix in (".yaml", ".yml"):
         data = load_yaml(path, name)
         if not isinstance(data, dict) or "cib" not in data:
-            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, own_line(data))])
+            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, own_line(data),
+                                           "required")])
         return read_cib_section(data["cib"], name)
     raise ValidationError([Problem(name, "file", "unsupported file type: use a .scw project or a .yaml file",
-                                   Path(path).suffix or Path(path).name)])
+                                   Path(path).suffix or Path(path).name, code="file")])
 
 
 def load_cib(path: str | os.PathLike[str], shown_as: str | None = None) -> CIBMatrix:
@@ -325,22 +332,15 @@ def load_cib(path: str | os.PathLike[str], shown_as: str | None = None) -> CIBMa
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
-class _Check:
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[Problem] = []
-        self.skip: set[str] = set()  # descriptor names already reported as faulty
+class _Check(FieldReader):
+    """The problems of one ``cib:`` section, through :class:`~sat.validation.FieldReader`."""
 
-    def add(self, field_: str, message: str, value: Any = None, line: int | None = None) -> None:
-        shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else value
-        self.problems.append(Problem(self.file, field_, message, shown, line))
+    def add(self, field_: str, message: str, value: Any = None, line: int | None = None, code: str = "invalid") -> None:
+        self.problem(field_, message, shown(value), line, code)
 
-    def unknown_keys(self, node: dict, allowed: set[str], where: str) -> None:
-        for key in node:
-            if key not in allowed:
-                self.add(f"{where}.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})", key,
-                         line_of(node, key))
+    def unknown_keys(self, node: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:
+        self.unknown(node, allowed, where)
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise ValidationError(self.problems)
+            raise ValidationError(list(self.problems))

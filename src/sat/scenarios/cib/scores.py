@@ -3,7 +3,7 @@
 For a scenario z (one variant z_i per descriptor i) the impact score of variant l of descriptor j is
 ``theta[j,l](z) = sum over i != j of C[i,j][z_i, l]``; the vector over l is the impact balance of descriptor j.
 The whole balance vector is the sum of the judgment rows of the chosen variants. A non-zero diagonal block C[j,j]
-(self-impact, see :mod:`sat.scenarios.cib.model`) is added too, as ScenarioWizard does; with zero diagonal blocks this is exactly
+(self-impact, see :mod:`.model`) is added too, as ScenarioWizard does; with zero diagonal blocks this is exactly
 the sum over i != j.
 
 * z is consistent when every chosen variant has the highest score in its own balance (ties allowed);
@@ -67,7 +67,8 @@ def impact_balances(matrix: CIBMatrix, scenario: Iterable[int]) -> np.ndarray:
     """theta for every variant (length V, in matrix column order) of one scenario."""
     z = matrix.check_scenario(scenario)
     rows = np.asarray(matrix.offsets[:-1]) + np.asarray(z)
-    return matrix.judgments[rows].sum(axis=0)
+    theta: np.ndarray = matrix.judgments[rows].sum(axis=0)
+    return theta
 
 
 def evaluate(matrix: CIBMatrix, scenario: Iterable[int]) -> Evaluation:

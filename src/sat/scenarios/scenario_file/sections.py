@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...errors import Problem, ValidationError
+from ...errors import ValidationError
+from ...validation import ITEM_ID, ITEM_ID_RULE, FieldReader, shown
 from ...yamlio import line_of, own_line
 from ..bridge import Bridge, BridgeAxis
 from ..cib import CIBMatrix
@@ -15,73 +16,49 @@ from ..drivers import CRITICAL_UNCERTAINTY, FRAMEWORKS, RATING_MAX, RATING_MIN, 
 from ..futures import Futures, Indicator, Quadrant, combinations
 from ..multiple import CRITERIA, ScreenJudgment, quadrant_key
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
+class Checker(FieldReader):
+    """The problems of one ``scenarios.yaml``: :class:`~sat.validation.FieldReader` plus the section readers' own
+    helpers, which take the full field name and return None for a value that is missing or bad."""
 
-def shown_value(value: Any) -> Any:
-    """The offending value as shown in a message: scalars as they are, containers by type."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return value
-
-
-class Checker:
-    """Collects problems for one file."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def add(self, field_path: str, message: str, value: Any = None, line: int | None = None) -> None:
-        self.problems.append(Problem(self.file, field_path, message, shown_value(value), line))
+    def add(self, field_path: str, message: str, value: Any = None, line: int | None = None,
+            code: str = "invalid") -> None:
+        """Record one problem (the value shown as :func:`~sat.validation.shown` does)."""
+        self.problem(field_path, message, shown(value), line, code)
 
     def raise_if_any(self) -> None:
+        """Raise one ValidationError with every problem collected."""
         if self.problems:
-            raise ValidationError(self.problems)
+            raise ValidationError(list(self.problems))
 
-    def mapping(self, node: Any, where: str, line: int | None) -> dict | None:
-        if isinstance(node, dict):
-            return node
-        self.add(where, "must be a mapping (key: value lines)", node, line)
-        return None
-
-    def sequence(self, node: Any, where: str, line: int | None, required: bool = True) -> list:
+    def sequence(self, node: Any, where: str, line: int | None, required: bool = True) -> list[Any]:
         if node is None and not required:
             return []
         if isinstance(node, list):
             return node
-        self.add(where, "must be a list", node, line)
+        self.add(where, "must be a list", node, line, "type")
         return []
 
-    def unknown_keys(self, node: dict, allowed: tuple[str, ...], where: str) -> None:
-        for key in node:
-            if key not in allowed:
-                self.add(
-                    f"{where}.{key}" if where else str(key),
-                    f"unknown field (expected one of: {', '.join(allowed)})",
-                    key,
-                    line_of(node, key),
-                )
+    def unknown_keys(self, node: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:
+        self.unknown(node, allowed, where)
 
-    def text(self, node: dict, key: str, where: str, required: bool = True) -> str | None:
+    def string(self, node: dict[Any, Any], key: str, where: str, required: bool = True) -> str | None:
         if key not in node:
             if required:
-                self.add(where, "missing", None, own_line(node))
+                self.add(where, "is required", None, own_line(node), "required")
             return None
         value = node[key]
         if isinstance(value, str) and value.strip():
             return value.strip()
         if value is None and not required:
             return None
-        self.add(where, "must be non-empty text", value, line_of(node, key))
+        self.add(where, "must be non-empty text", value, line_of(node, key), "empty" if value == "" else "type")
         return None
 
-    def text_list(self, node: dict, key: str, where: str, required: bool = False) -> tuple[str, ...]:
+    def strings(self, node: dict[Any, Any], key: str, where: str, required: bool = False) -> tuple[str, ...]:
         if key not in node:
             if required:
-                self.add(where, "missing", None, own_line(node))
+                self.add(where, "is required", None, own_line(node), "required")
             return ()
         items = self.sequence(node[key], where, line_of(node, key), required=False)
         out = []
@@ -89,44 +66,51 @@ class Checker:
             if isinstance(item, str) and item.strip():
                 out.append(item.strip())
             else:
-                self.add(f"{where}[{i}]", "must be non-empty text", item, line_of(items, i))
+                self.add(f"{where}[{i}]", "must be non-empty text", item, line_of(items, i), "type")
         return tuple(out)
 
-    def ident(self, node: dict, key: str, where: str) -> str | None:
-        value = self.text(node, key, where)
-        if value is not None and not ID_PATTERN.match(value):
-            self.add(where, "must be lower-case letters, digits, '-' and '_' (up to 64)", value, line_of(node, key))
+    def ident(self, node: dict[Any, Any], key: str, where: str) -> str | None:
+        value = self.string(node, key, where)
+        if value is not None and not re.match(ITEM_ID, value):
+            self.add(where, ITEM_ID_RULE, value, line_of(node, key), "id")
             return None
         return value
 
-    def rating(self, node: dict, key: str, where: str) -> int | None:
+    def rating(self, node: dict[Any, Any], key: str, where: str) -> int | None:
         if key not in node:
-            self.add(where, "missing", None, own_line(node))
+            self.add(where, "is required", None, own_line(node), "required")
             return None
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-            self.add(where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, line_of(node, key))
+            self.add(where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, line_of(node, key),
+                     "number")
             return None
         return value
 
-    def flag(self, node: dict, key: str, where: str, allow_unjudged: bool) -> bool | None:
+    def flag(self, node: dict[Any, Any], key: str, where: str, allow_unjudged: bool) -> bool | None:
         value = node.get(key)
         if value is None and allow_unjudged:
             return None
         if isinstance(value, bool):
             return value
         expected = "true, false or left out (not judged yet)" if allow_unjudged else "true or false"
-        self.add(where, f"must be {expected}", value, line_of(node, key))
+        self.add(where, f"must be {expected}", value, line_of(node, key), "type")
         return None
 
+    def driver(self, did: str, where: str, line: int | None, by_id: Mapping[str, Driver]) -> Driver | None:
+        """The driver ``did`` names; a ``reference`` problem when there is none, unless that driver was itself
+        rejected (its own problem is reported where it is defined)."""
+        return by_id[did] if self.refs([did], where, line, "driver", by_id) else None
 
-def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozenset[str] | None) -> list[Driver]:
+
+def read_drivers(check: Checker, data: dict[Any, Any], framework: str,
+                 source_ids: frozenset[str] | None) -> list[Driver]:
     if "drivers" not in data:
-        check.add("drivers", "missing: the driver table is required", None, own_line(data))
+        check.add("drivers", "is required: the driver table", None, own_line(data), "required")
         return []
     items = check.sequence(data["drivers"], "drivers", line_of(data, "drivers"))
     if "drivers" in data and isinstance(data["drivers"], list) and not items:
-        check.add("drivers", "the driver table is empty", None, line_of(data, "drivers"))
+        check.add("drivers", "the driver table is empty", None, line_of(data, "drivers"), "empty")
     categories = {c.lower(): c for c in FRAMEWORKS.get(framework, ())}
     drivers: list[Driver] = []
     seen: set[str] = set()
@@ -140,11 +124,11 @@ def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozens
         )
         did = check.ident(node, "id", f"{where}.id")
         if did is not None and did in seen:
-            check.add(f"{where}.id", "duplicate driver id", did, line_of(node, "id"))
+            check.add(f"{where}.id", "duplicate driver id", did, line_of(node, "id"), "duplicate")
             did = None
-        name = check.text(node, "name", f"{where}.name")
-        description = check.text(node, "description", f"{where}.description")
-        category = check.text(node, "category", f"{where}.category")
+        name = check.string(node, "name", f"{where}.name")
+        description = check.string(node, "description", f"{where}.description")
+        category = check.string(node, "category", f"{where}.category")
         if category is not None and framework:
             if category.lower() in categories:
                 category = categories[category.lower()]
@@ -154,45 +138,47 @@ def read_drivers(check: Checker, data: dict, framework: str, source_ids: frozens
                     f"not a {framework} category (expected one of: {', '.join(FRAMEWORKS[framework])})",
                     category,
                     line_of(node, "category"),
+                    "choice",
                 )
                 category = None
         impact = check.rating(node, "impact", f"{where}.impact")
         uncertainty = check.rating(node, "uncertainty", f"{where}.uncertainty")
-        states = check.text_list(node, "end_states", f"{where}.end_states", required=True)
+        states = check.strings(node, "end_states", f"{where}.end_states", required=True)
         if "end_states" in node and isinstance(node["end_states"], list):
             if len(node["end_states"]) != 2:
                 check.add(f"{where}.end_states", "must list exactly two end states", len(node["end_states"]),
-                          line_of(node, "end_states"))
+                          line_of(node, "end_states"), "structure")
             elif len(states) == 2 and states[0] == states[1]:
                 check.add(f"{where}.end_states", "the two end states must differ", states[0],
                           line_of(node, "end_states"))
-        sources = check.text_list(node, "sources", f"{where}.sources")
+        sources = check.strings(node, "sources", f"{where}.sources")
         if source_ids is not None:
             for k, sid in enumerate(sources):
-                if sid not in source_ids:
-                    check.add(f"{where}.sources[{k}]", "unknown source id (not in case.yaml sources)", sid,
-                              line_of(node["sources"], k))
+                check.refs([sid], f"{where}.sources[{k}]", line_of(node["sources"], k), "source", source_ids)
         if did is not None:
             seen.add(did)
-        if None in (did, name, description, category, impact, uncertainty) or len(states) != 2 \
-                or states[0] == states[1]:
+        if did is None or name is None or description is None or category is None or impact is None \
+                or uncertainty is None or len(states) != 2 or states[0] == states[1]:
+            raw_id = node.get("id")
+            if isinstance(raw_id, str) and raw_id.strip() not in {d.id for d in drivers}:
+                check.problems.reject("driver", raw_id.strip())  # references to it are not reported again
             continue
         drivers.append(Driver(did, name, description, category, impact, uncertainty, (states[0], states[1]), sources))
     return drivers
 
 
 def _indicators(
-    check: Checker, node: dict, where: str, indicator_ids: dict[str, str], required: bool
+    check: Checker, node: dict[Any, Any], where: str, indicator_ids: dict[str, str], required: bool
 ) -> tuple[Indicator, ...]:
     if "indicators" not in node:
         if required:
-            check.add(f"{where}.indicators", "missing: every scenario needs observable indicators", None,
-                      own_line(node))
+            check.add(f"{where}.indicators", "is required: every scenario needs observable indicators", None,
+                      own_line(node), "required")
         return ()
     items = check.sequence(node["indicators"], f"{where}.indicators", line_of(node, "indicators"))
     if required and isinstance(node["indicators"], list) and not items:
         check.add(f"{where}.indicators", "empty: every scenario needs observable indicators", None,
-                  line_of(node, "indicators"))
+                  line_of(node, "indicators"), "empty")
     out = []
     for k, item in enumerate(items):
         w = f"{where}.indicators[{k}]"
@@ -201,10 +187,10 @@ def _indicators(
             continue
         check.unknown_keys(item, ("id", "text"), w)
         iid = check.ident(item, "id", f"{w}.id")
-        text = check.text(item, "text", f"{w}.text")
+        text = check.string(item, "text", f"{w}.text")
         if iid is not None and iid in indicator_ids:
             check.add(f"{w}.id", f"duplicate indicator id (already used in {indicator_ids[iid]})", iid,
-                      line_of(item, "id"))
+                      line_of(item, "id"), "duplicate")
             continue
         if iid is not None:
             indicator_ids[iid] = where
@@ -213,14 +199,12 @@ def _indicators(
     return tuple(out)
 
 
-def _axis_driver(check: Checker, node: dict, key: str, by_id: Mapping[str, Driver]) -> Driver | None:
-    did = check.text(node, key, f"futures.{key}")
+def _axis_driver(check: Checker, node: dict[Any, Any], key: str, by_id: Mapping[str, Driver]) -> Driver | None:
+    did = check.string(node, key, f"futures.{key}")
     if did is None:
         return None
-    driver = by_id.get(did)
+    driver = check.driver(did, f"futures.{key}", line_of(node, key), by_id)
     if driver is None:
-        check.add(f"futures.{key}", "unknown driver id (axes must be drivers from the driver table)", did,
-                  line_of(node, key))
         return None
     kind = classify(driver.impact, driver.uncertainty)
     if kind != CRITICAL_UNCERTAINTY:
@@ -246,12 +230,12 @@ def read_futures(
     if x is not None and y is not None and x.id == y.id:
         check.add("futures.y_axis", "the two axes must be different drivers", y.id, line_of(node, "y_axis"))
         y = None
-    independence = check.text(node, "independence", "futures.independence")
-    robust = check.text_list(node, "robust_moves", "futures.robust_moves")
+    independence = check.string(node, "independence", "futures.independence")
+    robust = check.strings(node, "robust_moves", "futures.robust_moves")
     items = check.sequence(node.get("quadrants"), "futures.quadrants", line_of(node, "quadrants")) \
         if "quadrants" in node else []
     if "quadrants" not in node:
-        check.add("futures.quadrants", "missing", None, line)
+        check.add("futures.quadrants", "is required", None, line, "required")
     quadrants: list[Quadrant] = []
     quadrant_ids: set[str] = set()
     placed: dict[tuple[str, str], int] = {}
@@ -263,33 +247,35 @@ def read_futures(
         check.unknown_keys(q, ("id", "name", "x", "y", "narrative", "indicators", "implications", "options"), where)
         qid = check.ident(q, "id", f"{where}.id")
         if qid is not None and qid in quadrant_ids:
-            check.add(f"{where}.id", "duplicate quadrant id", qid, line_of(q, "id"))
+            check.add(f"{where}.id", "duplicate quadrant id", qid, line_of(q, "id"), "duplicate")
             qid = None
-        name = check.text(q, "name", f"{where}.name")
-        xs = check.text(q, "x", f"{where}.x")
-        ys = check.text(q, "y", f"{where}.y")
+        name = check.string(q, "name", f"{where}.name")
+        xs = check.string(q, "x", f"{where}.x")
+        ys = check.string(q, "y", f"{where}.y")
         for state, axis, key in ((xs, x, "x"), (ys, y, "y")):
             if state is not None and axis is not None and state not in axis.end_states:
                 check.add(f"{where}.{key}", f"not an end state of axis driver {axis.id!r} "
-                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, line_of(q, key))
+                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, line_of(q, key),
+                          "choice")
         if x is not None and y is not None and xs in x.end_states and ys in y.end_states:
             if (xs, ys) in placed:
                 check.add(where, f"a second quadrant at ({xs}, {ys}); the first is quadrants[{placed[(xs, ys)]}]",
-                          f"{xs} / {ys}", own_line(q))
+                          f"{xs} / {ys}", own_line(q), "duplicate")
             placed.setdefault((xs, ys), i)
-        narrative = check.text(q, "narrative", f"{where}.narrative")
+        narrative = check.string(q, "narrative", f"{where}.narrative")
         indicators = _indicators(check, q, where, indicator_ids, required=True)
-        implications = check.text_list(q, "implications", f"{where}.implications", required=True)
-        options = check.text_list(q, "options", f"{where}.options")
+        implications = check.strings(q, "implications", f"{where}.implications", required=True)
+        options = check.strings(q, "options", f"{where}.options")
         if qid is not None:
             quadrant_ids.add(qid)
-        if None not in (qid, name, xs, ys, narrative) and indicators:
+        if qid is not None and name is not None and xs is not None and ys is not None and narrative is not None \
+                and indicators:
             quadrants.append(Quadrant(qid, name, xs, ys, narrative, indicators, implications, options))
     if x is not None and y is not None and isinstance(node.get("quadrants"), list):
         for combo in combinations(x, y):
             if combo not in placed:
                 check.add("futures.quadrants", f"no quadrant for {x.id}={combo[0]} and {y.id}={combo[1]}",
-                          f"{combo[0]} / {combo[1]}", line_of(node, "quadrants"))
+                          f"{combo[0]} / {combo[1]}", line_of(node, "quadrants"), "structure")
     if x is None or y is None or independence is None or len(quadrants) != 4:
         return None
     return Futures(x.id, y.id, independence, tuple(quadrants), robust)
@@ -310,37 +296,37 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
         if j is None:
             continue
         check.unknown_keys(j, ("drivers", "states", *CRITERIA, "shortlisted", "name", "reason"), where)
-        pair = check.text_list(j, "drivers", f"{where}.drivers", required=True)
-        states = check.text_list(j, "states", f"{where}.states", required=True)
+        pair = check.strings(j, "drivers", f"{where}.drivers", required=True)
+        states = check.strings(j, "states", f"{where}.states", required=True)
         ok = True
         if len(pair) != 2 or len(states) != 2:
             if "drivers" in j and "states" in j:
                 check.add(where, "needs exactly two drivers and one end state of each",
-                          f"{len(pair)} drivers, {len(states)} states", own_line(j))
+                          f"{len(pair)} drivers, {len(states)} states", own_line(j), "structure")
             ok = False
         else:
             if pair[0] == pair[1]:
                 check.add(f"{where}.drivers", "the two drivers must differ", pair[0], line_of(j, "drivers"))
                 ok = False
             for k, (did, state) in enumerate(zip(pair, states)):
-                driver = by_id.get(did)
+                driver = check.driver(did, f"{where}.drivers[{k}]", line_of(j["drivers"], k), by_id)
                 if driver is None:
-                    check.add(f"{where}.drivers[{k}]", "unknown driver id", did, line_of(j["drivers"], k))
                     ok = False
                 elif state not in driver.end_states:
                     check.add(f"{where}.states[{k}]", f"not an end state of driver {did!r} "
                               f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state,
-                              line_of(j["states"], k))
+                              line_of(j["states"], k), "choice")
                     ok = False
         flags = {c: check.flag(j, c, f"{where}.{c}", allow_unjudged=True) for c in CRITERIA}
         shortlisted = check.flag(j, "shortlisted", f"{where}.shortlisted", allow_unjudged=True) or False
-        name = check.text(j, "name", f"{where}.name", required=False) or ""
-        reason = check.text(j, "reason", f"{where}.reason", required=False) or ""
+        name = check.string(j, "name", f"{where}.name", required=False) or ""
+        reason = check.string(j, "reason", f"{where}.reason", required=False) or ""
         if shortlisted:
             if not reason:
-                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None, own_line(j))
+                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None,
+                          own_line(j), "required")
             if not name:
-                check.add(f"{where}.name", "a shortlisted scenario needs a name", None, own_line(j))
+                check.add(f"{where}.name", "a shortlisted scenario needs a name", None, own_line(j), "required")
             if flags["plausible"] is not True:
                 check.add(f"{where}.shortlisted", "only a quadrant judged plausible can be shortlisted",
                           flags["plausible"], line_of(j, "shortlisted"))
@@ -352,7 +338,8 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
         )
         key = quadrant_key(*_normal_key(judgment, order))
         if key in seen:
-            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, own_line(j))
+            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, own_line(j),
+                      "duplicate")
             continue
         seen[key] = i
         out.append(judgment)
@@ -375,24 +362,24 @@ def _cone_scenario(
                                                                            "indicators")
     check.unknown_keys(node, allowed, where)
     sid = check.ident(node, "id", f"{where}.id")
-    name = check.text(node, "name", f"{where}.name")
-    narrative = check.text(node, "narrative", f"{where}.narrative")
+    name = check.string(node, "name", f"{where}.name")
+    narrative = check.string(node, "narrative", f"{where}.narrative")
     flips: tuple[str, ...] = ()
     if not baseline:
-        flips = check.text_list(node, "flips", f"{where}.flips", required=True)
+        flips = check.strings(node, "flips", f"{where}.flips", required=True)
         if "flips" in node and isinstance(node["flips"], list) and not flips:
             check.add(f"{where}.flips", "an alternative must flip at least one assumption", None,
-                      line_of(node, "flips"))
+                      line_of(node, "flips"), "empty")
         for k, did in enumerate(flips):
-            if did not in by_id:
-                check.add(f"{where}.flips[{k}]", "unknown driver id", did, line_of(node["flips"], k))
-            elif did not in assumed:
+            if check.driver(did, f"{where}.flips[{k}]", line_of(node["flips"], k), by_id) is None:
+                pass
+            elif did not in assumed and ("assumption", did) not in check.problems.rejected:
                 check.add(f"{where}.flips[{k}]", "this driver has no assumption in cone.assumptions to flip", did,
-                          line_of(node["flips"], k))
+                          line_of(node["flips"], k), "reference")
             if did in flips[:k]:
-                check.add(f"{where}.flips[{k}]", "driver flipped twice", did, line_of(node["flips"], k))
+                check.add(f"{where}.flips[{k}]", "driver flipped twice", did, line_of(node["flips"], k), "duplicate")
     indicators = _indicators(check, node, where, indicator_ids, required=not baseline)
-    if None in (sid, name, narrative):
+    if sid is None or name is None or narrative is None:
         return None
     return ConeScenario(sid, name, tuple(dict.fromkeys(flips)), narrative, indicators)
 
@@ -407,7 +394,7 @@ def read_cone(
     items = check.sequence(node.get("assumptions"), "cone.assumptions", line_of(node, "assumptions"))
     if isinstance(node.get("assumptions"), list) and not items:
         check.add("cone.assumptions", "empty: the baseline needs one assumption per key driver", None,
-                  line_of(node, "assumptions"))
+                  line_of(node, "assumptions"), "empty")
     assumptions: list[Assumption] = []
     assumed: dict[str, str] = {}
     for i, a in enumerate(items):
@@ -416,25 +403,26 @@ def read_cone(
         if a is None:
             continue
         check.unknown_keys(a, ("driver", "state", "assumption"), where)
-        did = check.text(a, "driver", f"{where}.driver")
-        state = check.text(a, "state", f"{where}.state")
-        text = check.text(a, "assumption", f"{where}.assumption")
-        driver = by_id.get(did) if did is not None else None
-        if did is not None and driver is None:
-            check.add(f"{where}.driver", "unknown driver id", did, line_of(a, "driver"))
-        elif did is not None and did in assumed:
+        did = check.string(a, "driver", f"{where}.driver")
+        state = check.string(a, "state", f"{where}.state")
+        text = check.string(a, "assumption", f"{where}.assumption")
+        driver = check.driver(did, f"{where}.driver", line_of(a, "driver"), by_id) if did is not None else None
+        if driver is not None and did in assumed:
             check.add(f"{where}.driver", "a driver carries one assumption only; this one is listed twice", did,
-                      line_of(a, "driver"))
+                      line_of(a, "driver"), "duplicate")
             driver = None
         if driver is not None and state is not None and state not in driver.end_states:
             check.add(f"{where}.state", f"not an end state of driver {did!r} "
-                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, line_of(a, "state"))
+                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, line_of(a, "state"),
+                      "choice")
             driver = None
         if driver is not None and state is not None and text is not None:
             assumed[driver.id] = state
             assumptions.append(Assumption(driver.id, state, text))
+        elif did is not None and did not in assumed:
+            check.problems.reject("assumption", did)  # flips of this driver are not reported again
     if "baseline" not in node:
-        check.add("cone.baseline", "missing", None, line)
+        check.add("cone.baseline", "is required", None, line, "required")
         baseline = None
     else:
         baseline = _cone_scenario(check, node["baseline"], "cone.baseline", line_of(node, "baseline"), by_id, assumed,
@@ -449,13 +437,13 @@ def read_cone(
         if s is None:
             continue
         if s.id in ids:
-            check.add(f"{where}.id", "duplicate scenario id in the cone", s.id, line_of(alt, "id"))
+            check.add(f"{where}.id", "duplicate scenario id in the cone", s.id, line_of(alt, "id"), "duplicate")
             continue
         ids.add(s.id)
         key = frozenset(s.flips)
         if key and key in flip_sets:
             check.add(f"{where}.flips", f"same flips as cone.alternatives[{flip_sets[key]}]", ", ".join(s.flips),
-                      line_of(alt, "flips"))
+                      line_of(alt, "flips"), "duplicate")
             continue
         flip_sets[key] = i
         alternatives.append(s)
@@ -468,13 +456,13 @@ def read_cone(
             continue
         check.unknown_keys(w, ("id", "name", "description", "indicators"), where)
         wid = check.ident(w, "id", f"{where}.id")
-        name = check.text(w, "name", f"{where}.name")
-        description = check.text(w, "description", f"{where}.description")
+        name = check.string(w, "name", f"{where}.name")
+        description = check.string(w, "description", f"{where}.description")
         indicators = _indicators(check, w, where, indicator_ids, required=False)
         if wid is not None and wid in ids:
-            check.add(f"{where}.id", "duplicate scenario id in the cone", wid, line_of(w, "id"))
+            check.add(f"{where}.id", "duplicate scenario id in the cone", wid, line_of(w, "id"), "duplicate")
             continue
-        if None not in (wid, name, description):
+        if wid is not None and name is not None and description is not None:
             ids.add(wid)
             wild_cards.append(WildCard(wid, name, description, indicators))
     if baseline is None:
@@ -483,20 +471,20 @@ def read_cone(
 
 
 def _bridge_axis(
-    check: Checker, node: dict, key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
+    check: Checker, node: dict[Any, Any], key: str, driver: Driver | None, cib: CIBMatrix | None, line: int | None
 ) -> BridgeAxis | None:
     where = f"bridge.{key}"
     if key not in node:
-        check.add(where, "missing", None, line)
+        check.add(where, "is required", None, line, "required")
         return None
     axis = check.mapping(node[key], where, line_of(node, key))
     if axis is None:
         return None
     check.unknown_keys(axis, ("descriptor", "variants"), where)
-    descriptor = check.text(axis, "descriptor", f"{where}.descriptor")
+    descriptor = check.string(axis, "descriptor", f"{where}.descriptor")
     variants_node = axis.get("variants")
     if variants_node is None:
-        check.add(f"{where}.variants", "missing", None, line_of(node, key))
+        check.add(f"{where}.variants", "is required", None, line_of(node, key), "required")
         return None
     variants_node = check.mapping(variants_node, f"{where}.variants", line_of(axis, "variants"))
     if variants_node is None:
@@ -508,29 +496,30 @@ def _bridge_axis(
         except KeyError:
             known = ", ".join(d.name for d in cib.descriptors)
             check.add(f"{where}.descriptor", f"no CIB descriptor with this name (known: {known})", descriptor,
-                      line_of(axis, "descriptor"))
+                      line_of(axis, "descriptor"), "reference")
     mapping: dict[str, str] = {}
     for state, variant in variants_node.items():
         w = f"{where}.variants.{state}"
         if driver is not None and state not in driver.end_states:
-            check.add(w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state))
+            check.add(w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state),
+                      "choice")
             continue
         if not isinstance(variant, str) or not variant.strip():
-            check.add(w, "must name a variant of the descriptor", variant, line_of(variants_node, state))
+            check.add(w, "must name a variant of the descriptor", variant, line_of(variants_node, state), "type")
             continue
         if names is not None and variant.strip() not in names:
             check.add(w, f"not a variant of descriptor {descriptor!r} (known: {', '.join(names)})", variant,
-                      line_of(variants_node, state))
+                      line_of(variants_node, state), "choice")
             continue
         mapping[str(state)] = variant.strip()
     if driver is not None:
         for state in driver.end_states:
             if state not in variants_node:
                 check.add(f"{where}.variants", f"end state {state!r} of {driver.id!r} is not mapped to a variant",
-                          state, line_of(axis, "variants"))
+                          state, line_of(axis, "variants"), "structure")
     if len(set(mapping.values())) < len(mapping):
         check.add(f"{where}.variants", "two end states map to the same variant", ", ".join(mapping.values()),
-                  line_of(axis, "variants"))
+                  line_of(axis, "variants"), "duplicate")
         return None
     if descriptor is None or driver is None or len(mapping) != 2 or names is None:
         return None
@@ -539,23 +528,24 @@ def _bridge_axis(
 
 def read_bridge(
     check: Checker, node: Any, line: int | None, futures: Futures | None, by_id: Mapping[str, Driver],
-    cib: CIBMatrix | None, has_cib: bool,
+    cib: CIBMatrix | None, has_futures: bool, has_cib: bool,
 ) -> Bridge | None:
+    """The bridge section; a futures or cib section that is present but invalid has its own problems already."""
     node = check.mapping(node, "bridge", line)
     if node is None:
         return None
     check.unknown_keys(node, ("x", "y"), "bridge")
-    if futures is None:
-        check.add("bridge", "needs a valid futures section (the 2x2 whose axes it maps)", None, line)
+    if not has_futures:
+        check.add("bridge", "needs a futures section (the 2x2 whose axes it maps)", None, line, "structure")
     if not has_cib:
-        check.add("bridge", "needs a cib section (the model it maps the axes into)", None, line)
+        check.add("bridge", "needs a cib section (the model it maps the axes into)", None, line, "structure")
     x = by_id.get(futures.x_axis) if futures is not None else None
     y = by_id.get(futures.y_axis) if futures is not None else None
     bx = _bridge_axis(check, node, "x", x, cib, line)
     by = _bridge_axis(check, node, "y", y, cib, line)
     if bx is not None and by is not None and bx.descriptor == by.descriptor:
         check.add("bridge.y.descriptor", "both axes map to the same descriptor", by.descriptor,
-                  line_of(node["y"], "descriptor"))
+                  line_of(node["y"], "descriptor"), "duplicate")
         return None
     if bx is None or by is None:
         return None

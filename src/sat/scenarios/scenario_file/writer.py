@@ -83,7 +83,9 @@ def save_scenarios(s: Scenarios, path: str | os.PathLike[str] | None = None) -> 
     """Validate ``s`` once more and write it atomically to ``path`` (default: where it was read from)."""
     target = Path(path) if path is not None else s.path
     text = dump_yaml(scenarios_to_data(s))
-    parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
+    _, problems = parse_scenarios(loads_yaml(text, str(target)), str(target), s.case, target)
+    if problems:
+        raise ValidationError(list(problems))
     atomic_write_text(target, text)
     return target
 
@@ -93,6 +95,7 @@ def _cib_out(s: Scenarios) -> Any:
     notes), else written afresh from the model by the CIB writer."""
     from ..cib.file import cib_ensemble_to_yaml, cib_to_yaml, read_cib_section
 
+    assert s.cib is not None, "only called for scenarios with a CIB model"
     if s.cib_raw is not None:
         try:
             raw = read_cib_section(s.cib_raw, str(s.path))
