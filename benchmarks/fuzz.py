@@ -141,8 +141,11 @@ class Runner:
             return
         pid = os.fork()
         if pid == 0:
-            os.chdir(work)
-            _child(argv, out, err, self.limit)
+            try:
+                os.chdir(work)
+                _child(argv, out, err, self.limit)
+            finally:
+                os._exit(70)  # a child never returns into the campaign loop
         self.running[pid] = (item, work, time.monotonic(), before, None)
 
     def reap(self, block: bool) -> list[Result]:
@@ -186,9 +189,30 @@ class Runner:
 
 
 def plan(total: int) -> list[str]:
+    """The kinds of ``total`` inputs in the issue's proportions, interleaved (a run stopped early has tried every
+    kind in proportion)."""
     weight = sum(WEIGHTS.values())
     counts = {kind: round(total * WEIGHTS[kind] / weight) for kind in KINDS}
-    return [kind for kind in KINDS for _ in range(counts[kind])]
+    slots = sorted(((n + 0.5) / counts[kind], order, kind) for order, kind in enumerate(KINDS)
+                   for n in range(counts[kind]))
+    return [kind for _, _, kind in slots]
+
+
+def table(tally: dict[str, collections.Counter[str]], seconds: dict[str, list[float]]) -> str:
+    """The issue's table for the runs counted so far."""
+    lines = ["| input | tried | tracebacks | hangs | memory blow-ups | partial writes | median s | max s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    total: collections.Counter[str] = collections.Counter()
+    for kind in KINDS:
+        counts = tally[kind]
+        if not counts["tried"]:
+            continue
+        total.update(counts)
+        times = sorted(seconds[kind])
+        lines.append(f"| {kind} | {counts['tried']:,} | " + " | ".join(f"{counts[c]:,}" for c in COLUMNS)
+                     + f" | {times[len(times) // 2]:.2f} | {times[-1]:.2f} |")
+    lines.append(f"| **all** | {total['tried']:,} | " + " | ".join(f"{total[c]:,}" for c in COLUMNS) + " | | |")
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -214,7 +238,9 @@ def main() -> int:
     seconds: dict[str, list[float]] = collections.defaultdict(list)
     failures: list[Result] = []
     started = time.monotonic()
-    numbers = collections.Counter()
+    numbers: collections.Counter[str] = collections.Counter()
+    stopped = False
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stop prints the table of what was run
     try:
         queue = list(kinds)
         while queue or runner.running:
@@ -234,26 +260,23 @@ def main() -> int:
                     failures.append(result)
                 done = sum(counts["tried"] for counts in tally.values())
                 if done % 500 == 0:
-                    print(f"{done:,} of {len(kinds):,} inputs, {len(failures)} failures, "
-                          f"{time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+                    print(f"\n{done:,} of {len(kinds):,} inputs, {time.monotonic() - started:.0f} s\n"
+                          f"{table(tally, seconds)}", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        stopped = True
+        for pid in list(runner.running):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     elapsed = time.monotonic() - started
 
     print(f"sat fuzz campaign: {len(kinds):,} inputs, seed {args.seed}, {args.timeout:g} s and {args.memory} MiB per "
           f"run, {args.jobs} at a time, {'exec' if args.use_exec else 'fork'} mode; {elapsed:.0f} s in all\n")
-    print("| input | tried | tracebacks | hangs | memory blow-ups | partial writes | median s | max s |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    total = collections.Counter()
-    for kind in KINDS:
-        counts = tally[kind]
-        if not counts["tried"]:
-            continue
-        total.update(counts)
-        times = sorted(seconds[kind])
-        print(f"| {kind} | {counts['tried']:,} | " + " | ".join(f"{counts[c]:,}" for c in COLUMNS)
-              + f" | {times[len(times) // 2]:.2f} | {times[-1]:.2f} |")
-    print(f"| **all** | {total['tried']:,} | " + " | ".join(f"{total[c]:,}" for c in COLUMNS) + " | | |")
+    if stopped:
+        print(f"STOPPED EARLY (SIGTERM or Ctrl-C): {sum(c['tried'] for c in tally.values()):,} of the planned inputs "
+              "were run.\n")
+    print(table(tally, seconds))
     if failures:
         print("\nFailures (kind, verdict, operators, detail):")
         for result in failures[:60]:
