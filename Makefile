@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 CASE ?= karish
 PYTEST_ARGS ?=
 
-.PHONY: setup report lint test lab voila clean
+.PHONY: setup hub-env report lint test lab voila clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -19,6 +19,27 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# A course hub (docs/deployment.md) runs every user's server as that user, so the hub and the workbook live in an
+# environment every account can run, built from Debian's Python (the project's .venv may sit in root's home):
+# JupyterHub, NativeAuthenticator and the workbook from pip, configurable-http-proxy from npm. `make test` builds it
+# when run as root with npm present (the hub test needs root to create Unix accounts; it skips otherwise).
+HUB_ENV ?= /opt/sat-hub-env
+HUB_PYTHON ?= /usr/bin/python3
+CHP_VERSION := 5.3.0
+HUB_STAMP := $(HUB_ENV)/.installed-stamp
+CAN_HUB := $(and $(filter 0,$(shell id -u)),$(shell command -v npm),$(wildcard $(HUB_PYTHON)))
+
+$(HUB_STAMP): pyproject.toml $(shell find src -type f -name '*.py')
+	$(HUB_PYTHON) -m venv $(HUB_ENV)
+	$(HUB_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_ENV)/bin/python -m pip install --quiet '.[hub]'
+	$(HUB_ENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	npm install --silent --no-audit --no-fund --prefix $(HUB_ENV)/node configurable-http-proxy@$(CHP_VERSION)
+	ln -sf ../node/node_modules/.bin/configurable-http-proxy $(HUB_ENV)/bin/configurable-http-proxy
+	@touch $(HUB_STAMP)
+
+hub-env: $(HUB_STAMP)
+
 report: setup
 	@$(BIN)/sat report $(CASE)
 
@@ -28,8 +49,8 @@ lint: setup
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.
-test: setup lint
-	@$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
+test: setup lint $(if $(CAN_HUB),hub-env)
+	@SAT_HUB_ENV=$(HUB_ENV) $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
 	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; \
 	exit $$status

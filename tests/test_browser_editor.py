@@ -97,7 +97,7 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
     command = [str(BIN / "voila"), "notebooks/ach/ach_editor.ipynb", "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", f"--token={TOKEN}"]
     for _ in serve(command, site, tmp_path, port):
-        yield f"http://127.0.0.1:{port}/?token={TOKEN}"
+        yield f"http://127.0.0.1:{port}/?token={TOKEN}&case=karish&analyst=levant_desk"  # who and which: the URL
 
 
 @pytest.fixture
@@ -155,6 +155,14 @@ def cell(page, evidence: str, hypothesis: str):
 
 def probability(page, hypothesis: str):
     return page.locator(f".satp table.ranking tr[data-hypothesis={hypothesis!r}] .prob")
+
+
+def open_in_the_case_tab(page, case: str, analyst: str) -> None:
+    """The editor opened with nobody asks who you are: pick the case, type the name, Open."""
+    page.get_by_text("Who are you?").wait_for(timeout=STEP_TIMEOUT * 1000)
+    page.locator(".widget-dropdown", has=page.locator("label", has_text="Case")).locator("select").select_option(case)
+    page.get_by_placeholder("your name, as in ratings/<name>.csv").fill(analyst)
+    page.get_by_role("button", name="Open").click()
 
 
 def rate_by_click_and_check(page, site: Path) -> None:
@@ -232,6 +240,7 @@ def test_jupyterlab_notebook_rates_by_click_and_by_key(lab, browser, site, tmp_p
     page.wait_for_function(KERNEL_READY, timeout=RUN_TIMEOUT_MS)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    open_in_the_case_tab(page, "karish", "levant_desk")
     page.locator("td.satg-cell").first.wait_for(timeout=RUN_TIMEOUT_MS)
     rate_by_click_and_check(page, site)
     target = cell(page, "E02", "H2")

@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_optional(commands, "sat.scenarios.command")
     _add_optional(commands, "sat.training.command")
+    _add_optional(commands, "sat.hub.command")
     return parser
 
 

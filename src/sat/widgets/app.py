@@ -7,6 +7,7 @@ the status line says saved, saving, or what went wrong. The same object serves J
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ import ipywidgets as w
 from ..ach.analysis import AchScores
 from ..errors import CaseNotFoundError, ConflictError, Problem, SatError, ValidationError
 from ..htmltext import esc
-from ..paths import cases_dir
-from . import ordering, panel
+from ..paths import CASE_FILE, cases_dir
+from . import opening, ordering, panel
 from .forms import DetailsForm, ImpactHandler, ItemForm, RemoveHandler, SaveHandler, done_html, problems_html
 from .grid import MatrixGrid, cell_key
 from .rationale import RationaleBox
@@ -40,10 +41,23 @@ def known_cases() -> list[str]:
     return sorted(p.name for p in folder.glob("*") if (p / "case.yaml").is_file()) if folder.is_dir() else []
 
 
-class AchEditor(w.VBox):
-    """Edit one case as one analyst; ``blind`` hides scores and other analysts until the matrix is complete."""
+#: What the editor says while nobody has said who they are.
+WHO_ARE_YOU = "Who are you? Enter your analyst name (and pick the case) in the Case tab, then Open."
+STRUCTURE_LOCKED = "this exercise locks the case's structure: you can rate the matrix, not change it"
 
-    def __init__(self, case: str | Path = "", analyst: str = "analyst", blind: bool = False, compare: bool = False):
+
+class AchEditor(w.VBox):
+    """Edit one case as one analyst; ``blind`` hides scores and other analysts until the matrix is complete.
+
+    An empty ``analyst`` opens nothing and asks who you are. ``analyst_fixed`` (on a hub: the logged-in user) keeps
+    the name from being changed; ``lock_blind`` keeps blind rating on; ``lock_structure`` leaves only the ratings
+    editable (no hypothesis, evidence, source or case forms, and no new case).
+    """
+
+    def __init__(self, case: str | Path = "", analyst: str = "", blind: bool = False, compare: bool = False, *,
+                 analyst_fixed: bool = False, lock_blind: bool = False, lock_structure: bool = False):
+        self.lock_blind = lock_blind
+        self.lock_structure = lock_structure
         self.session: EditSession | None = None
         self.scores: AchScores | None = None
         self.status_state = "idle"
@@ -53,7 +67,8 @@ class AchEditor(w.VBox):
         self.reload_button = w.Button(description="Reload from disk", icon="refresh", button_style="warning",
                                       layout=w.Layout(display="none", width="auto"))
         self.blind_toggle = w.ToggleButton(
-            value=blind, description="Blind rating", icon="eye-slash", layout=w.Layout(width="auto"),
+            value=blind or lock_blind, disabled=lock_blind, description="Blind rating", icon="eye-slash",
+            layout=w.Layout(width="auto"),
             tooltip="Hide scores and other analysts' ratings until your matrix is complete")
         self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users",
                                              layout=w.Layout(width="auto"),
@@ -72,7 +87,7 @@ class AchEditor(w.VBox):
         self.new_case = DetailsForm(self._create_case, new=True)
         self.open_case = w.Dropdown(description="Case", style={"description_width": "5em"})
         self.open_analyst = w.Combobox(description="Analyst", style={"description_width": "5em"},
-                                       placeholder="your name, as in ratings/<name>.csv")
+                                       placeholder="your name, as in ratings/<name>.csv", disabled=analyst_fixed)
         self.open_button = w.Button(description="Open", icon="folder-open")
         self.open_message = w.HTML()
         self.sidebar = w.Tab(layout=w.Layout(flex=f"0 1 {SIDEBAR_WIDTH}", min_width="340px"))
@@ -90,7 +105,7 @@ class AchEditor(w.VBox):
         toolbar.add_class("sat-editor-toolbar")
         super().__init__([w.HTML(EDITOR_CSS), self.header, toolbar, self.body], layout=w.Layout(width="100%"))
         self.add_class("sat-editor")
-        self.load(case, analyst, blind)
+        self.load(case, analyst, blind or lock_blind)
 
     # --- opening ------------------------------------------------------------------------------------------------
 
@@ -98,6 +113,13 @@ class AchEditor(w.VBox):
         """Open ``case`` as ``analyst`` (an empty case shows only the new-case form); False if it cannot be opened."""
         self.open_case.options = known_cases()
         self.open_analyst.value = analyst
+        if str(case) in self.open_case.options:
+            self.open_case.value = str(case)
+        if not analyst:
+            self.session = None
+            self._show_without_case(WHO_ARE_YOU)
+            self.sidebar.selected_index = 0
+            return False
         problems = check_analyst(analyst)
         if problems:
             return self._open_failed(problems_html(problems))
@@ -112,17 +134,24 @@ class AchEditor(w.VBox):
         except CaseNotFoundError as exc:
             return self._open_failed(f'<p style="color:#cf222e">{esc(exc)}</p>')
         self.open_analyst.options = self.session.case.analysts
-        if self.session.case.id in self.open_case.options:
+        if self.session.folder == cases_dir().resolve() / self.session.case.id:
             self.open_case.value = self.session.case.id
+        else:  # a case opened by its folder (an exercise's pack): offer that folder, so Open reopens it
+            folder = str(self.session.folder)
+            self.open_case.options = [(c, c) for c in known_cases()] + [(f"{self.session.case.id} ({folder})",
+                                                                          folder)]
+            self.open_case.value = folder
         self.blind_toggle.unobserve(self._on_blind, names="value")
-        self.blind_toggle.value = blind
+        self.blind_toggle.value = blind or self.lock_blind
         self.blind_toggle.observe(self._on_blind, names="value")
-        self.sidebar.children = [self.panel, *self.forms.values(), self._case_tab()]
-        for index, title in enumerate(("Scores", "Hypotheses", "Evidence", "Sources", "Case")):
+        forms = [] if self.lock_structure else list(self.forms.values())
+        self.sidebar.children = [self.panel, *forms, self._case_tab()]
+        titles = ("Scores", "Case") if self.lock_structure else ("Scores", "Hypotheses", "Evidence", "Sources", "Case")
+        for index, title in enumerate(titles):
             self.sidebar.set_title(index, title)
         self.open_message.value = ""
         self._relayout()
-        self._set_status("idle", f"Opened {self.session.folder.name}; every change is saved as you make it.")
+        self._set_status("idle", f"Opened {self.session.case.id}; every change is saved as you make it.")
         return True
 
     def _open_failed(self, message: str) -> bool:
@@ -142,10 +171,12 @@ class AchEditor(w.VBox):
 
     def _case_tab(self) -> w.VBox:
         parts: list[Any] = []
-        if self.session is not None:
+        if self.session is not None and not self.lock_structure:
             parts += [w.HTML("<b>This case</b>"), self.details]
         parts += [w.HTML("<b>Open a case</b>"), self.open_case, self.open_analyst, self.open_button,
-                  self.open_message, w.HTML("<b>New case</b>"), self.new_case]
+                  self.open_message]
+        if not self.lock_structure:
+            parts += [w.HTML("<b>New case</b>"), self.new_case]
         return w.VBox(parts)
 
     # --- layout and scores --------------------------------------------------------------------------------------
@@ -176,7 +207,8 @@ class AchEditor(w.VBox):
         else:
             self.rationale.clear()
         self.compare_toggle.disabled = self.blind
-        mode = " \u00b7 blind rating" if self.blind else ""
+        mode = (" \u00b7 blind rating" if self.blind else "") + (" (set by the exercise)" if self.lock_blind else "")
+        mode += " \u00b7 structure locked: rate only" if self.lock_structure else ""
         self.header.value = (
             f"<div class='sat-editor-head'><h3 style='margin:4px 0 2px'>{esc(case.title)}</h3>"
             f"<div style='color:#424a53'>{esc(case.question)}</div>"
@@ -332,6 +364,9 @@ class AchEditor(w.VBox):
 
     def _structure_change(self, what: str, change: Any) -> list[Problem]:
         assert self.session is not None
+        if self.lock_structure:
+            self._set_status("error", f"{what} was not saved: {STRUCTURE_LOCKED}")
+            return [Problem(CASE_FILE, "structure", STRUCTURE_LOCKED)]
         self._set_status("saving", what)
         try:
             problems = change()
@@ -385,6 +420,8 @@ class AchEditor(w.VBox):
         return self._structure_change("Case details changed", lambda: session.put_details(fields))
 
     def _create_case(self, fields: dict[str, Any]) -> list[Problem]:
+        if self.lock_structure:
+            return [Problem(CASE_FILE, "structure", STRUCTURE_LOCKED)]
         folder, problems = create_case(fields)
         if problems or folder is None:
             return problems
@@ -399,6 +436,13 @@ def _now() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
 
-def ach_editor(case: str | Path = "", analyst: str = "analyst", blind: bool = False) -> AchEditor:
-    """The editor for a notebook or a Voila app: ``case`` id or folder, ``analyst`` name, blind rating or not."""
-    return AchEditor(case, analyst, blind=blind)
+def ach_editor(case: str | Path = "", analyst: str = "", blind: bool = False, *, lock_blind: bool = False,
+               lock_structure: bool = False) -> AchEditor:
+    """The editor for a notebook or a Voila app: ``case`` id or folder, ``analyst`` name, blind rating or not.
+
+    Empty values are taken from the hub user name and the page's URL (:mod:`.opening`); with no analyst at all the
+    editor asks who you are. ``lock_blind`` and ``lock_structure`` are an exercise's locks.
+    """
+    how = opening.resolve(str(case), analyst, blind, lock_blind, lock_structure, os.environ)
+    return AchEditor(how.case, how.analyst, blind=how.blind, analyst_fixed=how.analyst_fixed,
+                     lock_blind=how.lock_blind, lock_structure=how.lock_structure)
