@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import os
 import random
 import resource
@@ -68,13 +69,28 @@ class Result:
     error: str = ""  # the exception's type, for a traceback
 
 
-def _vm_size() -> int:
-    """This process's virtual memory size in bytes (the child's cap is this plus the budget)."""
+def _status(field: str) -> int:
+    """A size from /proc/self/status in bytes (``VmSize``: the child's cap is this plus the budget; ``VmRSS``: what
+    a forked child shares at birth, which its peak RSS includes)."""
     with open("/proc/self/status") as handle:
         for line in handle:
-            if line.startswith("VmSize:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def _trim() -> None:
+    """Give freed heap back to the system, so that the parent (which children share at fork) stays small."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _vm_size() -> int:
+    return _status("VmSize")
 
 
 def _preload() -> None:
@@ -124,6 +140,7 @@ class Runner:
         self.timeout, self.memory, self.jobs, self.use_exec, self.scratch = timeout, memory, jobs, use_exec, scratch
         self.limit = (_vm_size() if not use_exec else 0) + memory
         self.running: dict[int, tuple[Input, Path, float, dict[str, bytes], subprocess.Popen | None]] = {}
+        self.inherited: dict[int, float] = {}  # pid -> MiB resident in this process when the child was forked
         self.sat = shutil.which("sat", path=str(Path(sys.executable).parent)) or "sat"
 
     def start(self, item: Input) -> None:
@@ -139,6 +156,8 @@ class Runner:
                 preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
             self.running[proc.pid] = (item, work, time.monotonic(), before, proc)
             return
+        self.limit = _vm_size() + self.memory  # the cap follows this process's size (its heap grows and shrinks)
+        inherited = _status("VmRSS") / 2**20
         pid = os.fork()
         if pid == 0:
             try:
@@ -147,6 +166,7 @@ class Runner:
             finally:
                 os._exit(70)  # a child never returns into the campaign loop
         self.running[pid] = (item, work, time.monotonic(), before, None)
+        self.inherited[pid] = inherited
 
     def reap(self, block: bool) -> list[Result]:
         """Results of the children that ended (or were killed at the time limit)."""
@@ -160,17 +180,19 @@ class Runner:
                 got, status, usage = os.wait4(pid, 0 if hung else os.WNOHANG)
                 if got:
                     del self.running[pid]
-                    results.append(self._judge(item, work, before, status, usage, hung, time.monotonic() - started))
+                    inherited = self.inherited.pop(pid, 0.0)
+                    results.append(self._judge(item, work, before, status, usage, hung, time.monotonic() - started,
+                                               inherited))
             if results or not block:
                 return results
             time.sleep(0.003)
         return results
 
     def _judge(self, item: Input, work: Path, before: dict[str, bytes], status: int, usage: resource.struct_rusage,
-               hung: bool, seconds: float) -> Result:
+               hung: bool, seconds: float, inherited: float = 0.0) -> Result:
         err = (work / ".stderr").read_text(errors="replace") if (work / ".stderr").exists() else ""
         code = os.waitstatus_to_exitcode(status)
-        peak = usage.ru_maxrss / 1024
+        peak = usage.ru_maxrss / 1024 - inherited  # MiB the run itself added to what it shared at fork
         changed = partial_write(item, work, before) if code != 0 else []
         shutil.rmtree(work, ignore_errors=True)
         if hung:
@@ -252,6 +274,8 @@ def main() -> int:
                 item.operators.append(f"#{number}")
                 runner.start(item)
             for result in runner.reap(block=True):
+                if result.item.kind and sum(c["tried"] for c in tally.values()) % 100 == 0:
+                    _trim()
                 kind = result.item.kind
                 tally[kind]["tried"] += 1
                 tally[kind][result.verdict] += 1
