@@ -246,6 +246,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="runs at a time (default 2)")
     parser.add_argument("--exec", dest="use_exec", action="store_true", help="start the `sat` script for each run")
     parser.add_argument("--kinds", nargs="*", choices=KINDS, help="only these input kinds")
+    parser.add_argument("--start", type=int, default=0, help="skip the plan's first N inputs (resume a run)")
     parser.add_argument("--save-crashes", type=Path, metavar="DIR",
                         help="save one failing input per kind, verdict and exception here")
     args = parser.parse_args()
@@ -260,7 +261,8 @@ def main() -> int:
     seconds: dict[str, list[float]] = collections.defaultdict(list)
     failures: list[Result] = []
     started = time.monotonic()
-    numbers: collections.Counter[str] = collections.Counter()
+    numbers: collections.Counter[str] = collections.Counter(kinds[: args.start])
+    kinds = kinds[args.start:]
     stopped = False
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stop prints the table of what was run
     try:
