@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CASE ?= karish
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test`: one per core (auto), at most four; TEST_JOBS=0 runs in one process.
+TEST_JOBS ?= auto
 
 .PHONY: setup hub-env report lint test lab voila clean
 
@@ -49,8 +51,10 @@ lint: setup
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.
+# Tests that must share a worker (a notebook's cells share one kernel) are grouped by conftest.py.
 test: setup lint $(if $(CAN_HUB),hub-env)
-	@SAT_HUB_ENV=$(HUB_ENV) $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
+	@SAT_HUB_ENV=$(HUB_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses 4 --dist loadgroup \
+	  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
 	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; \
 	exit $$status

@@ -5,6 +5,10 @@ Before anything is collected, ``SAT_ROOT`` is pointed at a temporary root holdin
 every notebook kernel nbval starts (kernels inherit the environment), then reads the committed cases, whatever
 has been rated or added in ``data/`` since. ``tests/test_pristine.py`` proves it by editing the live case first.
 A ``SAT_ROOT`` already set is respected.
+
+Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) the controller makes the copy before it starts
+its workers, which inherit ``SAT_ROOT`` and so share that one read-only copy; only the controller removes it, once,
+at the end. Tests that must share a worker are grouped by ``pytest_xdist_make_scheduler`` below.
 """
 
 from __future__ import annotations
@@ -48,3 +52,32 @@ def pytest_configure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
     config.add_cleanup(cleanup)
+
+
+#: Test modules whose tests must run on one xdist worker, by group: these render reports, and a render's kernel talks
+#: over IPC sockets named relative to the notebook's folder, so two renders in one folder at once collide (issue 14);
+#: ``test_browser_reports`` also renders its reports and starts its browser once per module.
+SAME_WORKER = {"tests/test_report.py": "report-render", "tests/test_browser_reports.py": "report-render",
+               "tests/test_indicators_report.py": "report-render"}
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which a plain `pytest` may run without
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` with the groups decided here: each notebook's nbval cells (one kernel, run in order),
+    the modules of ``SAME_WORKER``; every other test is scheduled on its own.
+
+    xdist's own ``xdist_group`` marks cannot be used: xdist 3.8 tags a grouped test by rewriting ``item._nodeid``,
+    which pytest 9.2 no longer reads, so the marks are silently ignored.
+    """
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            if path.endswith(".ipynb"):
+                return path
+            return SAME_WORKER.get(path, nodeid)
+
+    return GroupScheduling(config, log)

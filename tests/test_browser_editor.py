@@ -54,8 +54,11 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = STEP_T
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """A root with data/cases/karish and notebooks/ach/ach_editor.ipynb, as SAT_ROOT for the kernel."""
+    from sat.paths import cases_dir
+
     site = tmp_path / "site"
-    shutil.copytree(ROOT / "data" / "cases" / "karish", site / "data" / "cases" / "karish")
+    # From the session's pristine copy: another worker may be editing the live case (tests/test_pristine.py).
+    shutil.copytree(cases_dir() / "karish", site / "data" / "cases" / "karish")
     (site / "notebooks" / "ach").mkdir(parents=True)
     shutil.copy(ROOT / "notebooks" / "ach" / "ach_editor.ipynb", site / "notebooks" / "ach")
     return site

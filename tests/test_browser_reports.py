@@ -33,9 +33,10 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("reports")
-    [ach] = render_case("karish", out_dir=out)
-    [scenarios] = render_case("syria-militias", out_dir=out)
-    return {"ach": ach, "scenarios": scenarios}
+    paths = {p.name: p for p in (*render_case("karish", out_dir=out), *render_case("syria-militias", out_dir=out))}
+    return {"ach": paths["karish-ach.html"], "scenarios": paths["syria-militias-scenarios.html"],
+            "indicators": paths["karish-indicators.html"],
+            "indicators-scenarios": paths["syria-militias-indicators.html"]}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ OVERFLOWING = """() => {
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("kind", ["ach", "scenarios"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", "indicators", "indicators-scenarios"])
 def test_every_table_and_figure_fits_the_page(browser, reports, kind, width):
     page = open_page(browser, reports[kind], width)
     try:
@@ -134,7 +135,7 @@ def test_prose_columns_are_left_aligned(browser, reports, width):
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-@pytest.mark.parametrize("kind", ["ach", "scenarios"])
+@pytest.mark.parametrize("kind", ["ach", "scenarios", "indicators"])
 def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, kind, paper):
     page = open_page(browser, reports[kind], PRINT_WIDTHS[paper], media="print")
     try:
@@ -174,7 +175,8 @@ def test_pdf_is_printed_offline_on_the_chosen_paper(reports, tmp_path, paper):
 def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(reports):
     karish = load_case("karish")
     for kind, title in (("ach", f"{karish.title}: ACH report"),
-                        ("scenarios", f"{load_case('syria-militias').title}: scenario report")):
+                        ("scenarios", f"{load_case('syria-militias').title}: scenario report"),
+                        ("indicators", f"{karish.title}: indicator report")):
         html = reports[kind].read_text(encoding="utf-8")
         shown = re.search(r"<title>(.*?)</title>", html).group(1)
         assert shown == title.replace("'", "&#x27;")
@@ -210,5 +212,6 @@ def test_report_command_prints_pdf_beside_the_html(tmp_path):
                           "--pdf", "Letter"], capture_output=True, text=True, timeout=600, check=False)
     assert run.returncode == 0, run.stderr
     html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
-    assert run.stdout.split() == [str(html), str(pdf)]
+    board = tmp_path / "syria-militias-indicators"  # the case's indicator report is rendered beside it
+    assert run.stdout.split() == [str(html), str(pdf), f"{board}.html", f"{board}.pdf"]
     assert pdf.read_bytes().startswith(b"%PDF")

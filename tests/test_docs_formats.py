@@ -60,7 +60,8 @@ def test_every_page_is_linked_from_the_index_and_every_reason_code_is_listed() -
 def test_the_documented_case_files_form_one_valid_case_folder(documented_case: Path) -> None:
     result = check_folder(documented_case)
     assert list(result.problems) == []
-    assert result.checked == ["case.yaml", "ratings/ann.csv", "ratings/ann.notes.csv", "scenarios.yaml"]
+    assert result.checked == ["case.yaml", "ratings/ann.csv", "ratings/ann.notes.csv", "scenarios.yaml",
+                              "indicators.yaml", "observations.csv"]
     case = load_case(documented_case)
     assert case.matrix("ann").to_numpy().tolist() == [["C", "I"], ["N", ""]]
     assert case.rationale["ann"].iloc[0]["rationale"] == "Owners rarely tie a harbour knot, so this counts against H2"

@@ -21,6 +21,35 @@ def test_the_session_reads_a_pristine_copy_not_the_live_folder():
     assert (repo_root() / "notebooks").resolve() == ROOT / "notebooks"
 
 
+@pytest.mark.parametrize("turn", [1, 2])
+def test_each_worker_reads_the_session_root(turn):
+    """Run in parallel by the next test (``SAT_PRISTINE_PROBE``): note which worker read which root."""
+    root = Path(os.environ["SAT_ROOT"])
+    assert repo_root() == root and (root / "data" / "cases" / "karish" / "case.yaml").is_file()
+    probe = os.environ.get("SAT_PRISTINE_PROBE")
+    if probe:
+        (Path(probe) / f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{turn}").write_text(str(root))
+
+
+def test_xdist_workers_share_one_copy_that_is_removed_once_at_the_end(tmp_path):
+    """`make test` runs pytest-xdist: the controller makes the pristine copy before starting its workers, both
+    workers read that one copy, and it is gone when the run ends."""
+    env = {k: v for k, v in os.environ.items() if k != "SAT_ROOT" and not k.startswith("PYTEST_XDIST")}
+    # Only xdist among the plugins: the others (nbval's import chain above all) would triple the cost of the run.
+    env |= {"SAT_PRISTINE_PROBE": str(tmp_path), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "xdist", "-p", "no:cacheprovider", "-n", "2", "--dist", "load",
+         "tests/test_pristine.py::test_each_worker_reads_the_session_root"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    seen = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert {name.split("-")[0] for name in seen} == {"gw0", "gw1"}, seen
+    [root] = set(seen.values())
+    assert Path(root).name.startswith("sat-pristine-") and root != os.environ["SAT_ROOT"]
+    assert not Path(root).exists()
+
+
 @pytest.mark.skipif(subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True,
                                    check=False).returncode != 0,
                     reason="the pristine copy comes from git; outside a checkout the live data is the only copy")

@@ -7,7 +7,9 @@ import re
 import pytest
 
 from sat.errors import ValidationError
-from sat.report import render_case, strip_remote
+from sat.paths import cases_dir, notebooks_dir
+from sat.report import REPORTS, TITLES, kinds_for, notebook_to_html, render_case, strip_remote
+from sat.store import load_case
 
 XSS_TITLE = "<script>alert('title')</script>"
 XSS_SUMMARY = '<img src=x onerror="alert(1)">'
@@ -48,3 +50,30 @@ def test_strip_remote_removes_scripts_and_remote_styles():
     page = ('<head><script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="https://cdn/x.css">'
             '<link rel="icon" href="data:,"><script type="module">import m from "https://x";</script></head>')
     assert strip_remote(page) == '<head><link rel="icon" href="data:,"></head>'
+
+
+def _bundled(kind):
+    """The first bundled case that calls for report ``kind``."""
+    return next(f for f in sorted(cases_dir().iterdir()) if (f / "case.yaml").is_file() and kind in kinds_for(f))
+
+
+@pytest.mark.parametrize("kind", REPORTS, ids=lambda kind: kind.name)
+def test_report_is_the_html_of_a_fresh_kernel_papermill_render(kind, tmp_path):
+    """The in-process engine gives the page papermill + a fresh ipykernel gave, volatile parts aside."""
+    import nbformat
+    import papermill
+
+    folder = _bundled(kind)
+    [path] = [p for p in render_case(folder, out_dir=tmp_path / "fast") if p.name.endswith(f"-{kind.name}.html")]
+    parameters = {"case": str(folder), **({"analyst": ""} if kind.name == "ach" else {})}
+    notebook = notebooks_dir() / kind.notebook
+    executed = tmp_path / notebook.name
+    papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name="python3",
+                               cwd=str(tmp_path), progress_bar=False)
+    title = f"{load_case(folder).title}: {TITLES.get(kind.name, kind.name)}"
+    reference = notebook_to_html(nbformat.read(str(executed), as_version=4), title)
+    ours = path.read_text()
+    # papermill gives its injected cell a random id; ours is fixed (the only difference)
+    injected = r'(celltag_injected-parameters" id="cell-id=)[^"]+'
+    assert re.sub(injected, r"\1X", ours) == re.sub(injected, r"\1X", reference)
+    assert ours.count("celltag_injected-parameters") == 1 and "data:image/png;base64," in ours

@@ -34,8 +34,10 @@ def test_parameters_cell_holds_literals_with_help() -> None:
 def test_papermill_run_on_a_copy_of_the_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import papermill
 
+    from sat.paths import cases_dir
+
     case = tmp_path / "cases" / "syria-copy"
-    shutil.copytree(ROOT / "data" / "cases" / "syria-militias", case)
+    shutil.copytree(cases_dir() / "syria-militias", case)  # the session's pristine copy (conftest.py)
     # A marker only the copy has: the report must show the copy, not the committed case.
     scenarios = case / "scenarios.yaml"
     scenarios.write_text(scenarios.read_text(encoding="utf-8").replace(

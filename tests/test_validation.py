@@ -139,7 +139,8 @@ def test_scenario_problems_have_codes(text: str, code: str) -> None:
 
 def test_check_folder_lists_every_file_it_checked(syria: Path) -> None:
     result = check_folder(syria)
-    assert result.checked == ["case.yaml", "scenarios.yaml"] and not result.problems
+    assert result.checked == ["case.yaml", "scenarios.yaml", "indicators.yaml", "observations.csv"]
+    assert not result.problems
     assert result.context.case is not None and result.context.case.id == "syria-militias"
 
 
@@ -188,4 +189,4 @@ def test_an_exercise_with_a_bad_scenario_handout_reports_it(tmp_path: Path) -> N
 def test_sat_validate_names_the_files_it_checked(syria: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "sat.cli", "validate", str(syria)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "checked: case.yaml, scenarios.yaml"
+    assert "checked: case.yaml, scenarios.yaml, indicators.yaml, observations.csv" in result.stdout.splitlines()

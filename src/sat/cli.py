@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import SatError, ValidationError, shown_value
@@ -50,6 +51,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
         for warning in score_case(case, sensitivity_analysis=False).warnings:
             print(f"warning: {warning}")
+    if case.folder is not None:
+        from .indicators.board import describe
+
+        for line in describe(case.folder):
+            print(line)
     return 0
 
 
@@ -99,16 +105,60 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+    return value
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import render_case
+    if args.own_process:  # the `sat` command itself, not main() called from other Python code
+        from .sandbox import claim_process
 
-    for path in render_case(args.case, out_dir=args.out, analyst=args.analyst):
-        print(path)
-        if args.pdf:
-            from .pdf import html_to_pdf
+        claim_process()  # before anything heavy is imported: renders are forked from this process
+    from .report import render_case, report_tasks
 
-            print(html_to_pdf(path, path.with_suffix(".pdf"), args.pdf))
-    return 0
+    if not args.case and not args.all:
+        raise SatError("name at least one case (a case id, a case folder or a folder of cases), or use --all")
+    folder = Path(args.case[0]) if args.case else Path()
+    of_cases = folder.is_dir() and not (folder / "case.yaml").is_file()  # a class: a folder of case folders
+    if len(args.case) == 1 and not of_cases and not args.all and args.scheduler is None:
+        for path in render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout):
+            _print_report(path, args.pdf)
+        return 0
+    from .runner import progress_bar, run, summary
+
+    tasks = report_tasks(args.case, out_dir=args.out, analyst=args.analyst, timeout=args.timeout,
+                         all_cases=args.all)
+    update, close = progress_bar(len(tasks), "cases")
+    try:
+        outcomes = run(tasks, jobs=args.jobs, scheduler=args.scheduler, progress=update)
+    finally:
+        close()
+    for outcome in outcomes:
+        for path in outcome.result or ():
+            _print_report(path, args.pdf)
+    lines = summary(outcomes, "cases")
+    for line in lines:
+        print(line, file=sys.stderr)
+    return EXIT_INVALID if lines else 0
+
+
+def _print_report(path: Path, pdf: str | None) -> None:
+    """Print a report's path, and with ``--pdf`` print it to PDF too (with the local Chromium)."""
+    print(path)
+    if pdf:
+        from .pdf import html_to_pdf
+
+        print(html_to_pdf(path, path.with_suffix(".pdf"), pdf))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,15 +190,25 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=_cmd_ach_score)
     _add_optional(ach_commands, "sat.ach.command")
 
-    report = commands.add_parser("report", help="render a case's reports to self-contained offline HTML")
-    report.add_argument("case", metavar="CASE", help=case_help)
+    report = commands.add_parser("report", help="render cases' reports to self-contained offline HTML")
+    report.add_argument("case", metavar="CASE", nargs="*",
+                        help=f"{case_help}; several, or a folder of case folders (a class) for a batch")
+    report.add_argument("--all", action="store_true", help="every case under data/cases")
     report.add_argument("--out", metavar="DIR", help="output folder (default: reports/ in the repository)")
     report.add_argument("--analyst", default="", help="ACH report for one analyst (default: all combined)")
+    report.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                        help="render N cases at once on this machine (default 1)")
+    report.add_argument("--scheduler", metavar="ADDRESS",
+                        help="render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); "
+                             "needs pip install 'sat[dask]'")
+    report.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
+                        help="stop a report that runs longer than this (default 600)")
     report.add_argument("--pdf", choices=("A4", "Letter"), help="also print each report to PDF on this paper, "
                         "offline, with the local Chromium (Debian's chromium package)")
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")
+    _add_optional(commands, "sat.indicators.command")
     _add_optional(commands, "sat.training.command")
     _add_optional(commands, "sat.hub.command")
     return parser
@@ -170,6 +230,7 @@ def _add_optional(subparsers: argparse._SubParsersAction, module: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = build_parser().parse_args(argv)
+    args.own_process = argv is None
     try:
         return int(args.run(args) or 0)
     except ValidationError as exc:

@@ -1,25 +1,27 @@
 """Render report notebooks into static, self-contained, offline HTML.
 
-A report is a parameterized notebook in ``notebooks/`` executed with papermill in a fresh kernel, then converted by
-nbconvert without code cells and without the cells tagged ``notebook-only`` (instructions for whoever runs the
-notebook, not for the reader). The page gets the case's title as its ``<title>`` and the report stylesheet
-(``templates/report.css``: readable from 800 to 1920 px and in print on A4 and Letter). Nothing in the page is
-fetched from the network (no CDN scripts, no web fonts, no
-widget manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
-half-written report behind.
+A report is a parameterized notebook in ``notebooks/``, executed as papermill would execute it in a fresh kernel
+(parameters injected after the cell tagged ``parameters``), but in a fresh process of its own forked from a warm
+one (:mod:`sat.execute`, :mod:`sat.sandbox`), then converted by nbconvert without code cells and without the cells
+tagged ``notebook-only`` (instructions for whoever runs the notebook, not for the reader). The page gets the case's
+title as its ``<title>`` and the report stylesheet (``templates/report.css``: readable from 800 to 1920 px and in
+print on A4 and Letter). Nothing in the page is fetched from the network (no CDN scripts, no web fonts, no widget
+manager), figures are embedded as PNG data, and the file is written atomically: a failed render leaves no
+half-written report behind. Many cases at once: :mod:`sat.runner`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ReportError, SatError
-from .fileio import atomic_write_text, sweep
+from .fileio import atomic_write_text
 from .paths import notebooks_dir, repo_root
 
 
@@ -29,55 +31,24 @@ class ReportKind:
 
     name: str
     notebook: str
-    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml
+    applies: str  # "ach": case has hypotheses and ratings; "scenarios": case has scenarios.yaml;
+    # "indicators": case has indicators.yaml
 
 
 REPORTS: tuple[ReportKind, ...] = (
     ReportKind("ach", "ach/ach_report.ipynb", "ach"),
     ReportKind("scenarios", "scenarios/scenarios_report.ipynb", "scenarios"),
+    ReportKind("indicators", "indicators/indicators_report.ipynb", "indicators"),
 )
 
+#: Seconds one report may run before it is stopped (``sat report --timeout``).
+DEFAULT_TIMEOUT = 600.0
+
 #: How each kind of report is named in the page title.
-TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report"}
+TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report", "indicators": "indicator report"}
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
-
-
-def execute_notebook(notebook: Path, parameters: dict[str, Any], output: Path) -> None:
-    """Run ``notebook`` headless with papermill, writing the executed copy to ``output``."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name="python3",
-            cwd=str(notebook.parent),
-            progress_bar=False,
-            log_output=False,
-            kernel_manager_class=_local_kernel_manager(),
-        )
-    except PapermillExecutionError as exc:
-        raise ReportError(
-            f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}"
-        ) from None
-
-
-def _local_kernel_manager() -> type:
-    """A kernel manager that talks to its kernel over local IPC sockets rather than loopback TCP: the kernel
-    lives only as long as the render, and ipykernel warns (rightly) about unencrypted TCP."""
-    from jupyter_client import AsyncKernelManager
-    from traitlets import default
-
-    class LocalKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _transport_default(self) -> str:
-            return "ipc"
-
-    return LocalKernelManager
 
 
 #: Cells with this tag are for whoever runs the notebook and are left out of the rendered report.
@@ -85,22 +56,30 @@ NOTEBOOK_ONLY = "notebook-only"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
-def report_css() -> str:
-    """The report stylesheet shipped with the package."""
-    return (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
-
-
-def notebook_to_html(executed: Path, title: str = "") -> str:
-    """Self-contained HTML of an executed notebook: outputs only, no ``notebook-only`` cells, the report
-    stylesheet, ``title`` as the page title, no remote scripts or styles."""
-    import html
-
+def _render_job(notebook: str, parameters: dict[str, Any], root: str, title: str, *,
+                step: Callable[[str], None]) -> str:
+    """Inside a fresh child process (see :mod:`sat.sandbox`): execute ``notebook`` and return its report HTML."""
     import nbformat
+
+    from .execute import CellError, execute_notebook, inject_parameters
+
+    os.environ["SAT_ROOT"] = root  # the child works in a private folder: the root cannot come from the cwd
+    name = Path(notebook).name
+    nb = inject_parameters(nbformat.read(notebook, as_version=4), parameters)
+    try:
+        executed = execute_notebook(nb, on_cell=lambda count: step(f"cell {count}"))
+    except CellError as exc:
+        raise ReportError(f"{name}: cell {exc.count} failed: {exc.ename}: {exc.evalue}") from None
+    step("conversion to HTML")
+    return notebook_to_html(nbformat.from_dict(executed), title)
+
+
+@functools.cache
+def _html_exporter() -> Any:
+    """The one configured exporter of this process (its compiled templates are reused by every conversion)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(str(executed), as_version=4)
-    nb.metadata.pop("widgets", None)
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -109,12 +88,38 @@ def notebook_to_html(executed: Path, title: str = "") -> str:
     exporter.mathjax_url = ""
     exporter.require_js_url = ""
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY}, enabled=True), True)
-    body, _ = exporter.from_notebook_node(nb)
+    return exporter
+
+
+def report_css() -> str:
+    """The report stylesheet shipped with the package."""
+    return (Path(__file__).parent / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def notebook_to_html(nb: Any, title: str = "") -> str:
+    """Self-contained HTML of an executed notebook (a ``NotebookNode``, or the path of a notebook file): outputs
+    only, no ``notebook-only`` cells, the report stylesheet, ``title`` as the page title, no remote scripts or
+    styles."""
+    import html
+
+    if isinstance(nb, (str, os.PathLike)):
+        import nbformat
+
+        nb = nbformat.read(os.fspath(nb), as_version=4)
+    nb.metadata.pop("widgets", None)
+    body, _ = _html_exporter().from_notebook_node(nb)
     body = strip_remote(body)
     if title:
         body = _TITLE.sub(lambda _: f"<title>{html.escape(title)}</title>", body, count=1)
     style = f"<style>\n{report_css()}</style>\n"
     return body.replace("</head>", style + "</head>", 1)
+
+
+def prime_converter() -> None:
+    """Compile the HTML templates once in a warm process, before the renders forked from it (sandbox.PRELOAD)."""
+    import nbformat
+
+    notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm-up")]))
 
 
 def strip_remote(html: str) -> str:
@@ -126,15 +131,20 @@ def strip_remote(html: str) -> str:
     return _REMOTE_LINK.sub("", _SCRIPT.sub("", html))
 
 
-def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path, title: str = "") -> Path:
+def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path, title: str = "",
+                    timeout: float | None = DEFAULT_TIMEOUT) -> Path:
     """Execute ``notebook`` with ``parameters`` and write its HTML (page title ``title``) to ``html_path``
-    atomically."""
-    html_path.parent.mkdir(parents=True, exist_ok=True)
-    sweep(html_path.parent, ".sat-report.*.tmp")  # what a render killed mid-way left behind
-    with tempfile.TemporaryDirectory(prefix=f".sat-report.{os.getpid()}.", suffix=".tmp", dir=html_path.parent) as tmp:
-        executed = Path(tmp) / notebook.name
-        execute_notebook(notebook, parameters, executed)
-        html = notebook_to_html(executed, title)
+    atomically.
+
+    The notebook runs in a fresh process of its own (:func:`sat.sandbox.run`), with its own working directory and
+    temporary folder, so any number of renders can run at once. A cell that fails, a run past ``timeout``
+    seconds (``None``: no limit), or a process that dies raises :class:`~sat.errors.ReportError` with one line,
+    and nothing is written.
+    """
+    from . import sandbox
+
+    html = sandbox.run(_render_job, str(notebook), parameters, str(repo_root()), title, timeout=timeout,
+                       what=f"{html_path.name}: {notebook.name}")
     atomic_write_text(html_path, html)
     return html_path
 
@@ -149,11 +159,13 @@ def kinds_for(folder: Path) -> list[ReportKind]:
             kinds.append(kind)
         if kind.applies == "scenarios" and (folder / "scenarios.yaml").is_file():
             kinds.append(kind)
+        if kind.applies == "indicators" and (folder / "indicators.yaml").is_file():
+            kinds.append(kind)
     return kinds
 
 
 def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
-                analyst: str = "") -> list[Path]:
+                analyst: str = "", timeout: float | None = DEFAULT_TIMEOUT) -> list[Path]:
     """Validate a case, then render every report it calls for into ``out_dir``; return the HTML paths.
 
     Invalid input fails here with the validation messages, before any notebook runs.
@@ -168,7 +180,8 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
         raise SatError(f"case {loaded.id!r}: no analyst {analyst!r} (analysts: {', '.join(loaded.analysts)})")
     kinds = kinds_for(loaded.folder)
     if not kinds:
-        raise SatError(f"case {loaded.id!r}: nothing to report yet (no ratings/ and no scenarios.yaml)")
+        raise SatError(f"case {loaded.id!r}: nothing to report yet "
+                       "(no ratings/, no scenarios.yaml and no indicators.yaml)")
     target = Path(out_dir) if out_dir else repo_root() / "reports"
     paths = []
     for kind in kinds:
@@ -180,5 +193,54 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
             parameters["analyst"] = analyst
         suffix = f"-{analyst}" if analyst and kind.name == "ach" else ""
         title = f"{loaded.title}: {TITLES.get(kind.name, kind.name)}" + (f" ({analyst})" if suffix else "")
-        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title))
+        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title,
+                                     timeout=timeout))
     return paths
+
+
+def case_folders(cases: Sequence[str | os.PathLike[str]], all_cases: bool = False) -> list[tuple[str, Path, Path]]:
+    """The case folders a batch names: ``(label, folder, output sub-folder)`` each, without duplicates.
+
+    A case id or a case folder stands for itself; a folder that is not a case but holds case folders (a class,
+    a trainee's workspace) stands for every case folder beneath it, and their reports keep its layout (the case
+    ``class/alice/karish`` writes into ``alice/`` of the output folder). ``all_cases`` adds every case under
+    ``data/cases``. Two different cases that would write the same report file are refused.
+    """
+    from .paths import CASE_FILE, cases_dir, resolve_case
+
+    found: list[tuple[str, Path, Path]] = []
+    if all_cases:
+        found += [(p.parent.name, p.parent.resolve(), Path()) for p in sorted(cases_dir().glob(f"*/{CASE_FILE}"))]
+    for case in cases:
+        folder = Path(case).expanduser()
+        if folder.is_dir() and not (folder / CASE_FILE).is_file():
+            inside = [p.parent for p in sorted(folder.rglob(CASE_FILE))
+                      if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+            if not inside:
+                raise SatError(f"{folder}: neither a case folder nor a folder of cases (no {CASE_FILE} in it)")
+            found += [(str(p.relative_to(folder)), p.resolve(), p.relative_to(folder).parent) for p in inside]
+        else:
+            resolved = resolve_case(case)
+            found.append((os.fspath(case), resolved, Path()))
+    unique: dict[Path, tuple[str, Path, Path]] = {}
+    targets: dict[tuple[Path, str], str] = {}
+    for label, folder, sub in found:
+        if folder in unique:
+            continue
+        other = targets.setdefault((sub, folder.name), label)
+        if other != label:
+            raise SatError(f"{other} and {label} would write the same report files; render them into different "
+                           "--out folders")
+        unique[folder] = (label, folder, sub)
+    return list(unique.values())
+
+
+def report_tasks(cases: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str] | None = None,
+                 analyst: str = "", timeout: float | None = DEFAULT_TIMEOUT, all_cases: bool = False) -> list[Any]:
+    """One :class:`sat.runner.Task` per case folder named (see :func:`case_folders`): render its reports."""
+    from .runner import Task
+
+    target = Path(out_dir) if out_dir else repo_root() / "reports"
+    return [Task(label, render_case, (str(folder),), {"out_dir": str(target / sub), "analyst": analyst,
+                                                      "timeout": timeout})
+            for label, folder, sub in case_folders(cases, all_cases)]

@@ -346,7 +346,7 @@ def test_temporary_files_of_dead_writers_are_removed_by_the_next_save(tiny):
     assert not dead.exists() and not old.exists() and mine.exists()
 
 
-def test_report_staging_folders_of_dead_renders_are_swept(tmp_path):
+def test_staging_folders_of_dead_processes_are_swept(tmp_path):
     dead = tmp_path / f".sat-report.{DEAD}.abc.tmp"
     live = tmp_path / f".sat-report.{os.getpid()}.abc.tmp"
     for folder in (dead, live):

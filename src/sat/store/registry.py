@@ -24,6 +24,8 @@ from .folder import CaseContext, read_case
 #: File name or glob (relative to the case folder) -> ``"module:function"`` validating one such file.
 CASE_FILES: dict[str, str] = {
     "scenarios.yaml": "sat.scenarios.scenario_file:check_file",
+    "indicators.yaml": "sat.indicators.board:check_indicators_file",
+    "observations.csv": "sat.indicators.board:check_observations_file",
 }
 
 Validator = Callable[[Path, CaseContext], list[Problem]]
