@@ -246,7 +246,8 @@ def test_load_from_yaml_and_scw(tmp_path):
         ("x.yaml", "horizon: 2025\n", "x.yaml:1: cib: no cib: section in this file"),
         ("x.yml", "- 1\n", "x.yml:1: cib: no cib: section in this file"),
         ("x.txt", "", "x.txt: file: unsupported file type: use a .scw project or a .yaml file (value: '.txt')"),
-        ("x.yaml", "cib: [\n", "x.yaml:2: yaml: malformed YAML: did not find expected node content"),
+        ("x.yaml", "cib: [\n",
+         "x.yaml:2: yaml: malformed YAML: did not find expected node content (near the field 'cib')"),
     ],
 )
 def test_load_errors(tmp_path, name, content, expected):

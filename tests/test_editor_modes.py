@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sat.store import load_case
+from sat.store import load_case, save_ratings
 from sat.widgets import AchEditor
 from sat.widgets.ordering import blind_seed, shuffled_hypotheses, unrated_first
 
@@ -196,6 +196,8 @@ def test_killing_the_kernel_mid_write_never_corrupts_the_file(tiny):
     matrix = case.matrix("ann")
     assert matrix.loc["E1", "H1"] in ("CC", "II") and matrix.loc["E2", "H2"] in ("C", "I", "N")
     assert matrix.loc["E3"].tolist() == ["CC", "NA", "I"]
-    # A write cut short can leave only a hidden temporary file, which readers ignore.
+    # A write cut short can leave only a hidden temporary file, which readers ignore and the next save removes.
     extra = {p.name for p in (tiny / "ratings").iterdir()} - {"ann.csv", "bob.csv", "bob.notes.csv"}
     assert all(name.startswith(".ann.csv.") and name.endswith(".tmp") for name in extra)
+    save_ratings(case, "ann")
+    assert {p.name for p in (tiny / "ratings").iterdir()} == {"ann.csv", "bob.csv", "bob.notes.csv"}

@@ -82,7 +82,7 @@ def test_duplicate_yaml_keys_are_an_error(tiny):
 def test_yaml_is_loaded_safely(tiny):
     edit(tiny / "case.yaml", "title: Who moved the boat?", "title: !!python/object/apply:os.system ['true']")
     found = problems_of(tiny)
-    assert any("malformed YAML" in p and "python/object" in p for p in found)
+    assert any("explicit YAML tags" in p and "python/object" in p for p in found)
 
 
 def test_ratings_file_with_unknown_hypothesis_column_and_bad_header(tiny):

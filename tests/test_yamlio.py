@@ -32,8 +32,6 @@ TRICKY = [
     "# only a comment\n",
     "bang: ! 12\n",
     "explicit: !!str 123\n",
-    "anchor: &a {x: 1}\nalias: *a\n",
-    "base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n",
     "? [complex]\n: key\n",
     "=: value tag\n",
 ]
@@ -76,6 +74,27 @@ def test_anchors_tags_merge_and_complex_keys_go_to_the_full_loader(text: str) ->
             loads_yaml(text, "t.yaml")
     else:
         _same(loads_yaml(text, "t.yaml"), expected)
+
+
+REFUSED = [
+    ("anchor: &a {x: 1}\nalias: *a\n", 1, "anchor", "anchors and aliases"),
+    ("base: &b {x: 1}\nderived:\n  <<: *b\n  y: 2\n", 1, "base", "anchors and aliases"),
+    ("a: 1\nb: !!int abc\n", 2, "b", "explicit YAML tags"),
+    ("when: !!timestamp garbage\n", 1, "when", "explicit YAML tags"),
+    ("x: !!seq {a: 1}\n", 1, "x", "explicit YAML tags"),
+    ("x: !!python/object:os.system ls\n", 1, "x", "explicit YAML tags"),
+    ("x: " + "[" * 70 + "]" * 70 + "\n", 1, "x", "levels deep"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "field", "message"), REFUSED)
+def test_aliases_tags_and_deep_nesting_are_refused_before_anything_is_built(text: str, line: int, field: str,
+                                                                             message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        loads_yaml(text, "t.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.field) == ("t.yaml", line, field)
+    assert message in problem.message and problem.code in ("syntax", "limit")
 
 
 @pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/**/*.yaml")

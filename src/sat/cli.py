@@ -14,15 +14,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import SatError, ValidationError
+from .errors import SatError, ValidationError, shown_value
 
 EXIT_INVALID = 2
+#: Most problems printed by one command (a file with thousands of bad cells would otherwise flood the terminal).
+MAX_PRINTED = 100
+#: Most robustness draws accepted (each draw holds a copy of the matrix; the default is 10,000).
+MAX_DRAWS = 100_000
 
 
-def _non_negative(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+def _draws(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text[:40]!r}") from None
+    if not 0 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_DRAWS:,}, got {value}")
     return value
 
 
@@ -177,8 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--full", action="store_true",
                        help="with --json: every sensitivity change and every disputed cell (default: the changes that "
                             "move a posterior by more than 1 point, and the 200 worst disputes, with counts)")
-    score.add_argument("--draws", type=_non_negative, default=10_000,
-                       help="robustness Monte Carlo draws (default 10000; 0 to skip)")
+    score.add_argument("--draws", type=_draws, default=10_000,
+                       help=f"robustness Monte Carlo draws (default 10000, at most {MAX_DRAWS}; 0 to skip)")
     score.add_argument("--seed", type=int, default=0, help="random seed of the robustness draws (default 0)")
     score.set_defaults(run=_cmd_ach_score)
     _add_optional(ach_commands, "sat.ach.command")
@@ -228,8 +235,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except ValidationError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PRINTED]:
             print(f"error: {problem}", file=sys.stderr)
+        if len(exc.problems) > MAX_PRINTED:
+            print(f"... and {len(exc.problems) - MAX_PRINTED:,} more (fix these first)", file=sys.stderr)
         print(f"{len(exc.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_INVALID
     except SatError as exc:
@@ -237,6 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a path the system refuses (name too long, permission denied, disk full, ...)
+        where = f"{shown_value(exc.filename)}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
 
 
 if __name__ == "__main__":

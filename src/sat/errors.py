@@ -23,8 +23,27 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        shown = "" if self.value is None else f" (value: {self.value!r})"
+        shown = "" if self.value is None else f" (value: {shown_value(self.value)})"
         return f"{where}: {self.field}: {self.message}{shown}"
+
+
+#: Longest value shown in a message, in characters: a message never echoes a whole field or file.
+MAX_SHOWN = 200
+
+
+def shown_value(value: Any) -> str:
+    """``repr(value)``, cut to :data:`MAX_SHOWN` characters (without building the whole repr of a huge value)."""
+    if isinstance(value, str) and len(value) > MAX_SHOWN:
+        value = value[:MAX_SHOWN]
+        return repr(value)[:MAX_SHOWN] + "..."
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > 20:
+        items = list(value.items() if isinstance(value, dict) else value)[:20]
+        return shown_value(type(value)(items) if not isinstance(value, dict) else dict(items))[:MAX_SHOWN] + "..."
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "..."
 
 
 class SatError(Exception):
@@ -37,6 +56,16 @@ class ValidationError(SatError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConflictError(SatError):
+    """Files changed on disk since they were read, so writing them would lose someone's update; ``paths`` lists
+    them. The writer should reload and redo its change."""
+
+    def __init__(self, paths: list[Any], message: str = "changed on disk since it was read; reload first"):
+        self.paths = list(paths)
+        names = ", ".join(getattr(p, "name", str(p)) for p in self.paths)
+        super().__init__(f"{names} {message}")
 
 
 class CaseNotFoundError(SatError):

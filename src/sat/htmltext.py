@@ -10,6 +10,15 @@ import html
 from collections.abc import Iterable
 
 
+def plain_text_figures() -> None:
+    """Make matplotlib draw every label as plain text: analyst text is never parsed as mathtext (a driver named
+    ``$\\x$`` is a name, not TeX) and never handed to LaTeX."""
+    import matplotlib
+
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
+
+
 def esc(text: object) -> str:
     """Escape any value for HTML text or attribute context."""
     return html.escape("" if text is None else str(text), quote=True)

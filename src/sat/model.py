@@ -196,6 +196,9 @@ class Case:
     ratings: dict[str, pd.DataFrame] = field(default_factory=dict)
     rationale: dict[str, pd.DataFrame] = field(default_factory=dict)
     folder: Path | None = None
+    #: Analyst -> SHA-256 of the ratings file as last read or written: a save is refused if the file on disk has
+    #: changed since (another process saved it), so no update is lost silently (see sat.store.save_ratings).
+    versions: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def hypothesis_ids(self) -> list[str]:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .errors import CaseNotFoundError
 
-CASE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-ANALYST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+CASE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
+ANALYST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}\Z")
 CASE_FILE = "case.yaml"
 
 

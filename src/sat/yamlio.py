@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from yaml.nodes import ScalarNode
 
 from .errors import Problem, ValidationError
 from .fileio import atomic_write_text
+from .inputs import MAX_TEXT_BYTES, read_text
 
 _CParser: Any
 try:
@@ -120,6 +122,30 @@ def _construct_timestamp(loader: _Loader, node: ScalarNode) -> Any:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+#: Longest integer read from YAML, in digits (Python refuses to convert more than 4,300 anyway).
+MAX_INT_DIGITS = 100
+
+
+def _construct_number(kind: str) -> Any:
+    base = yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{kind}"]
+
+    def construct(loader: _Loader, node: ScalarNode) -> Any:
+        """PyYAML's int or float, with a number too long or out of range reported at its line."""
+        if len(str(node.value)) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of more than {MAX_INT_DIGITS} digits", node.start_mark)
+        try:
+            return base(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{str(node.value)[:40]!r} is not a number ({exc})", node.start_mark) from None
+
+    return construct
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number("int"))
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number("float"))
+
 _TYPED = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")}
 _IMPLICIT: dict[Any, list[tuple[str, re.Pattern[str]]]] = _Loader.yaml_implicit_resolvers
 _WILDCARD = _IMPLICIT.get(None, [])
@@ -129,8 +155,9 @@ _NO_KEY = object()  # an open mapping waits for a key, not a value
 
 
 class _Fallback(Exception):
-    """The document uses something the fast reader leaves to the full loader (anchors, tags, merge keys, complex
-    or duplicate keys, several documents), or libyaml is missing."""
+    """The document uses something the fast reader leaves to the full loader (complex or duplicate keys, several
+    documents), or something :func:`_check_events` refuses (anchors, aliases, explicit tags, deep nesting), or
+    libyaml is missing."""
 
 
 def _fast_scalar(event: Any, loader: _Loader) -> Any:
@@ -176,6 +203,8 @@ def _fast_load(text: str) -> Any:
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
                 raise _Fallback
+            if len(stack) >= MAX_DEPTH:
+                raise _Fallback  # the full check reports it
             if stack and keys[-1] is _NO_KEY and type(stack[-1]) is LineDict:
                 raise _Fallback  # a mapping or sequence used as a key
             container: LineDict | LineList
@@ -225,44 +254,99 @@ def _fast_load(text: str) -> Any:
             keys[-1] = _NO_KEY
 
 
-MAX_YAML_BYTES = 20 * 1024 * 1024
+MAX_YAML_BYTES = MAX_TEXT_BYTES
+#: Deepest nesting of mappings and lists accepted (a case file needs fewer than ten levels).
+MAX_DEPTH = 64
+_ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 
-def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None) -> Any:
-    """Load one YAML file safely; any read or syntax error becomes a ValidationError naming file and line."""
+def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None,
+              inside: str | os.PathLike[str] | None = None) -> Any:
+    """Load one YAML file safely; any read or syntax error becomes a ValidationError naming file and line.
+
+    The file must be a regular file of at most :data:`MAX_YAML_BYTES`; when ``inside`` is given (a case folder),
+    a symbolic link must lead to a file inside it."""
     name = shown_as or str(path)
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_YAML_BYTES} bytes", size,
-                                            code="limit")])
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ValidationError([Problem(name, "file", "file not found", code="file")]) from None
-    except UnicodeDecodeError as exc:
-        raise ValidationError([Problem(name, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                        code="encoding")]) from None
-    except IsADirectoryError:
-        raise ValidationError([Problem(name, "file", "is a folder, not a file", code="file")]) from None
+    text = read_text(Path(path), name, inside=inside, limit=MAX_YAML_BYTES)
     return loads_yaml(text, name)
 
 
+def _check_events(text: str, shown_as: str) -> None:
+    """Refuse what a case file never needs and an attacker uses, before anything is built: aliases and anchors (a
+    few hundred bytes of nested aliases expand to gigabytes), explicit tags (``!!int abc``, ``!!python/...``), and
+    nesting deeper than :data:`MAX_DEPTH`."""
+    events: Iterator[Any] = (iter(_CParser(text).get_event, None) if _CParser is not None
+                             else yaml.parse(text, Loader=yaml.SafeLoader))
+    depth = 0
+    for event in events:
+        kind = type(event)
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
+        if kind is StreamEndEvent:
+            return
+        if kind is AliasEvent or getattr(event, "anchor", None) is not None:
+            raise ValidationError([Problem(
+                shown_as, _nearest_field(text, line), "YAML anchors and aliases (&name, *name) are not allowed: "
+                "write each value out in full", line=line, code="syntax")])
+        if kind in (ScalarEvent, MappingStartEvent, SequenceStartEvent) and event.tag not in _ALLOWED_TAGS:
+            raise ValidationError([Problem(
+                shown_as, _nearest_field(text, line), "explicit YAML tags (such as !!int or !!timestamp) are not "
+                "allowed: write the plain value", event.tag, line, "syntax")])
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValidationError([Problem(shown_as, _nearest_field(text, line),
+                                               f"nested more than {MAX_DEPTH} levels deep", line=line, code="limit")])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            depth -= 1
+
+
+_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s*:")
+
+
+def _nearest_field(text: str, line: int | None) -> str:
+    """The key written on ``line`` or the nearest line above it ("yaml" when there is none): what an analyst
+    looks for near a syntax error."""
+    if not line:
+        return "yaml"
+    lines = text.split("\n", line)[:line]
+    for candidate in reversed(lines[-200:]):
+        found = _KEY.match(candidate[:200])
+        if found:
+            return found.group(1)
+    return "yaml"
+
+
 def loads_yaml(text: str, shown_as: str) -> Any:
-    """Parse YAML text; errors name ``shown_as`` and the line."""
+    """Parse YAML text; errors name ``shown_as``, the line and the nearest field."""
     try:
         try:
             return _fast_load(text)
         except _Fallback:
+            _check_events(text, shown_as)
             return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "malformed YAML"
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}", line=line,
+        context = exc.context_mark.line + 1 if exc.context_mark is not None else None
+        near = _nearest_field(text, context or line)
+        where = f" (near the field {near!r})" if near != "yaml" else ""
+        if near != "yaml" and context and context != line:
+            where = f" (in the field {near!r} that starts on line {context})"
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}{where}", line=line,
                                        code="syntax")]) from None
     except yaml.YAMLError as exc:
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {exc}", code="syntax")]) from None
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {_short(exc)}", code="syntax")]) from None
+    except RecursionError:
+        raise ValidationError([Problem(shown_as, "yaml", f"nested more than {MAX_DEPTH} levels deep",
+                                       code="limit")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {_short(exc)}", code="syntax")]) from None
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 class YamlDumper(yaml.SafeDumper):

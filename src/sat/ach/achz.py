@@ -79,7 +79,8 @@ from defusedxml.ElementTree import fromstring
 
 from .. import model
 from ..errors import Problem, SatError, ValidationError
-from ..fileio import atomic_write_bytes
+from ..fileio import atomic_write_bytes, glob_escape, sweep
+from ..inputs import check_file
 from ..model import Case, Evidence, Hypothesis, Source
 from ..paths import ANALYST_NAME, CASE_ID
 from ..store import normalise_code, save_case, save_ratings
@@ -87,6 +88,10 @@ from ..validation import ITEM_ID, Problems
 
 #: Largest decompressed size read from an ``.achz`` file (bytes).
 MAX_DECOMPRESSED = 50 * 1024 * 1024
+#: Most XML elements, hypotheses and characters of one text read from an ``.achz`` file (see docs/formats/limits.md).
+MAX_ELEMENTS = 200_000
+MAX_HYPOTHESES = 200
+MAX_TEXT_CHARS = 100_000
 CHUNK = 1024 * 1024
 DEFAULT_ANALYST = "parc"
 ROOT_TAG = "ACH-PROJECT"
@@ -127,8 +132,30 @@ MS_PER_DAY = 86_400_000
 def read_achz(path: str | os.PathLike[str], case_id: str, analyst: str = DEFAULT_ANALYST) -> Case:
     """A case (not yet saved) from an ``.achz`` file; raise ValidationError listing every problem found."""
     shown = os.fspath(path)
+    if os.path.lexists(shown):  # a device or FIFO is refused before it is opened; a missing file is said below
+        check_file(shown, shown, limit=MAX_DECOMPRESSED)
     root = _parse_xml(_decode(_decompress(shown), shown), shown)
+    _check_sizes(root, shown)
     return _ReadCase(shown, root, case_id, analyst).build()
+
+
+def _check_sizes(root: ET.Element, shown: str) -> None:
+    """Refuse, before any work, a file beyond what a real PARC project holds: more than :data:`MAX_ELEMENTS`
+    elements, :data:`MAX_HYPOTHESES` hypotheses, or a text longer than :data:`MAX_TEXT_CHARS` characters."""
+    hypotheses = 0
+    for count, element in enumerate(root.iter(), start=1):
+        if count > MAX_ELEMENTS:
+            raise _invalid(shown, "XML", f"more than {MAX_ELEMENTS:,} elements; refused (no ACH matrix is this "
+                           "large)", "limit")
+        if _tag(element) == "HYPOTHESIS":
+            hypotheses += 1
+        for text in (element.text, element.tail):
+            if text and len(text) > MAX_TEXT_CHARS:
+                raise _invalid(shown, _tag(element), f"a text of {len(text):,} characters; refused (at most "
+                               f"{MAX_TEXT_CHARS:,})", "limit")
+    if hypotheses > MAX_HYPOTHESES:
+        raise _invalid(shown, "MATRIX/HYPOTHESIS", f"{hypotheses:,} hypotheses; refused (at most {MAX_HYPOTHESES})",
+                       "limit")
 
 
 def _decompress(shown: str) -> bytes:
@@ -409,7 +436,8 @@ def import_achz(path: str | os.PathLike[str], folder: str | os.PathLike[str],
         raise SatError(f"analyst {analyst!r}: use only letters, digits, '-' and '_' (at most 64)")
     case = read_achz(path, case_id_for(target), analyst)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".import", dir=target.parent))
+    sweep(target.parent, f".{glob_escape(target.name)}.*.import")  # what an import killed mid-way left behind
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".import", dir=target.parent))
     try:
         save_case(case, staging)
         save_ratings(case, analyst)

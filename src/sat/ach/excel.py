@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import model
 from ..errors import Problem, SatError, ValidationError
 from ..fileio import atomic_write_bytes
+from ..inputs import check_file
 from ..model import Case
 from ..palette import RATING_COLOURS, RATING_TEXT
 from ..spreadsheet import neutralise
@@ -45,6 +46,11 @@ FIXED_SHEETS: tuple[str, ...] = ("Case", "Hypotheses", "Evidence", "Sources", "S
 SHEET_NAME_LIMIT = 31
 #: Largest total uncompressed size of a workbook read back (bytes); a zip bomb is refused before opening it.
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
+#: Largest workbook file read (bytes, compressed).
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Most rows and columns read from a matrix sheet (see docs/formats/limits.md).
+MAX_ROWS = 100_000
+MAX_COLUMNS = 1_000
 HEADER_FONT = Font(bold=True)
 DATE_FORMAT = "yyyy-mm-dd"
 
@@ -201,10 +207,31 @@ def read_matrix_sheet(path: str | os.PathLike[str], case: Case, sheet: str) -> p
     try:
         if sheet not in book.sheetnames:
             raise SatError(f"{shown}: no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})")
-        rows = list(book[sheet].iter_rows(values_only=True))
+        rows = _sheet_rows(book[sheet], shown, sheet)
     finally:
         book.close()
     return _MatrixReader(shown, sheet, case).read(rows)
+
+
+def _sheet_rows(worksheet: Any, shown: str, sheet: str) -> list[tuple[Any, ...]]:
+    """The values of a sheet's rows, at most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` columns; a damaged sheet
+    (cut short, bad XML, impossible cell references) is a problem, not a traceback."""
+    rows: list[tuple[Any, ...]] = []
+    try:
+        for row in worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            if len(rows) >= MAX_ROWS:
+                raise ValidationError([Problem(shown, f"sheet {sheet!r}", f"more than {MAX_ROWS:,} rows; refused "
+                                               "(no matrix has this many evidence items)", code="limit")])
+            if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
+                raise ValidationError([Problem(shown, f"sheet {sheet!r}", f"more than {MAX_COLUMNS:,} columns; "
+                                               "refused", code="limit")])
+            rows.append(tuple(row[:MAX_COLUMNS]))
+    except ValidationError:
+        raise
+    except Exception as exc:  # openpyxl raises XML, zip and value errors for damaged parts: all are bad input
+        raise ValidationError([Problem(shown, f"sheet {sheet!r}", "the sheet is damaged and cannot be read "
+                                       f"({type(exc).__name__}: {str(exc)[:120]})", code="syntax")]) from None
+    return rows
 
 
 def import_matrix(path: str | os.PathLike[str], case: Case, analyst: str, sheet: str | None = None) -> Path:
@@ -215,6 +242,8 @@ def import_matrix(path: str | os.PathLike[str], case: Case, analyst: str, sheet:
 
 
 def _open_workbook(shown: str) -> Workbook:
+    if os.path.lexists(shown):  # a device or FIFO is refused before it is opened
+        check_file(shown, shown, limit=MAX_FILE_BYTES)
     try:
         with zipfile.ZipFile(shown) as archive:
             total = sum(info.file_size for info in archive.infolist())

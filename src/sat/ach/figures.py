@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from ..htmltext import plain_text_figures
 from ..language import ICD203, icd203_term, percent_text
 from ..palette import LEVEL_COLOURS, RATING_COLOURS, RATING_TEXT
 
@@ -126,6 +127,7 @@ def posterior_figure(scores: AchScores) -> Figure:
     """Horizontal bars of each hypothesis's probability over the ICD 203 likelihood bands."""
     import matplotlib.pyplot as plt
 
+    plain_text_figures()
     frame = scores.hypotheses.sort_values("rank", ascending=False)
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(frame) + 1.2))
     shades = ["#f7f7f7", "#ececec"]
@@ -170,6 +172,7 @@ def tornado_figure(scores: AchScores, top: int = 12) -> Figure:
     """Tornado chart of step-6 sensitivity: per item, the range of the leader's probability over its changes."""
     import matplotlib.pyplot as plt
 
+    plain_text_figures()
     assert scores.sensitivity is not None
     sens = scores.sensitivity
     swing = sens.swing().head(top).iloc[::-1]

@@ -191,6 +191,7 @@ def prior_vector(hypothesis_ids: Sequence[str], priors: Mapping[str, float] | No
     if not priors:
         return np.full(len(hypothesis_ids), 1.0 / len(hypothesis_ids))
     p = np.array([priors[h] for h in hypothesis_ids], dtype=float)
+    p = p / p.max()  # first scaled to at most 1, so priors near the float limit (1e308) cannot overflow the sum
     return p / p.sum()
 
 

@@ -70,7 +70,12 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError([Problem(args.file, "--succession", 'needs a start scenario: --start "1 2 3"')])
     section = load_cib_section(args.file)
     start = _parse_start(args.start, section.matrix, args.file) if args.start else None
-    report, found = _analyse(args, section, start)
+    from .cib.limits import SearchTooLarge
+
+    try:
+        report, found = _analyse(args, section, start)
+    except SearchTooLarge as exc:
+        raise ValidationError([Problem(args.file, "cib", str(exc), code="limit")]) from None
     report["written"] = _write_outputs(args, section, found)
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..htmltext import bullet_list, esc, heading, labelled, paragraphs
+from ..htmltext import bullet_list, esc, heading, labelled, paragraphs, plain_text_figures
 from ..palette import DRIVER_CLASS_COLOURS
 from .cib import CIBMatrix, ScenarioScores, SensitivityEntry, evaluate
 from .cone import Cone, ConeScenario
@@ -33,6 +33,8 @@ from .drivers import (
 )
 from .futures import Futures, Indicator
 from .scenario_file import Scenarios
+
+plain_text_figures()  # analyst text in every label is plain text, never mathtext
 
 
 def table_html(frame: pd.DataFrame, table_id: str, caption: str = "", index: bool = True) -> str:

@@ -50,13 +50,14 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import Problem, ValidationError
 from ..fileio import atomic_write_bytes
+from ..inputs import read_bytes
 from ..validation import Problems
+from .cib.limits import check_sizes
 from .cib.model import CIBMatrix, Descriptor, Scenario
 
 HEADER = "$ ScenarioWizard 4.0"
@@ -113,17 +114,7 @@ class SolutionRow:
 def read_text(path: str | os.PathLike[str], shown_as: str | None = None) -> str:
     """Text of a ScenarioWizard file: UTF-8 (with or without BOM) if valid, else Windows-1252, else Latin-1."""
     name = shown_as or str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise ValidationError([Problem(name, "file", f"file is larger than {MAX_BYTES} bytes", size, code="limit")])
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ValidationError([Problem(name, "file", "file not found", code="file")]) from None
-    except IsADirectoryError:
-        raise ValidationError([Problem(name, "file", "is a folder, not a file", code="file")]) from None
-    except OSError as exc:
-        raise ValidationError([Problem(name, "file", f"cannot be read ({exc.strerror})", code="file")]) from None
+    data = read_bytes(path, name, limit=MAX_BYTES)  # a regular file (no device or pipe) of at most MAX_BYTES
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -245,6 +236,13 @@ def _descriptors(
 ) -> list[tuple[str, list[str]]]:
     descriptors: list[tuple[str, list[str]]] = []
     declared_at: list[int] = []
+    counts: list[int] = []  # variant lines per descriptor, counted first: sizes are checked before any work
+    for raw in lines:
+        if raw.startswith("&"):
+            counts.append(0)
+        elif counts and raw.startswith((" -", "-")):
+            counts[-1] += 1
+    check_sizes(len(counts), counts, name, "descriptors", start)
     for k, raw in enumerate(lines):
         line_no = start + k
         if raw.startswith("&"):

@@ -28,13 +28,14 @@ from .ratings_csv import (
     read_rationale_csv,
 )
 from .registry import CASE_FILES, FolderCheck, check_folder, validate_case
-from .saving import case_to_dict, check_case, save_case, save_ratings, save_rationale
+from .saving import MISSING, case_to_dict, check_case, file_version, save_case, save_ratings, save_rationale
 
 __all__ = [
     "CASE_FIELDS",
     "CASE_FILES",
     "EVIDENCE_FIELDS",
     "HYPOTHESIS_FIELDS",
+    "MISSING",
     "NOTES_SUFFIX",
     "RATINGS_DIR",
     "SCORING_FIELDS",
@@ -44,6 +45,7 @@ __all__ = [
     "case_to_dict",
     "check_case",
     "check_folder",
+    "file_version",
     "load_case",
     "normalise_code",
     "parse_case",

@@ -7,6 +7,7 @@ against.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem, ValidationError
+from ..inputs import decode, read_bytes
 from ..model import Case
 from ..paths import ANALYST_NAME, CASE_FILE, resolve_case
 from ..validation import Problems
@@ -51,7 +53,7 @@ def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
     shown = shown_path(folder)
     problems = Problems()
     try:
-        data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}")
+        data = load_yaml(folder / CASE_FILE, shown_as=f"{shown}/{CASE_FILE}", inside=folder)
     except ValidationError as exc:
         problems.extend(exc.problems)
         return CaseContext(folder, shown, None), problems
@@ -63,6 +65,7 @@ def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
     source_ids = frozenset(_raw_ids(data, "sources"))
     ratings: dict[str, pd.DataFrame] = {}
     rationale: dict[str, pd.DataFrame] = {}
+    versions: dict[str, str] = {}
     analysts = ratings_files(folder)
     for analyst, path in analysts.items():
         name = f"{shown}/{RATINGS_DIR}/{path.name}"
@@ -70,14 +73,24 @@ def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
             problems.append(Problem(name, "file", "analyst file names use only letters, digits, '-' and '_'",
                                     path.name, code="file"))
             continue
-        matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name)
+        try:
+            raw = read_bytes(path, name, inside=folder)
+            matrix, found = read_ratings_csv(path, hypothesis_ids, evidence_ids, name, raw)
+        except ValidationError as exc:
+            matrix, found = None, exc.problems
         problems.extend(found)
         if matrix is not None:
             ratings[analyst] = matrix
+            versions[analyst] = hashlib.sha256(raw).hexdigest()
         notes_path = path.with_name(analyst + NOTES_SUFFIX)
-        if notes_path.is_file():
-            notes, found = read_rationale_csv(notes_path, hypothesis_ids, evidence_ids,
-                                              f"{shown}/{RATINGS_DIR}/{notes_path.name}")
+        if notes_path.is_file() or notes_path.is_symlink():
+            notes_name = f"{shown}/{RATINGS_DIR}/{notes_path.name}"
+            try:
+                notes_text = decode(read_bytes(notes_path, notes_name, inside=folder), notes_name)
+            except ValidationError as exc:
+                problems.extend(exc.problems)
+                continue
+            notes, found = read_rationale_csv(notes_path, hypothesis_ids, evidence_ids, notes_name, notes_text)
             problems.extend(found)
             if notes is not None:
                 rationale[analyst] = notes
@@ -90,6 +103,7 @@ def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
         parsed.ratings = ratings
         parsed.rationale = rationale
         parsed.folder = folder
+        parsed.versions = versions
     else:
         parsed = None
     context = CaseContext(folder, shown, parsed, tuple(hypothesis_ids), tuple(evidence_ids), source_ids)

@@ -15,11 +15,16 @@ import numpy as np
 import pandas as pd
 
 from .. import model
-from ..errors import Problem
+from ..errors import Problem, ValidationError
+from ..inputs import decode, read_bytes
 from ..ratings_grid import read_grid
 
 RATINGS_DIR = "ratings"
 NOTES_SUFFIX = ".notes.csv"
+#: Most columns of a ratings file (hypotheses plus the evidence column); see docs/formats/limits.md.
+MAX_RATINGS_COLUMNS = 1_000
+#: Problems after which a ratings or notes file is no longer read (the rest would only repeat them).
+MAX_FILE_PROBLEMS = 1_000
 
 
 def normalise_code(raw: str) -> str:
@@ -27,38 +32,93 @@ def normalise_code(raw: str) -> str:
     return "".join(raw.split()).upper()
 
 
-def read_ratings_csv(
-    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str
-) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column."""
-    problems: list[Problem] = []
+def _csv_text(path: Path, shown_as: str, text: str | None) -> tuple[str | None, list[Problem]]:
+    """The text of a CSV file (``text`` when the caller already read it), or the problem that stops reading it."""
+    if text is not None:
+        return text, []
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown_as, "file", f"cannot be read: {exc.strerror}", code="file")]
+        return decode(read_bytes(path, shown_as), shown_as), []
+    except ValidationError as exc:
+        return None, exc.problems
+
+
+def _csv_rows(text: str, shown_as: str) -> tuple[list[list[str]], list[Problem]]:
+    """The rows of CSV text; a field beyond the csv module's limit (131,072 characters) or a NUL byte stops the
+    reading with a problem at its line."""
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        reason = str(exc)
+        if "field larger than field limit" in reason:
+            reason = (f"a field is longer than {csv.field_size_limit():,} characters (no rating or rationale is "
+                      "this long; the file may have an unclosed quote)")
+        return rows, [Problem(shown_as, "row", f"cannot be read as CSV: {reason}", line=reader.line_num,
+                              code="limit" if "longer than" in reason else "syntax")]
+    return rows, []
+
+
+def _stopped(shown_as: str, line: int) -> Problem:
+    return Problem(shown_as, "file", f"more than {MAX_FILE_PROBLEMS:,} problems; stopped reading here (is this the "
+                   "right file for this case?)", line=line, code="limit")
+
+
+def _separator_problem(header: list[str], shown_as: str) -> Problem | None:
+    """A problem saying the file uses another separator, when its header is one cell holding tabs or semicolons."""
+    if len(header) != 1:
+        return None
+    for mark, name in (("\t", "tab"), (";", "semicolon")):
+        if mark in header[0]:
+            return Problem(shown_as, "header", f"this file is {name}-separated; save it as comma-separated CSV",
+                           header[0], 1, "syntax")
+    return None
+
+
+def read_ratings_csv(
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str, data: bytes | None = None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """An analyst's rating matrix; rows and columns the file lacks are unrated. Problems name line and column.
+
+    ``data``: the file's bytes when the caller has read them already (so that what is read is what it hashed)."""
+    if data is None:
+        try:
+            data = read_bytes(path, shown_as)
+        except ValidationError as exc:
+            return None, exc.problems
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    if first.count(b",") >= MAX_RATINGS_COLUMNS:
+        return None, [Problem(shown_as, "header", f"more than {MAX_RATINGS_COLUMNS:,} columns; refused (a case has "
+                              "far fewer hypotheses)", first.count(b",") + 1, 1, "limit")]
     grid = read_grid(data, hypothesis_ids, evidence_ids)
     if grid is not None:
         return model.ratings_frame(grid, evidence_ids, hypothesis_ids), []
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                              code="encoding")]
+        text = decode(data, shown_as)
+    except ValidationError as exc:
+        return None, exc.problems
     fast = _read_regular_ratings(text, hypothesis_ids, evidence_ids)
     if fast is not None:
         return fast.astype(model.RATINGS_DTYPE), []
-    rows = list(csv.reader(io.StringIO(text)))
+    rows, problems = _csv_rows(text, shown_as)
+    if problems:
+        return None, problems
     if not rows or not any(cell.strip() for cell in rows[0]):
         return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>",
                               line=1, code="structure")]
     header = [cell.strip() for cell in rows[0]]
+    separator = _separator_problem(header, shown_as)
+    if separator is not None:
+        return None, [separator]
     if header[0].lower() != "evidence":
         problems.append(Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1,
                                 "structure"))
     known_h = set(hypothesis_ids)
     columns: list[str | None] = []
+    taken: set[str] = set()
     for name in header[1:]:
-        if name in columns:
+        if name in taken:
             problems.append(Problem(shown_as, "header", "duplicate hypothesis column", name, 1, "duplicate"))
             columns.append(None)
         elif name not in known_h:
@@ -67,6 +127,7 @@ def read_ratings_csv(
             columns.append(None)
         else:
             columns.append(name)
+            taken.add(name)
     known_e = set(evidence_ids)
     allowed = set(model.RATING_CODES) | {model.UNRATED}
     position = {h: i for i, h in enumerate(hypothesis_ids)}
@@ -74,6 +135,9 @@ def read_ratings_csv(
     rated: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
+        if len(problems) >= MAX_FILE_PROBLEMS:
+            problems.append(_stopped(shown_as, number))
+            break
         if not any(cell.strip() for cell in row):
             continue
         eid = row[0].strip()
@@ -114,6 +178,11 @@ def read_ratings_csv(
 def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: list[str]) -> pd.DataFrame | None:
     """Fast path for a well-formed ratings file (C parser, vectorised checks); None when anything is irregular, so
     that the line-by-line reader can report each problem with its line."""
+    names = text[: text.find("\n")].split(",") if "\n" in text else text.split(",")
+    if len(set(names)) != len(names):  # pandas renames duplicate columns in quadratic time; the slow path says why
+        return None
+    if any(line.count(",") >= len(names) for line in text.splitlines()):
+        return None  # a row longer than the header: pandas would build an index of its extra cells (slowly)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
                             engine="c", on_bad_lines="error")
@@ -148,24 +217,31 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
 
 
 def read_rationale_csv(
-    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str
+    path: Path, hypothesis_ids: list[str], evidence_ids: list[str], shown_as: str, text: str | None = None
 ) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The long-form rationale file (evidence, hypothesis, rationale)."""
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(shown_as, "file", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                              code="encoding")]
-    reader = csv.DictReader(io.StringIO(text))
+    text, problems = _csv_text(path, shown_as, text)
+    if text is None:
+        return None, problems
+    rows, problems = _csv_rows(text, shown_as)
+    if problems:
+        return None, problems
     expected = ["evidence", "hypothesis", "rationale"]
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    header = [h.strip() for h in (rows[0] if rows else [])]
     if header != expected:
-        return None, [Problem(shown_as, "header", f"expected the header {','.join(expected)}", ",".join(header), 1,
-                              "structure")]
+        separator = _separator_problem(header, shown_as)
+        return None, [separator or Problem(shown_as, "header", f"expected the header {','.join(expected)}",
+                                           ",".join(header), 1,
+                                           "structure")]
     records = []
     known_e, known_h = set(evidence_ids), set(hypothesis_ids)
-    for number, row in enumerate(reader, start=2):
+    for number, cells in enumerate(rows[1:], start=2):
+        if len(problems) >= MAX_FILE_PROBLEMS:
+            problems.append(_stopped(shown_as, number))
+            break
+        if not cells:
+            continue
+        row = dict(zip(expected, cells))
         eid = (row.get("evidence") or "").strip()
         hid = (row.get("hypothesis") or "").strip()
         if eid not in known_e:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import model
-from ..errors import Problem, ValidationError
-from ..fileio import atomic_write_text
+from ..errors import ConflictError, Problem, ValidationError
+from ..fileio import atomic_write_text, locked
 from ..model import Case
 from ..paths import ANALYST_NAME, CASE_FILE
 from ..validation import Problems
@@ -140,10 +141,35 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
     if bad:
         raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v,
                                        code="choice") for v in bad])
-    path = case.folder / RATINGS_DIR / f"{analyst}.csv"
-    atomic_write_text(path, ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids))
+    folder = Path(case.folder)
+    path = folder / RATINGS_DIR / f"{analyst}.csv"
+    ratings_dir = path.parent
+    if ratings_dir.is_symlink() and folder.resolve() not in ratings_dir.resolve().parents:
+        raise ValidationError([Problem(f"{RATINGS_DIR}/", "file", "is a symbolic link out of the case folder; "
+                                       "refusing to write there", str(ratings_dir.resolve()), code="file")])
+    text = ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids)
+    with locked(path):
+        current = file_version(path)
+        expected = case.versions.get(analyst, MISSING)
+        if current != expected:
+            raise ConflictError([path], "changed on disk since it was read (another editor or a script saved it); "
+                                "reload the case and redo the change")
+        atomic_write_text(path, text)
+    case.versions[analyst] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     case.ratings[analyst] = matrix
     return path
+
+
+#: The version of a file that does not exist (see :func:`file_version`).
+MISSING = "missing"
+
+
+def file_version(path: Path) -> str:
+    """SHA-256 of a file's bytes, or :data:`MISSING`: what :func:`save_ratings` compares before writing."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return MISSING
 
 
 def save_rationale(case: Case, analyst: str, frame: pd.DataFrame) -> Path:

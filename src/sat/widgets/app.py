@@ -14,13 +14,12 @@ from typing import Any
 import ipywidgets as w
 
 from ..ach.analysis import AchScores
-from ..errors import CaseNotFoundError, Problem, SatError, ValidationError
+from ..errors import CaseNotFoundError, ConflictError, Problem, SatError, ValidationError
 from ..htmltext import esc
 from ..paths import CASE_FILE, cases_dir
 from . import opening, ordering, panel
 from .forms import DetailsForm, ImpactHandler, ItemForm, RemoveHandler, SaveHandler, done_html, problems_html
 from .grid import MatrixGrid, cell_key
-from .guard import ConflictError
 from .rationale import RationaleBox
 from .session import EditSession, check_analyst, create_case
 

@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import SatError
+from ..errors import ConflictError as FileConflictError
 
 MISSING = "missing"
 
@@ -25,13 +25,11 @@ def digest(path: Path) -> str:
         return MISSING
 
 
-class ConflictError(SatError):
+class ConflictError(FileConflictError):
     """Files changed on disk since this editor loaded or wrote them; ``paths`` lists them."""
 
     def __init__(self, paths: list[Path]):
-        self.paths = list(paths)
-        names = ", ".join(p.name for p in self.paths)
-        super().__init__(f"{names} changed on disk since this editor loaded it (another tab or a hand edit)")
+        super().__init__(paths, "changed on disk since this editor loaded it (another tab or a hand edit)")
 
 
 class FileGuard:

@@ -247,6 +247,7 @@ class EditSession:
 
 def _keep_ratings(parsed: Case, old: Case) -> Case:
     parsed.ratings, parsed.rationale, parsed.folder = old.ratings, old.rationale, old.folder
+    parsed.versions = old.versions
     return parsed
 
 

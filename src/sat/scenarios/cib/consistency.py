@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .limits import MAX_LISTED, MAX_SEARCH_TABLE_BYTES, SearchTooLarge
 from .model import CIBMatrix
 from .scores import TIE_EPS, ScenarioScores, score_many
 
@@ -78,11 +79,17 @@ def search(matrix: CIBMatrix, tolerance: float = 0.0) -> np.ndarray:
     """
     if tolerance < 0:
         raise ValueError("tolerance must be >= 0")
+    sizes = matrix.sizes
+    table = matrix.n_variants * len(sizes) * max(sizes) ** 2 * 8 * 3
+    if table > MAX_SEARCH_TABLE_BYTES:
+        raise SearchTooLarge(f"the exact search would build {table / 2**30:.1f} GiB of bound tables for "
+                             f"{len(sizes)} descriptors with up to {max(sizes)} variants; use fewer variants per "
+                             "descriptor, or succession from a start scenario")
     bounds = _Bounds(matrix, tolerance)
     bound = bounds.start[None, :].copy()
     chosen = np.full((1, bounds.n), -1, dtype=np.int16)
     feasible = bounds.feasible(bound)
-    found: list[np.ndarray] = []
+    found = _Found()
     none = np.zeros(bounds.n, dtype=bool)
     if _valid(feasible, chosen, none)[0]:
         _descend(bounds, bound, chosen, np.arange(1), feasible, none, found)
@@ -96,6 +103,12 @@ def search(matrix: CIBMatrix, tolerance: float = 0.0) -> np.ndarray:
 def consistent_set(matrix: CIBMatrix, tolerance: float = 0.0) -> ScenarioScores:
     """The complete set of consistent scenarios (or all within ``tolerance``) with scores, by TIS descending."""
     return score_many(matrix, search(matrix, tolerance)).sorted_by_tis()
+
+
+class _Found(list[np.ndarray]):
+    """Blocks of complete scenarios found so far, and how many rows they hold together."""
+
+    rows = 0
 
 
 def _valid(feasible: np.ndarray, chosen: np.ndarray, assigned: np.ndarray) -> np.ndarray:
@@ -120,7 +133,7 @@ def _descend(
     live: np.ndarray,
     feasible: np.ndarray,
     assigned: np.ndarray,
-    found: list[np.ndarray],
+    found: _Found,
 ) -> None:
     """Extend a batch of valid partial scenarios (sharing the same assigned descriptors) to completion.
 
@@ -130,6 +143,12 @@ def _descend(
     free = np.flatnonzero(~assigned)
     if free.size == 0:
         found.append(chosen[live])
+        found.rows += len(live)
+        if found.rows > MAX_LISTED:
+            raise SearchTooLarge(
+                f"more than {MAX_LISTED:,} scenarios are consistent (within the tolerance): too many to list, and "
+                "the sign of a model that is still mostly zero. Fill in more judgments, lower --tolerance, or "
+                "follow succession from a start scenario (--succession global --start ...) instead")
         return
     counts = feasible.sum(axis=(0, 2))
     d = int(free[np.argmin(counts[free])])

@@ -38,6 +38,7 @@ import numpy as np
 from ...errors import Problem, ValidationError
 from ...validation import FieldReader, shown
 from ...yamlio import line_of, load_yaml, own_line
+from .limits import size_problem
 from .model import CIBMatrix, Descriptor
 
 DESCRIPTOR_KEYS = ("name", "title", "variants")
@@ -127,6 +128,12 @@ def _descriptors(check: _Check, section: dict[Any, Any]) -> tuple[tuple[Descript
     if not isinstance(nodes, list) or not nodes:
         check.add("cib.descriptors", "is required: a non-empty list of {name, title, variants}", nodes,
                   line_of(section, "descriptors") or own_line(section), "required")
+        return (), set()
+    sizes = [len(variants) if isinstance(n, dict) and isinstance(variants := n.get("variants"), list) else 0
+             for n in nodes]
+    too_large = size_problem(len(nodes), sizes, check.file, "cib.descriptors", line_of(section, "descriptors"))
+    if too_large is not None:  # before the per-variant checks and any allocation
+        check.problems.append(too_large)
         return (), set()
     out: list[Descriptor] = []
     names: set[str] = set()

@@ -54,7 +54,7 @@ def _read(path: Path, context: CaseContext) -> tuple[Scenarios | None, Problems]
 
     shown = shown_path(path)
     try:
-        data = load_yaml(path, shown_as=shown)
+        data = load_yaml(path, shown_as=shown, inside=path.parent)
     except ValidationError as exc:
         return None, Problems(exc.problems)
     return parse_scenarios(data, shown, case_info(context), path)
