@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent
 
 def pristine_root(target: Path) -> Path:
     """Fill ``target`` with the committed ``data/`` and a link to the live ``notebooks/``; return it."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD", "data"],
-                             capture_output=True, check=False)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD", "data"], capture_output=True, check=False
+    )
     if archive.returncode == 0:
         tar = target / "data.tar"
         tar.write_bytes(archive.stdout)
@@ -57,8 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
 #: Test modules whose tests must run on one xdist worker, by group: these render reports, and a render's kernel talks
 #: over IPC sockets named relative to the notebook's folder, so two renders in one folder at once collide (issue 14);
 #: ``test_browser_reports`` also renders its reports and starts its browser once per module.
-SAME_WORKER = {"tests/test_report.py": "report-render", "tests/test_browser_reports.py": "report-render",
-               "tests/test_indicators_report.py": "report-render"}
+SAME_WORKER = {
+    "tests/test_report.py": "report-render",
+    "tests/test_browser_reports.py": "report-render",
+    "tests/test_indicators_report.py": "report-render",
+}
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which a plain `pytest` may run without

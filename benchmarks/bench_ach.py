@@ -47,12 +47,18 @@ def make_case(folder: Path, hypotheses: int, evidence: int, analysts: int, seed:
         "title": "Synthetic benchmark case",
         "question": "Which hypothesis does random evidence favour?",
         "as_of": "2024-01-01",
-        "hypotheses": [{"id": h, "title": f"Hypothesis {h}"} for h in hids[:-1]] + [
-            {"id": hids[-1], "title": "Other explanation"}],
+        "hypotheses": [{"id": h, "title": f"Hypothesis {h}"} for h in hids[:-1]]
+        + [{"id": hids[-1], "title": "Other explanation"}],
         "evidence": [
-            {"id": e, "summary": f"Item {e}", "type": "open-source", "sources": [f"S{i % 50 + 1}"],
-             "credibility": levels[rng.integers(3)], "relevance": levels[rng.integers(3)],
-             **({"group": f"g{i // 3}"} if i < evidence // 10 else {})}
+            {
+                "id": e,
+                "summary": f"Item {e}",
+                "type": "open-source",
+                "sources": [f"S{i % 50 + 1}"],
+                "credibility": levels[rng.integers(3)],
+                "relevance": levels[rng.integers(3)],
+                **({"group": f"g{i // 3}"} if i < evidence // 10 else {}),
+            }
             for i, e in enumerate(eids)
         ],
         "sources": [{"id": f"S{i + 1}", "title": f"Source {i + 1}", "reliability": "B"} for i in range(50)],
@@ -114,14 +120,19 @@ def large(tmp: Path, repeat: int) -> None:
         runs["bare"].append(run_measured(bare))
         runs["default"].append(run_measured(score))
         runs["full"].append(run_measured([*score, "--full"]))
-    for name, label in (("bare", "bare import"), ("default", "`sat ach score --json` 100 x 20,000 x 10"),
-                        ("full", "the same with --full")):
+    for name, label in (
+        ("bare", "bare import"),
+        ("default", "`sat ach score --json` 100 x 20,000 x 10"),
+        ("full", "the same with --full"),
+    ):
         seconds = [r[0] for r in runs[name]]
         cpu = statistics.median(r[3] for r in runs[name])
         peak = max(r[1] for r in runs[name])
         size = runs[name][-1][2]
-        print(f"{label}: {describe(seconds)}, CPU median {cpu:.3f} s, peak memory {peak:.0f} MB"
-              + (f", JSON {size / 1e6:.1f} MB" if name != "bare" else ""))
+        print(
+            f"{label}: {describe(seconds)}, CPU median {cpu:.3f} s, peak memory {peak:.0f} MB"
+            + (f", JSON {size / 1e6:.1f} MB" if name != "bare" else "")
+        )
     print("targets: under 5 s and under 600 MB (default JSON)")
 
 
@@ -173,27 +184,42 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--large", action="store_true", help="also the 100 x 20,000 x 10 case (a minute or more)")
     args = parser.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    print(f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         big = make_case(Path(tmp) / "big", 30, 3000, 5)
-        times = time_commands({
-            "bare": [sys.executable, "-c", "import numpy, pandas"],
-            "score": [sys.executable, "-m", "sat.cli", "ach", "score", str(big), "--json", "--draws", "10000"],
-        }, args.repeat)
+        times = time_commands(
+            {
+                "bare": [sys.executable, "-c", "import numpy, pandas"],
+                "score": [sys.executable, "-m", "sat.cli", "ach", "score", str(big), "--json", "--draws", "10000"],
+            },
+            args.repeat,
+        )
         bare, score = times["bare"], times["score"]
         print(f"bare `python -c 'import numpy, pandas'`: {describe(bare)}")
         print(f"`sat ach score` 30 x 3000 x 5, sensitivity + 10,000 draws: {describe(score)}")
-        print(f"ratio to the bare import (medians): {statistics.median(score) / statistics.median(bare):.2f}x "
-              "(target: under 2 s and within 2.5x)")
+        print(
+            f"ratio to the bare import (medians): {statistics.median(score) / statistics.median(bare):.2f}x "
+            "(target: under 2 s and within 2.5x)"
+        )
         split = ", ".join(f"{name} {seconds:.3f} s" for name, seconds in stages(big, args.repeat).items())
         print(f"in process, median: {split}")
         small = make_case(Path(tmp) / "small", 20, 200, 2)
         edits = editor_path(small, max(args.repeat * 20, 50))
-        print(f"one cell change -> rescored 20 x 200 x 2 with sensitivity: median "
-              f"{statistics.median(edits) * 1000:.1f} ms, max {max(edits) * 1000:.1f} ms (target: under 20 ms)")
+        print(
+            f"one cell change -> rescored 20 x 200 x 2 with sensitivity: median "
+            f"{statistics.median(edits) * 1000:.1f} ms, max {max(edits) * 1000:.1f} ms (target: under 20 ms)"
+        )
         if args.large:
             large(Path(tmp), max(1, args.repeat // 2))
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")

@@ -96,8 +96,10 @@ def main() -> int:
         want = expected(path)
         verdict = "no .sl" if want is None else ("= .sl" if found == want else f"DIFFERS from .sl ({len(want)})")
         failed |= want is not None and found != want
-        print(f"{name:<24} {report['scenarios_total']:>12,} {min(times):>7.2f} {statistics.median(times):>9.2f} "
-              f"{search_only(path, args.repeat):>9.3f} {len(found):>10}  {verdict}")
+        print(
+            f"{name:<24} {report['scenarios_total']:>12,} {min(times):>7.2f} {statistics.median(times):>9.2f} "
+            f"{search_only(path, args.repeat):>9.3f} {len(found):>10}  {verdict}"
+        )
     return 1 if failed else 0
 
 

@@ -32,8 +32,15 @@ from sat.rating_scale import RATING_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = list(RATING_CODES)
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def make_case(folder: Path, hypotheses: int = 20, evidence: int = 200, analysts: int = 3) -> None:
@@ -41,8 +48,13 @@ def make_case(folder: Path, hypotheses: int = 20, evidence: int = 200, analysts:
     rng = np.random.default_rng(7)
     hids = [f"H{h + 1:02d}" for h in range(hypotheses)]
     eids = [f"E{e + 1:03d}" for e in range(evidence)]
-    lines = ["id: large", "title: Synthetic 20 x 200 case", "question: Which of twenty explanations?",
-             "as_of: 2024-01-01", "hypotheses:"]
+    lines = [
+        "id: large",
+        "title: Synthetic 20 x 200 case",
+        "question: Which of twenty explanations?",
+        "as_of: 2024-01-01",
+        "hypotheses:",
+    ]
     lines += [f"  - {{id: {h}, title: Hypothesis {h} with a title of a realistic length}}" for h in hids]
     lines += ["evidence:"] + [f"  - {{id: {e}, summary: Evidence item {e} summarised in one sentence}}" for e in eids]
     (folder / "ratings").mkdir(parents=True)
@@ -76,8 +88,10 @@ def kernel_side(folder: Path, changes: int) -> None:
             times.append((time.perf_counter() - t) * 1000)
             assert editor.status_state == "saved", editor.status.value
         times.sort()
-        print(f"cell change, {mode} mode ({changes} changes): median {statistics.median(times):.1f} ms, "
-              f"p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms, max {times[-1]:.1f} ms")
+        print(
+            f"cell change, {mode} mode ({changes} changes): median {statistics.median(times):.1f} ms, "
+            f"p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms, max {times[-1]:.1f} ms"
+        )
 
 
 #: Click a cell and resolve, after the next frame, with the milliseconds until the kernel's ratings are shown.
@@ -105,14 +119,27 @@ def browser_side(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     notebook = nbformat.read(ROOT / "notebooks" / "ach" / "ach_editor.ipynb", as_version=4)
-    notebook.cells[1].source = ('case = "large"  # help: case\nanalyst = "a1"  # help: analyst\n'
-                                'blind = False  # help: blind')
+    notebook.cells[1].source = (
+        'case = "large"  # help: case\nanalyst = "a1"  # help: analyst\nblind = False  # help: blind'
+    )
     nbformat.write(notebook, site / "editor.ipynb")
     port = free_port()
     env = {**os.environ, "SAT_ROOT": str(site)}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "voila"), "editor.ipynb", "--no-browser",
-                             f"--port={port}", "--Voila.ip=127.0.0.1", "--token=bench"], cwd=site, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "voila"),
+            "editor.ipynb",
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--token=bench",
+        ],
+        cwd=site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
@@ -138,8 +165,10 @@ def browser_side(site: Path) -> None:
                 times.append(cell.evaluate(CLICK_TO_CONFIRMED))
                 while ratings.read_bytes() == before:
                     time.sleep(0.001)
-            print(f"browser: click to rating confirmed by the kernel and painted ({len(times)} clicks): median "
-                  f"{statistics.median(times):.0f} ms, max {max(times):.0f} ms")
+            print(
+                f"browser: click to rating confirmed by the kernel and painted ({len(times)} clicks): median "
+                f"{statistics.median(times):.0f} ms, max {max(times):.0f} ms"
+            )
             browser.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -151,8 +180,10 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=200, help="cell changes timed per mode")
     parser.add_argument("--browser", action="store_true", help="also time Voila in Chromium")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python "
-          f"{platform.python_version()}, numpy {np.__version__}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}, numpy {np.__version__}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp)
         folder = site / "data" / "cases" / "large"

@@ -57,8 +57,9 @@ def free_port() -> int:
 
 def api(url: str, method: str = "GET", body: dict | None = None) -> dict:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers={"Authorization": f"token {TOKEN}",
-                                                                              "Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Authorization": f"token {TOKEN}", "Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=STEP_TIMEOUT) as response:
         text = response.read().decode()
     return json.loads(text) if text else {}
@@ -102,18 +103,38 @@ class Kernel:
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
 
-        session = await asyncio.to_thread(api, f"{self.base}/user/{self.user}/api/sessions", "POST",
-                                          {"path": "workbook/karish-ach/ach_editor.ipynb", "type": "notebook",
-                                           "name": "", "kernel": {"name": "python3"}})
-        url = (f"{self.base.replace('http', 'ws')}/user/{self.user}/api/kernels/{session['kernel']['id']}/channels"
-               f"?session_id={self.session}")
-        self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {TOKEN}"}),
-                                          max_message_size=64 * 1024 * 1024)
+        session = await asyncio.to_thread(
+            api,
+            f"{self.base}/user/{self.user}/api/sessions",
+            "POST",
+            {
+                "path": "workbook/karish-ach/ach_editor.ipynb",
+                "type": "notebook",
+                "name": "",
+                "kernel": {"name": "python3"},
+            },
+        )
+        url = (
+            f"{self.base.replace('http', 'ws')}/user/{self.user}/api/kernels/{session['kernel']['id']}/channels"
+            f"?session_id={self.session}"
+        )
+        self.ws = await websocket_connect(
+            HTTPRequest(url, headers={"Authorization": f"token {TOKEN}"}), max_message_size=64 * 1024 * 1024
+        )
         asyncio.get_running_loop().create_task(self._read())
         done = asyncio.get_running_loop().create_future()
-        request = self._send("shell", "execute_request", {"code": EDITOR_CODE, "silent": False,
-                                                          "store_history": False, "user_expressions": {},
-                                                          "allow_stdin": False, "stop_on_error": True})
+        request = self._send(
+            "shell",
+            "execute_request",
+            {
+                "code": EDITOR_CODE,
+                "silent": False,
+                "store_history": False,
+                "user_expressions": {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
         self.waiters[request] = done
         await asyncio.wait_for(done, STEP_TIMEOUT)
         words = "".join(self.output).split()
@@ -122,10 +143,26 @@ class Kernel:
         self.grid, self.status = words[0], words[1]
 
     def _send(self, channel: str, kind: str, content: dict) -> str:
-        header = {"msg_id": uuid.uuid4().hex, "username": self.user, "session": self.session, "msg_type": kind,
-                  "version": "5.3", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        self.ws.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "content": content,
-                                          "channel": channel, "buffers": []}))
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "username": self.user,
+            "session": self.session,
+            "msg_type": kind,
+            "version": "5.3",
+            "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        self.ws.write_message(
+            json.dumps(
+                {
+                    "header": header,
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": content,
+                    "channel": channel,
+                    "buffers": [],
+                }
+            )
+        )
         return header["msg_id"]
 
     async def _read(self) -> None:
@@ -158,8 +195,17 @@ class Kernel:
         done = asyncio.get_running_loop().create_future()
         self.waiters["saved"] = done
         start = time.perf_counter()
-        self._send("shell", "comm_msg", {"comm_id": self.grid, "data": {"method": "custom", "content": {
-            "event": "rate", "evidence": evidence, "hypothesis": hypothesis, "code": code}}})
+        self._send(
+            "shell",
+            "comm_msg",
+            {
+                "comm_id": self.grid,
+                "data": {
+                    "method": "custom",
+                    "content": {"event": "rate", "evidence": evidence, "hypothesis": hypothesis, "code": code},
+                },
+            },
+        )
         return await asyncio.wait_for(done, CLICK_TIMEOUT) - start
 
 
@@ -203,9 +249,17 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
         f"c = get_config()\nload_subconfig({str(CONFIG)!r})\n"
         f"c.JupyterHub.services = [{{'name': 'sat-bench', 'api_token': {TOKEN!r}}}]\n"
         "c.JupyterHub.load_roles = list(c.JupyterHub.load_roles) + [{'name': 'sat-bench', 'services': ['sat-bench'],"
-        " 'scopes': ['admin:users', 'admin:servers', 'access:servers']}]\n")
-    env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": "", "SAT_HUB_EXERCISE": "karish-ach",
-           "SAT_HUB_HOME_BASE": str(homes), "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
+        " 'scopes': ['admin:users', 'admin:servers', 'access:servers']}]\n"
+    )
+    env = {
+        **os.environ,
+        "SAT_ROOT": str(materials),
+        "SAT_HUB_INSTRUCTORS": "",
+        "SAT_HUB_EXERCISE": "karish-ach",
+        "SAT_HUB_HOME_BASE": str(homes),
+        "SAT_HUB_STATE_DIR": str(base / "state"),
+        "SAT_HUB_GROUP": group,
+    }
     with open(base / "hub.log", "wb") as log:
         hub = None
         users: list[str] = []
@@ -213,10 +267,22 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
         try:
             for _ in range(3):  # another process may take a chosen port before the hub binds it: start again
                 port, hub_port, api_port = free_port(), free_port(), free_port()
-                hub = subprocess.Popen([str(HUB_BIN / "jupyterhub"), "-f", str(overlay), "--ip=127.0.0.1",
-                                        f"--port={port}", f"--JupyterHub.hub_port={hub_port}",
-                                        f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"],
-                                       cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                hub = subprocess.Popen(
+                    [
+                        str(HUB_BIN / "jupyterhub"),
+                        "-f",
+                        str(overlay),
+                        "--ip=127.0.0.1",
+                        f"--port={port}",
+                        f"--JupyterHub.hub_port={hub_port}",
+                        f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}",
+                    ],
+                    cwd=base,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
                 url = f"http://127.0.0.1:{port}"
                 deadline = time.monotonic() + 120
                 while hub.poll() is None and time.monotonic() < deadline:
@@ -232,8 +298,10 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
             else:
                 raise RuntimeError(f"the hub did not start: {(base / 'hub.log').read_text()[-2000:]}")
             rng = random.Random(12)
-            print(f"{'users':>5} {'start s/user':>12} {'PSS MiB/user (median, max)':>27} {'hub+proxy MiB':>13} "
-                  f"{'click-to-saved ms (median, p95, max)':>37} {'clicks':>6}")
+            print(
+                f"{'users':>5} {'start s/user':>12} {'PSS MiB/user (median, max)':>27} {'hub+proxy MiB':>13} "
+                f"{'click-to-saved ms (median, p95, max)':>37} {'clicks':>6}"
+            )
             for level in levels:
                 started, before = time.perf_counter(), len(users)
                 while len(users) < level:
@@ -256,9 +324,12 @@ async def run(levels: list[int], clicks: int, base: Path) -> None:
                 hub_memory = pss_mib([hub.pid, *(d for d in descendants(hub.pid) if d not in user_pids)])
                 latencies = await rate_all(kernels, cells, clicks, rng)
                 ms = [t * 1000 for t in latencies]
-                print(f"{level:>5} {per_start:>12.1f} {statistics.median(memory):>15.0f}, {max(memory):>9.0f} "
-                      f"{hub_memory:>13.0f} {statistics.median(ms):>15.0f}, {percentile(ms, 0.95):>8.0f}, "
-                      f"{max(ms):>9.0f} {len(ms):>6}", flush=True)
+                print(
+                    f"{level:>5} {per_start:>12.1f} {statistics.median(memory):>15.0f}, {max(memory):>9.0f} "
+                    f"{hub_memory:>13.0f} {statistics.median(ms):>15.0f}, {percentile(ms, 0.95):>8.0f}, "
+                    f"{max(ms):>9.0f} {len(ms):>6}",
+                    flush=True,
+                )
         finally:
             for kernel in kernels:
                 if kernel.ws is not None:
@@ -289,10 +360,16 @@ def main() -> int:
     levels = sorted({int(n) for n in args.users.split(",")})
     with open("/proc/loadavg") as handle:
         load = handle.read().split()[:3]
-    hub_python = subprocess.run([str(HUB_BIN / "python"), "-c", "import platform; print(platform.python_version())"],
-                                capture_output=True, text=True, check=False).stdout.strip()
-    print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}, "
-          f"hub environment Python {hub_python}, load average before the run {' '.join(load)}")
+    hub_python = subprocess.run(
+        [str(HUB_BIN / "python"), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.machine()}, Linux {platform.release()}, "
+        f"hub environment Python {hub_python}, load average before the run {' '.join(load)}"
+    )
     base = Path(tempfile.mkdtemp(prefix="sat-bench-hub-", dir="/tmp"))
     os.chmod(base, 0o755)
     try:

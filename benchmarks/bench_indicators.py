@@ -27,18 +27,25 @@ def make_board(indicators: int, targets: int, observations: int, dates: int, see
     """Random ratings, groups (a tenth of the indicators in pairs) and an observation log."""
     rng = np.random.default_rng(seed)
     ids = [f"I{k:04d}" for k in range(indicators)]
-    ratings = pd.DataFrame(rng.choice(SCALE, size=(indicators, targets)), index=ids,
-                           columns=[f"T{t}" for t in range(targets)], dtype=object)
+    ratings = pd.DataFrame(
+        rng.choice(SCALE, size=(indicators, targets)),
+        index=ids,
+        columns=[f"T{t}" for t in range(targets)],
+        dtype=object,
+    )
     groups = [f"g{k // 2}" if k < indicators // 10 else None for k in range(indicators)]
     start = dt.date(2023, 1, 1)
     days = sorted(rng.choice(dates * 2, size=dates, replace=False))
-    log = pd.DataFrame({
-        "indicator": rng.choice(ids, size=observations),
-        "date": [start + dt.timedelta(days=int(d)) for d in rng.choice(days, size=observations)],
-        "status": rng.choice(tracking.STATUSES, size=observations),
-        "credibility": rng.choice(["low", "medium", "high"], size=observations),
-        "sources": "", "note": "",
-    })
+    log = pd.DataFrame(
+        {
+            "indicator": rng.choice(ids, size=observations),
+            "date": [start + dt.timedelta(days=int(d)) for d in rng.choice(days, size=observations)],
+            "status": rng.choice(tracking.STATUSES, size=observations),
+            "credibility": rng.choice(["low", "medium", "high"], size=observations),
+            "sources": "",
+            "note": "",
+        }
+    )
     return ratings, groups, log
 
 

@@ -83,8 +83,10 @@ def measure(name: str, folder: Path, repeat: int) -> None:
     same = (folder / "case.yaml").read_text(encoding="utf-8") == original
     print(f"{name}: {len(original.splitlines())} lines in case.yaml, {len(case.evidence)} evidence items")
     print(f"  load_case {load * 1000:.0f} ms; check_folder (sat validate) {check * 1000:.0f} ms")
-    print(f"  add one evidence item: minimal-diff save {splice * 1000:.0f} ms, {splice_lines} lines changed; "
-          f"full rewrite (baseline) {full * 1000:.0f} ms, {full_lines} lines changed")
+    print(
+        f"  add one evidence item: minimal-diff save {splice * 1000:.0f} ms, {splice_lines} lines changed; "
+        f"full rewrite (baseline) {full * 1000:.0f} ms, {full_lines} lines changed"
+    )
     print(f"  save with no change: {noop * 1000:.0f} ms, file byte-identical: {same}")
 
 
@@ -92,8 +94,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python "
-          f"{platform.python_version()}; median of {args.repeat} runs")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}; median of {args.repeat} runs"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         karish = Path(tmp) / "karish"
         shutil.copytree(ROOT / "data" / "cases" / "karish", karish)

@@ -24,8 +24,13 @@ def run(jobs: str) -> tuple[float, float, int, str]:
     """Wall s, CPU s, exit status and pytest's summary line of one `make test TEST_JOBS=jobs`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    done = subprocess.run(["make", "test", f"TEST_JOBS={jobs}", "PYTEST_ARGS=-p no:cacheprovider -q"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        ["make", "test", f"TEST_JOBS={jobs}", "PYTEST_ARGS=-p no:cacheprovider -q"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -45,8 +50,10 @@ def main() -> None:
     for number, jobs in enumerate(plan, 1):
         load = "/".join(f"{x:.1f}" for x in os.getloadavg())
         wall, cpu, status, summary = run(jobs)
-        print(f"| {number} | {jobs} | {load} | {wall:.1f} | {cpu:.1f} | {cpu / wall:.2f} | {status} | {summary} |",
-              flush=True)
+        print(
+            f"| {number} | {jobs} | {load} | {wall:.1f} | {cpu:.1f} | {cpu / wall:.2f} | {status} | {summary} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -45,9 +45,11 @@ def main() -> None:
                 grade_class(ex, [folder], out=Path(tmp) / f"out{size}")
                 pages.append(time.perf_counter() - start)
             b, g, p = (statistics.median(x) for x in (base, grade, pages))
-            print(f"{size:>4} trainees: baseline score_case x{size} {b:6.2f} s | grade_class {g:6.2f} s "
-                  f"({g / b:4.2f}x baseline, {1000 * g / size:5.1f} ms/trainee) | with pages and class view "
-                  f"{p:6.2f} s ({1000 * p / size:5.1f} ms/trainee)")
+            print(
+                f"{size:>4} trainees: baseline score_case x{size} {b:6.2f} s | grade_class {g:6.2f} s "
+                f"({g / b:4.2f}x baseline, {1000 * g / size:5.1f} ms/trainee) | with pages and class view "
+                f"{p:6.2f} s ({1000 * p / size:5.1f} ms/trainee)"
+            )
 
 
 if __name__ == "__main__":

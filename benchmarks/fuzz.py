@@ -53,8 +53,16 @@ import fuzz_corpus as corpus  # noqa: E402 - found through the path set just abo
 from fuzz_corpus import KINDS, Input, partial_write, place, snapshot  # noqa: E402
 
 #: The issue's counts per kind (10,399 inputs), used as proportions, and the training files that landed since.
-WEIGHTS = {"case.yaml": 3555, "ratings CSV": 1484, "notes CSV": 1036, "scenarios.yaml": 1418, ".achz": 1744,
-           ".scw": 549, ".xlsx": 613, "exercise files": 600}
+WEIGHTS = {
+    "case.yaml": 3555,
+    "ratings CSV": 1484,
+    "notes CSV": 1036,
+    "scenarios.yaml": 1418,
+    ".achz": 1744,
+    ".scw": 549,
+    ".xlsx": 613,
+    "exercise files": 600,
+}
 COLUMNS = ("tracebacks", "hangs", "memory blow-ups", "partial writes")
 
 
@@ -152,8 +160,12 @@ class Runner:
         if self.use_exec:
             limit = self.memory + 600 * 2**20  # a fresh interpreter with numpy and pandas: about 600 MB of mappings
             proc = subprocess.Popen(
-                [self.sat, *argv], stdout=out.open("wb"), stderr=err.open("wb"), cwd=work,
-                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)))
+                [self.sat, *argv],
+                stdout=out.open("wb"),
+                stderr=err.open("wb"),
+                cwd=work,
+                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
+            )
             self.running[proc.pid] = (item, work, time.monotonic(), before, proc)
             return
         self.limit = _vm_size() + self.memory  # the cap follows this process's size (its heap grows and shrinks)
@@ -181,15 +193,25 @@ class Runner:
                 if got:
                     del self.running[pid]
                     inherited = self.inherited.pop(pid, 0.0)
-                    results.append(self._judge(item, work, before, status, usage, hung, time.monotonic() - started,
-                                               inherited))
+                    results.append(
+                        self._judge(item, work, before, status, usage, hung, time.monotonic() - started, inherited)
+                    )
             if results or not block:
                 return results
             time.sleep(0.003)
         return results
 
-    def _judge(self, item: Input, work: Path, before: dict[str, bytes], status: int, usage: resource.struct_rusage,
-               hung: bool, seconds: float, inherited: float = 0.0) -> Result:
+    def _judge(
+        self,
+        item: Input,
+        work: Path,
+        before: dict[str, bytes],
+        status: int,
+        usage: resource.struct_rusage,
+        hung: bool,
+        seconds: float,
+        inherited: float = 0.0,
+    ) -> Result:
         err = (work / ".stderr").read_text(errors="replace") if (work / ".stderr").exists() else ""
         code = os.waitstatus_to_exitcode(status)
         peak = usage.ru_maxrss / 1024 - inherited  # MiB the run itself added to what it shared at fork
@@ -215,15 +237,18 @@ def plan(total: int) -> list[str]:
     kind in proportion)."""
     weight = sum(WEIGHTS.values())
     counts = {kind: round(total * WEIGHTS[kind] / weight) for kind in KINDS}
-    slots = sorted(((n + 0.5) / counts[kind], order, kind) for order, kind in enumerate(KINDS)
-                   for n in range(counts[kind]))
+    slots = sorted(
+        ((n + 0.5) / counts[kind], order, kind) for order, kind in enumerate(KINDS) for n in range(counts[kind])
+    )
     return [kind for _, _, kind in slots]
 
 
 def table(tally: dict[str, collections.Counter[str]], seconds: dict[str, list[float]]) -> str:
     """The issue's table for the runs counted so far."""
-    lines = ["| input | tried | tracebacks | hangs | memory blow-ups | partial writes | median s | max s |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| input | tried | tracebacks | hangs | memory blow-ups | partial writes | median s | max s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     total: collections.Counter[str] = collections.Counter()
     for kind in KINDS:
         counts = tally[kind]
@@ -231,8 +256,11 @@ def table(tally: dict[str, collections.Counter[str]], seconds: dict[str, list[fl
             continue
         total.update(counts)
         times = sorted(seconds[kind])
-        lines.append(f"| {kind} | {counts['tried']:,} | " + " | ".join(f"{counts[c]:,}" for c in COLUMNS)
-                     + f" | {times[len(times) // 2]:.2f} | {times[-1]:.2f} |")
+        lines.append(
+            f"| {kind} | {counts['tried']:,} | "
+            + " | ".join(f"{counts[c]:,}" for c in COLUMNS)
+            + f" | {times[len(times) // 2]:.2f} | {times[-1]:.2f} |"
+        )
     lines.append(f"| **all** | {total['tried']:,} | " + " | ".join(f"{total[c]:,}" for c in COLUMNS) + " | | |")
     return "\n".join(lines)
 
@@ -247,8 +275,9 @@ def main() -> int:
     parser.add_argument("--exec", dest="use_exec", action="store_true", help="start the `sat` script for each run")
     parser.add_argument("--kinds", nargs="*", choices=KINDS, help="only these input kinds")
     parser.add_argument("--start", type=int, default=0, help="skip the plan's first N inputs (resume a run)")
-    parser.add_argument("--save-crashes", type=Path, metavar="DIR",
-                        help="save one failing input per kind, verdict and exception here")
+    parser.add_argument(
+        "--save-crashes", type=Path, metavar="DIR", help="save one failing input per kind, verdict and exception here"
+    )
     args = parser.parse_args()
 
     if not args.use_exec:
@@ -262,7 +291,7 @@ def main() -> int:
     failures: list[Result] = []
     started = time.monotonic()
     numbers: collections.Counter[str] = collections.Counter(kinds[: args.start])
-    kinds = kinds[args.start:]
+    kinds = kinds[args.start :]
     stopped = False
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a stop prints the table of what was run
     try:
@@ -286,8 +315,12 @@ def main() -> int:
                     failures.append(result)
                 done = sum(counts["tried"] for counts in tally.values())
                 if done % 500 == 0:
-                    print(f"\n{done:,} of {len(kinds):,} inputs, {time.monotonic() - started:.0f} s\n"
-                          f"{table(tally, seconds)}", file=sys.stderr, flush=True)
+                    print(
+                        f"\n{done:,} of {len(kinds):,} inputs, {time.monotonic() - started:.0f} s\n"
+                        f"{table(tally, seconds)}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
     except KeyboardInterrupt:
         stopped = True
         for pid in list(runner.running):
@@ -297,11 +330,15 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     elapsed = time.monotonic() - started
 
-    print(f"sat fuzz campaign: {len(kinds):,} inputs, seed {args.seed}, {args.timeout:g} s and {args.memory} MiB per "
-          f"run, {args.jobs} at a time, {'exec' if args.use_exec else 'fork'} mode; {elapsed:.0f} s in all\n")
+    print(
+        f"sat fuzz campaign: {len(kinds):,} inputs, seed {args.seed}, {args.timeout:g} s and {args.memory} MiB per "
+        f"run, {args.jobs} at a time, {'exec' if args.use_exec else 'fork'} mode; {elapsed:.0f} s in all\n"
+    )
     if stopped:
-        print(f"STOPPED EARLY (SIGTERM or Ctrl-C): {sum(c['tried'] for c in tally.values()):,} of the planned inputs "
-              "were run.\n")
+        print(
+            f"STOPPED EARLY (SIGTERM or Ctrl-C): {sum(c['tried'] for c in tally.values()):,} of the planned inputs "
+            "were run.\n"
+        )
     print(table(tally, seconds))
     if failures:
         print("\nFailures (kind, verdict, operators, detail):")

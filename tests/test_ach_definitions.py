@@ -27,14 +27,23 @@ def heuer_case(credibility: str | None = None) -> Case:
     """Heuer's matrix with the stated map; ``credibility`` None leaves it unstated (the model's default)."""
     extra = {} if credibility is None else {"credibility": credibility}
     case = Case(
-        id="iraq", title="Iraq retaliation", question="Will Iraq retaliate?", as_of=None,
-        hypotheses=[Hypothesis("H1", "no retaliation"), Hypothesis("H2", "minor actions"),
-                    Hypothesis("H3", "major attack")],
+        id="iraq",
+        title="Iraq retaliation",
+        question="Will Iraq retaliate?",
+        as_of=None,
+        hypotheses=[
+            Hypothesis("H1", "no retaliation"),
+            Hypothesis("H2", "minor actions"),
+            Hypothesis("H3", "major attack"),
+        ],
         evidence=[Evidence(eid, text, **extra) for eid, text, _ in HEUER_RATINGS],
         scoring=Scoring(likelihoods=dict(HEUER_MAP)),
     )
-    case.ratings = {"heuer": pd.DataFrame([r for _, _, r in HEUER_RATINGS], index=[e for e, _, _ in HEUER_RATINGS],
-                                          columns=["H1", "H2", "H3"])}
+    case.ratings = {
+        "heuer": pd.DataFrame(
+            [r for _, _, r in HEUER_RATINGS], index=[e for e, _, _ in HEUER_RATINGS], columns=["H1", "H2", "H3"]
+        )
+    }
     return case
 
 
@@ -66,7 +75,10 @@ def test_low_credibility_discounts_by_mixing_with_the_neutral_likelihood():
 def test_linchpin_sentence_says_the_old_leader_rises_yet_loses_the_lead():
     """Three hypotheses, two analysts: removing E3 raises H1's probability, yet H3 overtakes it."""
     case = Case(
-        id="rise", title="Rise", question="?", as_of=None,
+        id="rise",
+        title="Rise",
+        question="?",
+        as_of=None,
         hypotheses=[Hypothesis(h, h) for h in ("H1", "H2", "H3")],
         evidence=[Evidence(e, e) for e in ("E1", "E2", "E3")],
         scoring=Scoring(likelihoods=dict(HEUER_MAP)),
@@ -75,8 +87,10 @@ def test_linchpin_sentence_says_the_old_leader_rises_yet_loses_the_lead():
     def frame(rows):
         return pd.DataFrame(rows, index=["E1", "E2", "E3"], columns=["H1", "H2", "H3"])
 
-    case.ratings = {"ann": frame([["C", "II", "C"], ["C", "I", "I"], ["II", "C", "II"]]),
-                    "bob": frame([["II", "I", "CC"], ["C", "I", "N"], ["I", "CC", "II"]])}
+    case.ratings = {
+        "ann": frame([["C", "II", "C"], ["C", "I", "I"], ["II", "C", "II"]]),
+        "bob": frame([["II", "I", "CC"], ["C", "I", "N"], ["I", "CC", "II"]]),
+    }
     scores = score_case(case)
     # ann: H1 .8*.8*.05 = .032, H2 .05*.2*.8 = .008, H3 .8*.2*.05 = .008 -> 2/3, 1/6, 1/6.
     # bob: H1 .05*.8*.2 = .008, H2 .2*.2*.95 = .038, H3 .95*.5*.05 = .02375 (sum .06975).
@@ -87,16 +101,21 @@ def test_linchpin_sentence_says_the_old_leader_rises_yet_loses_the_lead():
     h1 = (0.64 / 0.81 + 0.04 / 0.555) / 2
     h3 = (0.16 / 0.81 + 0.475 / 0.555) / 2
     assert round(group[0], 2) == 0.39 and round(h1, 2) == 0.43 and round(h3, 2) == 0.53
-    assert ("If E3 were removed, H3 would lead (53%); H1 would lose the lead although it rises from 39% to 43%."
-            in scores.sensitivity.sentences)
+    assert (
+        "If E3 were removed, H3 would lead (53%); H1 would lose the lead although it rises from 39% to 43%."
+        in scores.sensitivity.sentences
+    )
 
 
 def test_json_gives_the_icd203_term_and_the_figure_shown():
     doc = score_case(heuer_case(), sensitivity_analysis=False).to_json()
     shown = [(h["id"], h["likelihood"], h["posterior_shown"]) for h in doc["hypotheses"]]
     # 1/273 = .37% (under 1%), 256/273 = 93.8% (94%), 16/273 = 5.9% (6%)
-    assert shown == [("H1", "almost no chance", "under 1%"), ("H2", "very likely", "94%"),
-                     ("H3", "very unlikely", "6%")]
+    assert shown == [
+        ("H1", "almost no chance", "under 1%"),
+        ("H2", "very likely", "94%"),
+        ("H3", "very unlikely", "6%"),
+    ]
 
 
 def test_priors_that_do_not_sum_to_one_are_normalised_with_a_warning():

@@ -59,7 +59,10 @@ def test_group_weights_pick_one_member_per_group_and_analyst():
 def two_item_case() -> Case:
     """Two hypotheses; removing E2 alone flips the leader (hand-computed below)."""
     case = Case(
-        id="flip", title="Flip", question="?", as_of=None,
+        id="flip",
+        title="Flip",
+        question="?",
+        as_of=None,
         hypotheses=[Hypothesis("H1", "one"), Hypothesis("H2", "two")],
         evidence=[Evidence("E1", "first"), Evidence("E2", "second")],
         scoring=Scoring(credibility={"high": 1.0, "medium": 1.0, "low": 1.0}),
@@ -109,8 +112,15 @@ def test_sensitivity_matches_brute_force_on_random_grouped_matrices(seed):
     rng = np.random.default_rng(seed)
     n_e, n_h = 9, 4
     hypotheses = [Hypothesis(f"H{i}", f"H{i}") for i in range(n_h)]
-    evidence = [Evidence(f"E{i}", f"item {i}", credibility=str(rng.choice(["high", "medium", "low"])),
-                         group=str(rng.choice(["a", "b", "c", ""])) or None) for i in range(n_e)]
+    evidence = [
+        Evidence(
+            f"E{i}",
+            f"item {i}",
+            credibility=str(rng.choice(["high", "medium", "low"])),
+            group=str(rng.choice(["a", "b", "c", ""])) or None,
+        )
+        for i in range(n_e)
+    ]
     case = Case("r", "r", "r", None, hypotheses=hypotheses, evidence=evidence, scoring=Scoring())
     lm = scoring.LikelihoodModel.for_case(case)
     stack = rng.integers(0, len(scoring.CODES), size=(3, n_e, n_h)).astype(np.int8)
@@ -144,9 +154,15 @@ def test_robustness_is_seeded_and_certain_without_uncertainty(tiny):
 
 def test_robustness_one_cell_by_hand():
     # One analyst, one item rated C for H1 and N for H2; u = .4: each cell moves up w.p. .2, down w.p. .2.
-    case = Case(id="one", title="t", question="?", as_of=None,
-                hypotheses=[Hypothesis("H1", "a"), Hypothesis("H2", "b")], evidence=[Evidence("E1", "x")],
-                scoring=Scoring(credibility={"high": 1.0, "medium": 1.0, "low": 1.0}))
+    case = Case(
+        id="one",
+        title="t",
+        question="?",
+        as_of=None,
+        hypotheses=[Hypothesis("H1", "a"), Hypothesis("H2", "b")],
+        evidence=[Evidence("E1", "x")],
+        scoring=Scoring(credibility={"high": 1.0, "medium": 1.0, "low": 1.0}),
+    )
     lm = scoring.LikelihoodModel.for_case(case)
     stack = scoring.encode(np.array([[["C", "N"]]], dtype=object))
     result = simulate(stack, lm, np.array([0.4]), draws=200_000, seed=1)
@@ -159,8 +175,9 @@ def test_robustness_one_cell_by_hand():
 def test_normal_approximation_agrees_with_exact_sampling_on_a_large_matrix():
     rng = np.random.default_rng(3)
     n_e, n_h = 400, 4
-    codes = rng.choice(np.array(["CC", "C", "N", "I", "II"], dtype=object), size=(2, n_e, n_h),
-                       p=[0.1, 0.3, 0.3, 0.2, 0.1])
+    codes = rng.choice(
+        np.array(["CC", "C", "N", "I", "II"], dtype=object), size=(2, n_e, n_h), p=[0.1, 0.3, 0.3, 0.2, 0.1]
+    )
     codes[:, :, 0] = np.where(rng.random((2, n_e)) < 0.6, "C", "N")  # H1 somewhat favoured
     stack = scoring.encode(codes)
     lm = scoring.LikelihoodModel.from_weights(LK, np.full(n_e, 0.8), np.full(n_e, -1), np.full(n_h, 1 / n_h))
@@ -232,7 +249,9 @@ def test_default_json_caps_the_disputed_cells_and_counts_them(tiny):
     assert doc["disagreements_total"] == total and len(doc["disagreements"]) == 1
     worst = scores.disagreements.iloc[0]
     assert (doc["disagreements"][0]["evidence"], doc["disagreements"][0]["hypothesis"]) == (
-        worst["evidence"], worst["hypothesis"])
+        worst["evidence"],
+        worst["hypothesis"],
+    )
     assert len(scores.to_json(full=True)["disagreements"]) == total
 
 
@@ -265,8 +284,15 @@ def test_sensitivity_blocks_do_not_change_results(monkeypatch):
     rng = np.random.default_rng(11)
     n_e, n_h = 40, 6
     hypotheses = [Hypothesis(f"H{i}", f"H{i}") for i in range(n_h)]
-    evidence = [Evidence(f"E{i}", f"item {i}", credibility=str(rng.choice(["high", "medium", "low"])),
-                         group=str(rng.choice(["a", "b", "", "", ""])) or None) for i in range(n_e)]
+    evidence = [
+        Evidence(
+            f"E{i}",
+            f"item {i}",
+            credibility=str(rng.choice(["high", "medium", "low"])),
+            group=str(rng.choice(["a", "b", "", "", ""])) or None,
+        )
+        for i in range(n_e)
+    ]
     case = Case("r", "r", "r", None, hypotheses=hypotheses, evidence=evidence, scoring=Scoring())
     lm = scoring.LikelihoodModel.for_case(case)
     stack = rng.integers(0, len(scoring.CODES), size=(4, n_e, n_h)).astype(np.int8)

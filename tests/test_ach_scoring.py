@@ -111,7 +111,15 @@ def test_disagreement_levels_and_na_split(tiny):
 
 def test_disagreement_level_thresholds():
     assert [consensus.disagreement_level(s) for s in (0, 0.49, 0.5, 1.49, 1.5, 1.99, 2.0, 3)] == [
-        "consensus", "consensus", "mild", "mild", "large", "large", "extreme", "extreme"]
+        "consensus",
+        "consensus",
+        "mild",
+        "mild",
+        "large",
+        "large",
+        "extreme",
+        "extreme",
+    ]
 
 
 def levels_of(*columns: str) -> list[str]:
@@ -123,7 +131,12 @@ def levels_of(*columns: str) -> list[str]:
 def test_disagreement_level_of_two_or_three_analysts_is_the_largest_gap():
     # Two analysts: N/N, C/N, II/N, II/C, II/CC -> gaps 0, 1, 2, 3, 4.
     assert levels_of("NN", ["C", "N"], ["II", "N"], ["II", "C"], ["II", "CC"]) == [
-        "consensus", "mild", "large", "extreme", "extreme"]
+        "consensus",
+        "mild",
+        "large",
+        "extreme",
+        "extreme",
+    ]
     # Three analysts: II, N, N has spread sqrt(8/9) = .94 ("mild" by Open Synthesis) but a gap of 2: large.
     assert levels_of(["II", "N", "N"], ["C", "N", "N"]) == ["large", "mild"]
     # NA and unrated votes are left out: II against N with a third NA is two raters, gap 2.

@@ -40,7 +40,13 @@ def assert_same_case(original, imported, analyst: str) -> None:
     assert imported.evidence_ids == original.evidence_ids
     for before, after in zip(original.evidence, imported.evidence):
         assert (after.summary, after.notes, after.type, after.date, after.credibility, after.relevance) == (
-            before.summary, before.notes, before.type, before.date, before.credibility, before.relevance)
+            before.summary,
+            before.notes,
+            before.type,
+            before.date,
+            before.credibility,
+            before.relevance,
+        )
     assert imported.title == original.title
     assert imported.matrix("x").equals(original.matrix(analyst))
 
@@ -169,30 +175,57 @@ def hostile_cases() -> dict[str, tuple[bytes, str]]:
     return {
         "not gzip": (good, "not gzip-compressed"),
         "truncated gzip": (gzip.compress(good)[:-30], "truncated"),
-        "bad xml": (gzip.compress("<ACH-PROJECT>\n<MATRIX>\n</ACH-PROJECT>".encode("utf-16")),
-                    ":3: XML: not well-formed XML (column 2): mismatched tag"),
-        "wrong encoding": (gzip.compress('<?xml version="1.0"?><A>caf\xe9</A>'.encode("latin-1")),
-                           "encoding: not valid UTF-8 text (invalid continuation byte at byte 27); "
-                           "PARC ACH files are UTF-16"),
+        "bad xml": (
+            gzip.compress("<ACH-PROJECT>\n<MATRIX>\n</ACH-PROJECT>".encode("utf-16")),
+            ":3: XML: not well-formed XML (column 2): mismatched tag",
+        ),
+        "wrong encoding": (
+            gzip.compress('<?xml version="1.0"?><A>caf\xe9</A>'.encode("latin-1")),
+            "encoding: not valid UTF-8 text (invalid continuation byte at byte 27); PARC ACH files are UTF-16",
+        ),
         "billion laughs": (gzip.compress(laughs.encode("utf-16")), "refused: the file declares entities"),
         "external entity": (gzip.compress(external.encode("utf-16")), "refused: the file declares entities"),
-        "no matrix": (gzip.compress(b"<ACH-PROJECT><PROJECT-TITLE>x</PROJECT-TITLE></ACH-PROJECT>"),
-                      "ACH-PROJECT: no MATRIX element"),
-        "wrong count": (gzip.compress(project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><VALUES>C,I,N</VALUES>"
-                                              "</EVIDENCE>").encode("utf-16")),
-                        "MATRIX/EVIDENCE[1]/VALUES: evidence 'Knot' has 3 rating codes but the file has 2 hypotheses"),
-        "unknown code": (gzip.compress(project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><VALUES>C,Q</VALUES>"
-                                               "</EVIDENCE>").encode("utf-16")),
-                         "MATRIX/EVIDENCE[1]/VALUES: evidence 'Knot', hypothesis H2 ('Owner'): unknown rating code "
-                         "(expected one of: C C, C, N, I, I I, NA) (value: 'Q')"),
-        "bad credibility": (gzip.compress(project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><CREDIBILITY>sure"
-                                                  "</CREDIBILITY></EVIDENCE>").encode("utf-16")),
-                            "MATRIX/EVIDENCE[1]/CREDIBILITY: unknown value"),
-        "bad date": (gzip.compress(project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><DATE>last week</DATE>"
-                                           "</EVIDENCE>").encode("utf-16")),
-                     "MATRIX/EVIDENCE[1]/DATE: must be milliseconds since 1970"),
-        "empty name": (gzip.compress(project(TWO_HYPOTHESES + "<EVIDENCE><NAME/><VALUES>C,C</VALUES></EVIDENCE>")
-                                     .encode("utf-16")), "MATRIX/EVIDENCE[1]/NAME: an evidence item needs a name"),
+        "no matrix": (
+            gzip.compress(b"<ACH-PROJECT><PROJECT-TITLE>x</PROJECT-TITLE></ACH-PROJECT>"),
+            "ACH-PROJECT: no MATRIX element",
+        ),
+        "wrong count": (
+            gzip.compress(
+                project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><VALUES>C,I,N</VALUES></EVIDENCE>").encode(
+                    "utf-16"
+                )
+            ),
+            "MATRIX/EVIDENCE[1]/VALUES: evidence 'Knot' has 3 rating codes but the file has 2 hypotheses",
+        ),
+        "unknown code": (
+            gzip.compress(
+                project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><VALUES>C,Q</VALUES></EVIDENCE>").encode("utf-16")
+            ),
+            "MATRIX/EVIDENCE[1]/VALUES: evidence 'Knot', hypothesis H2 ('Owner'): unknown rating code "
+            "(expected one of: C C, C, N, I, I I, NA) (value: 'Q')",
+        ),
+        "bad credibility": (
+            gzip.compress(
+                project(
+                    TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><CREDIBILITY>sure</CREDIBILITY></EVIDENCE>"
+                ).encode("utf-16")
+            ),
+            "MATRIX/EVIDENCE[1]/CREDIBILITY: unknown value",
+        ),
+        "bad date": (
+            gzip.compress(
+                project(TWO_HYPOTHESES + "<EVIDENCE><NAME>Knot</NAME><DATE>last week</DATE></EVIDENCE>").encode(
+                    "utf-16"
+                )
+            ),
+            "MATRIX/EVIDENCE[1]/DATE: must be milliseconds since 1970",
+        ),
+        "empty name": (
+            gzip.compress(
+                project(TWO_HYPOTHESES + "<EVIDENCE><NAME/><VALUES>C,C</VALUES></EVIDENCE>").encode("utf-16")
+            ),
+            "MATRIX/EVIDENCE[1]/NAME: an evidence item needs a name",
+        ),
     }
 
 
@@ -210,8 +243,10 @@ def test_hostile_files_are_refused_and_nothing_is_written(tmp_path, name):
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
-    xml = project(TWO_HYPOTHESES + "<EVIDENCE><NAME>A</NAME><VALUES>C,Q</VALUES></EVIDENCE>"
-                  "<EVIDENCE><NAME>B</NAME><VALUES>C</VALUES><FLAG>maybe</FLAG></EVIDENCE>")
+    xml = project(
+        TWO_HYPOTHESES + "<EVIDENCE><NAME>A</NAME><VALUES>C,Q</VALUES></EVIDENCE>"
+        "<EVIDENCE><NAME>B</NAME><VALUES>C</VALUES><FLAG>maybe</FLAG></EVIDENCE>"
+    )
     with pytest.raises(ValidationError) as caught:
         achz.read_achz(write_achz(tmp_path, xml), "x")
     fields = [p.field for p in caught.value.problems]
@@ -252,8 +287,12 @@ def test_commands_import_and_export(tiny, tmp_path, capsys):
 def test_hostile_file_on_the_command_line_exits_2_without_traceback(tmp_path):
     path = tmp_path / "bomb.achz"
     path.write_bytes(hostile_cases()["billion laughs"][0])
-    result = subprocess.run([sys.executable, "-m", "sat.cli", "ach", "import", str(path), "--to",
-                             str(tmp_path / "case")], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "sat.cli", "ach", "import", str(path), "--to", str(tmp_path / "case")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"error: {path}: XML: refused: the file declares entities" in result.stderr
@@ -290,8 +329,10 @@ def test_group_verdict_export_says_when_its_leader_differs_from_the_report(tiny,
 
     note = group_verdict_note(case)
     assert "holds the group verdict" in note
-    assert "scored alone it puts H1 first, while the report, which averages each analyst's probabilities, puts H2 " \
-           "first" in note
+    assert (
+        "scored alone it puts H1 first, while the report, which averages each analyst's probabilities, puts H2 "
+        "first" in note
+    )
     assert main(["ach", "export", str(tiny), "--to", str(tmp_path / "t.achz")]) == 0
     out = capsys.readouterr().out
     assert "group verdict of ann, bob" in out and "note: the file holds the group verdict" in out

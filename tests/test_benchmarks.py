@@ -35,8 +35,9 @@ def test_indicator_timeline_equals_status_recomputed_at_every_date():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     ratings, groups, log = module.make_board(indicators=30, targets=4, observations=300, dates=40, seed=3)
-    line = module.updating.timeline(ratings, groups, log, dict.fromkeys(ratings.columns, 1.0),
-                                    module.DEFAULT_MAPPING, module.CREDIBILITY)
+    line = module.updating.timeline(
+        ratings, groups, log, dict.fromkeys(ratings.columns, 1.0), module.DEFAULT_MAPPING, module.CREDIBILITY
+    )
     reference = module.baseline(ratings, groups, log)
     assert len(reference) == len(set(log["date"]))
     assert abs(line.probabilities.iloc[1:].to_numpy() - reference).max() < 1e-12

@@ -21,8 +21,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 TOKEN = "sat-browser-test"
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 90  # seconds for a server to listen
@@ -66,15 +73,21 @@ def site(tmp_path: Path) -> Path:
 
 def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
     """Start a server in its own process group; always stop it (and its kernels) afterwards."""
-    env = {**os.environ, "SAT_ROOT": str(site), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    env = {
+        **os.environ,
+        "SAT_ROOT": str(site),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
     labconfig = tmp_path / "config" / "labconfig"
     labconfig.mkdir(parents=True)
     (labconfig / "page_config.json").write_text(
-        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}')
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}'
+    )
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115 - the server writes to it until the finally below
     proc = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
+
         def listening() -> bool:
             if proc.poll() is not None:
                 raise AssertionError(f"server exited: {(tmp_path / 'server.log').read_text()[-2000:]}")
@@ -97,8 +110,14 @@ def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator
 @pytest.fixture
 def voila(site: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    command = [str(BIN / "voila"), "notebooks/ach/ach_editor.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", f"--token={TOKEN}"]
+    command = [
+        str(BIN / "voila"),
+        "notebooks/ach/ach_editor.ipynb",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--token={TOKEN}",
+    ]
     for _ in serve(command, site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/?token={TOKEN}&case=karish&analyst=levant_desk"  # who and which: the URL
 
@@ -106,10 +125,19 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def lab(site: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-               f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={site}",
-               f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-               f"--LabApp.user_settings_dir={tmp_path / 'settings'}", "--LabApp.expose_app_in_browser=True"]
+    command = [
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.token={TOKEN}",
+        f"--ServerApp.root_dir={site}",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
     for _ in serve(command, site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/lab/tree/notebooks/ach/ach_editor.ipynb?token={TOKEN}"
 
@@ -152,7 +180,8 @@ def ratings_row(site: Path, evidence: str) -> dict[str, str]:
 def cell(page, evidence: str, hypothesis: str):
     """The grid cell of an evidence item under a hypothesis."""
     column = page.locator("th.satg-col").evaluate_all(
-        f"(ths) => ths.findIndex((th) => th.dataset.id === {hypothesis!r})")
+        f"(ths) => ths.findIndex((th) => th.dataset.id === {hypothesis!r})"
+    )
     return page.locator(f"th.satg-row[data-id={evidence!r}] ~ td.satg-cell").nth(column)
 
 
@@ -177,7 +206,9 @@ def rate_by_click_and_check(page, site: Path) -> None:
     wait_until(lambda: ratings_row(site, "E05")["H3"] == "II", "E05/H3 = II in ratings/levant_desk.csv")
     page.wait_for_function(
         "([sel, old]) => { const el = document.querySelector(sel); return el && el.textContent !== old; }",
-        arg=[".satp table.ranking tr[data-hypothesis='H3'] .prob", before], timeout=STEP_TIMEOUT * 1000)
+        arg=[".satp table.ranking tr[data-hypothesis='H3'] .prob", before],
+        timeout=STEP_TIMEOUT * 1000,
+    )
     assert cell(page, "E05", "H3").inner_text() == "II"
     page.locator(".sat-status-saved").wait_for(timeout=STEP_TIMEOUT * 1000)
 
@@ -189,8 +220,10 @@ def explain_the_rating(page, site: Path) -> None:
     box.locator("textarea").fill("Owner-side knots are common in this harbour")
     box.get_by_role("button", name="Save why").click()
     notes = site / "data" / "cases" / "karish" / "ratings" / "levant_desk.notes.csv"
-    wait_until(lambda: "E05,H3,Owner-side knots are common in this harbour" in notes.read_text(),
-               "the reason for E05/H3 in ratings/levant_desk.notes.csv")
+    wait_until(
+        lambda: "E05,H3,Owner-side knots are common in this harbour" in notes.read_text(),
+        "the reason for E05/H3 in ratings/levant_desk.notes.csv",
+    )
     page.locator("td.satg-cell.satg-noted").first.wait_for(timeout=STEP_TIMEOUT * 1000)
 
 
@@ -200,8 +233,10 @@ def add_evidence_through_the_form(page, site: Path) -> None:
     summary.fill("Hezbollah media praised the agreement as a resistance victory")
     page.get_by_role("button", name="Add evidence").click()
     page.locator("th.satg-row[data-id='E24']").wait_for(timeout=STEP_TIMEOUT * 1000)
-    wait_until(lambda: "praised the agreement" in (site / "data" / "cases" / "karish" / "case.yaml").read_text(),
-               "E24 in case.yaml")
+    wait_until(
+        lambda: "praised the agreement" in (site / "data" / "cases" / "karish" / "case.yaml").read_text(),
+        "E24 in case.yaml",
+    )
 
 
 def screenshot(page, tmp_path: Path, name: str) -> None:

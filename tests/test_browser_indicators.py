@@ -40,8 +40,14 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def voila(site: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    command = [str(BIN / "voila"), "notebooks/indicators/observations_editor.ipynb", "--no-browser",
-               f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}"]
+    command = [
+        str(BIN / "voila"),
+        "notebooks/indicators/observations_editor.ipynb",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--token={TOKEN}",
+    ]
     for _ in serve(command, site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/?token={TOKEN}"
 
@@ -49,10 +55,19 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def lab(site: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    command = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-               f"--ServerApp.token={TOKEN}", f"--ServerApp.root_dir={site}",
-               f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-               f"--LabApp.user_settings_dir={tmp_path / 'settings'}", "--LabApp.expose_app_in_browser=True"]
+    command = [
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.token={TOKEN}",
+        f"--ServerApp.root_dir={site}",
+        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
     for _ in serve(command, site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/lab/tree/notebooks/indicators/observations_editor.ipynb?token={TOKEN}"
 
@@ -69,8 +84,10 @@ def record_and_check(page, site: Path, tmp_path: Path, name: str) -> None:
     page.get_by_placeholder("where it was seen (publisher, date, URL)").fill("Test leak, 15 Jan 2025")
     page.get_by_role("button", name="Record observation").click()
     page.get_by_text("Recorded: I02 observed on 2025-01-15").wait_for(timeout=STEP_TIMEOUT * 1000)
-    wait_until(lambda: log.read_text() == before + "I02,2025-01-15,observed,high,\"Test leak, 15 Jan 2025\",\n",
-               "the row appended to observations.csv")
+    wait_until(
+        lambda: log.read_text() == before + 'I02,2025-01-15,observed,high,"Test leak, 15 Jan 2025",\n',
+        "the row appended to observations.csv",
+    )
     page.locator(".sat-timeline", has_text="2025-01-15").wait_for(timeout=STEP_TIMEOUT * 1000)
     page.screenshot(path=str(tmp_path / name))
 

@@ -34,13 +34,16 @@ pytestmark = [
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("reports")
     paths = {p.name: p for p in (*render_case("karish", out_dir=out), *render_case("syria-militias", out_dir=out))}
-    return {"ach": paths["karish-ach.html"], "scenarios": paths["syria-militias-scenarios.html"],
-            "indicators": paths["karish-indicators.html"],
-            "indicators-scenarios": paths["syria-militias-indicators.html"],
-            "key-assumptions": paths["karish-key-assumptions.html"],
-            "quality-of-information": paths["karish-quality-of-information.html"],
-            "syria-key-assumptions": paths["syria-militias-key-assumptions.html"],
-            "syria-quality-of-information": paths["syria-militias-quality-of-information.html"]}
+    return {
+        "ach": paths["karish-ach.html"],
+        "scenarios": paths["syria-militias-scenarios.html"],
+        "indicators": paths["karish-indicators.html"],
+        "indicators-scenarios": paths["syria-militias-indicators.html"],
+        "key-assumptions": paths["karish-key-assumptions.html"],
+        "quality-of-information": paths["karish-quality-of-information.html"],
+        "syria-key-assumptions": paths["syria-militias-key-assumptions.html"],
+        "syria-quality-of-information": paths["syria-militias-quality-of-information.html"],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +119,11 @@ def test_the_bottom_line_is_on_the_first_screen_before_the_method(browser, repor
         headings = page.evaluate("() => Array.from(document.querySelectorAll('h2')).map(h => h.textContent.trim())")
         assert headings.index("Bottom line") < headings.index("Hypotheses") < headings.index("The matrix¶")
         text = page.locator(".sat-bottom-line").inner_text()
-        assert re.search(r"The leading hypothesis is H\d, .+: (almost no chance|very unlikely|unlikely|roughly even "
-                         r"chance|likely|very likely|almost certain) \(\d+-\d+%; the matrix gives \d+%\)", text)
+        assert re.search(
+            r"The leading hypothesis is H\d, .+: (almost no chance|very unlikely|unlikely|roughly even "
+            r"chance|likely|very likely|almost certain) \(\d+-\d+%; the matrix gives \d+%\)",
+            text,
+        )
         assert re.search(r"Confidence: (low|moderate|high)\. It rests most on E\d\d", text)
     finally:
         page.close()
@@ -155,8 +161,14 @@ def test_print_layout_fits_the_paper_and_keeps_blocks_whole(browser, reports, ki
             head: getComputedStyle(document.querySelector('thead')).display,
             scroll: getComputedStyle(document.querySelector('.jp-OutputArea-output')).overflowX,
         })""")
-        assert styles == {"row": "avoid", "img": "avoid", "heading": "avoid", "section": "avoid",
-                          "head": "table-header-group", "scroll": "visible"}
+        assert styles == {
+            "row": "avoid",
+            "img": "avoid",
+            "heading": "avoid",
+            "section": "avoid",
+            "head": "table-header-group",
+            "scroll": "visible",
+        }
     finally:
         page.close()
 
@@ -166,8 +178,13 @@ def test_pdf_is_printed_offline_on_the_chosen_paper(reports, tmp_path, paper):
     # In a process of its own: Playwright's sync API cannot start inside the running browser fixture's loop.
     pdf = tmp_path / "report.pdf"
     script = "import sys; from sat.pdf import html_to_pdf; html_to_pdf(sys.argv[1], sys.argv[2], sys.argv[3])"
-    run = subprocess.run([sys.executable, "-c", script, str(reports["ach"]), str(pdf), paper],
-                         capture_output=True, text=True, timeout=300, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(reports["ach"]), str(pdf), paper],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF")
@@ -175,17 +192,22 @@ def test_pdf_is_printed_offline_on_the_chosen_paper(reports, tmp_path, paper):
     assert pages >= 3
     width, height = {"A4": (595.92, 842.88), "Letter": (612, 792)}[paper]
     box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-    assert box and float(box.group(1)) == pytest.approx(width, abs=1) and float(box.group(2)) == pytest.approx(
-        height, abs=1)
+    assert (
+        box
+        and float(box.group(1)) == pytest.approx(width, abs=1)
+        and float(box.group(2)) == pytest.approx(height, abs=1)
+    )
 
 
 def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(reports):
     karish = load_case("karish")
-    for kind, title in (("ach", f"{karish.title}: ACH report"),
-                        ("scenarios", f"{load_case('syria-militias').title}: scenario report"),
-                        ("indicators", f"{karish.title}: indicator report"),
-                        ("key-assumptions", f"{karish.title}: Key Assumptions Check"),
-                        ("quality-of-information", f"{karish.title}: Quality of Information Check")):
+    for kind, title in (
+        ("ach", f"{karish.title}: ACH report"),
+        ("scenarios", f"{load_case('syria-militias').title}: scenario report"),
+        ("indicators", f"{karish.title}: indicator report"),
+        ("key-assumptions", f"{karish.title}: Key Assumptions Check"),
+        ("quality-of-information", f"{karish.title}: Quality of Information Check"),
+    ):
         html = reports[kind].read_text(encoding="utf-8")
         shown = re.search(r"<title>(.*?)</title>", html).group(1)
         assert shown == title.replace("'", "&#x27;")
@@ -194,8 +216,10 @@ def test_page_titles_come_from_the_case_and_notebook_instructions_are_left_out(r
 
 
 def cells(html: str) -> list[tuple[str, str]]:
-    return [(tag, re.sub(r"<[^>]+>", "", text).strip()) for tag, text in re.findall(r"<t([hd])\b[^>]*>(.*?)</t[hd]>",
-                                                                                      html, re.DOTALL)]
+    return [
+        (tag, re.sub(r"<[^>]+>", "", text).strip())
+        for tag, text in re.findall(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", html, re.DOTALL)
+    ]
 
 
 def test_scenario_report_reads_as_words_not_pandas(reports):
@@ -217,12 +241,28 @@ def test_scenario_report_reads_as_words_not_pandas(reports):
 
 
 def test_report_command_prints_pdf_beside_the_html(tmp_path):
-    run = subprocess.run([str(Path(sys.executable).parent / "sat"), "report", "syria-militias", "--out", str(tmp_path),
-                          "--pdf", "Letter"], capture_output=True, text=True, timeout=600, check=False)
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "sat"),
+            "report",
+            "syria-militias",
+            "--out",
+            str(tmp_path),
+            "--pdf",
+            "Letter",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     html, pdf = tmp_path / "syria-militias-scenarios.html", tmp_path / "syria-militias-scenarios.pdf"
     board = tmp_path / "syria-militias-indicators"  # the case's indicator and worksheet reports come beside it
-    worksheets = [str(tmp_path / f"syria-militias-{kind}.{ext}")
-                  for kind in ("key-assumptions", "quality-of-information") for ext in ("html", "pdf")]
+    worksheets = [
+        str(tmp_path / f"syria-militias-{kind}.{ext}")
+        for kind in ("key-assumptions", "quality-of-information")
+        for ext in ("html", "pdf")
+    ]
     assert run.stdout.split() == [str(html), str(pdf), f"{board}.html", f"{board}.pdf", *worksheets]
     assert pdf.read_bytes().startswith(b"%PDF")

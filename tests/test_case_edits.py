@@ -56,13 +56,25 @@ def test_adding_an_evidence_item_only_adds_its_lines(case_dir: Path) -> None:
     before = (case_dir / "case.yaml").read_text()
     case = load_case(case_dir)
     new_id = edits.next_id(case.evidence_ids, "E")
-    item = Evidence(id=new_id, summary="A convoy was seen at the border", type="imagery",
-                    sources=(case.sources[0].id,), credibility="high")
+    item = Evidence(
+        id=new_id,
+        summary="A convoy was seen at the border",
+        type="imagery",
+        sources=(case.sources[0].id,),
+        credibility="high",
+    )
     save_case(edits.with_evidence(case, item), case_dir)
     after = (case_dir / "case.yaml").read_text()
     removed, added = changes(before, after)
-    expected = [f"- id: {new_id}", "  summary: A convoy was seen at the border", "  type: imagery", "  sources:",
-                f"    - {case.sources[0].id}", "  credibility: high", "  relevance: medium"]
+    expected = [
+        f"- id: {new_id}",
+        "  summary: A convoy was seen at the border",
+        "  type: imagery",
+        "  sources:",
+        f"    - {case.sources[0].id}",
+        "  credibility: high",
+        "  relevance: medium",
+    ]
     if case.evidence:
         assert removed == [] and added == ["  " + line for line in expected]
     else:  # `evidence: []` becomes a block list holding the one item
@@ -118,8 +130,7 @@ def test_removing_an_evidence_item_takes_its_lines_and_ratings_row(karish: Path)
     assert session.remove_evidence(eid) == []
     removed, added = changes(before, (karish / "case.yaml").read_text())
     assert added == [] and f"  - id: {eid}" in removed
-    assert all(not r.strip() or r.startswith(("    ", "  - ")) or r.lstrip().startswith("#")
-               for r in removed)
+    assert all(not r.strip() or r.startswith(("    ", "  - ")) or r.lstrip().startswith("#") for r in removed)
     assert eid not in load_case(karish).evidence_ids
 
 

@@ -132,31 +132,55 @@ def test_explain_by_hand():
 def test_explanation_sentences_by_hand():
     s = explanation_sentences(small_model(), (0, 1, 0))
     # A = a1: B->A[b2] = [-2,2], C->A[c1] = [0,0] -> score -2, rival a2 at 2.
-    assert s[0] == "A = a1 has no support and is opposed most by B = b2 (-2); score -2, behind a2 (2) by 4: " \
+    assert (
+        s[0] == "A = a1 has no support and is opposed most by B = b2 (-2); score -2, behind a2 (2) by 4: "
         "this descriptor is inconsistent."
+    )
     # B = b2: A->B[a1] = [2,-2], C->B[c1] = [1,-1] -> score -3, rival b1 at 3.
-    assert s[1] == "B = b2 has no support and is opposed most by A = a1 (-2); score -3, behind b1 (3) by 6: " \
+    assert (
+        s[1] == "B = b2 has no support and is opposed most by A = a1 (-2); score -3, behind b1 (3) by 6: "
         "this descriptor is inconsistent."
+    )
     # C = c1: A->C[a1] = [1,-1], B->C[b2] = [-1,1] -> score 0, rival c2 at 0: a tie.
-    assert s[2] == "C = c1 is supported most by A = a1 (+1) and opposed most by B = b2 (-1); score 0, " \
+    assert (
+        s[2] == "C = c1 is supported most by A = a1 (+1) and opposed most by B = b2 (-1); score 0, "
         "tied with its strongest rival c2."
+    )
     s = explanation_sentences(small_model(), (0, 0, 0))
-    assert s[1] == "B = b1 is supported most by A = a1 (+2) and opposed by none; score 3, " \
+    assert (
+        s[1] == "B = b1 is supported most by A = a1 (+2) and opposed by none; score 3, "
         "ahead of its strongest rival b2 (-3) by 6."
+    )
 
 
 def test_explanation_of_unconnected_descriptor():
     m = CIBMatrix((Descriptor("A", ("a1", "a2")), Descriptor("B", ("b1",))), np.zeros((3, 3)))
     s = explanation_sentences(m, (0, 0))
-    assert s == ["A = a1 is neither supported nor opposed; score 0, tied with its strongest rival a2.",
-                 "B = b1 is neither supported nor opposed; score 0."]
+    assert s == [
+        "A = a1 is neither supported nor opposed; score 0, tied with its strongest rival a2.",
+        "B = b1 is neither supported nor opposed; score 0.",
+    ]
 
 
 def test_explanation_frame_columns_and_values():
     frame = explanation_frame(small_model(), (0, 0, 0))
-    assert list(frame.columns) == ["descriptor", "variant", "rival", "source", "source_variant",
-                                   "to_variant", "to_rival", "net"]
+    assert list(frame.columns) == [
+        "descriptor",
+        "variant",
+        "rival",
+        "source",
+        "source_variant",
+        "to_variant",
+        "to_rival",
+        "net",
+    ]
     assert len(frame) == 6
     row = frame[(frame.descriptor == "B") & (frame.source == "A")].iloc[0]
     assert (row.variant, row.rival, row.source_variant, row.to_variant, row.to_rival, row.net) == (
-        "b1", "b2", "a1", 2, -2, 4)
+        "b1",
+        "b2",
+        "a1",
+        2,
+        -2,
+        4,
+    )

@@ -52,8 +52,11 @@ def test_json_output(capsys, model_file):
     status, out, _ = run(capsys, model_file, "--json")
     report = json.loads(out)
     assert status == 0
-    assert report["descriptors"] == [{"name": "A", "variants": ["a1", "a2"]}, {"name": "B", "variants": ["b1", "b2"]},
-                                     {"name": "C", "variants": ["c1", "c2"]}]
+    assert report["descriptors"] == [
+        {"name": "A", "variants": ["a1", "a2"]},
+        {"name": "B", "variants": ["b1", "b2"]},
+        {"name": "C", "variants": ["c1", "c2"]},
+    ]
     assert report["scenarios_total"] == 8
     assert report["consistent"] == [
         {"variants": [1, 1, 1], "names": ["a1", "b1", "c1"], "tis": 5, "margin": 2, "inconsistency": 0},
@@ -81,12 +84,19 @@ def test_succession(capsys, model_file):
     status, out, _ = run(capsys, model_file, "--succession", "sequential", "--start", "1 2 1", "--json")
     assert status == 0
     assert json.loads(out)["succession"] == {
-        "kind": "sequential", "start": [1, 2, 1], "path": [[1, 2, 1], [2, 2, 1], [2, 2, 2]],
-        "outcome": "fixed_point", "cycle": [],
+        "kind": "sequential",
+        "start": [1, 2, 1],
+        "path": [[1, 2, 1], [2, 2, 1], [2, 2, 2]],
+        "outcome": "fixed_point",
+        "cycle": [],
     }
     status, out, _ = run(capsys, model_file, "--start", "1,2,2")  # global by default
-    assert out.splitlines()[-4:] == ["Global succession from 1 2 2:", "  1 2 2", "  2 1 2",
-                                     "  ends in a cycle of 2: 1 2 2 -> 2 1 2"]
+    assert out.splitlines()[-4:] == [
+        "Global succession from 1 2 2:",
+        "  1 2 2",
+        "  2 1 2",
+        "  ends in a cycle of 2: 1 2 2 -> 2 1 2",
+    ]
 
 
 def test_explain_and_sensitivity(capsys, model_file):
@@ -94,7 +104,8 @@ def test_explain_and_sensitivity(capsys, model_file):
     report = json.loads(out)
     assert report["consistent"][0]["explanation"][1] == (
         "B = b1 is supported most by A = a1 (+2) and opposed by none; score 3, ahead of its strongest rival b2 (-3) "
-        "by 6.")
+        "by 6."
+    )
     assert report["sensitivity"] == []  # see test_cib_analysis.test_sensitivity_by_hand
     _, out, _ = run(capsys, model_file, "--explain", "--sensitivity")
     assert "Scenario 1 (1 1 1):" in out and "Sensitivity: 0 single judgment change(s) of 1 alter the set" in out
@@ -120,8 +131,13 @@ def test_ensemble(capsys, tmp_path):
     _, out, _ = run(capsys, path, "--json")
     ensemble = json.loads(out)["ensemble"]
     assert ensemble["matrices"] == ["hand", "analyst_b"]
-    assert ensemble["scenarios"][0] == {"variants": [1, 1, 1], "names": ["a1", "b1", "c1"], "count": 2,
-                                        "fraction": 1.0, "matrices": ["hand", "analyst_b"]}
+    assert ensemble["scenarios"][0] == {
+        "variants": [1, 1, 1],
+        "names": ["a1", "b1", "c1"],
+        "count": 2,
+        "fraction": 1.0,
+        "matrices": ["hand", "analyst_b"],
+    }
     assert len(ensemble["scenarios"]) == 8
     _, out, _ = run(capsys, path)
     assert "Ensemble of 2 matrices (hand, analyst_b):" in out and "  2/2  1 1 1  hand, analyst_b" in out
@@ -130,11 +146,18 @@ def test_ensemble(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        (["--start", "1 2"], ["error: {f}: --start: needs 3 variant numbers, one per descriptor, got 2 "
-                              "(value: '1 2')"]),
-        (["--start", "0 3 x"], ["error: {f}: --start: A needs a variant number from 1 to 2 (value: '0')",
-                                "error: {f}: --start: B needs a variant number from 1 to 2 (value: '3')",
-                                "error: {f}: --start: C needs a variant number from 1 to 2 (value: 'x')"]),
+        (
+            ["--start", "1 2"],
+            ["error: {f}: --start: needs 3 variant numbers, one per descriptor, got 2 (value: '1 2')"],
+        ),
+        (
+            ["--start", "0 3 x"],
+            [
+                "error: {f}: --start: A needs a variant number from 1 to 2 (value: '0')",
+                "error: {f}: --start: B needs a variant number from 1 to 2 (value: '3')",
+                "error: {f}: --start: C needs a variant number from 1 to 2 (value: 'x')",
+            ],
+        ),
         (["--succession", "global"], ['error: {f}: --succession: needs a start scenario: --start "1 2 3"']),
     ],
 )
@@ -154,14 +177,17 @@ def test_bad_tolerance_is_an_argument_error(capsys, model_file, value):
 
 def test_bad_files(capsys, tmp_path):
     status, _, err = run(capsys, tmp_path / "none.scw")
-    assert status == 2 and err.splitlines() == [f"error: {tmp_path / 'none.scw'}: file: file not found",
-                                                 "1 problem(s) found."]
+    assert status == 2 and err.splitlines() == [
+        f"error: {tmp_path / 'none.scw'}: file: file not found",
+        "1 problem(s) found.",
+    ]
     bad = tmp_path / "bad.yaml"
     bad.write_text("cib:\n  descriptors:\n    - {name: a, variants: [x, x]}\n")
     status, _, err = run(capsys, bad)
     assert status == 2 and err.splitlines() == [
         f"error: {bad}:3: cib.descriptors[0].variants[1]: duplicate variant name (value: 'x')",
-        "1 problem(s) found."]
+        "1 problem(s) found.",
+    ]
 
 
 def test_whole_process_exit_status_and_no_traceback(tmp_path):
@@ -171,7 +197,8 @@ def test_whole_process_exit_status_and_no_traceback(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines() == [
         f'error: {bad}:5: structure: file ends before the judgment matrix and its closing "#" line',
-        "1 problem(s) found."]
+        "1 problem(s) found.",
+    ]
 
 
 @pytest.mark.reference
@@ -182,8 +209,27 @@ def test_nested_reference_json(capsys):
     assert status == 0 and report["scenarios_total"] == 408_146_688 and len(report["consistent"]) == 20
     assert report["consistent"][0] == {
         "variants": [1, 1, 2, 3, 2, 3, 3, 1, 1, 1, 3, 1, 1, 1, 2, 3, 2],
-        "names": ["Ins", "Prot", "Mrkt", "Alrt", "Stag", "High", "High", "Slow", "Ins", "Prot", "Alrt", "Decl",
-                  "Antg", "Mnr", "Ntl", "Alrt", "Stag"],
-        "tis": 184, "margin": 0, "inconsistency": 0,
+        "names": [
+            "Ins",
+            "Prot",
+            "Mrkt",
+            "Alrt",
+            "Stag",
+            "High",
+            "High",
+            "Slow",
+            "Ins",
+            "Prot",
+            "Alrt",
+            "Decl",
+            "Antg",
+            "Mnr",
+            "Ntl",
+            "Alrt",
+            "Stag",
+        ],
+        "tis": 184,
+        "margin": 0,
+        "inconsistency": 0,
     }
     assert [r["tis"] for r in report["consistent"]] == sorted((r["tis"] for r in report["consistent"]), reverse=True)

@@ -103,6 +103,6 @@ def test_self_impact_of_the_context_descriptor_is_needed():
 def test_explanation_texts_are_attached_to_descriptor_pairs():
     project = read_scw(REFERENCE / "CIB_nested.scw")
     names = [d.name for d in project.matrix.descriptors]
-    ((i, j), text), = project.pair_texts.items()
+    (((i, j), text),) = project.pair_texts.items()
     assert (names[i], names[j]) == ("NURB", "NINEQ")
     assert text.startswith("Slow urbanization allows for a growing gap")

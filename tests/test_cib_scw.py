@@ -125,18 +125,29 @@ def test_vb_number_format():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", ['x.scw:1: header: not a ScenarioWizard project: the first line must start with "$ ScenarioWizard"'
-              " (value: '')"]),
-        ("hello\n", ["x.scw:1: header: not a ScenarioWizard project: the first line must start with "
-                     "\"$ ScenarioWizard\" (value: 'hello')"]),
+        (
+            "",
+            [
+                'x.scw:1: header: not a ScenarioWizard project: the first line must start with "$ ScenarioWizard"'
+                " (value: '')"
+            ],
+        ),
+        (
+            "hello\n",
+            [
+                "x.scw:1: header: not a ScenarioWizard project: the first line must start with "
+                "\"$ ScenarioWizard\" (value: 'hello')"
+            ],
+        ),
         ("$ ScenarioWizard 4.0\n", ["x.scw:2: project name: file ends after the header"]),
-        (GOOD.split("#\n# 0-0")[0],
-         ['x.scw:27: structure: file ends before the judgment matrix and its closing "#" line']),
+        (
+            GOOD.split("#\n# 0-0")[0],
+            ['x.scw:27: structure: file ends before the judgment matrix and its closing "#" line'],
+        ),
         (GOOD.replace(" -b1\n -b2\n", ""), ["x.scw:6: descriptor: descriptor has no variants (value: 'B')"]),
         (GOOD.replace("&B\n", "&A\n"), ["x.scw:6: descriptor: duplicate descriptor name (value: 'A')"]),
         (GOOD.replace(" -a2\n", " -a1\n"), ["x.scw:5: variant: duplicate variant of A (value: 'a1')"]),
-        (GOOD.replace("&B\n", "B\n"), ["x.scw:6: descriptors: expected \"&DESCRIPTOR\" or \" -VARIANT\" "
-                                       "(value: 'B')"]),
+        (GOOD.replace("&B\n", "B\n"), ['x.scw:6: descriptors: expected "&DESCRIPTOR" or " -VARIANT" (value: \'B\')']),
     ],
 )
 def test_malformed_structure(text, expected):
@@ -229,20 +240,37 @@ def test_sl_non_integer_numbers():
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("nonsense\n", ["x.sl:1: header: not a ScenarioWizard solution list: the first line must start with "
-                        "\"$ ScenarioWizard\" (value: 'nonsense')"]),
-        ('$ ScenarioWizard 3.0\nSolution set\n two \n\n" 1 1 1",1,0,0,5,""\n',
-         ["x.sl:3: count: expected the number of solutions (value: 'two')"]),
-        ('$ ScenarioWizard 3.0\nSolution set\n 2 \n\n" 1 1 1",1,0,0,5,""\n',
-         ["x.sl:3: count: the file declares 2 solutions but lists 1 (value: 2)"]),
-        ('$ ScenarioWizard 3.0\nSolution set\n 1 \n\n" 1 x 1",1,0,0,5,""\n',
-         ["x.sl:5: solution: variants and fields must be numbers (value: '\" 1 x 1\",1,0,0,5,\"\"')"]),
-        ('$ ScenarioWizard 3.0\nSolution set\n 1 \n\n" 1 0 1",1,0,5,""\n',
-         ["x.sl:5: solution: expected 1-based variants and four numbers (value: '\" 1 0 1\",1,0,5,\"\"')"]),
-        ('$ ScenarioWizard 3.0\nSolution set\n 1 \n\n" 1 1",1,0,0,5,""\n',
-         ["x.sl:5: solution: expected 3 variants (value: 2)"]),
-        ('$ ScenarioWizard 3.0\nSolution set\n 1 \n\n1 1 1,1,0,0,5\n',
-         ["x.sl:5: solution: expected \"v1 v2 ...\",n,n,n,n,\"text\" (value: '1 1 1,1,0,0,5')"]),
+        (
+            "nonsense\n",
+            [
+                "x.sl:1: header: not a ScenarioWizard solution list: the first line must start with "
+                "\"$ ScenarioWizard\" (value: 'nonsense')"
+            ],
+        ),
+        (
+            '$ ScenarioWizard 3.0\nSolution set\n two \n\n" 1 1 1",1,0,0,5,""\n',
+            ["x.sl:3: count: expected the number of solutions (value: 'two')"],
+        ),
+        (
+            '$ ScenarioWizard 3.0\nSolution set\n 2 \n\n" 1 1 1",1,0,0,5,""\n',
+            ["x.sl:3: count: the file declares 2 solutions but lists 1 (value: 2)"],
+        ),
+        (
+            '$ ScenarioWizard 3.0\nSolution set\n 1 \n\n" 1 x 1",1,0,0,5,""\n',
+            ['x.sl:5: solution: variants and fields must be numbers (value: \'" 1 x 1",1,0,0,5,""\')'],
+        ),
+        (
+            '$ ScenarioWizard 3.0\nSolution set\n 1 \n\n" 1 0 1",1,0,5,""\n',
+            ['x.sl:5: solution: expected 1-based variants and four numbers (value: \'" 1 0 1",1,0,5,""\')'],
+        ),
+        (
+            '$ ScenarioWizard 3.0\nSolution set\n 1 \n\n" 1 1",1,0,0,5,""\n',
+            ["x.sl:5: solution: expected 3 variants (value: 2)"],
+        ),
+        (
+            "$ ScenarioWizard 3.0\nSolution set\n 1 \n\n1 1 1,1,0,0,5\n",
+            ['x.sl:5: solution: expected "v1 v2 ...",n,n,n,n,"text" (value: \'1 1 1,1,0,0,5\')'],
+        ),
     ],
 )
 def test_malformed_sl(tmp_path, body, expected):

@@ -68,8 +68,9 @@ def test_read_good_section():
     parsed = read_cib_section(section(GOOD), "s.yaml")
     m = parsed.matrix
     assert m.name == "Syria test"
-    assert m.descriptors[0] == Descriptor("russian_commitment", ("sustained", "reduced"),
-                                          "Russia's military commitment in Syria")
+    assert m.descriptors[0] == Descriptor(
+        "russian_commitment", ("sustained", "reduced"), "Russia's military commitment in Syria"
+    )
     assert m.block("russian_commitment", "israel_campaign").tolist() == [[2, -1, -1], [-1, 2, -1]]
     assert m.block(1, 0).tolist() == [[1, -1], [-1, 1], [0.5, -0.5]]
     assert parsed.rationales == {(0, 1): "Moscow restrains escalation while it stays."}
@@ -192,27 +193,39 @@ def test_expert_problems():
     ("text", "expected"),
     [
         ("cib: [1, 2]\n", ["s.yaml:1: cib: must be a mapping with descriptors and judgments (value: 'a list')"]),
-        ("cib:\n  name: 3\n  descriptors: []\n", [
-            "s.yaml:2: cib.name: must be text (value: 3)",
-            "s.yaml:3: cib.descriptors: is required: a non-empty list of {name, title, variants} (value: 'a list')",
-        ]),
-        ("cib:\n  descriptors:\n    - {name: a, title: [t], variants: [x, '']}\n    - 5\n", [
-            "s.yaml:3: cib.descriptors[0].title: must be text (value: 'a list')",
-            "s.yaml:3: cib.descriptors[0].variants[1]: must be a non-empty name (value: '')",
-            "s.yaml:4: cib.descriptors[1]: must be a mapping with name and variants (value: 5)",
-        ]),
-        ("cib:\n  descriptors: [{name: a, variants: [x]}]\n  judgments: {a: b}\n  experts: 7\n", [
-            "s.yaml:3: cib.judgments: must be a list of judgment sections (value: 'a mapping')",
-            "s.yaml:4: cib.experts: must be a list of {name, judgments} (value: 7)",
-        ]),
-        ("cib:\n  descriptors: [{name: a, variants: [x]}, {name: b, variants: [y]}]\n"
-         "  judgments: [{from: a, to: b}, 3, {from: [a], to: b, impacts: {x: [1]}, why: no}]\n", [
-            "s.yaml:3: cib.judgments[0].impacts: is required: one row per variant of a",
-            "s.yaml:3: cib.judgments[1]: must be a mapping with from, to and impacts (value: 3)",
-            "s.yaml:3: cib.judgments[2].why: unknown field (expected one of: from, to, rationale, impacts) "
-            "(value: 'why')",
-            "s.yaml:3: cib.judgments[2].from: must be a descriptor name (value: 'a list')",
-        ]),
+        (
+            "cib:\n  name: 3\n  descriptors: []\n",
+            [
+                "s.yaml:2: cib.name: must be text (value: 3)",
+                "s.yaml:3: cib.descriptors: is required: a non-empty list of {name, title, variants} (value: 'a list')",
+            ],
+        ),
+        (
+            "cib:\n  descriptors:\n    - {name: a, title: [t], variants: [x, '']}\n    - 5\n",
+            [
+                "s.yaml:3: cib.descriptors[0].title: must be text (value: 'a list')",
+                "s.yaml:3: cib.descriptors[0].variants[1]: must be a non-empty name (value: '')",
+                "s.yaml:4: cib.descriptors[1]: must be a mapping with name and variants (value: 5)",
+            ],
+        ),
+        (
+            "cib:\n  descriptors: [{name: a, variants: [x]}]\n  judgments: {a: b}\n  experts: 7\n",
+            [
+                "s.yaml:3: cib.judgments: must be a list of judgment sections (value: 'a mapping')",
+                "s.yaml:4: cib.experts: must be a list of {name, judgments} (value: 7)",
+            ],
+        ),
+        (
+            "cib:\n  descriptors: [{name: a, variants: [x]}, {name: b, variants: [y]}]\n"
+            "  judgments: [{from: a, to: b}, 3, {from: [a], to: b, impacts: {x: [1]}, why: no}]\n",
+            [
+                "s.yaml:3: cib.judgments[0].impacts: is required: one row per variant of a",
+                "s.yaml:3: cib.judgments[1]: must be a mapping with from, to and impacts (value: 3)",
+                "s.yaml:3: cib.judgments[2].why: unknown field (expected one of: from, to, rationale, impacts) "
+                "(value: 'why')",
+                "s.yaml:3: cib.judgments[2].from: must be a descriptor name (value: 'a list')",
+            ],
+        ),
     ],
 )
 def test_small_bad_sections(text, expected):
@@ -222,12 +235,15 @@ def test_small_bad_sections(text, expected):
 
 
 def test_plain_dicts_work_without_line_numbers():
-    data = {"descriptors": [{"name": "a", "variants": ["x", "y"]}, {"name": "b", "variants": ["p"]}],
-            "judgments": [{"from": "b", "to": "a", "impacts": {"p": [1, "no"]}}]}
+    data = {
+        "descriptors": [{"name": "a", "variants": ["x", "y"]}, {"name": "b", "variants": ["p"]}],
+        "judgments": [{"from": "b", "to": "a", "impacts": {"p": [1, "no"]}}],
+    }
     with pytest.raises(ValidationError) as excinfo:
         cib_from_yaml(data, "data")
     assert [str(p) for p in excinfo.value.problems] == [
-        "data: cib.judgments[0].impacts.p[1]: must be a number (value: 'no')"]
+        "data: cib.judgments[0].impacts.p[1]: must be a number (value: 'no')"
+    ]
 
 
 # -- loading from a path --------------------------------------------------------------------------------------------
@@ -246,8 +262,11 @@ def test_load_from_yaml_and_scw(tmp_path):
         ("x.yaml", "horizon: 2025\n", "x.yaml:1: cib: no cib: section in this file"),
         ("x.yml", "- 1\n", "x.yml:1: cib: no cib: section in this file"),
         ("x.txt", "", "x.txt: file: unsupported file type: use a .scw project or a .yaml file (value: '.txt')"),
-        ("x.yaml", "cib: [\n",
-         "x.yaml:2: yaml: malformed YAML: did not find expected node content (near the field 'cib')"),
+        (
+            "x.yaml",
+            "cib: [\n",
+            "x.yaml:2: yaml: malformed YAML: did not find expected node content (near the field 'cib')",
+        ),
     ],
 )
 def test_load_errors(tmp_path, name, content, expected):

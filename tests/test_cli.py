@@ -13,8 +13,9 @@ from sat.cli import main
 
 
 def run_sat(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sat.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sat.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
 
 
 def test_validate_valid_case(tiny, capsys):
@@ -79,8 +80,10 @@ def test_unknown_analyst_is_an_error(tiny, capsys):
 
 
 def test_help_does_not_import_heavy_libraries():
-    code = ("import sys; from sat.cli import build_parser; build_parser(); "
-            "print(sorted(m for m in ('numpy', 'pandas', 'papermill', 'matplotlib') if m in sys.modules))")
+    code = (
+        "import sys; from sat.cli import build_parser; build_parser(); "
+        "print(sorted(m for m in ('numpy', 'pandas', 'papermill', 'matplotlib') if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]"
     assert run_sat("--help").returncode == 0

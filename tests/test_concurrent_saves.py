@@ -74,8 +74,10 @@ with open(log, "w") as out:
 def _race(tiny: Path, tmp_path: Path, saves: int, pace: float, modes: tuple[str, str]) -> tuple[int, int, int]:
     """Run two writers at once; return (successful saves, conflicts, silent losses)."""
     logs = [tmp_path / f"writer{n}.jsonl" for n in (1, 2)]
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tiny), str(n), str(saves), str(pace), mode,
-                               str(log)]) for n, mode, log in zip((1, 2), modes, logs)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tiny), str(n), str(saves), str(pace), mode, str(log)])
+        for n, mode, log in zip((1, 2), modes, logs)
+    ]
     for proc in procs:
         assert proc.wait(timeout=240) == 0
     records = [json.loads(line) for log in logs for line in log.read_text().splitlines()]
@@ -89,11 +91,14 @@ def _race(tiny: Path, tmp_path: Path, saves: int, pace: float, modes: tuple[str,
     return len(saved), conflicts, len(lost) + shared_bases * (modes == ("script", "script"))
 
 
-@pytest.mark.parametrize(("saves", "pace", "modes"), [
-    (150, 0.0, ("script", "script")),  # tight: as fast as two processes can go
-    (40, 0.02, ("script", "script")),  # paced: like a person clicking
-    (25, 0.01, ("editor", "script")),  # an open editor and a script
-])
+@pytest.mark.parametrize(
+    ("saves", "pace", "modes"),
+    [
+        (150, 0.0, ("script", "script")),  # tight: as fast as two processes can go
+        (40, 0.02, ("script", "script")),  # paced: like a person clicking
+        (25, 0.01, ("editor", "script")),  # an open editor and a script
+    ],
+)
 def test_two_processes_saving_one_ratings_file_never_lose_an_update_silently(tiny, tmp_path, saves, pace, modes):
     saved, conflicts, lost = _race(tiny, tmp_path, saves, pace, modes)
     assert lost == 0

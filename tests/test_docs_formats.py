@@ -60,15 +60,23 @@ def test_every_page_is_linked_from_the_index_and_every_reason_code_is_listed() -
 def test_the_documented_case_files_form_one_valid_case_folder(documented_case: Path) -> None:
     result = check_folder(documented_case)
     assert list(result.problems) == []
-    assert result.checked == ["case.yaml", "ratings/ann.csv", "ratings/ann.notes.csv", "scenarios.yaml",
-                              "indicators.yaml", "observations.csv", "assumptions.yaml"]
+    assert result.checked == [
+        "case.yaml",
+        "ratings/ann.csv",
+        "ratings/ann.notes.csv",
+        "scenarios.yaml",
+        "indicators.yaml",
+        "observations.csv",
+        "assumptions.yaml",
+    ]
     case = load_case(documented_case)
     assert case.matrix("ann").to_numpy().tolist() == [["C", "I"], ["N", ""]]
     assert case.rationale["ann"].iloc[0]["rationale"] == "Owners rarely tie a harbour knot, so this counts against H2"
 
 
-def test_the_documented_long_csv_is_what_export_writes_for_the_documented_case(documented_case: Path,
-                                                                               tmp_path: Path) -> None:
+def test_the_documented_long_csv_is_what_export_writes_for_the_documented_case(
+    documented_case: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "long.csv"
     export_long_csv(load_case(documented_case), out)
     assert out.read_text(encoding="utf-8") == EXAMPLES["long"]
@@ -98,8 +106,12 @@ def test_the_documented_scw_project_reads_and_its_solution_list_is_what_sat_cib_
     assert [d.name for d in project.matrix.descriptors] == ["A", "B"]
     assert project.pair_texts == {(0, 1): "A pushes B"}
     (tmp_path / "demo.scw").write_text(EXAMPLES["scw"], encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "sat.cli", "cib", "demo.scw", "--sl", "demo.sl"], cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sat.cli", "cib", "demo.scw", "--sl", "demo.sl"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo.sl").read_bytes().decode("utf-8").replace("\r\n", "\n") == EXAMPLES["sl"]
     assert [r.scenario for r in read_sl(tmp_path / "demo.sl", 2)] == [(0, 0), (1, 1)]

@@ -29,15 +29,27 @@ def test_add_evidence_through_the_form_shows_a_new_row(tiny):
     ratings_before = {k: v for k, v in snapshot(tiny).items() if k.startswith("ratings")}
     form = editor.forms["evidence"]
     assert form.selected is None and form.fields["id"].value == "E4"
-    fill(form, summary="A second witness saw lights at 2 am", date="2022-01-14", type="humint",
-         sources=("S1",), credibility="low")
+    fill(
+        form,
+        summary="A second witness saw lights at 2 am",
+        date="2022-01-14",
+        type="humint",
+        sources=("S1",),
+        credibility="low",
+    )
     form.save_button.click()
     assert form.message.value.count("Saved E4") == 1
     assert form.selected == "E4" and form.fields["id"].disabled  # the new item stays in the form for edits
     case = load_case(tiny)
     added = case.evidence_item("E4")
     assert (added.summary, str(added.date), added.type, added.sources, added.credibility, added.relevance) == (
-        "A second witness saw lights at 2 am", "2022-01-14", "humint", ("S1",), "low", "medium")
+        "A second witness saw lights at 2 am",
+        "2022-01-14",
+        "humint",
+        ("S1",),
+        "low",
+        "medium",
+    )
     assert [e["id"] for e in editor.grid.evidence] == ["E1", "E2", "E3", "E4"]
     assert editor.grid.code_at("E4", "H1") == ""
     assert {k: v for k, v in snapshot(tiny).items() if k.startswith("ratings")} == ratings_before

@@ -117,8 +117,9 @@ def test_invalid_analyst_name_opens_nothing(tiny):
 
 
 def test_analyst_text_is_escaped_in_the_panel(tiny):
-    yaml = (tiny / "case.yaml").read_text().replace("title: The harbour crew moved it",
-                                                     "title: <script>alert(1)</script>")
+    yaml = (
+        (tiny / "case.yaml").read_text().replace("title: The harbour crew moved it", "title: <script>alert(1)</script>")
+    )
     (tiny / "case.yaml").write_text(yaml)
     editor = AchEditor(tiny, "ann")
     assert "<script>alert(1)" not in editor.panel.value
@@ -149,8 +150,10 @@ def test_each_rating_message_is_acknowledged_with_the_codes_saved_or_refused(tin
     editor = AchEditor(tiny, "ann")
     synced: list[set[str]] = []
     original = editor.grid.send_state
-    editor.grid.send_state = lambda key=None: (synced.append({key} if isinstance(key, str) else set(key or ["*"])),
-                                               original(key))[1]
+    editor.grid.send_state = lambda key=None: (
+        synced.append({key} if isinstance(key, str) else set(key or ["*"])),
+        original(key),
+    )[1]
     editor.grid.receive({"event": "rate", "evidence": "E1", "hypothesis": "H1", "code": "CC", "seq": 1})
     assert editor.grid.ack == 1 and editor.grid.code_at("E1", "H1") == "CC"
     assert any({"codes", "ack"} <= keys for keys in synced)

@@ -31,8 +31,9 @@ def test_blind_order_is_fixed_per_analyst_and_differs_between_analysts():
 
 
 def test_unrated_rows_come_first_in_case_order():
-    matrix = pd.DataFrame([["C", "N"], ["", "I"], ["C", "C"], ["", ""]], index=["E1", "E2", "E3", "E4"],
-                          columns=["H1", "H2"])
+    matrix = pd.DataFrame(
+        [["C", "N"], ["", "I"], ["C", "C"], ["", ""]], index=["E1", "E2", "E3", "E4"], columns=["H1", "H2"]
+    )
     assert unrated_first(matrix) == ["E2", "E4", "E1", "E3"]
 
 

@@ -39,12 +39,15 @@ def test_changing_and_clearing_a_reason_keeps_one_row_per_cell(tiny: Path) -> No
     session.set_rationale("E3", "H1", "No alarm: the crew had the keys")
     session.set_rationale("E1", "H2", "Changed my mind about the knot")
     notes = tiny / "ratings" / "bob.notes.csv"
-    assert notes.read_text().splitlines()[1:] == ["E1,H2,Changed my mind about the knot",
-                                                  "E3,H1,No alarm: the crew had the keys"]
+    assert notes.read_text().splitlines()[1:] == [
+        "E1,H2,Changed my mind about the knot",
+        "E3,H1,No alarm: the crew had the keys",
+    ]
     session.set_rationale("E1", "H2", "   ")
     assert notes.read_text().splitlines()[1:] == ["E3,H1,No alarm: the crew had the keys"]
     assert load_case(tiny).rationale["bob"].to_dict("records") == [
-        {"evidence": "E3", "hypothesis": "H1", "rationale": "No alarm: the crew had the keys"}]
+        {"evidence": "E3", "hypothesis": "H1", "rationale": "No alarm: the crew had the keys"}
+    ]
 
 
 def test_a_new_analyst_gets_an_empty_ratings_file_so_the_folder_stays_valid(tiny: Path) -> None:
@@ -61,7 +64,11 @@ def test_a_reason_for_a_cell_that_does_not_exist_is_refused(tiny: Path) -> None:
         session.set_rationale("E9", "H1", "why")
     (problem,) = info.value.problems
     assert (problem.field, problem.message, problem.value, problem.code) == (
-        "cell", "no such evidence item or hypothesis in the case", "E9 / H1", "reference")
+        "cell",
+        "no such evidence item or hypothesis in the case",
+        "E9 / H1",
+        "reference",
+    )
     assert not (tiny / "ratings" / "ann.notes.csv").exists()
 
 

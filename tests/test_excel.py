@@ -31,10 +31,18 @@ def test_sheets_and_contents(workbook_path):
     assert fields["analysts"] == "ann, bob" and fields["P(evidence | hypothesis) if CC"] == 0.95
     evidence = list(book["Evidence"].iter_rows(values_only=True))
     assert evidence[0] == ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes")
-    assert evidence[1][:4] == ("E1", "The mooring line was retied with a harbour knot", dt.datetime(2022, 1, 14),
-                               "imagery")
+    assert evidence[1][:4] == (
+        "E1",
+        "The mooring line was retied with a harbour knot",
+        dt.datetime(2022, 1, 14),
+        "imagery",
+    )
     assert next(book["Hypotheses"].iter_rows(min_row=3, max_row=3, values_only=True)) == (
-        "H2", "The owner moved it", None, "The owner's fuel receipt for that night turns up")
+        "H2",
+        "The owner moved it",
+        None,
+        "The owner's fuel receipt for that night turns up",
+    )
     assert [r[0] for r in book["Sources"].iter_rows(min_row=2, values_only=True)] == ["S1", "S2"]
 
 
@@ -58,8 +66,9 @@ def test_scores_sheet_matches_score_case(tiny, workbook_path):
         assert [r[3] for r in block] == [1, 2, 3]
         for row in block:
             expected = scores.hypotheses.loc[row[1]]
-            assert row[4:] == pytest.approx((expected["inconsistency"], expected["weighted_inconsistency"],
-                                             expected["posterior"]))
+            assert row[4:] == pytest.approx(
+                (expected["inconsistency"], expected["weighted_inconsistency"], expected["posterior"])
+            )
 
 
 def test_scores_sheet_explains_when_there_is_nothing_to_score(tiny, tmp_path):
@@ -111,7 +120,11 @@ def test_export_replaces_atomically_without_leftovers(tiny, tmp_path):
 def test_matrix_sheet_names_stay_unique():
     long = "x" * 40
     assert excel.matrix_sheet_names(["scores", long, "x" * 31, "ann"]) == {
-        "scores": "Matrix 1", long: "x" * 31, "x" * 31: "Matrix 3", "ann": "ann"}
+        "scores": "Matrix 1",
+        long: "x" * 31,
+        "x" * 31: "Matrix 3",
+        "ann": "ann",
+    }
 
 
 def test_round_trip_leaves_ratings_unchanged(tiny, workbook_path):
@@ -164,14 +177,18 @@ def test_formula_in_a_rating_cell_is_refused(tiny, workbook_path):
 
 
 def test_sheet_must_start_with_the_evidence_header(tiny, workbook_path):
-    with pytest.raises(ValidationError, match=r"sheet 'Case', cell A1: a matrix sheet starts with the header "
-                                              r"'evidence' in A1 \(value: 'field'\)"):
+    with pytest.raises(
+        ValidationError,
+        match=r"sheet 'Case', cell A1: a matrix sheet starts with the header "
+        r"'evidence' in A1 \(value: 'field'\)",
+    ):
         excel.import_matrix(workbook_path, load_case(tiny), "ann", sheet="Case")
 
 
 def test_missing_sheet_lists_the_sheets(tiny, workbook_path):
-    with pytest.raises(SatError, match="no sheet 'carol' \\(sheets: Case, Hypotheses, Evidence, Sources, ann, bob, "
-                                       "Scores\\)"):
+    with pytest.raises(
+        SatError, match="no sheet 'carol' \\(sheets: Case, Hypotheses, Evidence, Sources, ann, bob, Scores\\)"
+    ):
         excel.import_matrix(workbook_path, load_case(tiny), "carol")
 
 

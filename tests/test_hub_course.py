@@ -42,8 +42,10 @@ pytestmark = [
     pytest.mark.hub,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
     pytest.mark.skipif(os.geteuid() != 0, reason="the course hub creates Unix accounts: run as root (CI does)"),
-    pytest.mark.skipif(not (HUB_BIN / "configurable-http-proxy").exists(),
-                       reason=f"no course hub environment in {HUB_BIN.parent}: `make hub-env` builds it"),
+    pytest.mark.skipif(
+        not (HUB_BIN / "configurable-http-proxy").exists(),
+        reason=f"no course hub environment in {HUB_BIN.parent}: `make hub-env` builds it",
+    ),
 ]
 
 
@@ -64,8 +66,14 @@ class Course:
 
 def as_user(course: Course, user: str, *command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a command as a Unix user of the course (what they could do in a terminal of their own server)."""
-    return subprocess.run(["runuser", "-u", user, "--", "env", f"SAT_ROOT={course.materials}", *command], cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        ["runuser", "-u", user, "--", "env", f"SAT_ROOT={course.materials}", *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def remove_account(name: str) -> None:
@@ -100,11 +108,16 @@ def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[sub
     """
     for _ in range(3):
         port, hub_port, api_port = free_port(), free_port(), free_port()
-        command = [str(HUB_BIN / "jupyterhub"), "-f", str(CONFIG), "--ip=127.0.0.1", f"--port={port}",
-                   f"--JupyterHub.hub_port={hub_port}",
-                   f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}"]
-        hub = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+        command = [
+            str(HUB_BIN / "jupyterhub"),
+            "-f",
+            str(CONFIG),
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--JupyterHub.hub_port={hub_port}",
+            f"--ConfigurableHTTPProxy.api_url=http://127.0.0.1:{api_port}",
+        ]
+        hub = subprocess.Popen(command, cwd=base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_until(functools.partial(answers, hub, port), f"the hub to answer on {port}", HUB_START_TIMEOUT)
             return hub, port
@@ -126,9 +139,16 @@ def course() -> Iterator[Course]:
     shutil.copytree(pristine / "data" / "cases" / "karish", materials / "data" / "cases" / "karish")
     shutil.copytree(pristine / "data" / "exercises" / "karish-ach", materials / "data" / "exercises" / "karish-ach")
     shutil.copytree(pristine / "notebooks" / "ach", materials / "notebooks" / "ach")
-    env = {**os.environ, "SAT_ROOT": str(materials), "SAT_HUB_INSTRUCTORS": instructor,
-           "SAT_HUB_TRAINEES": ",".join(trainees), "SAT_HUB_EXERCISE": "karish-ach", "SAT_HUB_HOME_BASE": str(homes),
-           "SAT_HUB_STATE_DIR": str(base / "state"), "SAT_HUB_GROUP": group}
+    env = {
+        **os.environ,
+        "SAT_ROOT": str(materials),
+        "SAT_HUB_INSTRUCTORS": instructor,
+        "SAT_HUB_TRAINEES": ",".join(trainees),
+        "SAT_HUB_EXERCISE": "karish-ach",
+        "SAT_HUB_HOME_BASE": str(homes),
+        "SAT_HUB_STATE_DIR": str(base / "state"),
+        "SAT_HUB_GROUP": group,
+    }
     log_path = base / "hub.log"
     hub = None
     try:
@@ -192,8 +212,10 @@ def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothe
     assert page.locator(".lm-TabBar-tab", has_text="Hypotheses").count() == 0
     page.locator(f"button.satg-brush[data-code={code!r}]").click()
     cell(page, evidence, hypothesis).click()
-    wait_until(lambda: course.ratings(name).is_file() and f"{evidence}," in course.ratings(name).read_text(),
-               f"{name}'s rating of {evidence} in their own workspace")
+    wait_until(
+        lambda: course.ratings(name).is_file() and f"{evidence}," in course.ratings(name).read_text(),
+        f"{name}'s rating of {evidence} in their own workspace",
+    )
     page.locator(".sat-status-saved").wait_for(timeout=STEP_TIMEOUT * 1000)
 
 
@@ -217,8 +239,12 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
     assert not [p for p in course.homes.rglob("*") if p.name in ("key.yaml", "levant_desk.csv")]
     key = course.materials / "data" / "exercises" / "karish-ach" / "key.yaml"
     # One trainee can neither read nor change the other's work: not through the file system...
-    for command in (["cat", str(course.ratings(ana))], ["ls", str(course.homes / ana)],
-                    ["touch", str(course.homes / ana / "workbook" / "x")], ["cat", str(key)]):
+    for command in (
+        ["cat", str(course.ratings(ana))],
+        ["ls", str(course.homes / ana)],
+        ["touch", str(course.homes / ana / "workbook" / "x")],
+        ["cat", str(key)],
+    ):
         result = as_user(course, ben, *command, cwd=course.base)
         assert result.returncode != 0 and "Permission denied" in result.stderr, command
     # ...nor through the hub (the other's server refuses them).
@@ -229,16 +255,36 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
     instructor_page = sign_up_and_log_in(browser, course, course.instructor)
     home = course.homes / course.instructor
     sat = str(HUB_BIN / "sat")
-    collected = as_user(course, course.instructor, sat, "class", "collect", "karish-ach", "--homes",
-                        str(course.homes), "--to", str(home / "collected"), cwd=home)
+    collected = as_user(
+        course,
+        course.instructor,
+        sat,
+        "class",
+        "collect",
+        "karish-ach",
+        "--homes",
+        str(course.homes),
+        "--to",
+        str(home / "collected"),
+        cwd=home,
+    )
     assert collected.returncode == 0, collected.stderr
     assert "collected 2 of 2 trainee(s)" in collected.stdout
     for name in (ana, ben):
         assert (home / "collected" / f"{name}.csv").read_bytes() == course.ratings(name).read_bytes()
     change = as_user(course, course.instructor, "sh", "-c", f"echo x >> {course.ratings(ana)}", cwd=home)
     assert change.returncode != 0 and "Permission denied" in change.stderr
-    graded = as_user(course, course.instructor, sat, "grade", "karish-ach", str(home / "collected"), "--out",
-                     str(home / "graded"), cwd=home)
+    graded = as_user(
+        course,
+        course.instructor,
+        sat,
+        "grade",
+        "karish-ach",
+        str(home / "collected"),
+        "--out",
+        str(home / "graded"),
+        cwd=home,
+    )
     assert graded.returncode == 0, graded.stderr
     assert {p.name for p in (home / "graded" / "feedback").iterdir()} == {f"{ana}.html", f"{ben}.html"}
     response = instructor_page.goto(f"{course.url}/user/{ana}/lab")  # no way into a trainee's server either

@@ -77,7 +77,8 @@ def test_collecting_takes_each_trainees_own_files_changes_no_workspace_and_can_b
         seed_workspace(homes / name / "workbook", "karish-ach")
     rate(homes / "ana" / "workbook", "ana", "E01", "H1", "C")
     (case_of(homes / "ana" / "workbook") / "ratings" / "ana.notes.csv").write_text(
-        "evidence,hypothesis,rationale\nE01,H1,because\n")
+        "evidence,hypothesis,rationale\nE01,H1,because\n"
+    )
     rate(homes / "ben" / "workbook", "ben", "E01", "H1", "II")
     rate(homes / "ben" / "workbook", "someone_else", "E01", "H1", "I")  # not ben's own file: not collected
     before = {p: p.read_bytes() for p in homes.rglob("*") if p.is_file()}

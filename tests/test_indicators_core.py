@@ -17,8 +17,9 @@ D1, D2, D3 = dt.date(2023, 1, 1), dt.date(2023, 2, 1), dt.date(2023, 3, 1)
 
 
 def ratings(rows: dict[str, list[str]], targets: tuple[str, ...] = ("A", "B")) -> pd.DataFrame:
-    return pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name="indicator"), columns=list(targets),
-                        dtype=object)
+    return pd.DataFrame(
+        list(rows.values()), index=pd.Index(list(rows), name="indicator"), columns=list(targets), dtype=object
+    )
 
 
 def log(rows: list[tuple]) -> pd.DataFrame:
@@ -29,8 +30,9 @@ def log(rows: list[tuple]) -> pd.DataFrame:
 
 
 def test_validator_rules_by_hand():
-    r = ratings({"I1": ["HL", "HU", "C"], "I2": ["L", "L", "U"], "I3": ["C", "C", "C"], "I4": ["L", "", "C"]},
-                ("A", "B", "C"))
+    r = ratings(
+        {"I1": ["HL", "HU", "C"], "I2": ["L", "L", "U"], "I3": ["C", "C", "C"], "I4": ["L", "", "C"]}, ("A", "B", "C")
+    )
     table = validator.validate(r, ["A", "A", "A", "A"], M)
     # I1: steps 2, -2, 0 -> spread 4; home A (2) vs best other (0) = 2; llr ln(.9/.1) = ln 9.
     assert table.loc["I1", "spread"] == 4 and table.loc["I1", "home_vs_other"] == 2
@@ -49,7 +51,11 @@ def test_validator_rules_by_hand():
     by_home = validator.validate(r, ["A"] * 4, M, rule="home")
     assert list(by_home["diagnostic"]) == [True, False, False, True]  # I4: L at home vs C elsewhere = 1 step
     assert list(validator.validate(r, ["A"] * 4, M, threshold=math.log(0.7 / 0.3))["diagnostic"]) == [
-        True, True, False, False]
+        True,
+        True,
+        False,
+        False,
+    ]
     with pytest.raises(ValueError, match="unknown diagnosticity rule"):
         validator.validate(r, ["A"] * 4, M, rule="max")
 
@@ -80,8 +86,14 @@ def test_criteria_summary_counts_levels():
 
 
 def test_status_is_latest_observation_at_or_before_date():
-    obs = log([("I1", D2, "absent", "high", "", ""), ("I1", D1, "observed", "low", "", ""),
-               ("I1", D2, "observed", "medium", "", "correction"), ("I2", D3, "absent", "high", "", "")])
+    obs = log(
+        [
+            ("I1", D2, "absent", "high", "", ""),
+            ("I1", D1, "observed", "low", "", ""),
+            ("I1", D2, "observed", "medium", "", "correction"),
+            ("I2", D3, "absent", "high", "", ""),
+        ]
+    )
     at = tracking.status_at(obs, ["I1", "I2", "I3"], D2)
     assert at.loc["I1", "status"] == "observed" and at.loc["I1", "note"] == "correction"  # later row on one date
     assert at.loc["I2", "status"] == "unknown" and at.loc["I3", "status"] == "unknown"

@@ -32,7 +32,8 @@ def test_recording_appends_the_row_and_redraws(tiny):
     assert "Recorded: I2 absent on 2022-02-01" in recorder.message.value
     assert (tiny / "observations.csv").read_text() == (
         "indicator,date,status,credibility,sources,note\n"
-        "I2,2022-02-01,absent,high,Harbour office log,<b>no</b> night shift\n")
+        "I2,2022-02-01,absent,high,Harbour office log,<b>no</b> night shift\n"
+    )
     # absent I2 under a uniform prior: 1 - (.9, .1, .5) -> H1 .1 / 1.5 = 7%, H2 .9 / 1.5 = 60%
     assert "2022-02-01" in recorder.table.value and "60% likely" in recorder.table.value
     assert recorder.figure.value != figure_before and bytes(recorder.figure.value).startswith(b"\x89PNG")

@@ -25,8 +25,9 @@ indicators:
 
 def make(tiny):
     (tiny / "indicators.yaml").write_text(INDICATORS)
-    (tiny / "observations.csv").write_text("indicator,date,status,credibility,sources,note\n"
-                                           "I1,2022-02-01,observed,high,@SUM(A1),+note\n")
+    (tiny / "observations.csv").write_text(
+        "indicator,date,status,credibility,sources,note\nI1,2022-02-01,observed,high,@SUM(A1),+note\n"
+    )
     return load_board(tiny)
 
 
@@ -37,7 +38,7 @@ def test_xlsx_has_every_sheet_and_no_formula(tiny, tmp_path):
     assert book.sheetnames == ["Validator", "Observations", "Timeline", "For collectors"]
     rows = list(book["Validator"].values)
     assert rows[0][:7] == ("indicator", "text", "group", "from", "H1", "H2", "H3")
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")" and rows[1][4:7] == ("HL", "HU", "C")
+    assert rows[1][1] == '\'=HYPERLINK("http://x")' and rows[1][4:7] == ("HL", "HU", "C")
     assert rows[2][rows[0].index("diagnostic")] is False
     obs = list(book["Observations"].values)
     assert obs[1][4] == "'@SUM(A1)" and obs[1][5] == "'+note"

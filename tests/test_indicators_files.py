@@ -56,12 +56,17 @@ ACH = (ANN + BOB) / 2
 
 
 def test_prior_from_ach_and_timeline_by_hand(tiny):
-    write(tiny, observations="I1,2022-02-01,observed,high,S9,\nI3,2022-03-01,absent,high,,\n"
-                             "I2,2022-03-01,observed,high,,\n")
+    write(
+        tiny,
+        observations="I1,2022-02-01,observed,high,S9,\nI3,2022-03-01,absent,high,,\nI2,2022-03-01,observed,high,,\n",
+    )
     board = load_board(tiny)
     assert [board.prior[h] for h in ("H1", "H2", "H3")] == pytest.approx(ACH.tolist())
-    assert board.warnings == ["tiny/indicators.yaml:12: indicators[1].ratings: no rating for H3 (read as C, could)"
-                              .replace("tiny/", f"{_shown(tiny)}/")]
+    assert board.warnings == [
+        "tiny/indicators.yaml:12: indicators[1].ratings: no rating for H3 (read as C, could)".replace(
+            "tiny/", f"{_shown(tiny)}/"
+        )
+    ]
     line = board.timeline().probabilities
     # 1 Feb: I1 observed -> P(obs|H) = .3, .9, .5 (tiny's credibility weights are all 1)
     first = ACH * np.array([0.3, 0.9, 0.5])
@@ -99,8 +104,10 @@ def test_uniform_and_given_priors(tiny):
     ("change", "message"),
     [
         (("targets: hypotheses\n", ""), "indicators.yaml:1: targets: is required (one of: hypotheses, scenarios)"),
-        (("targets: hypotheses", "targets: people"), "indicators.yaml:1: targets: must be one of: hypotheses, "
-                                                      "scenarios (value: 'people')"),
+        (
+            ("targets: hypotheses", "targets: people"),
+            "indicators.yaml:1: targets: must be one of: hypotheses, scenarios (value: 'people')",
+        ),
         (("prior: ach", "prior: {H1: 1, H9: 1}"), "prior.H9: prior for a target that is not one of the hypotheses"),
         (("prior: ach", "prior: {H1: 1}"), "prior: give a prior for every target, or write uniform (value: 'H2, H3')"),
         (("prior: ach", "prior: {H1: 1, H2: 0, H3: 1}"), "prior.H2: must be a positive number (value: 0)"),
@@ -111,15 +118,22 @@ def test_uniform_and_given_priors(tiny):
         (("prior: ach", "coverage: 2.5"), "coverage: must be a whole number from 0 to 1000 (value: 2.5)"),
         (("id: I2", "id: I1"), "indicators.yaml:9: indicators[1].id: duplicate id (first used on line 4)"),
         (("id: I2", "id: 'bad id'"), "indicators[1].id: must start with a letter or digit"),
-        (("H3: C}", "H3: C, H7: L}"), "indicators.yaml:8: indicators[0].ratings.H7: rating for a target that is not "
-                                      "in the case (value: 'H7')"),
+        (
+            ("H3: C}", "H3: C, H7: L}"),
+            "indicators.yaml:8: indicators[0].ratings.H7: rating for a target that is not in the case (value: 'H7')",
+        ),
         (("H2: HL", "H2: XX"), "indicators[0].ratings.H2: must be one of: HL, L, C, U, HU (value: 'XX')"),
-        (("from: H2-m1", "from: H2-m2"), "indicators.yaml:6: indicators[0].from: names no target, hypothesis "
-                                         "milestone (e.g. H1-m2) or scenario indicator (value: 'H2-m2')"),
+        (
+            ("from: H2-m1", "from: H2-m2"),
+            "indicators.yaml:6: indicators[0].from: names no target, hypothesis "
+            "milestone (e.g. H1-m2) or scenario indicator (value: 'H2-m2')",
+        ),
         (("valid: medium", "valid: great"), "indicators[0].criteria.valid: must be one of: low, medium, high"),
         (("valid: medium", "vivid: high"), "indicators[0].criteria.vivid: unknown field"),
-        (("group: harbour\n    ratings: {H1: L, H2: U}", "group: harbour\n    colour: red"),
-         "indicators[1].colour: unknown field"),
+        (
+            ("group: harbour\n    ratings: {H1: L, H2: U}", "group: harbour\n    colour: red"),
+            "indicators[1].colour: unknown field",
+        ),
         (("    text: Harbour log shows a night shift\n", ""), "indicators[2].text: is required"),
     ],
 )
@@ -134,19 +148,27 @@ def test_bad_indicators_yaml_is_reported_with_line_field_and_value(tiny, change,
 def test_prior_ach_needs_hypotheses_and_ratings(tiny):
     shutil.rmtree(tiny / "ratings")
     write(tiny)
-    assert any("indicators.yaml: prior: 'ach' needs ACH ratings in the case (ratings/<analyst>.csv) (value: 'ach')"
-               in p for p in problems_of(tiny))
+    assert any(
+        "indicators.yaml: prior: 'ach' needs ACH ratings in the case (ratings/<analyst>.csv) (value: 'ach')" in p
+        for p in problems_of(tiny)
+    )
 
 
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ("I9,2022-02-01,observed,high,,\n", "observations.csv:2: indicator: refers to an indicator id that is not "
-                                           "defined (value: 'I9')"),
-        ("I1,2022-02-30,observed,high,,\n", "observations.csv:2: date: must be a date written YYYY-MM-DD "
-                                           "(value: '2022-02-30')"),
-        ("I1,2022-02-01,seen,high,,\n", "observations.csv:2: status: must be one of: observed, absent, unknown "
-                                       "(value: 'seen')"),
+        (
+            "I9,2022-02-01,observed,high,,\n",
+            "observations.csv:2: indicator: refers to an indicator id that is not defined (value: 'I9')",
+        ),
+        (
+            "I1,2022-02-30,observed,high,,\n",
+            "observations.csv:2: date: must be a date written YYYY-MM-DD (value: '2022-02-30')",
+        ),
+        (
+            "I1,2022-02-01,seen,high,,\n",
+            "observations.csv:2: status: must be one of: observed, absent, unknown (value: 'seen')",
+        ),
         ("I1,2022-02-01,,high,,\n", "observations.csv:2: status: is required"),
         ("I1,2022-02-01,observed,sure,,\n", "observations.csv:2: credibility: must be one of: low, medium, high"),
         ("I1,2022-02-01,observed\n", "observations.csv:2: row: has 3 cells but the header has 6"),
@@ -162,8 +184,10 @@ def test_bad_observations_are_reported_with_line(tiny, rows, message):
 def test_observation_header_and_orphan_file(tiny):
     write(tiny)
     (tiny / "observations.csv").write_text("indicator,when,status\n")
-    assert any("observations.csv:1: header: expected the header indicator,date,status,credibility,sources,note" in p
-               for p in problems_of(tiny))
+    assert any(
+        "observations.csv:1: header: expected the header indicator,date,status,credibility,sources,note" in p
+        for p in problems_of(tiny)
+    )
     (tiny / "indicators.yaml").unlink()
     result = main(["validate", str(tiny)])
     assert result == 2
@@ -183,8 +207,18 @@ def test_append_observation_is_atomic_and_validated(tiny):
     assert "observations.csv: indicator: refers to an indicator id that is not defined (value: 'I9')" in shown
     assert "observations.csv: date: must be a date written YYYY-MM-DD (value: '2022-13-01')" in shown
     assert (tiny / "observations.csv").read_text() == before
-    append_observation(tiny, {"indicator": "I2", "date": "2022-03-01", "status": "absent", "credibility": "low",
-                              "sources": "S1, S2", "note": 'said "no", then left'}, ["I1", "I2", "I3"])
+    append_observation(
+        tiny,
+        {
+            "indicator": "I2",
+            "date": "2022-03-01",
+            "status": "absent",
+            "credibility": "low",
+            "sources": "S1, S2",
+            "note": 'said "no", then left',
+        },
+        ["I1", "I2", "I3"],
+    )
     row = 'I2,2022-03-01,absent,low,"S1, S2","said ""no"", then left"\n'
     assert (tiny / "observations.csv").read_text() == before + row
     assert load_board(tiny).status().loc["I2", "status"] == "absent"
@@ -240,8 +274,10 @@ def test_bundled_boards_are_valid_and_cite_sources():
 
 
 def test_scenario_targets_need_scenarios_yaml(tiny):
-    write(tiny, TINY_INDICATORS.replace("targets: hypotheses", "targets: scenarios").replace("prior: ach",
-                                                                                             "prior: uniform"))
+    write(
+        tiny,
+        TINY_INDICATORS.replace("targets: hypotheses", "targets: scenarios").replace("prior: ach", "prior: uniform"),
+    )
     assert any("targets: the case has no scenarios.yaml to take scenario ids from" in p for p in problems_of(tiny))
 
 
@@ -294,13 +330,13 @@ def quoted_rows(text: str, heading: str, columns: int) -> list[tuple[str, list[s
     """(date, figures) of each dated row of the table under ``heading``: the ``columns`` cells before the last."""
     import re
 
-    section = text[text.index(heading):]
-    section = section[:section.index("\n\n", section.index("|---"))]
+    section = text[text.index(heading) :]
+    section = section[: section.index("\n\n", section.index("|---"))]
     rows = []
     for line in section.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if re.fullmatch(r"\d{4}-\d\d-\d\d", cells[0]):
-            rows.append((cells[0], cells[1:][-columns - 1:-1]))
+            rows.append((cells[0], cells[1:][-columns - 1 : -1]))
     return rows
 
 
@@ -322,7 +358,7 @@ def test_karish_readme_quotes_the_board():
     assert len(rows) == 6
     for date, shown in rows:
         assert shown == [percent_text(float(board_at(board, line, date)[h])) for h in ("H3", "H4", "H6")], date
-    section = text[text.index("## Retrospective exercise"):]
+    section = text[text.index("## Retrospective exercise") :]
     assert f"{len(board.spec.indicators)} indicators" in section
     assert f"{len(board.observations)} dated observations" in section
     assert all(percent_text(float(line.iloc[0][h])) == "under 1%" for h in ("H1", "H2", "H5"))

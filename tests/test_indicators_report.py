@@ -16,10 +16,12 @@ def test_indicators_report_is_rendered_offline_and_escapes_text(tiny, tmp_path):
     assert kinds_for(tiny) == []
     (tiny / "indicators.yaml").write_text(
         "targets: hypotheses\nindicators:\n"
-        f"  - id: I1\n    text: \"{XSS}\"\n    ratings: {{H1: HL, H2: HU, H3: C}}\n"
-        "  - id: I2\n    text: Crew talk\n    ratings: {H1: C, H2: C, H3: C}\n")
+        f'  - id: I1\n    text: "{XSS}"\n    ratings: {{H1: HL, H2: HU, H3: C}}\n'
+        "  - id: I2\n    text: Crew talk\n    ratings: {H1: C, H2: C, H3: C}\n"
+    )
     (tiny / "observations.csv").write_text(
-        "indicator,date,status,credibility,sources,note\nI1,2022-02-01,observed,high,<b>S</b>,\nI2,2022-03-01,absent,low,,\n")
+        "indicator,date,status,credibility,sources,note\nI1,2022-02-01,observed,high,<b>S</b>,\nI2,2022-03-01,absent,low,,\n"
+    )
     assert [k.name for k in kinds_for(tiny)] == ["indicators"]
     [path] = render_case(tiny, out_dir=tmp_path / "out")
     assert path.name == "tiny-indicators.html"

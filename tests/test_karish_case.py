@@ -40,8 +40,9 @@ def case():
 
 def without(case, drop=(), ungroup=()):
     changed = dataclasses.replace(case)
-    changed.evidence = [dataclasses.replace(e, group=None) if e.id in ungroup else e
-                        for e in case.evidence if e.id not in drop]
+    changed.evidence = [
+        dataclasses.replace(e, group=None) if e.id in ungroup else e for e in case.evidence if e.id not in drop
+    ]
     changed.ratings = {a: m.drop(index=list(drop)) for a, m in case.ratings.items()}
     return changed
 
@@ -49,11 +50,14 @@ def without(case, drop=(), ungroup=()):
 def test_counts(case):
     types = collections.Counter(e.type for e in case.evidence)
     readme = text()
-    assert (f"the question, {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items and "
-            f"{len(case.sources)} sources") in readme
-    assert (f"{types['open-source']} open-source items, {types['assumption']} assumptions, "
-            f"{types['logical-deduction']} deduction and {types['absence-of-evidence']} absence-of-evidence items"
-            ) in readme
+    assert (
+        f"the question, {len(case.hypotheses)} hypotheses, {len(case.evidence)} evidence items and "
+        f"{len(case.sources)} sources"
+    ) in readme
+    assert (
+        f"{types['open-source']} open-source items, {types['assumption']} assumptions, "
+        f"{types['logical-deduction']} deduction and {types['absence-of-evidence']} absence-of-evidence items"
+    ) in readme
     groups = collections.defaultdict(list)
     for e in case.evidence:
         if e.group:
@@ -67,26 +71,32 @@ def test_combined_and_per_desk_figures(case):
     readme = text()
     c = posteriors(case)
     assert list(c.sort_values("rank").index[:3]) == ["H4", "H3", "H6"]
-    assert f"H4 leads at {pct(c.posterior.H4)}, then H3 at {pct(c.posterior.H3)} and H6 at {pct(c.posterior.H6)}" \
-        in readme
+    assert (
+        f"H4 leads at {pct(c.posterior.H4)}, then H3 at {pct(c.posterior.H3)} and H6 at {pct(c.posterior.H6)}" in readme
+    )
     assert all(pct(c.posterior[h]) == "under 1%" for h in ("H1", "H2", "H5"))
     assert f"The answer to the question as asked, H1 plus H6, is {pct(c.posterior.H1 + c.posterior.H6)}." in readme
 
     lev = posteriors(case, "levant_desk")
     assert pytest.approx(lev.posterior.H4) == lev.posterior.H3 and lev.loc["H3", "rank"] == 1
-    assert (f"H3 and H4 tie at {pct(lev.posterior.H3)}; H3 ranks first on the tie-break (its weighted PARC "
-            f"inconsistency, {lev.weighted_inconsistency.H3:.2f}, is less negative than H4's, "
-            f"{lev.weighted_inconsistency.H4:.2f}). H1 plus H6: {pct(lev.posterior.H1 + lev.posterior.H6)}.") in readme
+    assert (
+        f"H3 and H4 tie at {pct(lev.posterior.H3)}; H3 ranks first on the tie-break (its weighted PARC "
+        f"inconsistency, {lev.weighted_inconsistency.H3:.2f}, is less negative than H4's, "
+        f"{lev.weighted_inconsistency.H4:.2f}). H1 plus H6: {pct(lev.posterior.H1 + lev.posterior.H6)}."
+    ) in readme
 
     rus = posteriors(case, "russia_desk")
     assert list(rus.sort_values("rank").index[:3]) == ["H6", "H4", "H3"]
-    assert (f"H6 leads at {pct(rus.posterior.H6)}, then H4 at {pct(rus.posterior.H4)} and H3 at "
-            f"{pct(rus.posterior.H3)}. H1 plus H6: {pct(rus.posterior.H1 + rus.posterior.H6)}.") in readme
+    assert (
+        f"H6 leads at {pct(rus.posterior.H6)}, then H4 at {pct(rus.posterior.H4)} and H3 at "
+        f"{pct(rus.posterior.H3)}. H1 plus H6: {pct(rus.posterior.H1 + rus.posterior.H6)}."
+    ) in readme
 
     assert lev.inconsistency.idxmax() == "H3" and (lev.inconsistency < 0).drop("H3").all()
     assert set(rus.index[rus.inconsistency == 0]) == {"H4", "H6"}
-    assert (f"(0; H1 {lev.inconsistency.H1:.0f}), H4 and H6 the Russia desk's (0; H1 {rus.inconsistency.H1:.0f})"
-            ) in readme
+    assert (
+        f"(0; H1 {lev.inconsistency.H1:.0f}), H4 and H6 the Russia desk's (0; H1 {rus.inconsistency.H1:.0f})"
+    ) in readme
     assert lev.weighted_inconsistency.idxmin() == "H1" and rus.weighted_inconsistency.idxmin() == "H1"
     assert f"({lev.weighted_inconsistency.H1:.2f} and {rus.weighted_inconsistency.H1:.2f})" in readme
 
@@ -97,13 +107,16 @@ def test_dropping_the_seed_claim_and_ungrouping_the_absences(case):
     dropped = without(case, drop=("E01", "E02"))
     d, dl, dr = posteriors(dropped), posteriors(dropped, "levant_desk"), posteriors(dropped, "russia_desk")
     assert d.sort_values("rank").index[0] == "H3" and c.sort_values("rank").index[0] == "H4"
-    assert (f"moves the combined lead from H4 to H3 ({pct(d.posterior.H3)} against H4's {pct(d.posterior.H4)}), "
-            f"and H1 plus H6 from {pct(c.posterior.H1 + c.posterior.H6)} to {pct(d.posterior.H1 + d.posterior.H6)}."
-            ) in readme
+    assert (
+        f"moves the combined lead from H4 to H3 ({pct(d.posterior.H3)} against H4's {pct(d.posterior.H4)}), "
+        f"and H1 plus H6 from {pct(c.posterior.H1 + c.posterior.H6)} to {pct(d.posterior.H1 + d.posterior.H6)}."
+    ) in readme
     assert f"The Levant desk's H3 rises from {pct(lev.posterior.H3)} to {pct(dl.posterior.H3)}" in readme
     assert list(dr.sort_values("rank").index[:3]) == ["H6", "H4", "H3"]
-    assert (f"the Russia desk's H6 falls from {pct(rus.posterior.H6)} to {pct(dr.posterior.H6)}, barely ahead of "
-            f"H4 ({pct(dr.posterior.H4)}) and H3 ({pct(dr.posterior.H3)})") in readme
+    assert (
+        f"the Russia desk's H6 falls from {pct(rus.posterior.H6)} to {pct(dr.posterior.H6)}, barely ahead of "
+        f"H4 ({pct(dr.posterior.H4)}) and H3 ({pct(dr.posterior.H3)})"
+    ) in readme
 
     u = posteriors(without(case, ungroup=("E22", "E23")))
     assert u.sort_values("rank").index[0] == "H3"

@@ -35,11 +35,20 @@ def test_one_row_per_analyst_evidence_hypothesis(tiny, tmp_path):
     rows = read(path)
     assert tuple(rows[0]) == HEADER
     assert [(r["analyst"], r["evidence"], r["hypothesis"]) for r in rows[:4]] == [
-        ("ann", "E1", "H1"), ("ann", "E1", "H2"), ("ann", "E1", "H3"), ("ann", "E2", "H1")]
+        ("ann", "E1", "H1"),
+        ("ann", "E1", "H2"),
+        ("ann", "E1", "H3"),
+        ("ann", "E2", "H1"),
+    ]
     by_cell = {(r["analyst"], r["evidence"], r["hypothesis"]): r for r in rows}
     assert by_cell["ann", "E3", "H1"]["rating"] == "CC"
-    assert by_cell["bob", "E1", "H2"] == {"analyst": "bob", "evidence": "E1", "hypothesis": "H2", "rating": "C",
-                                          "rationale": "Owners learn harbour knots, so this fits the owner too"}
+    assert by_cell["bob", "E1", "H2"] == {
+        "analyst": "bob",
+        "evidence": "E1",
+        "hypothesis": "H2",
+        "rating": "C",
+        "rationale": "Owners learn harbour knots, so this fits the owner too",
+    }
     assert by_cell["ann", "E1", "H2"]["rationale"] == ""
 
 
@@ -58,11 +67,13 @@ def test_unrated_cells_are_empty_and_one_analyst_can_be_chosen(tiny, tmp_path):
 
 def test_formula_payloads_are_neutralised(tiny, tmp_path):
     case = load_case(tiny)
-    payload = "=HYPERLINK(\"http://evil.example\",\"click\")"
-    case.rationale["ann"] = pd.DataFrame([
-        {"evidence": "E1", "hypothesis": "H1", "rationale": payload},
-        {"evidence": "E1", "hypothesis": "H1", "rationale": "-2 from the second look"},
-    ])
+    payload = '=HYPERLINK("http://evil.example","click")'
+    case.rationale["ann"] = pd.DataFrame(
+        [
+            {"evidence": "E1", "hypothesis": "H1", "rationale": payload},
+            {"evidence": "E1", "hypothesis": "H1", "rationale": "-2 from the second look"},
+        ]
+    )
     path = tmp_path / "long.csv"
     export_long_csv(case, path, "ann")
     first = read(path)[0]

@@ -38,9 +38,27 @@ def test_xdist_workers_share_one_copy_that_is_removed_once_at_the_end(tmp_path):
     # Only xdist among the plugins: the others (nbval's import chain above all) would triple the cost of the run.
     env |= {"SAT_PRISTINE_PROBE": str(tmp_path), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "xdist", "-p", "no:cacheprovider", "-n", "2", "--dist", "load",
-         "tests/test_pristine.py::test_each_worker_reads_the_session_root"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "xdist",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "2",
+            "--dist",
+            "load",
+            "tests/test_pristine.py::test_each_worker_reads_the_session_root",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     seen = {path.name: path.read_text() for path in tmp_path.iterdir()}
@@ -50,9 +68,10 @@ def test_xdist_workers_share_one_copy_that_is_removed_once_at_the_end(tmp_path):
     assert not Path(root).exists()
 
 
-@pytest.mark.skipif(subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True,
-                                   check=False).returncode != 0,
-                    reason="the pristine copy comes from git; outside a checkout the live data is the only copy")
+@pytest.mark.skipif(
+    subprocess.run(["git", "-C", str(ROOT), "rev-parse"], capture_output=True, check=False).returncode != 0,
+    reason="the pristine copy comes from git; outside a checkout the live data is the only copy",
+)
 def test_report_notebook_check_passes_after_the_live_case_is_edited():
     """Rate a cell differently and add an evidence item in the live Karish case, as an analyst would in the
     editor, then run the ACH report's nbval check in a fresh pytest (its own pristine copy): it must pass."""
@@ -61,14 +80,29 @@ def test_report_notebook_check_passes_after_the_live_case_is_edited():
     try:
         ratings.write_text(saved[ratings].decode().replace("E16,II,", "E16,CC,", 1), encoding="utf-8")
         text = saved[case_file].decode()
-        item = ("  - id: E99\n    summary: An analyst's own new item.\n    type: other\n\n")
+        item = "  - id: E99\n    summary: An analyst's own new item.\n    type: other\n\n"
         case_file.write_text(text.replace("\nsources:\n", "\n" + item + "sources:\n", 1), encoding="utf-8")
         assert ratings.read_bytes() != saved[ratings] and b"E99" in case_file.read_bytes()
         env = {k: v for k, v in os.environ.items() if k != "SAT_ROOT"}
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-sanitize-with",
-             "tests/nbval_sanitize.cfg", "notebooks/ach/ach_report.ipynb"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--nbval",
+                "--nbval-sanitize-with",
+                "tests/nbval_sanitize.cfg",
+                "notebooks/ach/ach_report.ipynb",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
         )
     finally:
         for path, content in saved.items():

@@ -23,14 +23,17 @@ def slow(path: Path, hids: list[str], eids: list[str], monkeypatch: pytest.Monke
         return store.read_ratings_csv(path, hids, eids, path.name)
 
 
-@pytest.mark.parametrize("text", [
-    "evidence,H1,H2,H3\nE1,CC,C,N\nE2,I,II,NA\nE3,,,\nE4,C,,II\n",
-    "evidence,H1,H2,H3\nE1,CC,C,N\nE2,I,II,NA\nE3,,,\nE4,C,,II",  # no final line end
-    "\ufeffevidence,H1,H2,H3\nE1,CC,C,N\n",  # a spreadsheet's byte-order mark
-    "evidence,H3,H1\nE4,C,II\nE2,NA,CC\n",  # rows and columns in another order, some missing
-    "evidence,H1,H2,H3\n",  # a header only
-    "evidence,H1,H2,H3\r\nE1,CC,C,N\r\nE2,,II,\r\n",  # Windows line ends, as Python's csv module writes
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "evidence,H1,H2,H3\nE1,CC,C,N\nE2,I,II,NA\nE3,,,\nE4,C,,II\n",
+        "evidence,H1,H2,H3\nE1,CC,C,N\nE2,I,II,NA\nE3,,,\nE4,C,,II",  # no final line end
+        "\ufeffevidence,H1,H2,H3\nE1,CC,C,N\n",  # a spreadsheet's byte-order mark
+        "evidence,H3,H1\nE4,C,II\nE2,NA,CC\n",  # rows and columns in another order, some missing
+        "evidence,H1,H2,H3\n",  # a header only
+        "evidence,H1,H2,H3\r\nE1,CC,C,N\r\nE2,,II,\r\n",  # Windows line ends, as Python's csv module writes
+    ],
+)
 def test_regular_grids_read_as_the_line_reader_reads_them(tmp_path, monkeypatch, text):
     path = tmp_path / "a.csv"
     path.write_text(text, encoding="utf-8")
@@ -41,22 +44,25 @@ def test_regular_grids_read_as_the_line_reader_reads_them(tmp_path, monkeypatch,
     pd.testing.assert_frame_equal(fast, expected)
 
 
-@pytest.mark.parametrize("text", [
-    "evidence,H1,H2,H3\rE1,CC,C,N\r",  # old Mac line ends
-    'evidence,H1,H2,H3\nE1,"CC",C,N\n',  # quotes
-    "evidence,H1,H2,H3\nE1,cc,c,n\n",  # lower case
-    "evidence,H1,H2,H3\nE1, C,C,N\n",  # a space
-    "evidence,H1,H2,H3\nE1,CC,C\n",  # a short line
-    "evidence,H1,H2,H3\nE1,CC,C,N,II\n",  # a long line
-    "evidence,H1,H2,H3\nE1,CC,C,N\n\nE2,C,C,C\n",  # a blank line
-    "evidence,H1,H2,H3\nE1,CC,C,N\nE1,C,C,C\n",  # a duplicate row
-    "evidence,H1,H2,H3\nE9,CC,C,N\n",  # an unknown evidence id
-    "evidence,H1,H1,H3\nE1,CC,C,N\n",  # a duplicate column
-    "evidence,H1,H2,H9\nE1,CC,C,N\n",  # an unknown hypothesis
-    "evidence,H1,H2,H3\nE1,CCC,C,N\n",  # an unknown code
-    "evidence,H1,H2,H3\nE1,X,C,N\n",
-    "item,H1,H2,H3\nE1,C,C,N\n",  # another first column
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "evidence,H1,H2,H3\rE1,CC,C,N\r",  # old Mac line ends
+        'evidence,H1,H2,H3\nE1,"CC",C,N\n',  # quotes
+        "evidence,H1,H2,H3\nE1,cc,c,n\n",  # lower case
+        "evidence,H1,H2,H3\nE1, C,C,N\n",  # a space
+        "evidence,H1,H2,H3\nE1,CC,C\n",  # a short line
+        "evidence,H1,H2,H3\nE1,CC,C,N,II\n",  # a long line
+        "evidence,H1,H2,H3\nE1,CC,C,N\n\nE2,C,C,C\n",  # a blank line
+        "evidence,H1,H2,H3\nE1,CC,C,N\nE1,C,C,C\n",  # a duplicate row
+        "evidence,H1,H2,H3\nE9,CC,C,N\n",  # an unknown evidence id
+        "evidence,H1,H1,H3\nE1,CC,C,N\n",  # a duplicate column
+        "evidence,H1,H2,H9\nE1,CC,C,N\n",  # an unknown hypothesis
+        "evidence,H1,H2,H3\nE1,CCC,C,N\n",  # an unknown code
+        "evidence,H1,H2,H3\nE1,X,C,N\n",
+        "item,H1,H2,H3\nE1,C,C,N\n",  # another first column
+    ],
+)
 def test_anything_irregular_goes_to_the_line_reader(tmp_path, monkeypatch, text):
     path = tmp_path / "a.csv"
     path.write_text(text, encoding="utf-8")

@@ -21,11 +21,14 @@ from sat.store import load_case
 def test_confidence_counts_the_weaknesses_the_workbook_can_see(tiny):
     scores = score_case(load_case(tiny), draws=1000, seed=0)
     # H1 first in every draw and for both analysts; but reversing E1 or E3 alone gives the lead away: one weakness.
-    assert narrative.confidence(scores) == ("moderate", [
-        "H1 comes first in over 99% of 1,000 draws in which any rating may be a step off",
-        "a different reading of E1 and E3 alone would put another hypothesis first",
-        "every analyst puts H1 first",
-    ])
+    assert narrative.confidence(scores) == (
+        "moderate",
+        [
+            "H1 comes first in over 99% of 1,000 draws in which any rating may be a step off",
+            "a different reading of E1 and E3 alone would put another hypothesis first",
+            "every analyst puts H1 first",
+        ],
+    )
 
 
 def test_confidence_is_high_with_no_weakness_and_low_with_two():
@@ -40,8 +43,10 @@ def test_confidence_is_high_with_no_weakness_and_low_with_two():
 def test_bottom_line_gives_the_leader_in_icd203_words_with_range_and_figure(tiny):
     html = narrative.bottom_line_html(score_case(load_case(tiny), draws=1000, seed=0))
     # Combined posterior of H1 .82 (rounded): very likely (80-95%).
-    assert ("The leading hypothesis is <strong>H1</strong>, The harbour crew moved it: <strong>very likely</strong> "
-            "(80-95%; the matrix gives 82%), ahead of H2 (15%) and H3 (2%).") in html
+    assert (
+        "The leading hypothesis is <strong>H1</strong>, The harbour crew moved it: <strong>very likely</strong> "
+        "(80-95%; the matrix gives 82%), ahead of H2 (15%) and H3 (2%)."
+    ) in html
     assert "<strong>Confidence: moderate.</strong> It rests most on E1, E3 and E2" in html
     assert "Of the items that count, E2 is of low credibility." in html
 
@@ -53,21 +58,26 @@ def test_bottom_line_escapes_analyst_text(tiny):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-@pytest.mark.parametrize(("text", "width", "shown"), [
-    ("short enough", 20, "short enough"),
-    ("The mooring line was retied with a harbour knot", 20, "The mooring line…"),
-    ("one, two, three four", 12, "one, two…"),
-    ("Supercalifragilistic", 8, "Superca…"),
-])
+@pytest.mark.parametrize(
+    ("text", "width", "shown"),
+    [
+        ("short enough", 20, "short enough"),
+        ("The mooring line was retied with a harbour knot", 20, "The mooring line…"),
+        ("one, two, three four", 12, "one, two…"),
+        ("Supercalifragilistic", 8, "Superca…"),
+    ],
+)
 def test_evidence_text_is_cut_at_a_word(text, width, shown):
     assert _short(text, width) == shown and len(shown) <= width
 
 
 def test_rendered_page_has_the_title_and_stylesheet_and_no_notebook_only_cells(tmp_path):
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("Run it top to bottom", metadata={"tags": [NOTEBOOK_ONLY]}),
-        nbformat.v4.new_markdown_cell("## For the reader"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("Run it top to bottom", metadata={"tags": [NOTEBOOK_ONLY]}),
+            nbformat.v4.new_markdown_cell("## For the reader"),
+        ]
+    )
     path = tmp_path / "x.ipynb"
     nbformat.write(nb, str(path))
     html = notebook_to_html(path, "Boat <case>: ACH report")
@@ -78,8 +88,9 @@ def test_rendered_page_has_the_title_and_stylesheet_and_no_notebook_only_cells(t
 
 def test_headers_and_booleans_in_words():
     assert rv.header("not_yet_considered") == "Not yet considered"
-    assert rv.header("TIS") == "TIS" and rv.header("moscow_israel", {"moscow_israel": "Moscow-Israel"}) == \
-        "Moscow-Israel"
+    assert (
+        rv.header("TIS") == "TIS" and rv.header("moscow_israel", {"moscow_israel": "Moscow-Israel"}) == "Moscow-Israel"
+    )
     frame = pd.DataFrame({"driver A": ["a-1"], "fully_consistent": [True], "novel": pd.array([None], "boolean")})
     shown = rv.for_readers(frame, drivers={"a-1": type("D", (), {"name": "Driver one"})()})
     assert list(shown.columns) == ["Driver A", "Fully consistent", "Novel"]

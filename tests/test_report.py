@@ -25,12 +25,13 @@ def test_invalid_case_fails_with_validation_messages_and_writes_nothing(tiny, tm
 
 def test_rendered_report_is_static_offline_and_escapes_analyst_text(tiny, tmp_path):
     text = (tiny / "case.yaml").read_text()
-    text = text.replace("title: Who moved the boat?", f"title: \"{XSS_TITLE}\"")
+    text = text.replace("title: Who moved the boat?", f'title: "{XSS_TITLE}"')
     text = text.replace("summary: The owner says he was asleep", f"summary: '{XSS_SUMMARY}'")
     text = text.replace("title: The owner moved it", "title: 'The owner <b>moved</b> it & left'")
     (tiny / "case.yaml").write_text(text)
     (tiny / "ratings" / "bob.notes.csv").write_text(
-        'evidence,hypothesis,rationale\nE1,H2,"<script>alert(2)</script> owners tie knots"\n')
+        'evidence,hypothesis,rationale\nE1,H2,"<script>alert(2)</script> owners tie knots"\n'
+    )
     [path] = render_case(tiny, out_dir=tmp_path / "out")
     assert path.name == "tiny-ach.html"
     html = path.read_text()
@@ -47,8 +48,10 @@ def test_rendered_report_is_static_offline_and_escapes_analyst_text(tiny, tmp_pa
 
 
 def test_strip_remote_removes_scripts_and_remote_styles():
-    page = ('<head><script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="https://cdn/x.css">'
-            '<link rel="icon" href="data:,"><script type="module">import m from "https://x";</script></head>')
+    page = (
+        '<head><script src="https://cdn.example/x.js"></script><link rel="stylesheet" href="https://cdn/x.css">'
+        '<link rel="icon" href="data:,"><script type="module">import m from "https://x";</script></head>'
+    )
     assert strip_remote(page) == '<head><link rel="icon" href="data:,"></head>'
 
 
@@ -68,8 +71,14 @@ def test_report_is_the_html_of_a_fresh_kernel_papermill_render(kind, tmp_path):
     parameters = {"case": str(folder), **({"analyst": ""} if kind.name == "ach" else {})}
     notebook = notebooks_dir() / kind.notebook
     executed = tmp_path / notebook.name
-    papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, kernel_name="python3",
-                               cwd=str(tmp_path), progress_bar=False)
+    papermill.execute_notebook(
+        str(notebook),
+        str(executed),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
     title = f"{load_case(folder).title}: {TITLES.get(kind.name, kind.name)}"
     reference = notebook_to_html(nbformat.read(str(executed), as_version=4), title)
     ours = path.read_text()

@@ -22,16 +22,30 @@ ACH_NOTEBOOK = ROOT / "notebooks" / "ach" / "ach_report.ipynb"
 
 
 def sat_command(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "sat.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "sat.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def notebook(path: Path, *sources: str) -> Path:
     """A small notebook whose code cells are ``sources`` (the first one tagged ``parameters``)."""
-    cells = [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "outputs": [], "source": source,
-              "metadata": {"tags": ["parameters"]} if i == 0 else {}} for i, source in enumerate(sources)]
-    nb = {"cells": cells, "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                       "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
+    cells = [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": f"c{i}",
+            "outputs": [],
+            "source": source,
+            "metadata": {"tags": ["parameters"]} if i == 0 else {},
+        }
+        for i, source in enumerate(sources)
+    ]
+    nb = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path.write_text(json.dumps(nb))
     return path
 
@@ -47,8 +61,11 @@ def class_folder(tmp_path: Path, tiny: Path) -> Path:
 def test_concurrent_sat_report_processes_do_not_interfere(tiny, tmp_path):
     reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_text()
     karish_reference = render_case("karish", out_dir=tmp_path / "reference")[0].read_text()
-    runs = [("tiny", str(tiny), tmp_path / "a"), ("tiny", str(tiny), tmp_path / "a"),  # same case, same folder
-            ("karish", "karish", tmp_path / "c")]
+    runs = [
+        ("tiny", str(tiny), tmp_path / "a"),
+        ("tiny", str(tiny), tmp_path / "a"),  # same case, same folder
+        ("karish", "karish", tmp_path / "c"),
+    ]
     procs = [sat_command("report", case, "--out", str(out)) for _, case, out in runs]
     results = [(p, *p.communicate(timeout=300)) for p in procs]
     for proc, out, err in results:
@@ -72,10 +89,12 @@ def test_a_warm_worker_renders_a_then_b_then_a_identically(tiny, tmp_path):
         "sat.ach.figures.matrix_table = None",
     )
     params = {"case": str(tiny), "analyst": ""}
-    tasks = [Task("A", render_notebook, (ACH_NOTEBOOK, params, tmp_path / "a1.html")),
-             Task("B", render_notebook, (polluter, {"x": 1}, tmp_path / "b1.html")),
-             Task("A", render_notebook, (ACH_NOTEBOOK, params, tmp_path / "a2.html")),
-             Task("B", render_notebook, (polluter, {"x": 2}, tmp_path / "b2.html"))]
+    tasks = [
+        Task("A", render_notebook, (ACH_NOTEBOOK, params, tmp_path / "a1.html")),
+        Task("B", render_notebook, (polluter, {"x": 1}, tmp_path / "b1.html")),
+        Task("A", render_notebook, (ACH_NOTEBOOK, params, tmp_path / "a2.html")),
+        Task("B", render_notebook, (polluter, {"x": 2}, tmp_path / "b2.html")),
+    ]
     from sat.runner import _call
 
     with local_executor(1) as one_worker:
@@ -100,13 +119,18 @@ def test_timeout_gives_one_line_and_writes_nothing(tmp_path):
 
 
 def test_a_dying_process_gives_one_line_and_writes_nothing(tmp_path):
-    dies = notebook(tmp_path / "dies.ipynb", "x = 0", "print('about to die')",
-                    "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    dies = notebook(
+        tmp_path / "dies.ipynb",
+        "x = 0",
+        "print('about to die')",
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+    )
     target = tmp_path / "dies.html"
     with pytest.raises(ReportError) as info:
         render_notebook(dies, {}, target)
-    assert str(info.value) == ("dies.html: dies.ipynb: the process running it died (killed by signal 9 (SIGKILL)) "
-                               "at cell 4; nothing written")
+    assert str(info.value) == (
+        "dies.html: dies.ipynb: the process running it died (killed by signal 9 (SIGKILL)) at cell 4; nothing written"
+    )
     assert not target.exists()
 
 
@@ -122,12 +146,17 @@ def test_runner_returns_results_and_failures_in_task_order():
     seen: list[str] = []
     for jobs in (1, 2):
         outcomes = run(tasks, jobs=jobs, progress=lambda outcome: seen.append(outcome.key))
-        assert [(o.key, o.ok, o.result) for o in outcomes] == [("twelve", True, 12), ("bad", False, None),
-                                                              ("big", True, 1024)]
+        assert [(o.key, o.ok, o.result) for o in outcomes] == [
+            ("twelve", True, 12),
+            ("bad", False, None),
+            ("big", True, 1024),
+        ]
         assert outcomes[1].error == "ValueError: invalid literal for int() with base 10: 'twelve'"
     assert sorted(seen) == sorted(["twelve", "bad", "big"] * 2)
-    assert summary(outcomes, "tasks") == ["1 of 3 tasks failed:",
-                                          "  bad: ValueError: invalid literal for int() with base 10: 'twelve'"]
+    assert summary(outcomes, "tasks") == [
+        "1 of 3 tasks failed:",
+        "  bad: ValueError: invalid literal for int() with base 10: 'twelve'",
+    ]
     assert summary([Outcome("a", True)]) == []
     with pytest.raises(SatError, match="--jobs must be 1 or more, got 0"):
         run(tasks, jobs=0)
@@ -136,8 +165,11 @@ def test_runner_returns_results_and_failures_in_task_order():
 def test_case_folders_expand_a_class_and_refuse_collisions(tiny, tmp_path):
     klass = class_folder(tmp_path, tiny)
     found = case_folders([str(klass), "karish", "karish"])
-    assert [(label, sub.as_posix()) for label, _, sub in found] == [("alice/tiny", "alice"), ("bob/tiny", "bob"),
-                                                                   ("karish", ".")]
+    assert [(label, sub.as_posix()) for label, _, sub in found] == [
+        ("alice/tiny", "alice"),
+        ("bob/tiny", "bob"),
+        ("karish", "."),
+    ]
     assert {label for label, _, _ in case_folders([], all_cases=True)} >= {"karish", "syria-militias"}
     with pytest.raises(SatError, match=r"^tiny and .*/tiny would write the same report files; render them into "):
         case_folders([str(klass / "alice"), str(klass / "alice" / "tiny"), str(tiny)])
@@ -153,8 +185,10 @@ def test_batch_command_renders_a_class_and_summarises_failures(tiny, tmp_path):
     proc = sat_command("report", str(klass), str(tiny), "--jobs", "2", "--out", str(tmp_path / "out"))
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 2
-    assert out.splitlines() == [str(tmp_path / "out" / "alice" / "tiny-ach.html"),
-                                str(tmp_path / "out" / "tiny-ach.html")]
+    assert out.splitlines() == [
+        str(tmp_path / "out" / "alice" / "tiny-ach.html"),
+        str(tmp_path / "out" / "tiny-ach.html"),
+    ]
     assert err.splitlines()[0] == "1 of 3 cases failed:"
     assert "bob/tiny: " in err and "ann.csv:2: H2: unknown rating code for E1" in err
     assert "Traceback" not in err
@@ -177,12 +211,15 @@ def test_dask_local_cluster_renders_the_same_batch(tiny, tmp_path):
     distributed = pytest.importorskip("distributed")
     klass = class_folder(tmp_path, tiny)
     reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_text()
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
-        outcomes = run(report_tasks([str(klass), "karish"], out_dir=tmp_path / "dask"),
-                       scheduler=cluster.scheduler_address)
-        proc = sat_command("report", str(tiny), "--scheduler", cluster.scheduler_address, "--out",
-                           str(tmp_path / "cli"))
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        outcomes = run(
+            report_tasks([str(klass), "karish"], out_dir=tmp_path / "dask"), scheduler=cluster.scheduler_address
+        )
+        proc = sat_command(
+            "report", str(tiny), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "cli")
+        )
         out, err = proc.communicate(timeout=300)
     assert [(o.key, o.ok) for o in outcomes] == [("alice/tiny", True), ("bob/tiny", False), ("karish", True)]
     assert "unknown rating code for E1" in outcomes[1].error
@@ -196,9 +233,11 @@ def test_dask_local_cluster_renders_the_same_batch(tiny, tmp_path):
 def test_parameters_are_injected_where_papermill_injects_them():
     from sat.execute import inject_parameters
 
-    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Title"},
-             {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "case = 'x'", "outputs": []},
-             {"cell_type": "code", "metadata": {}, "source": "print(case)", "outputs": []}]
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "case = 'x'", "outputs": []},
+        {"cell_type": "code", "metadata": {}, "source": "print(case)", "outputs": []},
+    ]
     nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     out = inject_parameters(nb, {"case": 'a"b', "draws": 0, "flag": True, "none": None})
     assert [c["metadata"].get("tags") for c in out["cells"]] == [None, ["parameters"], ["injected-parameters"], None]
@@ -235,8 +274,9 @@ def test_outputs_are_those_a_kernel_sends(tmp_path):
     )
     ours = render_notebook(features, {"n": 2}, tmp_path / "ours.html").read_text()
     executed = tmp_path / "executed.ipynb"
-    papermill.execute_notebook(str(features), str(executed), parameters={"n": 2}, kernel_name="python3",
-                               cwd=str(tmp_path), progress_bar=False)
+    papermill.execute_notebook(
+        str(features), str(executed), parameters={"n": 2}, kernel_name="python3", cwd=str(tmp_path), progress_bar=False
+    )
     reference = notebook_to_html(nbformat.read(str(executed), as_version=4))
     injected = r'(celltag_injected-parameters" id="cell-id=)[^"]+'
     assert re.sub(injected, r"\1X", ours) == re.sub(injected, r"\1X", reference)

@@ -58,8 +58,12 @@ def test_a_tie_admits_both_completions_ordered_by_tis() -> None:
 
 
 def test_no_completion() -> None:
-    d = (Descriptor("A", ("a1", "a2")), Descriptor("B", ("b1", "b2")), Descriptor("C", ("c1", "c2")),
-         Descriptor("D", ("d1", "d2")))
+    d = (
+        Descriptor("A", ("a1", "a2")),
+        Descriptor("B", ("b1", "b2")),
+        Descriptor("C", ("c1", "c2")),
+        Descriptor("D", ("d1", "d2")),
+    )
     # C follows D (c = d), D opposes C (d != c): no assignment of C and D is stable, whatever A and B are.
     blocks = {("D", "C"): [[1, -1], [-1, 1]], ("C", "D"): [[-1, 1], [1, -1]]}
     found = completions(CIBMatrix.from_blocks(d, blocks), {"A": "a1", "B": "b1"})
@@ -82,8 +86,9 @@ def _brute_force(m: CIBMatrix, fixed: dict[int, int]) -> set[tuple[int, ...]]:
         rows = np.asarray(m.offsets[:-1]) + np.asarray(z)
         theta = m.judgments[rows].sum(axis=0)
         ok = all(
-            theta[m.offsets[j] + z[j]] >= theta[m.offsets[j]:m.offsets[j + 1]].max()
-            for j in range(m.n_descriptors) if j not in fixed
+            theta[m.offsets[j] + z[j]] >= theta[m.offsets[j] : m.offsets[j + 1]].max()
+            for j in range(m.n_descriptors)
+            if j not in fixed
         )
         if ok:
             out.add(z)
@@ -108,13 +113,18 @@ def test_quadrant_completions_table() -> None:
     quads = tuple(
         Quadrant(f"q{k}", name, xs, ys, "n", (Indicator(f"i{k}", "t"),), ("imp",))
         for k, (name, xs, ys) in enumerate(
-            [("Low-low", "X lo", "Y lo"), ("Low-high", "X lo", "Y hi"), ("High-low", "X hi", "Y lo"),
-             ("High-high", "X hi", "Y hi")]
+            [
+                ("Low-low", "X lo", "Y lo"),
+                ("Low-high", "X lo", "Y hi"),
+                ("High-low", "X hi", "Y lo"),
+                ("High-high", "X hi", "Y hi"),
+            ]
         )
     )
     futures = Futures("x", "y", "why", quads)
-    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}),
-                    BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
+    bridge = Bridge(
+        BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}), BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"})
+    )
     table = quadrant_completions(futures, bridge, tiny_matrix()).set_index("scenario")
     assert list(table["completions"]) == [1, 1, 1, 1]
     assert table.loc["Low-low", "strongest"] == "C: c1"
@@ -131,16 +141,21 @@ def test_bridge_sentences() -> None:
 
     quads = tuple(
         Quadrant(f"q{k}", name, xs, ys, "n", (Indicator(f"i{k}", "t"),), ("imp",))
-        for k, (name, xs, ys) in enumerate([("LL", "X lo", "Y lo"), ("LH", "X lo", "Y hi"), ("HL", "X hi", "Y lo"),
-                                            ("HH", "X hi", "Y hi")])
+        for k, (name, xs, ys) in enumerate(
+            [("LL", "X lo", "Y lo"), ("LH", "X lo", "Y hi"), ("HL", "X hi", "Y lo"), ("HH", "X hi", "Y hi")]
+        )
     )
-    bridge = Bridge(BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}),
-                    BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"}))
+    bridge = Bridge(
+        BridgeAxis("x", "A", {"X lo": "a1", "X hi": "a2"}), BridgeAxis("y", "B", {"Y lo": "b1", "Y hi": "b2"})
+    )
     table = quadrant_completions(Futures("x", "y", "why", quads), bridge, tiny_matrix())
     sentences = bridge_sentences(table, bridge)
-    assert sentences[0] == ("LL (A = a1, B = b1): one consistent completion; the strongest (TIS 5, margin 6) has "
-                            "C: c1; the full scenario is consistent, so the axis positions sustain themselves.")
+    assert sentences[0] == (
+        "LL (A = a1, B = b1): one consistent completion; the strongest (TIS 5, margin 6) has "
+        "C: c1; the full scenario is consistent, so the axis positions sustain themselves."
+    )
     assert "fall short of their own balances by 2" in sentences[1]
     table.loc[3, "completions"] = 0
-    assert bridge_sentences(table, bridge)[3].endswith("no consistent completion; the model's judgments do not "
-                                                       "support this future.")
+    assert bridge_sentences(table, bridge)[3].endswith(
+        "no consistent completion; the model's judgments do not support this future."
+    )

@@ -23,8 +23,12 @@ def _drivers() -> dict[str, Driver]:
 
 
 def _futures() -> Futures:
-    names = {("x lo", "y lo"): "South-west", ("x lo", "y hi"): "North-west", ("x hi", "y lo"): SOUTH_EAST,
-             ("x hi", "y hi"): "North-east"}
+    names = {
+        ("x lo", "y lo"): "South-west",
+        ("x lo", "y hi"): "North-west",
+        ("x hi", "y lo"): SOUTH_EAST,
+        ("x hi", "y hi"): "North-east",
+    }
     quads = tuple(
         Quadrant(f"q{k}", name, xs, ys, f"story & {name}", (Indicator(f"i{k}", f"sign <{k}>"),), ("impl",))
         for k, ((xs, ys), name) in enumerate(names.items())
@@ -82,8 +86,10 @@ def test_cone_blocks_follow_the_given_order() -> None:
     cone = Cone(
         (Assumption("x", "x lo", "x low"), Assumption("z", "z lo", "z low")),
         ConeScenario("b", "Base", (), "as is"),
-        (ConeScenario("a1", "Flip <x>", ("x",), "x flips", (Indicator("k", "kk"),)),
-         ConeScenario("a2", "Flip both", ("x", "z"), "both flip")),
+        (
+            ConeScenario("a1", "Flip <x>", ("x",), "x flips", (Indicator("k", "kk"),)),
+            ConeScenario("a2", "Flip both", ("x", "z"), "both flip"),
+        ),
         (WildCard("w", "Comet", EVIL),),
     )
     order = presentation_order(cone, 1)

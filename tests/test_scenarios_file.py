@@ -177,57 +177,176 @@ def test_problem_names_the_file_relative_to_the_working_directory(tmp_path: Path
         ("uncertainty: 4", "uncertainty: 0", "drivers[0].uncertainty", "whole number from 1 to 5", 0, "uncertainty: 0"),
         ("uncertainty: 4", "uncertainty: high", "drivers[0].uncertainty", "whole number", "high", "uncertainty: high"),
         ("impact: 5", "impact: 4.5", "drivers[0].impact", "whole number", 4.5, "impact: 4.5"),
-        ("category: Political", "category: Military", "drivers[0].category", "not a STEEP category", "Military",
-         "category: Military"),
+        (
+            "category: Political",
+            "category: Military",
+            "drivers[0].category",
+            "not a STEEP category",
+            "Military",
+            "category: Military",
+        ),
         ("framework: STEEP", "framework: SWOT", "framework", "must be one of STEEP, PMESII", "SWOT", "framework:"),
         ("id: beta", "id: alpha", "drivers[1].id", "duplicate driver id", "alpha", ("id: alpha", 2)),
         ("id: beta", "id: Beta!", "drivers[1].id", "must start with a letter or digit", "Beta!", "id: Beta!"),
         ("[A low, A high]", "[A low, A low]", "drivers[0].end_states", "must differ", "A low", "[A low, A low]"),
         ("[A low, A high]", "[A low, A mid, A high]", "drivers[0].end_states", "exactly two", 3, "A mid"),
-        ("sources: [src1]", "sources: [nowhere]", "drivers[0].sources[0]", "refers to a source id that is not defined",
-         "nowhere", "sources: [nowhere]"),
-        ("    name: Alpha\n", "    name: Alpha\n    colour: red\n", "drivers[0].colour", "unknown field", "colour",
-         "colour: red"),
-        ("x_axis: alpha", "x_axis: delta", "futures.x_axis", "refers to a driver id that is not defined", "delta",
-         "x_axis: delta"),
+        (
+            "sources: [src1]",
+            "sources: [nowhere]",
+            "drivers[0].sources[0]",
+            "refers to a source id that is not defined",
+            "nowhere",
+            "sources: [nowhere]",
+        ),
+        (
+            "    name: Alpha\n",
+            "    name: Alpha\n    colour: red\n",
+            "drivers[0].colour",
+            "unknown field",
+            "colour",
+            "colour: red",
+        ),
+        (
+            "x_axis: alpha",
+            "x_axis: delta",
+            "futures.x_axis",
+            "refers to a driver id that is not defined",
+            "delta",
+            "x_axis: delta",
+        ),
         ("y_axis: beta", "y_axis: alpha", "futures.y_axis", "must be different drivers", "alpha", "y_axis: alpha"),
         ("y_axis: beta", "y_axis: gamma", "futures.y_axis", "predetermined element", "gamma", "y_axis: gamma"),
-        ("      y: B high\n      narrative: growth", "      y: B higher\n      narrative: growth",
-         "futures.quadrants[1].y", "not an end state of axis driver 'beta'", "B higher", "y: B higher"),
-        ("      indicators: [{id: i2, text: prices rise}]\n", "", "futures.quadrants[1].indicators",
-         "every scenario needs observable indicators", None, "id: q2"),
-        ("indicators: [{id: i3, text: protests}]", "indicators: []", "futures.quadrants[2].indicators",
-         "every scenario needs observable indicators", None, "indicators: []"),
-        ("{id: i4, text: all of it}", "{id: i1, text: all of it}", "futures.quadrants[3].indicators[0].id",
-         "duplicate indicator id", "i1", "{id: i1, text: all of it}"),
+        (
+            "      y: B high\n      narrative: growth",
+            "      y: B higher\n      narrative: growth",
+            "futures.quadrants[1].y",
+            "not an end state of axis driver 'beta'",
+            "B higher",
+            "y: B higher",
+        ),
+        (
+            "      indicators: [{id: i2, text: prices rise}]\n",
+            "",
+            "futures.quadrants[1].indicators",
+            "every scenario needs observable indicators",
+            None,
+            "id: q2",
+        ),
+        (
+            "indicators: [{id: i3, text: protests}]",
+            "indicators: []",
+            "futures.quadrants[2].indicators",
+            "every scenario needs observable indicators",
+            None,
+            "indicators: []",
+        ),
+        (
+            "{id: i4, text: all of it}",
+            "{id: i1, text: all of it}",
+            "futures.quadrants[3].indicators[0].id",
+            "duplicate indicator id",
+            "i1",
+            "{id: i1, text: all of it}",
+        ),
         ("      narrative: unrest\n", "", "futures.quadrants[2].narrative", "is required", None, "id: q3"),
-        ("implications: [much]", "implications: much", "futures.quadrants[1].implications", "must be a list",
-         "much", "implications: much"),
-        ("independence: different causes", "independence: ''", "futures.independence", "non-empty text", "",
-         "independence:"),
-        ("[beta, alpha], states: [B high, A high]", "[beta, omega], states: [B high, A high]",
-         "multiple.screen[0].drivers[1]", "refers to a driver id that is not defined", "omega", "omega"),
-        ("states: [A low, G low]", "states: [A low, G mid]", "multiple.screen[1].states[1]",
-         "not an end state of driver 'gamma'", "G mid", "G mid"),
-        ("states: [A low, G low], plausible: true", "states: [A low, G low], plausible: maybe",
-         "multiple.screen[1].plausible", "true, false or left out", "maybe", "plausible: maybe"),
+        (
+            "implications: [much]",
+            "implications: much",
+            "futures.quadrants[1].implications",
+            "must be a list",
+            "much",
+            "implications: much",
+        ),
+        (
+            "independence: different causes",
+            "independence: ''",
+            "futures.independence",
+            "non-empty text",
+            "",
+            "independence:",
+        ),
+        (
+            "[beta, alpha], states: [B high, A high]",
+            "[beta, omega], states: [B high, A high]",
+            "multiple.screen[0].drivers[1]",
+            "refers to a driver id that is not defined",
+            "omega",
+            "omega",
+        ),
+        (
+            "states: [A low, G low]",
+            "states: [A low, G mid]",
+            "multiple.screen[1].states[1]",
+            "not an end state of driver 'gamma'",
+            "G mid",
+            "G mid",
+        ),
+        (
+            "states: [A low, G low], plausible: true",
+            "states: [A low, G low], plausible: maybe",
+            "multiple.screen[1].plausible",
+            "true, false or left out",
+            "maybe",
+            "plausible: maybe",
+        ),
         (", reason: worst case", "", "multiple.screen[0].reason", "needs the reason it was kept", None, "Hot"),
-        ("plausible: true, consequential: true, novel: true", "plausible: false, consequential: true, novel: true",
-         "multiple.screen[0].shortlisted", "only a quadrant judged plausible", False, "Hot"),
-        ("{driver: gamma, state: G high", "{driver: gamma, state: G top", "cone.assumptions[1].state",
-         "not an end state of driver 'gamma'", "G top", "G top"),
-        ("{driver: gamma, state: G high", "{driver: alpha, state: A high", "cone.assumptions[1].driver",
-         "one assumption only", "alpha", "A high, assumption"),
-        ("flips: [alpha]", "flips: [beta]", "cone.alternatives[0].flips[0]", "no assumption in cone.assumptions",
-         "beta", "flips: [beta]"),
-        ("flips: [alpha]", "flips: [zeta]", "cone.alternatives[0].flips[0]",
-         "refers to a driver id that is not defined", "zeta",
-         "flips: [zeta]"),
+        (
+            "plausible: true, consequential: true, novel: true",
+            "plausible: false, consequential: true, novel: true",
+            "multiple.screen[0].shortlisted",
+            "only a quadrant judged plausible",
+            False,
+            "Hot",
+        ),
+        (
+            "{driver: gamma, state: G high",
+            "{driver: gamma, state: G top",
+            "cone.assumptions[1].state",
+            "not an end state of driver 'gamma'",
+            "G top",
+            "G top",
+        ),
+        (
+            "{driver: gamma, state: G high",
+            "{driver: alpha, state: A high",
+            "cone.assumptions[1].driver",
+            "one assumption only",
+            "alpha",
+            "A high, assumption",
+        ),
+        (
+            "flips: [alpha]",
+            "flips: [beta]",
+            "cone.alternatives[0].flips[0]",
+            "no assumption in cone.assumptions",
+            "beta",
+            "flips: [beta]",
+        ),
+        (
+            "flips: [alpha]",
+            "flips: [zeta]",
+            "cone.alternatives[0].flips[0]",
+            "refers to a driver id that is not defined",
+            "zeta",
+            "flips: [zeta]",
+        ),
         ("flips: [alpha]", "flips: []", "cone.alternatives[0].flips", "at least one assumption", None, "flips: []"),
-        ("      indicators: [{id: i5, text: alpha up}]\n", "", "cone.alternatives[0].indicators",
-         "every scenario needs observable indicators", None, "id: alt1"),
-        ("{id: w1, name: Meteor", "{id: base, name: Meteor", "cone.wild_cards[0].id", "duplicate scenario id", "base",
-         "Meteor"),
+        (
+            "      indicators: [{id: i5, text: alpha up}]\n",
+            "",
+            "cone.alternatives[0].indicators",
+            "every scenario needs observable indicators",
+            None,
+            "id: alt1",
+        ),
+        (
+            "{id: w1, name: Meteor",
+            "{id: base, name: Meteor",
+            "cone.wild_cards[0].id",
+            "duplicate scenario id",
+            "base",
+            "Meteor",
+        ),
         ("horizon: one year", "horizon: one year\nhorizn: typo", "horizn", "unknown field", "horizn", "horizn"),
     ],
 )
@@ -248,15 +367,19 @@ def test_bad_input_is_reported_with_location(
 def test_quadrants_must_cover_exactly_the_four_combinations(tmp_path: Path) -> None:
     text = VALID.replace("      x: A low\n      y: B high", "      x: A low\n      y: B low")
     problems = problems_of(tmp_path, text)
-    assert any(p.field == "futures.quadrants[1]" and "second quadrant at (A low, B low)" in p.message
-               and p.line == line_of(text, "id: q2") for p in problems)
+    assert any(
+        p.field == "futures.quadrants[1]"
+        and "second quadrant at (A low, B low)" in p.message
+        and p.line == line_of(text, "id: q2")
+        for p in problems
+    )
     gap = only(problems, "futures.quadrants")
     assert "no quadrant for alpha=A low and beta=B high" in gap.message and gap.value == "A low / B high"
     assert gap.line == line_of(text, "quadrants:")
 
 
 def test_the_same_quadrant_judged_twice_in_either_order(tmp_path: Path) -> None:
-    extra = ("    - {drivers: [alpha, beta], states: [A high, B high], plausible: true}\n")
+    extra = "    - {drivers: [alpha, beta], states: [A high, B high], plausible: true}\n"
     text = VALID.replace("cone:\n", extra + "cone:\n")
     problem = only(problems_of(tmp_path, text), "multiple.screen[2]")
     assert "already judged in multiple.screen[0]" in problem.message
@@ -264,8 +387,12 @@ def test_the_same_quadrant_judged_twice_in_either_order(tmp_path: Path) -> None:
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
-    text = (VALID.replace("impact: 5", "impact: 9").replace("category: Social", "category: Weather")
-            .replace("flips: [alpha]", "flips: [zeta]").replace("x_axis: alpha", "x_axis: nobody"))
+    text = (
+        VALID.replace("impact: 5", "impact: 9")
+        .replace("category: Social", "category: Weather")
+        .replace("flips: [alpha]", "flips: [zeta]")
+        .replace("x_axis: alpha", "x_axis: nobody")
+    )
     fields = {p.field for p in problems_of(tmp_path, text)}
     assert {"drivers[0].impact", "drivers[2].category", "cone.alternatives[0].flips[0]", "futures.x_axis"} <= fields
 
@@ -301,8 +428,10 @@ def test_case_yaml_problems_are_reported_with_the_scenario_problems(tmp_path: Pa
 
 
 def test_bridge_needs_futures_and_cib(tmp_path: Path) -> None:
-    text = VALID + "bridge:\n  x: {descriptor: D, variants: {A low: v1, A high: v2}}\n" \
+    text = (
+        VALID + "bridge:\n  x: {descriptor: D, variants: {A low: v1, A high: v2}}\n"
         "  y: {descriptor: E, variants: {B low: w1, B high: w2}}\n"
+    )
     problem = only(problems_of(tmp_path, text), "bridge")
     assert "needs a cib section" in problem.message and problem.line == line_of(text, "bridge:")
 
@@ -343,7 +472,10 @@ def test_cib_and_bridge_load(tmp_path: Path) -> None:
     assert s.cib.block("da", "dc").tolist() == [[2, 0, -2], [-2, 0, 2]]
     assert s.cib_rationales == {(0, 2): "alpha drives c"}
     assert (s.bridge.x.driver, s.bridge.x.descriptor, dict(s.bridge.x.variants)) == (
-        "alpha", "da", {"A low": "lo", "A high": "hi"})
+        "alpha",
+        "da",
+        {"A low": "lo", "A high": "hi"},
+    )
     assert s.bridge.y.variants["B high"] == "up"
 
 
@@ -366,22 +498,52 @@ def test_round_trip_with_cib_keeps_the_section_and_writes_changes(tmp_path: Path
 @pytest.mark.parametrize(
     ("old", "new", "field", "message", "value", "line_fragment"),
     [
-        ("descriptor: da", "descriptor: dz", "bridge.x.descriptor", "no CIB descriptor with this name", "dz",
-         "descriptor: dz"),
-        ("{A low: lo, A high: hi}", "{A low: lo, A high: top}", "bridge.x.variants.A high",
-         "not a variant of descriptor 'da'", "top", "A high: top"),
-        ("{A low: lo, A high: hi}", "{A low: lo, A top: hi}", "bridge.x.variants.A top",
-         "not an end state of axis driver 'alpha'", "A top", "A top: hi"),
-        ("{B low: down, B high: up}", "{B low: down, B high: down}", "bridge.y.variants",
-         "two end states map to the same variant", "down, down", "variants: {B low: down, B high: down}"),
-        ("    descriptor: db\n    variants: {B low: down, B high: up}",
-         "    descriptor: da\n    variants: {B low: lo, B high: hi}", "bridge.y.descriptor",
-         "both axes map to the same descriptor", "da", ("descriptor: da", 2)),
+        (
+            "descriptor: da",
+            "descriptor: dz",
+            "bridge.x.descriptor",
+            "no CIB descriptor with this name",
+            "dz",
+            "descriptor: dz",
+        ),
+        (
+            "{A low: lo, A high: hi}",
+            "{A low: lo, A high: top}",
+            "bridge.x.variants.A high",
+            "not a variant of descriptor 'da'",
+            "top",
+            "A high: top",
+        ),
+        (
+            "{A low: lo, A high: hi}",
+            "{A low: lo, A top: hi}",
+            "bridge.x.variants.A top",
+            "not an end state of axis driver 'alpha'",
+            "A top",
+            "A top: hi",
+        ),
+        (
+            "{B low: down, B high: up}",
+            "{B low: down, B high: down}",
+            "bridge.y.variants",
+            "two end states map to the same variant",
+            "down, down",
+            "variants: {B low: down, B high: down}",
+        ),
+        (
+            "    descriptor: db\n    variants: {B low: down, B high: up}",
+            "    descriptor: da\n    variants: {B low: lo, B high: hi}",
+            "bridge.y.descriptor",
+            "both axes map to the same descriptor",
+            "da",
+            ("descriptor: da", 2),
+        ),
         ("  y:\n    descriptor: db", "  z:\n    descriptor: db", "bridge.z", "unknown field", "z", "  z:"),
     ],
 )
-def test_bad_bridge(tmp_path: Path, old: str, new: str, field: str, message: str, value: object,
-                    line_fragment: str | tuple[str, int]) -> None:
+def test_bad_bridge(
+    tmp_path: Path, old: str, new: str, field: str, message: str, value: object, line_fragment: str | tuple[str, int]
+) -> None:
     text = VALID + CIB
     assert old in CIB
     text = text.replace(old, new, 1)
@@ -415,43 +577,115 @@ def test_cib_problems_come_with_the_other_problems(tmp_path: Path) -> None:
         # structure of the driver table
         ("    name: Alpha\n", "", "drivers[0].name", "is required", None, "id: alpha"),
         ("impact: 5", "impact: true", "drivers[0].impact", "whole number", True, "impact: true"),
-        ("  - id: gamma\n", "  - just text\n  - id: gamma\n", "drivers[2]", "must be a mapping", "just text",
-         "just text"),
-        ("[A low, A high]", "A low or high", "drivers[0].end_states", "must be a list", "A low or high",
-         "end_states: A low or high"),
+        (
+            "  - id: gamma\n",
+            "  - just text\n  - id: gamma\n",
+            "drivers[2]",
+            "must be a mapping",
+            "just text",
+            "just text",
+        ),
+        (
+            "[A low, A high]",
+            "A low or high",
+            "drivers[0].end_states",
+            "must be a list",
+            "A low or high",
+            "end_states: A low or high",
+        ),
         # the 2x2
         ("    - id: q2\n", "    - id: q1\n", "futures.quadrants[1].id", "duplicate quadrant id", "q1", ("id: q1", 2)),
-        ("{id: i3, text: protests}", "{id: I 3, text: protests}", "futures.quadrants[2].indicators[0].id",
-         "must start with a letter or digit", "I 3", "I 3"),
-        ("{id: i3, text: protests}", "just a string", "futures.quadrants[2].indicators[0]", "must be a mapping",
-         "just a string", "just a string"),
-        ("  quadrants:\n    - id: q1", "  quadrantz:\n    - id: q1", "futures.quadrantz", "unknown field",
-         "quadrantz", "quadrantz:"),
+        (
+            "{id: i3, text: protests}",
+            "{id: I 3, text: protests}",
+            "futures.quadrants[2].indicators[0].id",
+            "must start with a letter or digit",
+            "I 3",
+            "I 3",
+        ),
+        (
+            "{id: i3, text: protests}",
+            "just a string",
+            "futures.quadrants[2].indicators[0]",
+            "must be a mapping",
+            "just a string",
+            "just a string",
+        ),
+        (
+            "  quadrants:\n    - id: q1",
+            "  quadrantz:\n    - id: q1",
+            "futures.quadrantz",
+            "unknown field",
+            "quadrantz",
+            "quadrantz:",
+        ),
         # the screen
-        ("[beta, alpha], states: [B high, A high]", "[alpha, alpha], states: [A high, A high]",
-         "multiple.screen[0].drivers", "must differ", "alpha", "[alpha, alpha]"),
-        ("drivers: [alpha, gamma], states: [A low, G low]", "drivers: [alpha, gamma], states: [A low]",
-         "multiple.screen[1]", "exactly two drivers and one end state of each", "2 drivers, 1 states",
-         "states: [A low]"),
+        (
+            "[beta, alpha], states: [B high, A high]",
+            "[alpha, alpha], states: [A high, A high]",
+            "multiple.screen[0].drivers",
+            "must differ",
+            "alpha",
+            "[alpha, alpha]",
+        ),
+        (
+            "drivers: [alpha, gamma], states: [A low, G low]",
+            "drivers: [alpha, gamma], states: [A low]",
+            "multiple.screen[1]",
+            "exactly two drivers and one end state of each",
+            "2 drivers, 1 states",
+            "states: [A low]",
+        ),
         (", name: Hot", "", "multiple.screen[0].name", "needs a name", None, "worst case"),
         ("  screen:\n", "  screens:\n", "multiple.screens", "unknown field", "screens", "screens:"),
         # the cone
         ("  baseline: {id: base, name: Base, narrative: as now}\n", "", "cone.baseline", "is required", None, "cone:"),
-        ("{id: base, name: Base, narrative: as now}", "{id: base, name: Base}", "cone.baseline.narrative",
-         "is required", None, "baseline:"),
-        ("flips: [alpha]", "flips: [alpha, alpha]", "cone.alternatives[0].flips[1]", "flipped twice", "alpha",
-         "flips: [alpha, alpha]"),
-        ("      name: Alpha rises\n", "      name: Alpha rises\n      colour: blue\n",
-         "cone.alternatives[0].colour", "unknown field", "colour", "colour: blue"),
-        ("{id: w1, name: Meteor, description: out of the blue}", "{id: w1, name: Meteor}",
-         "cone.wild_cards[0].description", "is required", None, "Meteor"),
-        ("  assumptions:\n    - {driver: alpha, state: A low, assumption: alpha stays low}\n"
-         "    - {driver: gamma, state: G high, assumption: gamma stays high}\n", "  assumptions: []\n",
-         "cone.assumptions", "empty", None, "assumptions: []"),
+        (
+            "{id: base, name: Base, narrative: as now}",
+            "{id: base, name: Base}",
+            "cone.baseline.narrative",
+            "is required",
+            None,
+            "baseline:",
+        ),
+        (
+            "flips: [alpha]",
+            "flips: [alpha, alpha]",
+            "cone.alternatives[0].flips[1]",
+            "flipped twice",
+            "alpha",
+            "flips: [alpha, alpha]",
+        ),
+        (
+            "      name: Alpha rises\n",
+            "      name: Alpha rises\n      colour: blue\n",
+            "cone.alternatives[0].colour",
+            "unknown field",
+            "colour",
+            "colour: blue",
+        ),
+        (
+            "{id: w1, name: Meteor, description: out of the blue}",
+            "{id: w1, name: Meteor}",
+            "cone.wild_cards[0].description",
+            "is required",
+            None,
+            "Meteor",
+        ),
+        (
+            "  assumptions:\n    - {driver: alpha, state: A low, assumption: alpha stays low}\n"
+            "    - {driver: gamma, state: G high, assumption: gamma stays high}\n",
+            "  assumptions: []\n",
+            "cone.assumptions",
+            "empty",
+            None,
+            "assumptions: []",
+        ),
     ],
 )
-def test_more_bad_input(tmp_path: Path, old: str, new: str, field: str, message: str, value: object,
-                        line_fragment: str | tuple[str, int]) -> None:
+def test_more_bad_input(
+    tmp_path: Path, old: str, new: str, field: str, message: str, value: object, line_fragment: str | tuple[str, int]
+) -> None:
     assert old in VALID
     text = VALID.replace(old, new, 1)
     problem = only(problems_of(tmp_path, text), field)
@@ -462,8 +696,10 @@ def test_more_bad_input(tmp_path: Path, old: str, new: str, field: str, message:
 
 
 def test_same_flips_twice(tmp_path: Path) -> None:
-    extra = ("    - id: alt2\n      name: Alpha again\n      flips: [alpha]\n      narrative: again\n"
-             "      indicators: [{id: i6, text: again}]\n")
+    extra = (
+        "    - id: alt2\n      name: Alpha again\n      flips: [alpha]\n      narrative: again\n"
+        "      indicators: [{id: i6, text: again}]\n"
+    )
     text = VALID.replace("  wild_cards:\n", extra + "  wild_cards:\n")
     problem = only(problems_of(tmp_path, text), "cone.alternatives[1].flips")
     assert "same flips as cone.alternatives[0]" in problem.message and problem.value == "alpha"
@@ -488,20 +724,45 @@ def test_empty_driver_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "field", "message", "value", "line_fragment"),
     [
-        ("  x:\n    descriptor: da\n    variants: {A low: lo, A high: hi}\n", "", "bridge.x", "is required", None,
-         "bridge:"),
+        (
+            "  x:\n    descriptor: da\n    variants: {A low: lo, A high: hi}\n",
+            "",
+            "bridge.x",
+            "is required",
+            None,
+            "bridge:",
+        ),
         ("    variants: {A low: lo, A high: hi}\n", "", "bridge.x.variants", "is required", None, "  x:"),
-        ("{A low: lo, A high: hi}", "[lo, hi]", "bridge.x.variants", "must be a mapping", "a list",
-         "variants: [lo, hi]"),
-        ("{A low: lo, A high: hi}", "{A low: lo, A high: 3}", "bridge.x.variants.A high",
-         "must name a variant", 3, "variants: {A low: lo, A high: 3}"),
+        (
+            "{A low: lo, A high: hi}",
+            "[lo, hi]",
+            "bridge.x.variants",
+            "must be a mapping",
+            "a list",
+            "variants: [lo, hi]",
+        ),
+        (
+            "{A low: lo, A high: hi}",
+            "{A low: lo, A high: 3}",
+            "bridge.x.variants.A high",
+            "must name a variant",
+            3,
+            "variants: {A low: lo, A high: 3}",
+        ),
     ],
 )
-def test_more_bad_bridges(tmp_path: Path, old: str, new: str, field: str, message: str, value: object,
-                          line_fragment: str) -> None:
+def test_more_bad_bridges(
+    tmp_path: Path, old: str, new: str, field: str, message: str, value: object, line_fragment: str
+) -> None:
     assert old in CIB
     text = (VALID + CIB).replace(old, new, 1)
     problem = only(problems_of(tmp_path, text), field)
     assert message in problem.message and problem.value == value
-    assert problem.line == [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(line_fragment)
-                            or line.strip().startswith(line_fragment)][-1]
+    assert (
+        problem.line
+        == [
+            n
+            for n, line in enumerate(text.splitlines(), 1)
+            if line.startswith(line_fragment) or line.strip().startswith(line_fragment)
+        ][-1]
+    )

@@ -125,7 +125,10 @@ def test_generated_quadrants_for_three_drivers() -> None:
     assert list(zip(q["driver A"], q["driver B"]))[::4] == [("a", "b"), ("a", "c"), ("b", "c")]
     first = q.iloc[:4]
     assert list(zip(first["state A"], first["state B"])) == [
-        ("a-lo", "b-lo"), ("a-lo", "b-hi"), ("a-hi", "b-lo"), ("a-hi", "b-hi")
+        ("a-lo", "b-lo"),
+        ("a-lo", "b-hi"),
+        ("a-hi", "b-lo"),
+        ("a-hi", "b-hi"),
     ]
     assert q["key"].is_unique
     assert q.loc[5, "key"] == "a=a-lo | c=c-hi"
@@ -149,8 +152,15 @@ def test_screen_merges_judgments_in_either_driver_order() -> None:
     assert pd.isna(table.loc["a=a-lo | b=b-lo", "plausible"])
     summary = screen_summary(drivers, judgments)
     assert summary == {
-        "drivers": 3, "matrices": 3, "quadrants": 12, "judged": 2,
-        "plausible": 2, "consequential": 2, "novel": 0, "not_yet_considered": 1, "shortlisted": 1,
+        "drivers": 3,
+        "matrices": 3,
+        "quadrants": 12,
+        "judged": 2,
+        "plausible": 2,
+        "consequential": 2,
+        "novel": 0,
+        "not_yet_considered": 1,
+        "shortlisted": 1,
     }
     kept = shortlist(drivers, judgments)
     assert list(kept["name"]) == ["Kept"]
@@ -196,8 +206,11 @@ def test_counterbalanced_cycles_over_readers() -> None:
 def _cone() -> tuple[Cone, dict[str, Driver]]:
     drivers = {d.id: d for d in (drv("a"), drv("b"), drv("c"))}
     cone = Cone(
-        (Assumption("a", "a-lo", "a stays low"), Assumption("b", "b-hi", "b stays high"),
-         Assumption("c", "c-lo", "c stays low")),
+        (
+            Assumption("a", "a-lo", "a stays low"),
+            Assumption("b", "b-hi", "b stays high"),
+            Assumption("c", "c-lo", "c stays low"),
+        ),
         ConeScenario("base", "Base", (), "as assumed"),
         (ConeScenario("one", "One", ("b",), "b flips"), ConeScenario("two", "Two", ("a", "c"), "a and c flip")),
     )

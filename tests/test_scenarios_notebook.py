@@ -40,20 +40,24 @@ def test_papermill_run_on_a_copy_of_the_case(tmp_path: Path, monkeypatch: pytest
     shutil.copytree(cases_dir() / "syria-militias", case)  # the session's pristine copy (conftest.py)
     # A marker only the copy has: the report must show the copy, not the committed case.
     scenarios = case / "scenarios.yaml"
-    scenarios.write_text(scenarios.read_text(encoding="utf-8").replace(
-        "name: Managed condominium", "name: Managed <condominium> copy"), encoding="utf-8")
+    scenarios.write_text(
+        scenarios.read_text(encoding="utf-8").replace("name: Managed condominium", "name: Managed <condominium> copy"),
+        encoding="utf-8",
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(
-        str(NOTEBOOK), str(out), parameters={"case": str(case), "reader": 3}, kernel_name="python3",
-        cwd=str(elsewhere), progress_bar=False,
+        str(NOTEBOOK),
+        str(out),
+        parameters={"case": str(case), "reader": 3},
+        kernel_name="python3",
+        cwd=str(elsewhere),
+        progress_bar=False,
     )
     nb = nbformat.read(str(out), as_version=4)
-    html = "".join(
-        o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs
-    )
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     assert "Managed &lt;condominium&gt; copy" in html and "<condominium>" not in html
     assert "Reader 3 reads row 3 of 6" in html
     assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)

@@ -33,8 +33,9 @@ def _indicator_ids(s) -> set[str]:
 def test_case_file_is_a_valid_scenario_case() -> None:
     case = load_case(CASE)
     assert case.id == "syria-militias"
-    assert case.question == ("How will Russian–Iranian coordination of armed groups in Syria evolve over the next "
-                             "two years?")
+    assert case.question == (
+        "How will Russian–Iranian coordination of armed groups in Syria evolve over the next two years?"
+    )
     assert str(case.as_of) == "2023-02-15"
     assert case.hypotheses == [] and case.evidence == []
     assert {src.id for src in case.sources} == {"seed", "kremlin-mobilisation", "case-notes"}
@@ -72,8 +73,12 @@ def test_cib_model(s) -> None:
     assert 6 <= s.cib.n_descriptors <= 10
     assert all(2 <= len(d.variants) <= 4 for d in s.cib.descriptors)
     assert all(d.description for d in s.cib.descriptors)
-    nonzero = {(i, j) for i in range(s.cib.n_descriptors) for j in range(s.cib.n_descriptors)
-               if i != j and s.cib.block(i, j).any()}
+    nonzero = {
+        (i, j)
+        for i in range(s.cib.n_descriptors)
+        for j in range(s.cib.n_descriptors)
+        if i != j and s.cib.block(i, j).any()
+    }
     assert nonzero and nonzero <= set(s.cib_rationales)  # every judgment section explains itself
     assert abs(s.cib.judgments).max() <= 3
     assert len(consistent_set(s.cib)) >= 2

@@ -105,17 +105,23 @@ def test_rating_codes_are_read_leniently_but_unknown_ones_rejected(tiny):
 def test_dangling_rationale_rows(tiny):
     (tiny / "ratings" / "bob.notes.csv").write_text("evidence,hypothesis,rationale\nE5,H8,why\n")
     found = problems_of(tiny)
-    assert any("bob.notes.csv:2: evidence: rationale for an evidence id that is not in case.yaml (value: 'E5')" in p
-               for p in found)
+    assert any(
+        "bob.notes.csv:2: evidence: rationale for an evidence id that is not in case.yaml (value: 'E5')" in p
+        for p in found
+    )
     assert any("hypothesis: rationale for a hypothesis that is not in case.yaml (value: 'H8')" in p for p in found)
 
 
 def test_likelihoods_and_priors_are_checked(tiny):
-    edit(tiny / "case.yaml", "scoring:\n", "scoring:\n  likelihoods: {CC: 0.9, C: 1.2, X: 0.1}\n"
-         "  priors: {H1: 1, H9: 2}\n  uncertainty: 2\n")
+    edit(
+        tiny / "case.yaml",
+        "scoring:\n",
+        "scoring:\n  likelihoods: {CC: 0.9, C: 1.2, X: 0.1}\n  priors: {H1: 1, H9: 2}\n  uncertainty: 2\n",
+    )
     found = problems_of(tiny)
-    assert any("scoring.likelihoods.C: must be a probability greater than 0 and at most 1 (value: 1.2)" in p
-               for p in found)
+    assert any(
+        "scoring.likelihoods.C: must be a probability greater than 0 and at most 1 (value: 1.2)" in p for p in found
+    )
     assert any("scoring.likelihoods.X: unknown rating code" in p for p in found)
     assert any("scoring.priors.H9: refers to a hypothesis id that is not defined (value: 'H9')" in p for p in found)
     assert any("scoring.priors: give a prior for every hypothesis" in p for p in found)

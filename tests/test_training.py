@@ -63,8 +63,18 @@ def test_tiny_exercise_is_graded_as_worked_by_hand():
     assert grade.unrated == 1
     assert grade.found == {"diagnostic": ["E1"], "non_diagnostic": ["E3"], "linchpins": []}
     assert grade.distance == pytest.approx(0.02) and grade.mae == pytest.approx(0.1)
-    assert grade.points == pytest.approx({"cells": 7.5, "kappa": 10 * 37 / 42, "ranking": 10, "top": 10,
-                                          "diagnostic": 10, "non_diagnostic": 10, "linchpins": 0, "accuracy": 9.9})
+    assert grade.points == pytest.approx(
+        {
+            "cells": 7.5,
+            "kappa": 10 * 37 / 42,
+            "ranking": 10,
+            "top": 10,
+            "diagnostic": 10,
+            "non_diagnostic": 10,
+            "linchpins": 0,
+            "accuracy": 9.9,
+        }
+    )
     assert grade.maximum["linchpins"] == 0
     assert grade.total == pytest.approx(7.5 + 10 * 37 / 42 + 40 + 9.9)
     assert grade.out_of == 70
@@ -126,30 +136,39 @@ def test_bad_keys_are_reported_with_file_line_and_field(tiny):
 def test_a_key_missing_cells_is_refused(tiny):
     text = (tiny / "key.yaml").read_text().replace("  E3: {H1: N, H2: N}\n", "")
     (tiny / "key.yaml").write_text(text)
-    assert any("no key for 2 cell(s): E3/H1, E3/H2" in p for p in problems_of(
-        lambda: grade_class(tiny, [FIXTURES / "class"])))
+    assert any(
+        "no key for 2 cell(s): E3/H1, E3/H2" in p for p in problems_of(lambda: grade_class(tiny, [FIXTURES / "class"]))
+    )
 
 
 def test_a_yaml_comma_slip_in_a_why_is_caught(tiny):
-    text = (tiny / "key.yaml").read_text().replace('why: "E1 rules out H2 <script>x</script>"',
-                                                   "why: E1 rules out H2, plainly")
+    text = (
+        (tiny / "key.yaml")
+        .read_text()
+        .replace('why: "E1 rules out H2 <script>x</script>"', "why: E1 rules out H2, plainly")
+    )
     (tiny / "key.yaml").write_text(text)
-    assert any("cells.E1.H2.plainly: unknown field" in p for p in problems_of(
-        lambda: grade_class(tiny, [FIXTURES / "class"])))
+    assert any(
+        "cells.E1.H2.plainly: unknown field" in p for p in problems_of(lambda: grade_class(tiny, [FIXTURES / "class"]))
+    )
 
 
 def test_accuracy_points_need_a_normative_section(tiny):
     text = (tiny / "key.yaml").read_text()
     (tiny / "key.yaml").write_text(text[: text.index("normative:")])
-    assert any("rubric.accuracy: gives points for accuracy but the key has no normative section" in p
-               for p in problems_of(lambda: grade_class(tiny, [FIXTURES / "class"])))
+    assert any(
+        "rubric.accuracy: gives points for accuracy but the key has no normative section" in p
+        for p in problems_of(lambda: grade_class(tiny, [FIXTURES / "class"]))
+    )
 
 
 def test_normative_priors_must_be_probabilities_summing_to_one(tiny):
     text = (tiny / "key.yaml").read_text().replace("priors: {H1: 0.5, H2: 0.5}", "priors: {H1: 0.7, H2: 0.5}")
     (tiny / "key.yaml").write_text(text)
-    assert any("normative.priors: must sum to 1 (value: 1.2)" in p for p in problems_of(
-        lambda: grade_class(tiny, [FIXTURES / "class"])))
+    assert any(
+        "normative.priors: must sum to 1 (value: 1.2)" in p
+        for p in problems_of(lambda: grade_class(tiny, [FIXTURES / "class"]))
+    )
 
 
 def test_karish_key_is_the_derivation_of_the_current_case(tmp_path):
@@ -191,9 +210,14 @@ def test_hand_written_keys_agree_with_what_their_own_matrix_implies(exercise):
     ex = load_exercise(exercise)
     case = ex.case()
     key = load_key(ex.key_path, case, "key.yaml")
-    case.ratings = {"key": pd.DataFrame(
-        [[key.cells[(e, h)].rating for h in case.hypothesis_ids] for e in case.evidence_ids],
-        index=pd.Index(case.evidence_ids, name="evidence"), columns=case.hypothesis_ids, dtype=object)}
+    case.ratings = {
+        "key": pd.DataFrame(
+            [[key.cells[(e, h)].rating for h in case.hypothesis_ids] for e in case.evidence_ids],
+            index=pd.Index(case.evidence_ids, name="evidence"),
+            columns=case.hypothesis_ids,
+            dtype=object,
+        )
+    }
     derived = derive_key(case, ["key"], exercise, {})
     assert list(key.diagnostic) == derived["diagnostic"]
     assert list(key.non_diagnostic) == derived["non_diagnostic"]
@@ -236,8 +260,14 @@ def test_pack_contains_no_key_value_and_no_rationale(exercise, tmp_path):
         assert key.note and re.sub(r"\s+", " ", key.note) not in everything
     elif ex.kind == "questions":
         qkey = load_question_key(ex.key_path, "key.yaml")
-        assert set(files) == {"exercise.yaml", "instructions.md", "answers.yaml", "case/case.yaml", "cib.yaml",
-                              "drivers.yaml"}
+        assert set(files) == {
+            "exercise.yaml",
+            "instructions.md",
+            "answers.yaml",
+            "case/case.yaml",
+            "cib.yaml",
+            "drivers.yaml",
+        }
         for q in qkey.questions:
             assert re.sub(r"\s+", " ", q.why) not in everything
         template = yaml.safe_load(files["answers.yaml"])["answers"]
@@ -269,8 +299,10 @@ def test_pack_refuses_a_pack_with_key_material_and_writes_nothing(tiny, tmp_path
 def test_pack_never_writes_over_other_files(tmp_path):
     (tmp_path / "pack").mkdir()
     (tmp_path / "pack" / "mine.txt").write_text("x")
-    assert any("--to: must be a new or empty folder" in p for p in problems_of(
-        lambda: pack_exercise("cuba-1962", tmp_path / "pack")))
+    assert any(
+        "--to: must be a new or empty folder" in p
+        for p in problems_of(lambda: pack_exercise("cuba-1962", tmp_path / "pack"))
+    )
 
 
 def test_pack_then_grade_round_trip(tmp_path):
@@ -326,8 +358,10 @@ def test_two_files_for_one_trainee_are_refused(tiny, tmp_path):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(FIXTURES / "class" / "ana.csv", tmp_path / folder / "ana.csv")
-    assert any("a second file for trainee ana" in p for p in problems_of(
-        lambda: read_submissions(load_exercise(tiny).case(), [tmp_path / "a", tmp_path / "b"])))
+    assert any(
+        "a second file for trainee ana" in p
+        for p in problems_of(lambda: read_submissions(load_exercise(tiny).case(), [tmp_path / "a", tmp_path / "b"]))
+    )
 
 
 # --- feedback, class view, gradebook -----------------------------------------------------------------------------
@@ -355,7 +389,7 @@ def test_gradebook_is_formula_safe_and_complete(tmp_path):
     assert rows[0]["trainee"] == "ana" and float(rows[0]["total"]) == pytest.approx(66.21)
     assert rows[0]["points_accuracy"] == "9.9" and "points_linchpins" not in rows[0]
     assert rows[0]["key"] == result.grades[0].key_label
-    frame = pd.DataFrame([{"trainee": "=HYPERLINK(\"x\")", "note": "+1", "n": -3, "ok": True}])
+    frame = pd.DataFrame([{"trainee": '=HYPERLINK("x")', "note": "+1", "n": -3, "ok": True}])
     text = gradebook_csv(frame)
     assert "'=HYPERLINK" in text and ",'+1," in text and ",-3," in text and ",yes" in text
 
@@ -502,12 +536,15 @@ def write_drill(tmp_path: Path, answers: dict[str, str]) -> tuple[Path, Path]:
 
 
 def test_drill_scores_by_hand(tmp_path):
-    bank_path, klass = write_drill(tmp_path, {
-        "ana": "forecasts: {q1: 0.8, q2: {red: 0.2, green: 0.2, blue: 0.6}, q3: 0.5}\n"
-               "terms: {likely: 0.7, unlikely: 0.5}\n",
-        "bo": "forecasts: {q1: 0.4, q2: {red: 0.5, green: 0.5, blue: 0}}\n",
-        "cy": "forecasts: {q1: 0.6}\n",
-    })
+    bank_path, klass = write_drill(
+        tmp_path,
+        {
+            "ana": "forecasts: {q1: 0.8, q2: {red: 0.2, green: 0.2, blue: 0.6}, q3: 0.5}\n"
+            "terms: {likely: 0.7, unlikely: 0.5}\n",
+            "bo": "forecasts: {q1: 0.4, q2: {red: 0.5, green: 0.5, blue: 0}}\n",
+            "cy": "forecasts: {q1: 0.6}\n",
+        },
+    )
     bank = load_bank(bank_path)
     scores = score_drill(bank, read_forecasts(bank, [klass]))
     # ana: q1 (.8-1)^2 + (.2-0)^2 = .08; q2 .04 + .04 + .16 = .24. bo: q1 .72; q2 .25 + .25 + 1 = 1.5. cy: q1 .32.
@@ -530,16 +567,19 @@ def test_drill_scores_by_hand(tmp_path):
 
 
 def test_terms_drill_feedback_against_icd_203():
-    assert term_feedback("likely", 0.7) == "\"likely\": you said 70%, inside ICD 203's 55-80%."
-    assert term_feedback("unlikely", 0.5) == ("\"unlikely\": you said 50%, 5 points above ICD 203's 20-45%; to a "
-                                              "reader of ICD 203 your number reads as \"roughly even chance\".")
+    assert term_feedback("likely", 0.7) == '"likely": you said 70%, inside ICD 203\'s 55-80%.'
+    assert term_feedback("unlikely", 0.5) == (
+        '"unlikely": you said 50%, 5 points above ICD 203\'s 20-45%; to a '
+        'reader of ICD 203 your number reads as "roughly even chance".'
+    )
     assert with_term(0.7) == "70% [likely]"
 
 
 def test_bad_banks_and_forecasts_are_reported(tmp_path):
     (tmp_path / "bank.yaml").write_text(
         "bank: b\ntitle: t\nquestions:\n  - {id: q1, text: x, resolution: maybe}\n  - {id: q1, text: y, options: [a]}\n"
-        "terms: [probable-ish]\n")
+        "terms: [probable-ish]\n"
+    )
     found = "\n".join(problems_of(lambda: load_bank(tmp_path / "bank.yaml")))
     assert "bank.yaml:1: version: must be a whole number" in found
     assert "bank.yaml:4: questions[0].resolution: must be one of the options: yes, no (value: 'maybe')" in found
@@ -548,8 +588,8 @@ def test_bad_banks_and_forecasts_are_reported(tmp_path):
     assert "terms: not an ICD 203 term" in found
     bank_path, klass = write_drill(tmp_path / "d", {}) if (tmp_path / "d").mkdir() is None else None
     (klass / "ana.yaml").write_text(
-        "forecasts:\n  q1: 1.2\n  q2: {red: 0.5, pink: 0.1}\n  q9: 0.5\n  q3: {yes: 0.4, no: 0.4}\n"
-        "terms: {likely: 2}\n")
+        "forecasts:\n  q1: 1.2\n  q2: {red: 0.5, pink: 0.1}\n  q9: 0.5\n  q3: {yes: 0.4, no: 0.4}\nterms: {likely: 2}\n"
+    )
     bank = load_bank(bank_path)
     found = "\n".join(problems_of(lambda: read_forecasts(bank, [klass])))
     assert "ana.yaml:2: forecasts.q1: must be a probability between 0 and 1 (value: 1.2)" in found
@@ -598,13 +638,17 @@ def test_syria_key_is_the_derivation_of_the_worked_scenarios(tmp_path):
     copy = tmp_path / "syria-scenarios"
     shutil.copytree(ROOT / "data" / "exercises" / "syria-scenarios", copy)
     path, _, changed = derive_question_key(load_exercise(copy))
-    assert not changed, "data/exercises/syria-scenarios/key.yaml is stale: run `sat exercise derive-key " \
-        "syria-scenarios`"
+    assert not changed, (
+        "data/exercises/syria-scenarios/key.yaml is stale: run `sat exercise derive-key syria-scenarios`"
+    )
     key = load_question_key(path, "key.yaml")
     answers = {q.id: q.answer for q in key.questions}
-    assert answers == {"axes": ["israel-campaign", "russia-bandwidth"],
-                       "predetermined": ["iran-commitment", "regime-cohesion"],
-                       "cib-consistent": 3.0, "cib-strongest": [2, 2, 3, 2, 4, 2, 2, 2]}
+    assert answers == {
+        "axes": ["israel-campaign", "russia-bandwidth"],
+        "predetermined": ["iran-commitment", "regime-cohesion"],
+        "cib-consistent": 3.0,
+        "cib-strongest": [2, 2, 3, 2, 4, 2, 2, 2],
+    }
 
 
 def test_question_credit_by_hand():
@@ -624,14 +668,17 @@ def test_scenario_exercise_graded_by_hand(tmp_path, capsys):
     predetermined exact 10; count 3 exact 10; strongest 7 of 8 descriptors -> 8.75; total 32.083 of 40."""
     klass = tmp_path / "class"
     klass.mkdir()
-    (klass / "ana.yaml").write_text("answers:\n  axes: [russia-bandwidth, regime-cohesion]\n"
-                                    "  predetermined: [iran-commitment, regime-cohesion]\n  cib-consistent: 3\n"
-                                    "  cib-strongest: [2, 2, 3, 2, 4, 1, 2, 2]\n")
+    (klass / "ana.yaml").write_text(
+        "answers:\n  axes: [russia-bandwidth, regime-cohesion]\n"
+        "  predetermined: [iran-commitment, regime-cohesion]\n  cib-consistent: 3\n"
+        "  cib-strongest: [2, 2, 3, 2, 4, 1, 2, 2]\n"
+    )
     (klass / "bo.yaml").write_text("answers:\n  cib-consistent: 2\n")
     result = grade_class("syria-scenarios", [klass], out=tmp_path / "out")
     grades = {g.trainee: g for g in result.grades}
-    assert grades["ana"].points == pytest.approx({"axes": 10 / 3, "predetermined": 10, "cib-consistent": 10,
-                                                  "cib-strongest": 8.75})
+    assert grades["ana"].points == pytest.approx(
+        {"axes": 10 / 3, "predetermined": 10, "cib-consistent": 10, "cib-strongest": 8.75}
+    )
     assert grades["ana"].total == pytest.approx(32.083333, abs=1e-6) and grades["ana"].out_of == 40
     assert grades["bo"].total == 0.0
     page = (tmp_path / "out" / "feedback" / "ana.html").read_text()
@@ -649,8 +696,9 @@ def test_bad_answers_and_question_keys_are_reported(tmp_path):
     assert "ana.yaml:2: answers.axes: must be a list (value: 'russia-bandwidth')" in found
     assert "ana.yaml:3: answers.cib-consistent: must be a number (value: 'three')" in found
     assert "ana.yaml:4: answers.essay: refers to a question id that is not in the exercise" in found
-    (tmp_path / "key.yaml").write_text("exercise: x\nversion: 1\nquestions:\n"
-                                      "  - {id: q, prompt: p, type: essay, answer: 1, derived: guess}\n")
+    (tmp_path / "key.yaml").write_text(
+        "exercise: x\nversion: 1\nquestions:\n  - {id: q, prompt: p, type: essay, answer: 1, derived: guess}\n"
+    )
     found = "\n".join(problems_of(lambda: load_question_key(tmp_path / "key.yaml", "key.yaml")))
     assert "key.yaml:4: questions[0].type: must be one of: set, number, sequence (value: 'essay')" in found
     assert "key.yaml:4: questions[0].derived: unknown rule" in found

@@ -12,18 +12,21 @@ from sklearn.metrics import brier_score_loss, cohen_kappa_score
 from sat.training import grading
 
 
-@pytest.mark.parametrize(("given", "accepted", "credit"), [
-    ("C", ["C"], 1.0),
-    ("CC", ["C", "CC"], 1.0),  # inside an acceptable set
-    ("C", ["CC"], 0.5),  # one step off
-    ("N", ["I", "II"], 0.5),  # one step from the nearest acceptable rating
-    ("N", ["CC"], 0.0),  # two steps off
-    ("II", ["C"], 0.0),
-    ("NA", ["C"], 0.0),  # NA is off the scale: no partial credit
-    ("NA", ["NA"], 1.0),
-    ("C", ["NA"], 0.0),
-    ("", ["C"], 0.0),  # unrated
-])
+@pytest.mark.parametrize(
+    ("given", "accepted", "credit"),
+    [
+        ("C", ["C"], 1.0),
+        ("CC", ["C", "CC"], 1.0),  # inside an acceptable set
+        ("C", ["CC"], 0.5),  # one step off
+        ("N", ["I", "II"], 0.5),  # one step from the nearest acceptable rating
+        ("N", ["CC"], 0.0),  # two steps off
+        ("II", ["C"], 0.0),
+        ("NA", ["C"], 0.0),  # NA is off the scale: no partial credit
+        ("NA", ["NA"], 1.0),
+        ("C", ["NA"], 0.0),
+        ("", ["C"], 0.0),  # unrated
+    ],
+)
 def test_cell_credit(given, accepted, credit):
     assert grading.cell_credit(given, accepted) == credit
 
@@ -59,7 +62,8 @@ def test_quadratic_kappa_agrees_with_scikit_learn_on_random_matrices():
         a = rng.integers(0, 5, size=60)
         b = np.clip(a + rng.integers(-2, 3, size=60), 0, 4)
         assert grading.quadratic_kappa(a, b) == pytest.approx(
-            cohen_kappa_score(a, b, weights="quadratic", labels=[0, 1, 2, 3, 4]))
+            cohen_kappa_score(a, b, weights="quadratic", labels=[0, 1, 2, 3, 4])
+        )
 
 
 def test_quadratic_kappa_undefined_cases():
@@ -98,8 +102,8 @@ def test_distance_to_normative_by_hand():
 def test_bayes_posterior_of_berth_seven_by_hand():
     # Priors .1/.3/.6 times the five items' frequencies: .00588, .00513, .0001188; sum .0111288.
     posterior = grading.bayes_posterior(
-        [0.1, 0.3, 0.6],
-        [[0.7, 0.5, 0.1], [0.6, 0.2, 0.05], [0.5, 0.3, 0.4], [0.4, 0.6, 0.1], [0.7, 0.95, 0.99]])
+        [0.1, 0.3, 0.6], [[0.7, 0.5, 0.1], [0.6, 0.2, 0.05], [0.5, 0.3, 0.4], [0.4, 0.6, 0.1], [0.7, 0.95, 0.99]]
+    )
     assert posterior == pytest.approx([0.00588 / 0.0111288, 0.00513 / 0.0111288, 0.0001188 / 0.0111288])
 
 
@@ -137,9 +141,11 @@ def test_calibration_table_by_hand():
         return [value for point in points for value in point]
 
     assert flat(grading.calibration_table([0.2, 0.2, 0.8, 0.8, 0.8], [0, 1, 1, 1, 0])) == pytest.approx(
-        [0.2, 0.5, 2, 0.8, 2 / 3, 3])
+        [0.2, 0.5, 2, 0.8, 2 / 3, 3]
+    )
     assert flat(grading.calibration_table([0.1, 0.3, 0.7, 0.9], [0, 1, 1, 1], bins=2)) == pytest.approx(
-        [0.2, 0.5, 2, 0.8, 1.0, 2])
+        [0.2, 0.5, 2, 0.8, 1.0, 2]
+    )
 
 
 def test_murphy_refuses_no_forecasts():

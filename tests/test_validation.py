@@ -57,7 +57,11 @@ def test_a_reference_to_an_id_that_was_never_defined_is_still_reported(tiny: Pat
     edit(tiny / "case.yaml", "sources: [S2]", "sources: [S9]")
     (p,) = problems(tiny)
     assert (p.field, p.message, p.value, p.code) == (
-        "evidence[1].sources", "refers to a source id that is not defined", "S9", "reference")
+        "evidence[1].sources",
+        "refers to a source id that is not defined",
+        "S9",
+        "reference",
+    )
 
 
 def test_one_bad_driver_impact_in_syria_is_one_problem_for_validate_and_report(syria: Path) -> None:
@@ -65,7 +69,8 @@ def test_one_bad_driver_impact_in_syria_is_one_problem_for_validate_and_report(s
     (syria / "scenarios.yaml").write_text(text.replace("impact: 5", "impact: 9", 1))
     found = problems(syria)
     assert [(p.field, p.message, p.value, p.code) for p in found] == [
-        ("drivers[0].impact", "must be a whole number from 1 to 5", 9, "number")]
+        ("drivers[0].impact", "must be a whole number from 1 to 5", 9, "number")
+    ]
     with pytest.raises(ValidationError) as info:
         render_case(syria, syria / "out")
     assert info.value.problems == found
@@ -89,7 +94,8 @@ def test_parse_scenarios_returns_its_problems_instead_of_raising() -> None:
     scenarios, found = parse_scenarios(["not", "a", "mapping"], "s.yaml")
     assert scenarios is None
     assert [(p.field, p.message, p.value, p.code) for p in found] == [
-        ("(top level)", "the file must be a mapping of sections", "a list", "type")]
+        ("(top level)", "the file must be a mapping of sections", "a list", "type")
+    ]
 
 
 def test_refs_stay_silent_about_rejected_ids_only() -> None:
@@ -98,7 +104,8 @@ def test_refs_stay_silent_about_rejected_ids_only() -> None:
     kept = reader.refs(["E1", "E2", "E3"], "cites", 4, "evidence", {"E1"})
     assert kept == ["E1"]
     assert [(p.message, p.value, p.line, p.code) for p in reader.problems] == [
-        ("refers to an evidence id that is not defined", "E3", 4, "reference")]
+        ("refers to an evidence id that is not defined", "E3", 4, "reference")
+    ]
 
 
 # --- reason codes ----------------------------------------------------------------------------------------------
@@ -139,8 +146,7 @@ def test_scenario_problems_have_codes(text: str, code: str) -> None:
 
 def test_check_folder_lists_every_file_it_checked(syria: Path) -> None:
     result = check_folder(syria)
-    assert result.checked == ["case.yaml", "scenarios.yaml", "indicators.yaml", "observations.csv",
-                              "assumptions.yaml"]
+    assert result.checked == ["case.yaml", "scenarios.yaml", "indicators.yaml", "observations.csv", "assumptions.yaml"]
     assert not result.problems
     assert result.context.case is not None and result.context.case.id == "syria-militias"
 
@@ -184,11 +190,16 @@ def test_an_exercise_with_a_bad_scenario_handout_reports_it(tmp_path: Path) -> N
         load_exercise(copy)
     (problem,) = info.value.problems
     assert (problem.field, problem.message, problem.value, problem.code) == (
-        "scenario_handout", "must be true or false", 3, "type")
+        "scenario_handout",
+        "must be true or false",
+        3,
+        "type",
+    )
 
 
 def test_sat_validate_names_the_files_it_checked(syria: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "sat.cli", "validate", str(syria)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "checked: case.yaml, scenarios.yaml, indicators.yaml, observations.csv, assumptions.yaml" in (
-        result.stdout.splitlines())
+        result.stdout.splitlines()
+    )

@@ -76,13 +76,19 @@ def register(tiny: Path) -> Path:
     """The tiny case with a source register: S3 re-reports S1, S4 was recalled, E4 conflicts with E2."""
     text = (tiny / "case.yaml").read_text()
     head, _ = text.split("sources:\n", 1)
-    scoring = text[text.index("scoring:"):]
-    head = head.replace("    sources: [S1]\n    credibility: high", "    sources: [S1, S3]\n    credibility: high\n"
-                        "    information_credibility: 1")
-    head = head.replace("    sources: [S2]\n    credibility: low", "    sources: [S1, S2]\n    credibility: low\n"
-                        "    information_credibility: 2")
-    head += ("  - id: E4\n    summary: A deckhand says the harbour crew were ashore\n    type: humint\n"
-             "    sources: [S4, S2]\n    conflicts_with: [E2]\n    information_credibility: 6\n")
+    scoring = text[text.index("scoring:") :]
+    head = head.replace(
+        "    sources: [S1]\n    credibility: high",
+        "    sources: [S1, S3]\n    credibility: high\n    information_credibility: 1",
+    )
+    head = head.replace(
+        "    sources: [S2]\n    credibility: low",
+        "    sources: [S1, S2]\n    credibility: low\n    information_credibility: 2",
+    )
+    head += (
+        "  - id: E4\n    summary: A deckhand says the harbour crew were ashore\n    type: humint\n"
+        "    sources: [S4, S2]\n    conflicts_with: [E2]\n    information_credibility: 6\n"
+    )
     (tiny / "case.yaml").write_text(head + REGISTER_SOURCES + scoring)
     return tiny
 
@@ -93,8 +99,12 @@ def register(tiny: Path) -> Path:
 def test_register_fields_are_read_and_saved_back(register):
     case = load_case(register)
     s1, s2, s3, s4 = case.sources
-    assert (s1.type, str(s1.information_date), s1.access, s1.status) == ("official", "2022-01-14", "first-hand",
-                                                                         "current")
+    assert (s1.type, str(s1.information_date), s1.access, s1.status) == (
+        "official",
+        "2022-01-14",
+        "first-hand",
+        "current",
+    )
     assert (s2.access, s2.bias) == ("second-hand", "The owner has reason to deny it")
     assert s3.re_reports == "S1" and (s4.status, s4.ambiguity) == ("recalled", "Withdrawn by its author")
     e4 = case.evidence_item("E4")
@@ -116,22 +126,25 @@ def test_register_problems_name_line_field_and_value(register):
     found = problems_of(register)
     assert any("sources[0].access: must be one of: first-hand, second-hand (value: 'eyewitness')" in p for p in found)
     assert any("sources[0].type: must be one of: news, wire, official" in p and "'blog'" in p for p in found)
-    assert any("sources[2].re_reports: refers to a source id that is not defined (value: 'S9')" in p
-               for p in found)
-    assert any("sources[3].status: must be one of: current, corrected, recalled (value: 'deleted')" in p
-               for p in found)
-    assert any("evidence[3].information_credibility: must be a whole number from 1" in p and "(value: 7)" in p
-               for p in found)
+    assert any("sources[2].re_reports: refers to a source id that is not defined (value: 'S9')" in p for p in found)
+    assert any("sources[3].status: must be one of: current, corrected, recalled (value: 'deleted')" in p for p in found)
+    assert any(
+        "evidence[3].information_credibility: must be a whole number from 1" in p and "(value: 7)" in p for p in found
+    )
     assert any("evidence[1].information_credibility" in p and "'probably'" in p for p in found)
-    assert any("evidence[3].conflicts_with: refers to an evidence id that is not defined (value: 'E9')" in p
-               for p in found)
+    assert any(
+        "evidence[3].conflicts_with: refers to an evidence id that is not defined (value: 'E9')" in p for p in found
+    )
     assert any("evidence[3].conflicts_with: an item cannot conflict with itself (value: 'E4')" in p for p in found)
     assert all(":" in p.split(" ")[0] for p in found)  # every problem has a line number
 
 
 def test_re_reporting_loop_is_refused(register):
-    edit(register / "case.yaml", "    reliability: B\n    type: official", "    reliability: B\n    re_reports: S3\n"
-         "    type: official")
+    edit(
+        register / "case.yaml",
+        "    reliability: B\n    type: official",
+        "    reliability: B\n    re_reports: S3\n    type: official",
+    )
     found = problems_of(register)
     assert any("re-reporting chain loops back on itself (S1 -> S3 -> S1)" in p for p in found)
 
@@ -143,8 +156,9 @@ def test_information_credibility_mapping_is_a_case_setting(register):
     edit(register / "case.yaml", "{6: medium}", "{7: high, 2: certain}")
     found = problems_of(register)
     assert any("scoring.information_credibility.7: unknown grade" in p for p in found)
-    assert any("scoring.information_credibility.2: must be one of: low, medium, high (value: 'certain')" in p
-               for p in found)
+    assert any(
+        "scoring.information_credibility.2: must be one of: low, medium, high (value: 'certain')" in p for p in found
+    )
 
 
 # --- Quality of Information Check: origins, marks, groups, mapping ---------------------------------------------
@@ -231,8 +245,9 @@ def test_leader_support_is_the_log_likelihood_ratio_traced_to_origins(tiny):
 def test_support_splits_an_item_over_its_origins():
     import pandas as pd
 
-    frame = qoic.support_by_origin(pd.Series({"E1": 0.6, "E2": -0.4, "E3": 0.2}),
-                                   {"E1": ("S1", "S2"), "E2": ("S1",), "E3": ("S2",)})
+    frame = qoic.support_by_origin(
+        pd.Series({"E1": 0.6, "E2": -0.4, "E3": 0.2}), {"E1": ("S1", "S2"), "E2": ("S1",), "E3": ("S2",)}
+    )
     assert frame["weight"].to_dict() == pytest.approx({"S2": 0.5, "S1": 0.3})
     assert frame.loc["S2", "items"] == "E1, E3" and frame["share"].sum() == pytest.approx(1.0)
 
@@ -300,29 +315,45 @@ def test_assumptions_file_is_read(tiny):
     worksheet = load_assumptions(load_case(tiny))
     a1, _, a3 = worksheet.assumptions
     assert worksheet.analytic_line == "The harbour crew moved the boat."
-    assert (a1.kind, a1.confidence, a1.impact, a1.category, a1.disposition) == ("unstated", "low", "high",
-                                                                               "unsupported", "collect")
+    assert (a1.kind, a1.confidence, a1.impact, a1.category, a1.disposition) == (
+        "unstated",
+        "low",
+        "high",
+        "unsupported",
+        "collect",
+    )
     assert a1.stands_behind == ("E3",) and a1.sources == ("S1",)
-    assert (a3.kind, a3.confidence, a3.impact, a3.less_so_now) == ("stated", "medium", "medium",
-                                                                  "Keys were copied last year")
+    assert (a3.kind, a3.confidence, a3.impact, a3.less_so_now) == (
+        "stated",
+        "medium",
+        "medium",
+        "Keys were copied last year",
+    )
     assert worksheet.judgments[0].evidence == ("E1",)
     assert load_assumptions(load_case(tiny)) is not None
 
 
 def test_assumptions_problems_are_collected_with_line_field_and_value(tiny):
-    bad = (ASSUMPTIONS.replace("    disposition: collect\n", "")
-           .replace("confidence: high", "confidence: sure")
-           .replace("    evidence: [E1]\n    sources: [S1]", "    evidence: [E7]\n    sources: [S1]")
-           .replace("  - id: A3\n", "  - id: A2\n    colour: red\n")
-           .replace("    category: solid\n", ""))
+    bad = (
+        ASSUMPTIONS.replace("    disposition: collect\n", "")
+        .replace("confidence: high", "confidence: sure")
+        .replace("    evidence: [E1]\n    sources: [S1]", "    evidence: [E7]\n    sources: [S1]")
+        .replace("  - id: A3\n", "  - id: A2\n    colour: red\n")
+        .replace("    category: solid\n", "")
+    )
     write_assumptions(tiny, bad)
     _, problems = read_assumptions(load_case(tiny))
     found = [str(p) for p in problems]
-    assert any(p.endswith("assumptions[0].disposition: is required for an unsupported assumption (one of: collect, "
-                          "test, bound, flag)") for p in found)
+    assert any(
+        p.endswith(
+            "assumptions[0].disposition: is required for an unsupported assumption (one of: collect, test, bound, flag)"
+        )
+        for p in found
+    )
     assert any("assumptions[1].confidence: must be one of: low, medium, high (value: 'sure')" in p for p in found)
-    assert any("assumptions[0].evidence: refers to an evidence id that is not defined (value: 'E7')" in p
-               for p in found)
+    assert any(
+        "assumptions[0].evidence: refers to an evidence id that is not defined (value: 'E7')" in p for p in found
+    )
     assert any("assumptions[2].id: duplicate id (first used on line" in p for p in found)
     assert any("assumptions[2].colour: unknown field" in p for p in found)
     assert any("assumptions[1].category: is required" in p for p in found)
@@ -333,8 +364,13 @@ def test_assumptions_problems_are_collected_with_line_field_and_value(tiny):
 
 def test_validate_and_report_refuse_a_bad_worksheet(tiny):
     write_assumptions(tiny, "analytic_line: [not, text]\nassumptions: {}\n")
-    result = subprocess.run([sys.executable, "-m", "sat.cli", "validate", str(tiny)], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "sat.cli", "validate", str(tiny)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "assumptions.yaml:1: analytic_line: must be text" in result.stderr
     assert "assumptions.yaml:2: assumptions: must be a list" in result.stderr
@@ -356,7 +392,10 @@ def test_grid_collection_needs_and_indicator_candidates(tiny):
     assert (grid != "").to_numpy().sum() == 3
     assert [a.id for a in kac.collection_needs(worksheet)] == ["A1"]
     assert [(c.id, c.assumption) for c in kac.indicator_candidates(worksheet)] == [
-        ("KAC-A1-1", "A1"), ("KAC-A1-2", "A1"), ("KAC-A3-1", "A3")]
+        ("KAC-A1-1", "A1"),
+        ("KAC-A1-2", "A1"),
+        ("KAC-A3-1", "A3"),
+    ]
 
 
 def test_sweep_removes_what_each_assumption_stands_behind(tiny):
@@ -366,13 +405,13 @@ def test_sweep_removes_what_each_assumption_stands_behind(tiny):
     check = assumptions_check(case, load_assumptions(case), scores)
     one, two = check.sweep
     # Without E3: ann .8*.5 : .2*.5 : .05*.5, bob .8*.5 : .8*.2 : .05*.5, each normalised, then averaged.
-    ann, bob = np.array([.4, .1, .025]) / .525, np.array([.4, .16, .025]) / .585
+    ann, bob = np.array([0.4, 0.1, 0.025]) / 0.525, np.array([0.4, 0.16, 0.025]) / 0.585
     assert list(one.posteriors.values()) == pytest.approx(list((ann + bob) / 2))
     # The single-item row is the sensitivity analysis's own "removed" change.
     removed = scores.sensitivity.posteriors[list(CHANGES).index("removed"), case.evidence_ids.index("E3")]
     assert list(one.posteriors.values()) == pytest.approx(list(removed), abs=1e-15)
     # Without E2 and E3: ann .8 : .2 : .05, bob .8 : .8 : .05.
-    ann, bob = np.array([.8, .2, .05]) / 1.05, np.array([.8, .8, .05]) / 1.65
+    ann, bob = np.array([0.8, 0.2, 0.05]) / 1.05, np.array([0.8, 0.8, 0.05]) / 1.65
     assert two.removed == ("E2", "E3") and list(two.posteriors.values()) == pytest.approx(list((ann + bob) / 2))
     assert not one.leader_changes and one.new_leader == "H1"
     assert one.sentence.startswith("Without E3 (A1), H1 would still lead: 72%")
@@ -393,19 +432,27 @@ def test_sweep_follows_a_group_re_election(tiny):
 
 
 def test_cue_phrases_are_found_longest_first_and_only_as_words():
-    cues = kac.find_cues([
-        ("E1.notes", "They will always come back, based on what we saw."),
-        ("E2.notes", "It Would Have To Be the owner."),
-        ("E3.notes", "The branch was rebased on main; nothing here."),
-    ])
-    assert [(c.place, c.phrase) for c in cues] == [("E1.notes", "will always"), ("E1.notes", "based on"),
-                                                   ("E2.notes", "would have to be")]
+    cues = kac.find_cues(
+        [
+            ("E1.notes", "They will always come back, based on what we saw."),
+            ("E2.notes", "It Would Have To Be the owner."),
+            ("E3.notes", "The branch was rebased on main; nothing here."),
+        ]
+    )
+    assert [(c.place, c.phrase) for c in cues] == [
+        ("E1.notes", "will always"),
+        ("E1.notes", "based on"),
+        ("E2.notes", "would have to be"),
+    ]
     assert cues[0].snippet == "They will always come back, based on what we saw."
 
 
 def test_cue_phrases_are_searched_in_the_case_and_the_worksheet(tiny):
-    edit(tiny / "case.yaml", "summary: The owner says he was asleep",
-         "summary: The owner says he was asleep, as he will always say")
+    edit(
+        tiny / "case.yaml",
+        "summary: The owner says he was asleep",
+        "summary: The owner says he was asleep, as he will always say",
+    )
     write_assumptions(tiny, ASSUMPTIONS.replace("Nobody else had keys", "Anyone else would have to be a thief"))
     case = load_case(tiny)
     places = [(c.place, c.phrase) for c in assumptions_check(case, load_assumptions(case)).cues]
@@ -433,8 +480,10 @@ def test_candidates_create_indicators_yaml_and_are_not_written_twice(tiny):
 
 def test_candidates_are_appended_to_an_existing_file_without_touching_it(tiny):
     write_assumptions(tiny)
-    existing = ("# my indicators\ntargets: hypotheses\nprior: uniform\nindicators:\n"
-                "- id: I01   # keep this comment\n  text: Fuel receipt found\n  ratings: {H1: U, H2: HL, H3: U}\n")
+    existing = (
+        "# my indicators\ntargets: hypotheses\nprior: uniform\nindicators:\n"
+        "- id: I01   # keep this comment\n  text: Fuel receipt found\n  ratings: {H1: U, H2: HL, H3: U}\n"
+    )
     (tiny / "indicators.yaml").write_text(existing)
     case = load_case(tiny)
     _, added = write_candidates(case, kac.indicator_candidates(load_assumptions(case)))
@@ -458,8 +507,11 @@ def test_candidates_are_refused_where_appending_would_break_the_file(tiny):
 
 
 def test_flow_style_items_are_not_edited_in_place(register):
-    edit(register / "case.yaml", "  - id: E3\n    summary: No alarm was logged\n",
-         "  - {id: E3, summary: No alarm was logged, information_credibility: 5}\n")
+    edit(
+        register / "case.yaml",
+        "  - id: E3\n    summary: No alarm was logged\n",
+        "  - {id: E3, summary: No alarm was logged, information_credibility: 5}\n",
+    )
     edit(register / "case.yaml", "    type: absence-of-evidence\n", "")
     case = load_case(register)
     before = (register / "case.yaml").read_text()
@@ -472,17 +524,29 @@ def test_flow_style_items_are_not_edited_in_place(register):
 
 
 def test_xlsx_export_has_both_worksheets_and_no_formula(tiny, tmp_path):
-    write_assumptions(tiny, ASSUMPTIONS.replace("Only the harbour crew tie that knot", "=HYPERLINK(\"http://x\")"))
+    write_assumptions(tiny, ASSUMPTIONS.replace("Only the harbour crew tie that knot", '=HYPERLINK("http://x")'))
     case = load_case(tiny)
     worksheet = load_assumptions(case)
     path = export_workbook(tmp_path / "w.xlsx", quality_check(case, worksheet), assumptions_check(case, worksheet))
     book = load_workbook(path)
-    assert book.sheetnames == ["Assumptions", "Grid", "Collection needs", "Indicator candidates", "Sweep", "Cues",
-                               "Source register", "Items", "Judgments", "Dependence groups", "Leader support",
-                               "Statement"]
-    assert book["Assumptions"]["B2"].value == "'=HYPERLINK(\"http://x\")"
-    assert all(not (isinstance(c.value, str) and c.value.startswith("=")) for s in book for row in s.iter_rows()
-               for c in row)
+    assert book.sheetnames == [
+        "Assumptions",
+        "Grid",
+        "Collection needs",
+        "Indicator candidates",
+        "Sweep",
+        "Cues",
+        "Source register",
+        "Items",
+        "Judgments",
+        "Dependence groups",
+        "Leader support",
+        "Statement",
+    ]
+    assert book["Assumptions"]["B2"].value == '\'=HYPERLINK("http://x")'
+    assert all(
+        not (isinstance(c.value, str) and c.value.startswith("=")) for s in book for row in s.iter_rows() for c in row
+    )
     assert book["Sweep"]["A2"].value == "A1"
 
 
@@ -490,8 +554,14 @@ def test_cli_worksheets(tiny, capsys, tmp_path):
     assert main(["worksheets", "quality", str(tiny), "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["leader_support"]["leader"] == "H1"
-    assert document["credibility_mapping"] == {"1": "high", "2": "high", "3": "medium", "4": "low", "5": "low",
-                                               "6": "low"}
+    assert document["credibility_mapping"] == {
+        "1": "high",
+        "2": "high",
+        "3": "medium",
+        "4": "low",
+        "5": "low",
+        "6": "low",
+    }
     assert main(["worksheets", "assumptions", str(tiny)]) == 2
     assert "no assumptions.yaml" in capsys.readouterr().err
     write_assumptions(tiny)
@@ -549,8 +619,12 @@ def test_register_fields_and_grades_are_edited_in_the_ach_editor(tiny):
     form.fields["status"].value = "corrected"
     assert form.save() == []
     s2 = load_case(tiny).source("S2")
-    assert (s2.access, s2.bias, s2.re_reports, s2.status) == ("second-hand", "The owner has reason to deny it", "S1",
-                                                              "corrected")
+    assert (s2.access, s2.bias, s2.re_reports, s2.status) == (
+        "second-hand",
+        "The owner has reason to deny it",
+        "S1",
+        "corrected",
+    )
     form.fields["re_reports"].value = "S2"
     problems = form.save()
     assert any("loops back on itself" in p.message for p in problems) and "loops back" in form.message.value
@@ -594,8 +668,10 @@ def test_assumptions_form_adds_edits_and_removes_through_the_reader(tiny):
 def test_worksheet_reports_render_offline_with_analyst_text_escaped(tiny, tmp_path):
     from sat.report import render_case
 
-    write_assumptions(tiny, ASSUMPTIONS.replace("Only the harbour crew tie that knot",
-                                                "<script>alert(1)</script> only the crew tie it"))
+    write_assumptions(
+        tiny,
+        ASSUMPTIONS.replace("Only the harbour crew tie that knot", "<script>alert(1)</script> only the crew tie it"),
+    )
     edit(tiny / "case.yaml", "    reliability: F\n", "    reliability: F\n    bias: '<img src=x onerror=alert(2)>'\n")
     paths = render_case(tiny, out_dir=tmp_path / "out")
     assert [p.name for p in paths] == ["tiny-ach.html", "tiny-key-assumptions.html", "tiny-quality-of-information.html"]

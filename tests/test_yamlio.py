@@ -25,7 +25,7 @@ TRICKY = [
     "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
     "- a\n- [b, c]\n- {d: e, f: [g]}\n- - nested\n  - list\n",
     "top:\n  - id: E1\n    sources: [S1, S2]\n  - id: E2\n    notes: |\n      more\n",
-    "unicode: \"Ḥizbullāh ← 'Karish'\"\nkey with spaces: \"value with: colon\"\n",
+    'unicode: "Ḥizbullāh ← \'Karish\'"\nkey with spaces: "value with: colon"\n',
     "7: int key\n2022-01-01: date key\ntrue: bool key\n~: null key\n1.5: float key\n",
     "just a scalar\n",
     "",
@@ -88,8 +88,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("text", "line", "field", "message"), REFUSED)
-def test_aliases_tags_and_deep_nesting_are_refused_before_anything_is_built(text: str, line: int, field: str,
-                                                                             message: str) -> None:
+def test_aliases_tags_and_deep_nesting_are_refused_before_anything_is_built(
+    text: str, line: int, field: str, message: str
+) -> None:
     with pytest.raises(ValidationError) as caught:
         loads_yaml(text, "t.yaml")
     (problem,) = caught.value.problems
@@ -97,16 +98,24 @@ def test_aliases_tags_and_deep_nesting_are_refused_before_anything_is_built(text
     assert message in problem.message and problem.code in ("syntax", "limit")
 
 
-@pytest.mark.parametrize("path", sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/**/*.yaml")
-                                        if ".venv" not in p.parts))
+@pytest.mark.parametrize(
+    "path", sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("*/**/*.yaml") if ".venv" not in p.parts)
+)
 def test_fast_path_matches_on_every_bundled_file(path: str) -> None:
     text = (ROOT / path).read_text(encoding="utf-8")
     _same(_fast_load(text), _full(text))
 
 
 def test_round_trip_of_written_yaml_keeps_types() -> None:
-    data = {"id": "x", "as_of": dt.date(2022, 11, 15), "n": 3, "p": 0.25, "flag": False, "none": None,
-            "items": [{"id": "E1", "text": "a\nb"}, "yes", "1.5"]}
+    data = {
+        "id": "x",
+        "as_of": dt.date(2022, 11, 15),
+        "n": 3,
+        "p": 0.25,
+        "flag": False,
+        "none": None,
+        "items": [{"id": "E1", "text": "a\nb"}, "yes", "1.5"],
+    }
     _same(_fast_load(dump_yaml(data)), _full(dump_yaml(data)))
     assert loads_yaml(dump_yaml(data), "t.yaml") == data
 

@@ -63,18 +63,21 @@ c.NativeAuthenticator.seconds_before_next_try = 120
 c.Authenticator.allowed_users = TRAINEES | INSTRUCTORS  # NativeAuthenticator approves these at sign-up
 c.Authenticator.admin_users = ADMINS
 c.Authenticator.allow_all = True  # every *approved* NativeAuthenticator account; approval is the gate
-c.JupyterHub.load_roles = [{
-    "name": "instructor",
-    "description": "See the class and start or stop its servers; no access to a trainee's server",
-    "scopes": ["admin-ui", "list:users", "read:users", "servers"],
-    "users": sorted(INSTRUCTORS),
-}]
+c.JupyterHub.load_roles = [
+    {
+        "name": "instructor",
+        "description": "See the class and start or stop its servers; no access to a trainee's server",
+        "scopes": ["admin-ui", "list:users", "read:users", "servers"],
+        "users": sorted(INSTRUCTORS),
+    }
+]
 
 # --- one server and one Unix account per user ----------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.pre_spawn_hook = pre_spawn_hook(EXERCISE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS,
-                                          lock_structure=LOCKS, group=GROUP)
+c.Spawner.pre_spawn_hook = pre_spawn_hook(
+    EXERCISE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS, lock_structure=LOCKS, group=GROUP
+)
 c.Spawner.default_url = f"/lab/tree/workbook/{EXERCISE}" + ("/ach_editor.ipynb" if KIND == "ach" else "")
 c.Spawner.environment = {  # instructors' servers see the materials (to collect and grade); trainees' do not
     "SAT_ROOT": lambda spawner: str(MATERIALS) if spawner.user.name in INSTRUCTORS | ADMINS else "",

@@ -75,8 +75,9 @@ def _cmd_ach_score(args: argparse.Namespace) -> int:
     table = scores.hypotheses.sort_values("rank")
     robust = scores.robustness is not None
     top = f" {'P(first)':>8}" if robust else ""
-    print(f"{'rank':>4}  {'id':<8} {'inconsistency':>13} {'weighted':>9} {'posterior':>9}{top}  {'likelihood':<19}  "
-          "title")
+    print(
+        f"{'rank':>4}  {'id':<8} {'inconsistency':>13} {'weighted':>9} {'posterior':>9}{top}  {'likelihood':<19}  title"
+    )
     for hid, row in table.iterrows():
         p_top = f" {row['p_top']:>8.3f}" if robust else ""
         print(
@@ -136,8 +137,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 0
     from .runner import progress_bar, run, summary
 
-    tasks = report_tasks(args.case, out_dir=args.out, analyst=args.analyst, timeout=args.timeout,
-                         all_cases=args.all)
+    tasks = report_tasks(args.case, out_dir=args.out, analyst=args.analyst, timeout=args.timeout, all_cases=args.all)
     update, close = progress_bar(len(tasks), "cases")
     try:
         outcomes = run(tasks, jobs=args.jobs, scheduler=args.scheduler, progress=update)
@@ -181,30 +181,59 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("case", metavar="CASE", help=case_help)
     score.add_argument("--analyst", help="one analyst's ratings (default: all analysts combined)")
     score.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    score.add_argument("--full", action="store_true",
-                       help="with --json: every sensitivity change and every disputed cell (default: the changes that "
-                            "move a posterior by more than 1 point, and the 200 worst disputes, with counts)")
-    score.add_argument("--draws", type=_draws, default=10_000,
-                       help=f"robustness Monte Carlo draws (default 10000, at most {MAX_DRAWS}; 0 to skip)")
+    score.add_argument(
+        "--full",
+        action="store_true",
+        help="with --json: every sensitivity change and every disputed cell (default: the changes that "
+        "move a posterior by more than 1 point, and the 200 worst disputes, with counts)",
+    )
+    score.add_argument(
+        "--draws",
+        type=_draws,
+        default=10_000,
+        help=f"robustness Monte Carlo draws (default 10000, at most {MAX_DRAWS}; 0 to skip)",
+    )
     score.add_argument("--seed", type=int, default=0, help="random seed of the robustness draws (default 0)")
     score.set_defaults(run=_cmd_ach_score)
     _add_optional(ach_commands, "sat.ach.command")
 
     report = commands.add_parser("report", help="render cases' reports to self-contained offline HTML")
-    report.add_argument("case", metavar="CASE", nargs="*",
-                        help=f"{case_help}; several, or a folder of case folders (a class) for a batch")
+    report.add_argument(
+        "case",
+        metavar="CASE",
+        nargs="*",
+        help=f"{case_help}; several, or a folder of case folders (a class) for a batch",
+    )
     report.add_argument("--all", action="store_true", help="every case under data/cases")
     report.add_argument("--out", metavar="DIR", help="output folder (default: reports/ in the repository)")
     report.add_argument("--analyst", default="", help="ACH report for one analyst (default: all combined)")
-    report.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                        help="render N cases at once on this machine (default 1)")
-    report.add_argument("--scheduler", metavar="ADDRESS",
-                        help="render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); "
-                             "needs pip install 'sat[dask]'")
-    report.add_argument("--timeout", type=_seconds, default=600.0, metavar="SECONDS",
-                        help="stop a report that runs longer than this (default 600)")
-    report.add_argument("--pdf", choices=("A4", "Letter"), help="also print each report to PDF on this paper, "
-                        "offline, with the local Chromium (Debian's chromium package)")
+    report.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="render N cases at once on this machine (default 1)",
+    )
+    report.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); "
+        "needs pip install 'sat[dask]'",
+    )
+    report.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="stop a report that runs longer than this (default 600)",
+    )
+    report.add_argument(
+        "--pdf",
+        choices=("A4", "Letter"),
+        help="also print each report to PDF on this paper, "
+        "offline, with the local Chromium (Debian's chromium package)",
+    )
     report.set_defaults(run=_cmd_report)
 
     _add_optional(commands, "sat.scenarios.command")

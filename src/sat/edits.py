@@ -76,8 +76,9 @@ def without_source(case: Case, sid: str) -> Case:
         dataclasses.replace(e, sources=tuple(s for s in e.sources if s != sid)) if sid in e.sources else e
         for e in case.evidence
     ]
-    sources = [dataclasses.replace(s, re_reports=None) if s.re_reports == sid else s
-               for s in case.sources if s.id != sid]
+    sources = [
+        dataclasses.replace(s, re_reports=None) if s.re_reports == sid else s for s in case.sources if s.id != sid
+    ]
     return dataclasses.replace(case, sources=sources, evidence=evidence)
 
 

@@ -64,11 +64,14 @@ def parameter_source(parameters: Mapping[str, Any]) -> str:
 def inject_parameters(nb: dict[str, Any], parameters: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of notebook ``nb`` (a JSON dict) with the injected-parameters cell in papermill's place."""
     cells = [cell for cell in nb["cells"] if "injected-parameters" not in cell.get("metadata", {}).get("tags", [])]
-    where = next((i + 1 for i, cell in enumerate(cells) if "parameters" in cell.get("metadata", {}).get("tags", [])),
-                 0)
-    injected: dict[str, Any] = {"cell_type": "code", "execution_count": None,
-                                "metadata": {"tags": ["injected-parameters"]}, "outputs": [],
-                                "source": parameter_source(parameters)}
+    where = next((i + 1 for i, cell in enumerate(cells) if "parameters" in cell.get("metadata", {}).get("tags", [])), 0)
+    injected: dict[str, Any] = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": ["injected-parameters"]},
+        "outputs": [],
+        "source": parameter_source(parameters),
+    }
     if nb.get("nbformat", 4) == 4 and nb.get("nbformat_minor", 0) >= 5:
         injected["id"] = "injected-parameters"
     return {**nb, "cells": [*cells[:where], injected, *cells[where:]]}
@@ -108,11 +111,19 @@ class _Recorder:
             else:
                 self._add({"output_type": "stream", "name": name, "text": text})
 
-    def display(self, data: Mapping[str, Any], metadata: Mapping[str, Any] | None,
-                transient: Mapping[str, Any] | None, update: bool) -> None:
+    def display(
+        self,
+        data: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None,
+        transient: Mapping[str, Any] | None,
+        update: bool,
+    ) -> None:
         self.flush()
-        output = {"output_type": "display_data", "data": _as_json(dict(data)),
-                  "metadata": _as_json(dict(metadata or {}))}
+        output = {
+            "output_type": "display_data",
+            "data": _as_json(dict(data)),
+            "metadata": _as_json(dict(metadata or {})),
+        }
         display_id = (transient or {}).get("display_id")
         if update:
             for old in self.display_ids.get(display_id, []) if display_id else []:
@@ -124,8 +135,14 @@ class _Recorder:
 
     def result(self, data: Mapping[str, Any], metadata: Mapping[str, Any] | None, count: int) -> None:
         self.flush()
-        self._add({"output_type": "execute_result", "data": _as_json(dict(data)),
-                   "metadata": _as_json(dict(metadata or {})), "execution_count": count})
+        self._add(
+            {
+                "output_type": "execute_result",
+                "data": _as_json(dict(data)),
+                "metadata": _as_json(dict(metadata or {})),
+                "execution_count": count,
+            }
+        )
 
     def clear(self, wait: bool) -> None:
         self.flush()

@@ -22,8 +22,9 @@ def _refuse(shown: str, message: str, value: object = None, code: str = "file") 
     return ValidationError([Problem(shown, "file", message, value, code=code)])
 
 
-def check_file(path: str | os.PathLike[str], shown: str, inside: str | os.PathLike[str] | None = None,
-               limit: int = MAX_TEXT_BYTES) -> int:
+def check_file(
+    path: str | os.PathLike[str], shown: str, inside: str | os.PathLike[str] | None = None, limit: int = MAX_TEXT_BYTES
+) -> int:
     """The size of ``path`` after checking that it is a regular file of at most ``limit`` bytes, and, when it is
     (or passes through) a symbolic link, that the link leads to a file inside ``inside``."""
     p = Path(path)
@@ -40,16 +41,23 @@ def check_file(path: str | os.PathLike[str], shown: str, inside: str | os.PathLi
     if inside is not None:
         real, root = p.resolve(), Path(inside).resolve()
         if real != root and root not in real.parents:
-            raise _refuse(shown, "is a symbolic link to a file outside the case folder; refused "
-                          "(copy the file into the case instead)")
+            raise _refuse(
+                shown,
+                "is a symbolic link to a file outside the case folder; refused (copy the file into the case instead)",
+            )
     if info.st_size > limit:
-        raise _refuse(shown, f"file is larger than {limit:,} bytes; refused (no real case file is this large)",
-                      info.st_size, "limit")
+        raise _refuse(
+            shown,
+            f"file is larger than {limit:,} bytes; refused (no real case file is this large)",
+            info.st_size,
+            "limit",
+        )
     return info.st_size
 
 
-def read_bytes(path: str | os.PathLike[str], shown: str, inside: str | os.PathLike[str] | None = None,
-               limit: int = MAX_TEXT_BYTES) -> bytes:
+def read_bytes(
+    path: str | os.PathLike[str], shown: str, inside: str | os.PathLike[str] | None = None, limit: int = MAX_TEXT_BYTES
+) -> bytes:
     """The bytes of a checked regular file (see :func:`check_file`), never more than ``limit``."""
     check_file(path, shown, inside, limit)
     try:
@@ -71,13 +79,23 @@ def decode(data: bytes, shown: str, encoding: str = "utf-8-sig") -> str:
         line = data.count(b"\n", 0, start) + 1
         line_start = data.rfind(b"\n", 0, start) + 1
         column = len(data[line_start:start].decode(encoding, errors="replace")) + 1
-        bad = data[start:exc.end]
-        raise ValidationError([Problem(
-            shown, "file", f"not UTF-8 text: {exc.reason} at column {column} (save the file as UTF-8)",
-            bad.hex(" "), line, "encoding")]) from None
+        bad = data[start : exc.end]
+        raise ValidationError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    f"not UTF-8 text: {exc.reason} at column {column} (save the file as UTF-8)",
+                    bad.hex(" "),
+                    line,
+                    "encoding",
+                )
+            ]
+        ) from None
 
 
-def read_text(path: str | os.PathLike[str], shown: str, inside: str | os.PathLike[str] | None = None,
-              limit: int = MAX_TEXT_BYTES) -> str:
+def read_text(
+    path: str | os.PathLike[str], shown: str, inside: str | os.PathLike[str] | None = None, limit: int = MAX_TEXT_BYTES
+) -> str:
     """A checked regular file's text (UTF-8, with or without a byte-order mark)."""
     return decode(read_bytes(path, shown, inside, limit), shown)

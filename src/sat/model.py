@@ -84,7 +84,15 @@ DEFAULT_INFORMATION_MAPPING: dict[int, str] = {1: "high", 2: "high", 3: "medium"
 #: Source register (Quality of Information Check, TRADECRAFT.md §5a): kinds of source, the originator's access
 #: to what it reports, and whether a report still stands.
 SOURCE_TYPES: tuple[str, ...] = (
-    "news", "wire", "official", "speech", "interview", "analysis", "state-media", "review", "other",
+    "news",
+    "wire",
+    "official",
+    "speech",
+    "interview",
+    "analysis",
+    "state-media",
+    "review",
+    "other",
 )
 ACCESS: tuple[str, ...] = ("first-hand", "second-hand")
 SOURCE_STATUS: tuple[str, ...] = ("current", "corrected", "recalled")
@@ -228,8 +236,9 @@ class Case:
     def matrix(self, analyst: str) -> pd.DataFrame:
         """A copy of an analyst's ratings aligned to the case (rows and columns the case has, unrated where the
         analyst's frame has none), as plain text cells that any code may be written into."""
-        aligned = self.ratings[analyst].reindex(index=self.evidence_ids, columns=self.hypothesis_ids,
-                                                fill_value=UNRATED)
+        aligned = self.ratings[analyst].reindex(
+            index=self.evidence_ids, columns=self.hypothesis_ids, fill_value=UNRATED
+        )
         return aligned.astype(object).rename_axis("evidence")
 
     def codes(self, analyst: str) -> np.ndarray:
@@ -274,8 +283,11 @@ def encode_matrix(matrix: pd.DataFrame | np.ndarray) -> np.ndarray:
     A matrix read from a file has categorical columns whose codes already are these indices: they are taken as
     they are, with no look-up per cell.
     """
-    if isinstance(matrix, pd.DataFrame) and len(matrix.columns) and all(
-            dtype == RATINGS_DTYPE for dtype in matrix.dtypes):
+    if (
+        isinstance(matrix, pd.DataFrame)
+        and len(matrix.columns)
+        and all(dtype == RATINGS_DTYPE for dtype in matrix.dtypes)
+    ):
         out = np.empty(matrix.shape, dtype=np.int8)
         for j in range(matrix.shape[1]):
             out[:, j] = matrix.iloc[:, j].cat.codes.to_numpy()

@@ -29,8 +29,10 @@ def chromium_path() -> Path:
     """The Chromium executable: ``$SAT_CHROMIUM``, else ``chromium`` on the PATH."""
     named = os.environ.get("SAT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not named or not Path(named).is_file():
-        raise SatError("printing to PDF needs Chromium: install Debian's 'chromium' package, or set SAT_CHROMIUM to "
-                       "a Chromium executable")
+        raise SatError(
+            "printing to PDF needs Chromium: install Debian's 'chromium' package, or set SAT_CHROMIUM to "
+            "a Chromium executable"
+        )
     return Path(named)
 
 
@@ -41,8 +43,9 @@ def html_to_pdf(html_path: str | os.PathLike[str], pdf_path: str | os.PathLike[s
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise SatError("printing to PDF needs Playwright for Python (pip install playwright; no browser download "
-                       "is needed)") from None
+        raise SatError(
+            "printing to PDF needs Playwright for Python (pip install playwright; no browser download is needed)"
+        ) from None
     source = Path(html_path).resolve()
     executable = chromium_path()
     args = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]

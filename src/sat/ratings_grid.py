@@ -84,14 +84,15 @@ def read_grid(data: bytes, hypothesis_ids: list[str], evidence_ids: list[str]) -
         return None
     raw = bytes(body)
     try:
-        ids = [raw[s:s + n].decode("utf-8") for s, n in zip(starts[:, 0].tolist(), lengths[:, 0].tolist())]
+        ids = [raw[s : s + n].decode("utf-8") for s, n in zip(starts[:, 0].tolist(), lengths[:, 0].tolist())]
     except UnicodeDecodeError:
         return None
     return _place(codes, ids, columns, hypothesis_ids, evidence_ids)
 
 
-def _place(codes: np.ndarray, ids: list[str], columns: list[str], hypothesis_ids: list[str],
-           evidence_ids: list[str]) -> np.ndarray | None:
+def _place(
+    codes: np.ndarray, ids: list[str], columns: list[str], hypothesis_ids: list[str], evidence_ids: list[str]
+) -> np.ndarray | None:
     """The file's cells in the case's order; None for duplicate or unknown evidence ids."""
     if ids == evidence_ids and columns == hypothesis_ids:
         return codes  # complete and in order, as the workbook writes it

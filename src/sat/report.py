@@ -47,9 +47,13 @@ REPORTS: tuple[ReportKind, ...] = (
 DEFAULT_TIMEOUT = 600.0
 
 #: How each kind of report is named in the page title.
-TITLES: dict[str, str] = {"ach": "ACH report", "scenarios": "scenario report", "indicators": "indicator report",
-                          "key-assumptions": "Key Assumptions Check",
-                          "quality-of-information": "Quality of Information Check"}
+TITLES: dict[str, str] = {
+    "ach": "ACH report",
+    "scenarios": "scenario report",
+    "indicators": "indicator report",
+    "key-assumptions": "Key Assumptions Check",
+    "quality-of-information": "Quality of Information Check",
+}
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 _REMOTE_LINK = re.compile(r"""<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//[^>]*>""", re.I)
@@ -60,8 +64,9 @@ NOTEBOOK_ONLY = "notebook-only"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
-def _render_job(notebook: str, parameters: dict[str, Any], root: str, title: str, *,
-                step: Callable[[str], None]) -> str:
+def _render_job(
+    notebook: str, parameters: dict[str, Any], root: str, title: str, *, step: Callable[[str], None]
+) -> str:
     """Inside a fresh child process (see :mod:`sat.sandbox`): execute ``notebook`` and return its report HTML."""
     import nbformat
 
@@ -135,8 +140,13 @@ def strip_remote(html: str) -> str:
     return _REMOTE_LINK.sub("", _SCRIPT.sub("", html))
 
 
-def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path, title: str = "",
-                    timeout: float | None = DEFAULT_TIMEOUT) -> Path:
+def render_notebook(
+    notebook: Path,
+    parameters: dict[str, Any],
+    html_path: Path,
+    title: str = "",
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Path:
     """Execute ``notebook`` with ``parameters`` and write its HTML (page title ``title``) to ``html_path``
     atomically.
 
@@ -147,8 +157,15 @@ def render_notebook(notebook: Path, parameters: dict[str, Any], html_path: Path,
     """
     from . import sandbox
 
-    html = sandbox.run(_render_job, str(notebook), parameters, str(repo_root()), title, timeout=timeout,
-                       what=f"{html_path.name}: {notebook.name}")
+    html = sandbox.run(
+        _render_job,
+        str(notebook),
+        parameters,
+        str(repo_root()),
+        title,
+        timeout=timeout,
+        what=f"{html_path.name}: {notebook.name}",
+    )
     atomic_write_text(html_path, html)
     return html_path
 
@@ -170,8 +187,12 @@ def kinds_for(folder: Path) -> list[ReportKind]:
     return kinds
 
 
-def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
-                analyst: str = "", timeout: float | None = DEFAULT_TIMEOUT) -> list[Path]:
+def render_case(
+    case: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] | None = None,
+    analyst: str = "",
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> list[Path]:
     """Validate a case, then render every report it calls for into ``out_dir``; return the HTML paths.
 
     Invalid input fails here with the validation messages, before any notebook runs.
@@ -186,8 +207,9 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
         raise SatError(f"case {loaded.id!r}: no analyst {analyst!r} (analysts: {', '.join(loaded.analysts)})")
     kinds = kinds_for(loaded.folder)
     if not kinds:
-        raise SatError(f"case {loaded.id!r}: nothing to report yet "
-                       "(no ratings/, no scenarios.yaml and no indicators.yaml)")
+        raise SatError(
+            f"case {loaded.id!r}: nothing to report yet (no ratings/, no scenarios.yaml and no indicators.yaml)"
+        )
     target = Path(out_dir) if out_dir else repo_root() / "reports"
     paths = []
     for kind in kinds:
@@ -199,8 +221,11 @@ def render_case(case: str | os.PathLike[str], out_dir: str | os.PathLike[str] | 
             parameters["analyst"] = analyst
         suffix = f"-{analyst}" if analyst and kind.name == "ach" else ""
         title = f"{loaded.title}: {TITLES.get(kind.name, kind.name)}" + (f" ({analyst})" if suffix else "")
-        paths.append(render_notebook(notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title,
-                                     timeout=timeout))
+        paths.append(
+            render_notebook(
+                notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title, timeout=timeout
+            )
+        )
     return paths
 
 
@@ -220,8 +245,11 @@ def case_folders(cases: Sequence[str | os.PathLike[str]], all_cases: bool = Fals
     for case in cases:
         folder = Path(case).expanduser()
         if folder.is_dir() and not (folder / CASE_FILE).is_file():
-            inside = [p.parent for p in sorted(folder.rglob(CASE_FILE))
-                      if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+            inside = [
+                p.parent
+                for p in sorted(folder.rglob(CASE_FILE))
+                if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+            ]
             if not inside:
                 raise SatError(f"{folder}: neither a case folder nor a folder of cases (no {CASE_FILE} in it)")
             found += [(str(p.relative_to(folder)), p.resolve(), p.relative_to(folder).parent) for p in inside]
@@ -235,18 +263,25 @@ def case_folders(cases: Sequence[str | os.PathLike[str]], all_cases: bool = Fals
             continue
         other = targets.setdefault((sub, folder.name), label)
         if other != label:
-            raise SatError(f"{other} and {label} would write the same report files; render them into different "
-                           "--out folders")
+            raise SatError(
+                f"{other} and {label} would write the same report files; render them into different --out folders"
+            )
         unique[folder] = (label, folder, sub)
     return list(unique.values())
 
 
-def report_tasks(cases: Sequence[str | os.PathLike[str]], out_dir: str | os.PathLike[str] | None = None,
-                 analyst: str = "", timeout: float | None = DEFAULT_TIMEOUT, all_cases: bool = False) -> list[Any]:
+def report_tasks(
+    cases: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str] | None = None,
+    analyst: str = "",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    all_cases: bool = False,
+) -> list[Any]:
     """One :class:`sat.runner.Task` per case folder named (see :func:`case_folders`): render its reports."""
     from .runner import Task
 
     target = Path(out_dir) if out_dir else repo_root() / "reports"
-    return [Task(label, render_case, (str(folder),), {"out_dir": str(target / sub), "analyst": analyst,
-                                                      "timeout": timeout})
-            for label, folder, sub in case_folders(cases, all_cases)]
+    return [
+        Task(label, render_case, (str(folder),), {"out_dir": str(target / sub), "analyst": analyst, "timeout": timeout})
+        for label, folder, sub in case_folders(cases, all_cases)
+    ]

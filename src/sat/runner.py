@@ -55,8 +55,9 @@ def _call(task: Task) -> Outcome:
     try:
         result = task.fn(*task.args, **task.kwargs)
     except ValidationError as exc:
-        return Outcome(task.key, False, error="\n".join(str(p) for p in exc.problems),
-                       seconds=time.perf_counter() - start)
+        return Outcome(
+            task.key, False, error="\n".join(str(p) for p in exc.problems), seconds=time.perf_counter() - start
+        )
     except SatError as exc:
         return Outcome(task.key, False, error=str(exc), seconds=time.perf_counter() - start)
     except Exception as exc:
@@ -83,8 +84,9 @@ def local_executor(jobs: int) -> Executor:
     method = "fork" if sandbox._fork_is_safe() else "spawn"
     if method == "fork":
         sandbox.warm_up()  # once here rather than once per worker
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=_init_worker)
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_init_worker
+    )
 
 
 def dask_executor(scheduler: str) -> tuple[Executor, Callable[[], None]]:
@@ -100,8 +102,12 @@ def dask_executor(scheduler: str) -> tuple[Executor, Callable[[], None]]:
     return client.get_executor(pure=False), client.close
 
 
-def run(tasks: Sequence[Task], jobs: int = 1, scheduler: str | None = None,
-        progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def run(
+    tasks: Sequence[Task],
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """Run ``tasks``; return their outcomes in the order given.
 
     ``jobs`` worker processes on this machine, or the Dask cluster at ``scheduler``. ``progress(outcome)`` is
@@ -136,8 +142,11 @@ def run(tasks: Sequence[Task], jobs: int = 1, scheduler: str | None = None,
                 try:
                     outcome = future.result()
                 except Exception as exc:
-                    outcome = Outcome(tasks[index].key, False, error=f"the worker running it was lost: "
-                                                                      f"{type(exc).__name__}: {exc}".strip())
+                    outcome = Outcome(
+                        tasks[index].key,
+                        False,
+                        error=f"the worker running it was lost: {type(exc).__name__}: {exc}".strip(),
+                    )
                 results[index] = outcome
                 if progress is not None:
                     progress(outcome)

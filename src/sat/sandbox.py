@@ -36,8 +36,17 @@ from .errors import Problem, ReportError, SatError, ValidationError
 #: What a warm process imports before its first job: modules, and ``module:function`` to call once imported
 #: (see :func:`warm_up`). Nothing here may run a notebook or read a case.
 PRELOAD: tuple[str, ...] = (
-    "numpy", "pandas", "matplotlib.pyplot", "IPython.core.interactiveshell", "nbconvert", "sat.store",
-    "sat.ach.figures", "sat.ach.analysis", "sat.ach.narrative", "sat.execute", "sat.report:prime_converter",
+    "numpy",
+    "pandas",
+    "matplotlib.pyplot",
+    "IPython.core.interactiveshell",
+    "nbconvert",
+    "sat.store",
+    "sat.ach.figures",
+    "sat.ach.analysis",
+    "sat.ach.narrative",
+    "sat.execute",
+    "sat.report:prime_converter",
 )
 
 _claimed = False
@@ -212,7 +221,9 @@ class _Zygote:
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "sat.sandbox", str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env,
+            [sys.executable, "-m", "sat.sandbox", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            env=env,
             stdin=subprocess.DEVNULL,
         )
         theirs.close()

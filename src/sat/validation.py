@@ -102,8 +102,9 @@ class FieldReader:
         self.file = file
         self.problems: Problems = problems if problems is not None else Problems()
 
-    def problem(self, field: str, message: str, value: Any = None, line: int | None = None,
-                code: str = "invalid") -> None:
+    def problem(
+        self, field: str, message: str, value: Any = None, line: int | None = None, code: str = "invalid"
+    ) -> None:
         """Record one problem."""
         self.problems.append(Problem(self.file, field, message, value, line, code))
 
@@ -119,8 +120,13 @@ class FieldReader:
         allowed = tuple(allowed)
         for key in data:
             if key not in allowed:
-                self.problem(field_name(where, key), f"unknown field (expected one of: {', '.join(allowed)})",
-                             shown(key), line_of(data, key), "unknown-field")
+                self.problem(
+                    field_name(where, key),
+                    f"unknown field (expected one of: {', '.join(allowed)})",
+                    shown(key),
+                    line_of(data, key),
+                    "unknown-field",
+                )
 
     def text(self, data: Mapping[Any, Any], key: str, where: str, required: bool = False) -> str:
         """A text field, stripped; numbers are read as their text."""
@@ -129,8 +135,7 @@ class FieldReader:
             text = value.strip()
         elif value is None:
             if required:
-                self.problem(field_name(where, key), "is required", line=getattr(data, "line", None),
-                             code="required")
+                self.problem(field_name(where, key), "is required", line=getattr(data, "line", None), code="required")
             return ""
         elif isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.problem(field_name(where, key), "must be text", shown(value), line_of(data, key), "type")
@@ -141,8 +146,9 @@ class FieldReader:
             self.problem(field_name(where, key), "must not be empty", line=line_of(data, key), code="empty")
         return text
 
-    def identifier(self, data: Mapping[Any, Any], key: str, where: str, pattern: str = ITEM_ID,
-                   rule: str = ITEM_ID_RULE) -> str:
+    def identifier(
+        self, data: Mapping[Any, Any], key: str, where: str, pattern: str = ITEM_ID, rule: str = ITEM_ID_RULE
+    ) -> str:
         """A required id that follows the id rule (or ``pattern``, described by ``rule``)."""
         value = self.text(data, key, where, required=True)
         if value and not re.match(pattern, value):
@@ -155,8 +161,9 @@ class FieldReader:
         field = field_name(where, key)
         if value is None:
             if required:
-                self.problem(field, "is required (a date written YYYY-MM-DD)", line=getattr(data, "line", None),
-                             code="required")
+                self.problem(
+                    field, "is required (a date written YYYY-MM-DD)", line=getattr(data, "line", None), code="required"
+                )
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -170,8 +177,9 @@ class FieldReader:
         self.problem(field, "must be a date written YYYY-MM-DD", shown(value), line_of(data, key), "date")
         return None
 
-    def choice(self, data: Mapping[Any, Any], key: str, where: str, choices: Iterable[str],
-               default: str | None) -> str | None:
+    def choice(
+        self, data: Mapping[Any, Any], key: str, where: str, choices: Iterable[str], default: str | None
+    ) -> str | None:
         """One of ``choices`` (compared without case); ``default`` when absent."""
         choices = tuple(choices)
         value = data.get(key)
@@ -183,12 +191,22 @@ class FieldReader:
         for choice in choices:
             if text is not None and text.lower() == choice.lower():
                 return choice
-        self.problem(field_name(where, key), f"must be one of: {', '.join(choices)}", shown(value),
-                     line_of(data, key), "choice")
+        self.problem(
+            field_name(where, key), f"must be one of: {', '.join(choices)}", shown(value), line_of(data, key), "choice"
+        )
         return default
 
-    def number(self, data: Mapping[Any, Any], key: str, where: str, default: float, low: float | None = None,
-               high: float | None = None, low_open: bool = False, what: str = "a number") -> float:
+    def number(
+        self,
+        data: Mapping[Any, Any],
+        key: str,
+        where: str,
+        default: float,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+        what: str = "a number",
+    ) -> float:
         """A finite number within [low, high] (``low_open``: strictly above ``low``); ``default`` when absent."""
         value = data.get(key)
         if value is None:
@@ -216,8 +234,13 @@ class FieldReader:
         items: list[str] = []
         for index, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-                self.problem(f"{field_name(where, key)}[{index}]", "must be non-empty text", shown(item),
-                             line_of(value, index), "type")
+                self.problem(
+                    f"{field_name(where, key)}[{index}]",
+                    "must be non-empty text",
+                    shown(item),
+                    line_of(value, index),
+                    "type",
+                )
                 continue
             items.append(str(item).strip())
         return tuple(items)

@@ -91,9 +91,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             ) from None
         if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result
@@ -133,12 +131,14 @@ def _construct_number(kind: str) -> Any:
         """PyYAML's int or float, with a number too long or out of range reported at its line."""
         if len(str(node.value)) > MAX_INT_DIGITS:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a number of more than {MAX_INT_DIGITS} digits", node.start_mark)
+                None, None, f"a number of more than {MAX_INT_DIGITS} digits", node.start_mark
+            )
         try:
             return base(loader, node)
         except (ValueError, OverflowError) as exc:
             raise yaml.constructor.ConstructorError(
-                None, None, f"{str(node.value)[:40]!r} is not a number ({exc})", node.start_mark) from None
+                None, None, f"{str(node.value)[:40]!r} is not a number ({exc})", node.start_mark
+            ) from None
 
     return construct
 
@@ -260,8 +260,9 @@ MAX_DEPTH = 64
 _ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 
-def load_yaml(path: str | os.PathLike[str], shown_as: str | None = None,
-              inside: str | os.PathLike[str] | None = None) -> Any:
+def load_yaml(
+    path: str | os.PathLike[str], shown_as: str | None = None, inside: str | os.PathLike[str] | None = None
+) -> Any:
     """Load one YAML file safely; any read or syntax error becomes a ValidationError naming file and line.
 
     The file must be a regular file of at most :data:`MAX_YAML_BYTES`; when ``inside`` is given (a case folder),
@@ -275,8 +276,9 @@ def _check_events(text: str, shown_as: str) -> None:
     """Refuse what a case file never needs and an attacker uses, before anything is built: aliases and anchors (a
     few hundred bytes of nested aliases expand to gigabytes), explicit tags (``!!int abc``, ``!!python/...``), and
     nesting deeper than :data:`MAX_DEPTH`."""
-    events: Iterator[Any] = (iter(_CParser(text).get_event, None) if _CParser is not None
-                             else yaml.parse(text, Loader=yaml.SafeLoader))
+    events: Iterator[Any] = (
+        iter(_CParser(text).get_event, None) if _CParser is not None else yaml.parse(text, Loader=yaml.SafeLoader)
+    )
     depth = 0
     for event in events:
         kind = type(event)
@@ -284,18 +286,44 @@ def _check_events(text: str, shown_as: str) -> None:
         if kind is StreamEndEvent:
             return
         if kind is AliasEvent or getattr(event, "anchor", None) is not None:
-            raise ValidationError([Problem(
-                shown_as, _nearest_field(text, line), "YAML anchors and aliases (&name, *name) are not allowed: "
-                "write each value out in full", line=line, code="syntax")])
+            raise ValidationError(
+                [
+                    Problem(
+                        shown_as,
+                        _nearest_field(text, line),
+                        "YAML anchors and aliases (&name, *name) are not allowed: write each value out in full",
+                        line=line,
+                        code="syntax",
+                    )
+                ]
+            )
         if kind in (ScalarEvent, MappingStartEvent, SequenceStartEvent) and event.tag not in _ALLOWED_TAGS:
-            raise ValidationError([Problem(
-                shown_as, _nearest_field(text, line), "explicit YAML tags (such as !!int or !!timestamp) are not "
-                "allowed: write the plain value", event.tag, line, "syntax")])
+            raise ValidationError(
+                [
+                    Problem(
+                        shown_as,
+                        _nearest_field(text, line),
+                        "explicit YAML tags (such as !!int or !!timestamp) are not allowed: write the plain value",
+                        event.tag,
+                        line,
+                        "syntax",
+                    )
+                ]
+            )
         if kind is MappingStartEvent or kind is SequenceStartEvent:
             depth += 1
             if depth > MAX_DEPTH:
-                raise ValidationError([Problem(shown_as, _nearest_field(text, line),
-                                               f"nested more than {MAX_DEPTH} levels deep", line=line, code="limit")])
+                raise ValidationError(
+                    [
+                        Problem(
+                            shown_as,
+                            _nearest_field(text, line),
+                            f"nested more than {MAX_DEPTH} levels deep",
+                            line=line,
+                            code="limit",
+                        )
+                    ]
+                )
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             depth -= 1
 
@@ -333,13 +361,15 @@ def loads_yaml(text: str, shown_as: str) -> Any:
         where = f" (near the field {near!r})" if near != "yaml" else ""
         if near != "yaml" and context and context != line:
             where = f" (in the field {near!r} that starts on line {context})"
-        raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {what}{where}", line=line,
-                                       code="syntax")]) from None
+        raise ValidationError(
+            [Problem(shown_as, "yaml", f"malformed YAML: {what}{where}", line=line, code="syntax")]
+        ) from None
     except yaml.YAMLError as exc:
         raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {_short(exc)}", code="syntax")]) from None
     except RecursionError:
-        raise ValidationError([Problem(shown_as, "yaml", f"nested more than {MAX_DEPTH} levels deep",
-                                       code="limit")]) from None
+        raise ValidationError(
+            [Problem(shown_as, "yaml", f"nested more than {MAX_DEPTH} levels deep", code="limit")]
+        ) from None
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError([Problem(shown_as, "yaml", f"malformed YAML: {_short(exc)}", code="syntax")]) from None
 

@@ -53,19 +53,104 @@ class Input:
 
 # --- hostile values ----------------------------------------------------------------------------------------------
 
-NUMBERS = ["9" * 5000, "1" + "0" * 400, "1e400", "-1e400", "1.0e+308", ".nan", "nan", "NaN", ".inf", "-.inf", "0x",
-           "0x" + "f" * 300, "0o", "0b2", "1:20:30:40", "-0", "1_0", "1e-400", "0", "-1", "2", "1.5", "", "~", "x",
-           "99999999999999999999", "4.9e-324", "+", "."]
-DATES = ["2024-13-45", "0000-00-00", "9999-12-31", "2024-02-30", "2024-1-1", "20240101", "2024-01-01T25:00:00",
-         "1970-01-01", "-2024-01-01"]
-TAGS = ["!!int abc", "!!timestamp garbage", "!!seq {a: 1}", "!!map [1, 2]", "!!float x", "!!bool maybe", "!!str 1",
-        "!!binary ====", "!!python/object/apply:os.system ['true']", "!custom x", "!!null nope", "!!set {a, b}",
-        "!!omap [a]", "!<tag:yaml.org,2002:int> 12"]
-MARKUP = ["$\\x$", "$\\frac{", "$$", "a_b^c", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-          "{{7*7}}", "${x}", "%(x)s", "\\begin{x}", "=cmd|' /C calc'!A0", "@SUM(1)", "]]>", "&amp;", "\u202e",
-          "\u0000", "\x1b[31m", "\r", "\t", "\ufeff"]
-SHAPES = ["[]", "{}", "[1, [2, [3]]]", "{a: {b: {c: d}}}", "[[[[[[[[[[]]]]]]]]]]", "? [a]\n  : b", "- - -",
-          "|\n  block", ">-\n  folded", "'unclosed", '"unclosed', "[unclosed", "{unclosed", "a: b: c", ": x", "- x"]
+NUMBERS = [
+    "9" * 5000,
+    "1" + "0" * 400,
+    "1e400",
+    "-1e400",
+    "1.0e+308",
+    ".nan",
+    "nan",
+    "NaN",
+    ".inf",
+    "-.inf",
+    "0x",
+    "0x" + "f" * 300,
+    "0o",
+    "0b2",
+    "1:20:30:40",
+    "-0",
+    "1_0",
+    "1e-400",
+    "0",
+    "-1",
+    "2",
+    "1.5",
+    "",
+    "~",
+    "x",
+    "99999999999999999999",
+    "4.9e-324",
+    "+",
+    ".",
+]
+DATES = [
+    "2024-13-45",
+    "0000-00-00",
+    "9999-12-31",
+    "2024-02-30",
+    "2024-1-1",
+    "20240101",
+    "2024-01-01T25:00:00",
+    "1970-01-01",
+    "-2024-01-01",
+]
+TAGS = [
+    "!!int abc",
+    "!!timestamp garbage",
+    "!!seq {a: 1}",
+    "!!map [1, 2]",
+    "!!float x",
+    "!!bool maybe",
+    "!!str 1",
+    "!!binary ====",
+    "!!python/object/apply:os.system ['true']",
+    "!custom x",
+    "!!null nope",
+    "!!set {a, b}",
+    "!!omap [a]",
+    "!<tag:yaml.org,2002:int> 12",
+]
+MARKUP = [
+    "$\\x$",
+    "$\\frac{",
+    "$$",
+    "a_b^c",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "{{7*7}}",
+    "${x}",
+    "%(x)s",
+    "\\begin{x}",
+    "=cmd|' /C calc'!A0",
+    "@SUM(1)",
+    "]]>",
+    "&amp;",
+    "\u202e",
+    "\u0000",
+    "\x1b[31m",
+    "\r",
+    "\t",
+    "\ufeff",
+]
+SHAPES = [
+    "[]",
+    "{}",
+    "[1, [2, [3]]]",
+    "{a: {b: {c: d}}}",
+    "[[[[[[[[[[]]]]]]]]]]",
+    "? [a]\n  : b",
+    "- - -",
+    "|\n  block",
+    ">-\n  folded",
+    "'unclosed",
+    '"unclosed',
+    "[unclosed",
+    "{unclosed",
+    "a: b: c",
+    ": x",
+    "- x",
+]
 VALUES = NUMBERS + DATES + TAGS + MARKUP + SHAPES
 
 
@@ -80,6 +165,7 @@ def hostile_value(rng: random.Random) -> str:
 
 
 # --- generic text operators ---------------------------------------------------------------------------------------
+
 
 def _lines(text: str) -> list[str]:
     return text.split("\n")
@@ -118,13 +204,46 @@ def op_reindent(text: str, rng: random.Random) -> str:
 
 def op_insert_chars(text: str, rng: random.Random) -> str:
     at = rng.randrange(len(text) + 1)
-    return text[:at] + rng.choice(["\t", "\x00", "\r", "\x0c", "\ufeff", "\u2028", ":", "#", "'", '"', ",", "-",
-                                   "&", "*", "!", "|", ">", "%", "@", "`", "{", "[", "\n  "]) + text[at:]
+    return (
+        text[:at]
+        + rng.choice(
+            [
+                "\t",
+                "\x00",
+                "\r",
+                "\x0c",
+                "\ufeff",
+                "\u2028",
+                ":",
+                "#",
+                "'",
+                '"',
+                ",",
+                "-",
+                "&",
+                "*",
+                "!",
+                "|",
+                ">",
+                "%",
+                "@",
+                "`",
+                "{",
+                "[",
+                "\n  ",
+            ]
+        )
+        + text[at:]
+    )
 
 
 TEXT_OPERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "delete line": op_delete_line, "duplicate line": op_duplicate_line, "swap lines": op_swap_lines,
-    "truncate": op_truncate, "reindent": op_reindent, "insert character": op_insert_chars,
+    "delete line": op_delete_line,
+    "duplicate line": op_duplicate_line,
+    "swap lines": op_swap_lines,
+    "truncate": op_truncate,
+    "reindent": op_reindent,
+    "insert character": op_insert_chars,
 }
 
 
@@ -226,13 +345,19 @@ def op_yaml_structure(text: str, rng: random.Random) -> str:
 
 
 YAML_OPERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "hostile value": op_yaml_value, "hostile quoted value": op_yaml_quoted_value, "alias bomb": op_alias_bomb,
-    "explicit tag": op_yaml_tag, "deep nesting": op_yaml_deep, "repeated items": op_yaml_repeat_block,
-    "wrong shape": op_yaml_structure, **TEXT_OPERATORS,
+    "hostile value": op_yaml_value,
+    "hostile quoted value": op_yaml_quoted_value,
+    "alias bomb": op_alias_bomb,
+    "explicit tag": op_yaml_tag,
+    "deep nesting": op_yaml_deep,
+    "repeated items": op_yaml_repeat_block,
+    "wrong shape": op_yaml_structure,
+    **TEXT_OPERATORS,
 }
 
 
 # --- CSV operators ------------------------------------------------------------------------------------------------
+
 
 def _csv_cell(text: str, rng: random.Random, value: str) -> str:
     lines = _lines(text)
@@ -251,7 +376,7 @@ def op_csv_hostile_cell(text: str, rng: random.Random) -> str:
 
 
 def op_csv_long_field(text: str, rng: random.Random) -> str:
-    value = rng.choice("xC,\n\"") * rng.choice([131_073, 200_000, 1_000_000])
+    value = rng.choice('xC,\n"') * rng.choice([131_073, 200_000, 1_000_000])
     return _csv_cell(text, rng, '"' + value.replace('"', '""') + '"' if rng.random() < 0.7 else value)
 
 
@@ -273,8 +398,13 @@ def op_csv_header_repeat(text: str, rng: random.Random) -> str:
 def op_csv_many_rows(text: str, rng: random.Random) -> str:
     lines = _lines(text)
     body = [line for line in lines[1:] if line.strip() and len(line) < 1000] or ["E1"]  # never 200,000 long lines
-    return "\n".join([lines[0]] + [rng.choice(body).replace("E", rng.choice(["E", "X", "E1"]), 1)
-                                   for _ in range(rng.choice([50, 20_000, 200_000]))])
+    return "\n".join(
+        [lines[0]]
+        + [
+            rng.choice(body).replace("E", rng.choice(["E", "X", "E1"]), 1)
+            for _ in range(rng.choice([50, 20_000, 200_000]))
+        ]
+    )
 
 
 def op_csv_bytes(text: str, rng: random.Random) -> str:
@@ -282,13 +412,19 @@ def op_csv_bytes(text: str, rng: random.Random) -> str:
 
 
 CSV_OPERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "hostile cell": op_csv_hostile_cell, "long field": op_csv_long_field, "unclosed quote": op_csv_unclosed_quote,
-    "other separator": op_csv_separator, "repeated header": op_csv_header_repeat, "many rows": op_csv_many_rows,
-    "line ends and marks": op_csv_bytes, **TEXT_OPERATORS,
+    "hostile cell": op_csv_hostile_cell,
+    "long field": op_csv_long_field,
+    "unclosed quote": op_csv_unclosed_quote,
+    "other separator": op_csv_separator,
+    "repeated header": op_csv_header_repeat,
+    "many rows": op_csv_many_rows,
+    "line ends and marks": op_csv_bytes,
+    **TEXT_OPERATORS,
 }
 
 
 # --- encoding (applied to the bytes of any text file) ------------------------------------------------------------
+
 
 def encode(text: str, rng: random.Random) -> tuple[bytes, str | None]:
     """The text as UTF-8, or now and then in a wrong encoding or with bytes that are not UTF-8 at all."""
@@ -306,8 +442,9 @@ def encode(text: str, rng: random.Random) -> tuple[bytes, str | None]:
     return bytes(data), "invalid UTF-8"
 
 
-def mutate(text: str, operators: dict[str, Callable[[str, random.Random], str]], rng: random.Random,
-           count: int) -> tuple[str, list[str]]:
+def mutate(
+    text: str, operators: dict[str, Callable[[str, random.Random], str]], rng: random.Random, count: int
+) -> tuple[str, list[str]]:
     names = []
     for _ in range(count):
         name = rng.choice(sorted(operators))
@@ -320,6 +457,7 @@ def mutate(text: str, operators: dict[str, Callable[[str, random.Random], str]],
 
 
 # --- base files ----------------------------------------------------------------------------------------------------
+
 
 @functools.cache
 def base_files() -> dict[str, dict[str, bytes]]:
@@ -334,13 +472,14 @@ def base_files() -> dict[str, dict[str, bytes]]:
     tiny = {p.relative_to(TINY).as_posix(): p.read_bytes() for p in sorted(TINY.rglob("*")) if p.is_file()}
     case = load_case(TINY)
     model = load_cib(SYRIA / "scenarios.yaml")
-    exercise = {p.relative_to(TRAINING).as_posix(): p.read_bytes() for p in sorted(TRAINING.rglob("*"))
-                if p.is_file()}
+    exercise = {p.relative_to(TRAINING).as_posix(): p.read_bytes() for p in sorted(TRAINING.rglob("*")) if p.is_file()}
     return {
         "exercise": exercise,
         "tiny": tiny,
-        "syria": {"case.yaml": (SYRIA / "case.yaml").read_bytes(),
-                  "scenarios.yaml": (SYRIA / "scenarios.yaml").read_bytes()},
+        "syria": {
+            "case.yaml": (SYRIA / "case.yaml").read_bytes(),
+            "scenarios.yaml": (SYRIA / "scenarios.yaml").read_bytes(),
+        },
         "achz": {"xml": gzip.decompress(achz_bytes(case, case.matrix("ann"))).decode("utf-16").encode("utf-8")},
         "scw": {"text": format_scw(ScwProject.from_matrix(model)).encode("utf-8")},
         "xlsx": {"book": workbook_bytes(case, ["ann", "bob"])},
@@ -353,12 +492,18 @@ def _case(files: dict[str, bytes], prefix: str = "case/") -> dict[str, bytes]:
 
 # --- per kind ------------------------------------------------------------------------------------------------------
 
+
 def _case_yaml(rng: random.Random) -> Input:
     files = _case(base_files()["tiny"])
     text, ops = mutate(files["case/case.yaml"].decode(), YAML_OPERATORS, rng, rng.choice([1, 1, 2, 3]))
     files["case/case.yaml"], bad = encode(text, rng)
-    argv = rng.choice([["validate", "{work}/case"], ["ach", "score", "{work}/case", "--draws", "200"],
-                       ["ach", "score", "{work}/case", "--json", "--draws", "0"]])
+    argv = rng.choice(
+        [
+            ["validate", "{work}/case"],
+            ["ach", "score", "{work}/case", "--draws", "200"],
+            ["ach", "score", "{work}/case", "--json", "--draws", "0"],
+        ]
+    )
     return Input("case.yaml", files, argv, ops + ([bad] if bad else []))
 
 
@@ -382,8 +527,13 @@ def _scenarios(rng: random.Random) -> Input:
     files = _case(base_files()["syria"])
     text, ops = mutate(files["case/scenarios.yaml"].decode(), YAML_OPERATORS, rng, rng.choice([1, 1, 2]))
     files["case/scenarios.yaml"], bad = encode(text, rng)
-    argv = rng.choice([["validate", "{work}/case"], ["cib", "{work}/case/scenarios.yaml"],
-                       ["cib", "{work}/case/scenarios.yaml", "--json", "--sensitivity"]])
+    argv = rng.choice(
+        [
+            ["validate", "{work}/case"],
+            ["cib", "{work}/case/scenarios.yaml"],
+            ["cib", "{work}/case/scenarios.yaml", "--json", "--sensitivity"],
+        ]
+    )
     return Input("scenarios.yaml", files, argv, ops + ([bad] if bad else []))
 
 
@@ -396,11 +546,20 @@ def op_xml_text(text: str, rng: random.Random) -> str:
     if not found:
         return text
     m = rng.choice(found)
-    value = rng.choice([hostile_value(rng), "9" * rng.choice([20, 400, 5000]), "-" + "9" * 30, "nan", "",
-                        "C C,I,NA,Q", ",".join(["C"] * rng.choice([2, 4, 300])),
-                        "x" * rng.choice([1, 150_000, 3_000_000])])
+    value = rng.choice(
+        [
+            hostile_value(rng),
+            "9" * rng.choice([20, 400, 5000]),
+            "-" + "9" * 30,
+            "nan",
+            "",
+            "C C,I,NA,Q",
+            ",".join(["C"] * rng.choice([2, 4, 300])),
+            "x" * rng.choice([1, 150_000, 3_000_000]),
+        ]
+    )
     value = value.replace("&", "&amp;").replace("<", "&lt;")
-    return text[: m.start(2)] + value + text[m.end(2):]
+    return text[: m.start(2)] + value + text[m.end(2) :]
 
 
 def op_xml_many(text: str, rng: random.Random) -> str:
@@ -409,12 +568,17 @@ def op_xml_many(text: str, rng: random.Random) -> str:
     found = re.search(rf"<{tag}>.*?</{tag}>", text, re.DOTALL)
     if not found:
         return text
-    return text[: found.start()] + found.group() * rng.choice([2, 300, 20_000]) + text[found.start():]
+    return text[: found.start()] + found.group() * rng.choice([2, 300, 20_000]) + text[found.start() :]
 
 
 def op_xml_entity(text: str, rng: random.Random) -> str:
-    decl = rng.choice(['<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>', '<!DOCTYPE x SYSTEM "file:///etc/passwd">',
-                       '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'])
+    decl = rng.choice(
+        [
+            '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>',
+            '<!DOCTYPE x SYSTEM "file:///etc/passwd">',
+            '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+        ]
+    )
     return re.sub(r"(<\?xml[^>]*\?>)", lambda m: m.group(1) + decl, text, count=1)
 
 
@@ -423,12 +587,16 @@ def op_xml_drop(text: str, rng: random.Random) -> str:
     if not found:
         return text
     m = rng.choice(found)
-    return text[: m.start()] + text[m.end():]
+    return text[: m.start()] + text[m.end() :]
 
 
 XML_OPERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "element text": op_xml_text, "many elements": op_xml_many, "entity declaration": op_xml_entity,
-    "dropped element": op_xml_drop, "truncate": op_truncate, "insert character": op_insert_chars,
+    "element text": op_xml_text,
+    "many elements": op_xml_many,
+    "entity declaration": op_xml_entity,
+    "dropped element": op_xml_drop,
+    "truncate": op_truncate,
+    "insert character": op_insert_chars,
 }
 
 
@@ -451,8 +619,13 @@ def _achz(rng: random.Random) -> Input:
         data, ops = gzip.compress(b"<" + b" " * 60_000_000, compresslevel=1), ["gzip bomb"]
     analyst = rng.choice(["parc", "parc", "ann", "x\n", "../x", "a" * 300])
     to = rng.choice(["{work}/new", "{work}/new", "{work}/" + "n" * 300, "{work}/case", "{work}/deep/er/new"])
-    return Input(".achz", {"in.achz": data, **_case(base_files()["tiny"])},
-                 ["ach", "import", "{work}/in.achz", "--to", to, "--analyst", analyst], ops, outputs=[to])
+    return Input(
+        ".achz",
+        {"in.achz": data, **_case(base_files()["tiny"])},
+        ["ach", "import", "{work}/in.achz", "--to", to, "--analyst", analyst],
+        ops,
+        outputs=[to],
+    )
 
 
 def op_scw_cell(text: str, rng: random.Random) -> str:
@@ -481,17 +654,25 @@ def op_scw_dimensions(text: str, rng: random.Random) -> str:
 
 
 SCW_OPERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "judgment cell": op_scw_cell, "declared dimensions": op_scw_dimensions, **TEXT_OPERATORS,
+    "judgment cell": op_scw_cell,
+    "declared dimensions": op_scw_dimensions,
+    **TEXT_OPERATORS,
 }
 
 
 def _scw(rng: random.Random) -> Input:
     text, ops = mutate(base_files()["scw"]["text"].decode(), SCW_OPERATORS, rng, rng.choice([1, 1, 2]))
     data, bad = encode(text.replace("\n", "\r\n") if rng.random() < 0.5 else text, rng)
-    argv = rng.choice([["cib", "{work}/in.scw"], ["cib", "{work}/in.scw", "--json"],
-                       ["cib", "{work}/in.scw", "--scw", "{work}/out.scw", "--sl", "{work}/out.sl"]])
-    return Input(".scw", {"in.scw": data}, argv, ops + ([bad] if bad else []),
-                 outputs=["{work}/out.scw", "{work}/out.sl"])
+    argv = rng.choice(
+        [
+            ["cib", "{work}/in.scw"],
+            ["cib", "{work}/in.scw", "--json"],
+            ["cib", "{work}/in.scw", "--scw", "{work}/out.scw", "--sl", "{work}/out.sl"],
+        ]
+    )
+    return Input(
+        ".scw", {"in.scw": data}, argv, ops + ([bad] if bad else []), outputs=["{work}/out.scw", "{work}/out.sl"]
+    )
 
 
 def _xlsx_sheet(book: bytes) -> tuple[dict[str, bytes], str]:
@@ -504,8 +685,19 @@ def _xlsx_sheet(book: bytes) -> tuple[dict[str, bytes], str]:
 def _xlsx(rng: random.Random) -> Input:
     parts, sheet = _xlsx_sheet(base_files()["xlsx"]["book"])
     xml = parts[sheet].decode()
-    op = rng.choice(["cut sheet", "cell value", "dimension", "far cell", "drop part", "flip bits", "not a zip",
-                     "shared string", "sheet text"])
+    op = rng.choice(
+        [
+            "cut sheet",
+            "cell value",
+            "dimension",
+            "far cell",
+            "drop part",
+            "flip bits",
+            "not a zip",
+            "shared string",
+            "sheet text",
+        ]
+    )
     if op == "cut sheet":
         xml = xml[: rng.randrange(len(xml))]
     elif op == "cell value":
@@ -514,16 +706,23 @@ def _xlsx(rng: random.Random) -> Input:
     elif op == "dimension":
         xml = re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
     elif op == "far cell":
-        xml = xml.replace("</sheetData>", rng.choice([('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>C</t>'
-                                                       '</is></c></row></sheetData>'),
-                                                      '<row r="99999999999"><c r="A1"><v>1</v></c></row></sheetData>',
-                                                      '<row r="x"><c r="ZZZZZZ9"><v>nan</v></c></row></sheetData>']))
+        xml = xml.replace(
+            "</sheetData>",
+            rng.choice(
+                [
+                    ('<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>C</t></is></c></row></sheetData>'),
+                    '<row r="99999999999"><c r="A1"><v>1</v></c></row></sheetData>',
+                    '<row r="x"><c r="ZZZZZZ9"><v>nan</v></c></row></sheetData>',
+                ]
+            ),
+        )
     elif op == "shared string" and "xl/sharedStrings.xml" in parts:
         strings = parts["xl/sharedStrings.xml"].decode()
         parts["xl/sharedStrings.xml"] = strings[: rng.randrange(len(strings))].encode()
     elif op == "sheet text":
-        xml, _ = mutate(xml, {"element text": op_xml_text, "truncate": op_truncate,
-                              "insert character": op_insert_chars}, rng, 1)
+        xml, _ = mutate(
+            xml, {"element text": op_xml_text, "truncate": op_truncate, "insert character": op_insert_chars}, rng, 1
+        )
     parts[sheet] = xml.encode("utf-8", errors="surrogatepass")
     if op == "drop part":
         del parts[rng.choice(sorted(parts))]
@@ -541,28 +740,59 @@ def _xlsx(rng: random.Random) -> Input:
         book = book[: rng.randrange(len(book))]
     analyst = rng.choice(["ann", "ann", "new", "x\n", "a" * 300])
     files = {"in.xlsx": book, **_case(base_files()["tiny"])}
-    return Input(".xlsx", files, ["ach", "import-matrix", "{work}/in.xlsx", "--case", "{work}/case",
-                                  "--analyst", analyst, *(["--sheet", "ann"] if analyst != "ann" else [])], [op],
-                 outputs=[f"{{work}}/case/ratings/{analyst}.csv"])
+    return Input(
+        ".xlsx",
+        files,
+        [
+            "ach",
+            "import-matrix",
+            "{work}/in.xlsx",
+            "--case",
+            "{work}/case",
+            "--analyst",
+            analyst,
+            *(["--sheet", "ann"] if analyst != "ann" else []),
+        ],
+        [op],
+        outputs=[f"{{work}}/case/ratings/{analyst}.csv"],
+    )
 
 
 def _exercise(rng: random.Random) -> Input:
     """An exercise (key, its case, a trainee's ratings and answers) graded with ``sat grade --out``."""
     files = dict(base_files()["exercise"])
-    target = rng.choice(["tiny-ach/key.yaml", "tiny-ach/key.yaml", "tiny-ach/exercise.yaml", "tiny-ach/case/case.yaml",
-                         "class/ana.csv", "class/ana.answers.yaml"])
+    target = rng.choice(
+        [
+            "tiny-ach/key.yaml",
+            "tiny-ach/key.yaml",
+            "tiny-ach/exercise.yaml",
+            "tiny-ach/case/case.yaml",
+            "class/ana.csv",
+            "class/ana.answers.yaml",
+        ]
+    )
     operators = CSV_OPERATORS if target.endswith(".csv") else YAML_OPERATORS
     text, ops = mutate(files[target].decode(), operators, rng, rng.choice([1, 1, 2]))
     files[target], bad = encode(text, rng)
-    argv = rng.choice([["grade", "{work}/tiny-ach", "{work}/class", "--out", "{work}/out"],
-                       ["grade", "{work}/tiny-ach", "{work}/class", "--json"],
-                       ["exercise", "check", "{work}/tiny-ach"]])
+    argv = rng.choice(
+        [
+            ["grade", "{work}/tiny-ach", "{work}/class", "--out", "{work}/out"],
+            ["grade", "{work}/tiny-ach", "{work}/class", "--json"],
+            ["exercise", "check", "{work}/tiny-ach"],
+        ]
+    )
     return Input("exercise files", files, argv, [target, *ops] + ([bad] if bad else []), outputs=["{work}/out"])
 
 
 GENERATORS: dict[str, Callable[[random.Random], Input]] = {
-    "case.yaml": _case_yaml, "ratings CSV": _ratings, "notes CSV": _notes, "scenarios.yaml": _scenarios,
-    ".achz": _achz, ".scw": _scw, ".xlsx": _xlsx, "exercise files": _exercise,
+    "case.yaml": _case_yaml,
+    "ratings CSV": _ratings,
+    "notes CSV": _notes,
+    "scenarios.yaml": _scenarios,
+    ".achz": _achz,
+    ".scw": _scw,
+    ".xlsx": _xlsx,
+    "exercise files": _exercise,
 }
 
 
@@ -581,9 +811,11 @@ def place(item: Input, work: Path) -> None:
 
 def snapshot(work: Path) -> dict[str, bytes]:
     """Every visible file under ``work`` (hidden leftovers such as temporary files are not data)."""
-    return {p.relative_to(work).as_posix(): p.read_bytes() for p in sorted(work.rglob("*"))
-            if p.is_file() and not p.is_symlink()
-            and not any(part.startswith(".") for part in p.relative_to(work).parts)}
+    return {
+        p.relative_to(work).as_posix(): p.read_bytes()
+        for p in sorted(work.rglob("*"))
+        if p.is_file() and not p.is_symlink() and not any(part.startswith(".") for part in p.relative_to(work).parts)
+    }
 
 
 def partial_write(item: Input, work: Path, before: dict[str, bytes]) -> list[str]:

@@ -67,8 +67,13 @@ def run_in_process(item: Input, work: Path, timeout: float = 30.0) -> Outcome:
 def save_crash(item: Input, label: str, folder: Path = CRASHES) -> Path:
     """Keep an input that made a command fail badly as a regression example (compressed JSON)."""
     folder.mkdir(parents=True, exist_ok=True)
-    record = {"kind": item.kind, "argv": item.argv, "operators": item.operators, "outputs": item.outputs,
-              "files": {name: base64.b64encode(data).decode() for name, data in item.files.items()}}
+    record = {
+        "kind": item.kind,
+        "argv": item.argv,
+        "operators": item.operators,
+        "outputs": item.outputs,
+        "files": {name: base64.b64encode(data).decode() for name, data in item.files.items()},
+    }
     path = folder / f"{label}.json.gz"
     path.write_bytes(gzip.compress(json.dumps(record).encode(), mtime=0))
     return path

@@ -46,10 +46,16 @@ def _fine(argv):
     return 0
 
 
-@pytest.mark.parametrize(("stand_in", "verdict"), [
-    (_hang, "hangs"), (_allocate, "memory blow-ups"), (_crash, "tracebacks"), (_half_written, "partial writes"),
-    (_fine, "ok"),
-])
+@pytest.mark.parametrize(
+    ("stand_in", "verdict"),
+    [
+        (_hang, "hangs"),
+        (_allocate, "memory blow-ups"),
+        (_crash, "tracebacks"),
+        (_half_written, "partial writes"),
+        (_fine, "ok"),
+    ],
+)
 def test_each_kind_of_failure_gets_its_column(stand_in, verdict, tmp_path, monkeypatch):
     campaign = _campaign()
     monkeypatch.setattr(sat.cli, "main", stand_in)

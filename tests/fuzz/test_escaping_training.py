@@ -30,7 +30,7 @@ PAYLOADS = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
     "<svg onload=alert(1)>",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "$\\x$ and $\\frac{",
 ]
 LIVE_TAGS = {"script", "img", "iframe", "object", "embed", "a", "form", "input", "link", "meta", "base"}

@@ -43,8 +43,9 @@ def check_outcome(item: Input, work: Path) -> None:
 def test_generated_input_gets_a_message_never_a_traceback(kind: str) -> None:
     scratch = Path(tempfile.mkdtemp(prefix="sat-fuzz-"))
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(rng=st.randoms(use_true_random=False))
     def check(rng) -> None:
         work = Path(tempfile.mkdtemp(dir=scratch))

@@ -110,13 +110,30 @@ TYPE_LABELS: dict[str, str] = {
 }
 #: TYPE values read (lower case, letters only) -> our evidence type.
 TYPE_READ: dict[str, str] = {
-    "opensource": "open-source", "osint": "open-source", "humint": "humint", "sigint": "sigint",
-    "imagery": "imagery", "imint": "imagery", "geoint": "imagery", "assumption": "assumption",
-    "logicaldeduction": "logical-deduction", "deduction": "logical-deduction",
-    "absenceofevidence": "absence-of-evidence", "other": "other", "userdefined": "other", "": "other",
+    "opensource": "open-source",
+    "osint": "open-source",
+    "humint": "humint",
+    "sigint": "sigint",
+    "imagery": "imagery",
+    "imint": "imagery",
+    "geoint": "imagery",
+    "assumption": "assumption",
+    "logicaldeduction": "logical-deduction",
+    "deduction": "logical-deduction",
+    "absenceofevidence": "absence-of-evidence",
+    "other": "other",
+    "userdefined": "other",
+    "": "other",
 }
-LEVEL_READ: dict[str, str] = {"high": "high", "h": "high", "medium": "medium", "med": "medium", "m": "medium",
-                              "low": "low", "l": "low"}
+LEVEL_READ: dict[str, str] = {
+    "high": "high",
+    "h": "high",
+    "medium": "medium",
+    "med": "medium",
+    "m": "medium",
+    "low": "low",
+    "l": "low",
+}
 FLAG_READ: dict[str, bool] = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
 VALUE_SEPARATORS = re.compile(r"[,;|\t\n\r]")
 MARKER = re.compile(r"^PARC (type|code|flag|classification): (.*)$")
@@ -145,17 +162,23 @@ def _check_sizes(root: ET.Element, shown: str) -> None:
     hypotheses = 0
     for count, element in enumerate(root.iter(), start=1):
         if count > MAX_ELEMENTS:
-            raise _invalid(shown, "XML", f"more than {MAX_ELEMENTS:,} elements; refused (no ACH matrix is this "
-                           "large)", "limit")
+            raise _invalid(
+                shown, "XML", f"more than {MAX_ELEMENTS:,} elements; refused (no ACH matrix is this large)", "limit"
+            )
         if _tag(element) == "HYPOTHESIS":
             hypotheses += 1
         for text in (element.text, element.tail):
             if text and len(text) > MAX_TEXT_CHARS:
-                raise _invalid(shown, _tag(element), f"a text of {len(text):,} characters; refused (at most "
-                               f"{MAX_TEXT_CHARS:,})", "limit")
+                raise _invalid(
+                    shown,
+                    _tag(element),
+                    f"a text of {len(text):,} characters; refused (at most {MAX_TEXT_CHARS:,})",
+                    "limit",
+                )
     if hypotheses > MAX_HYPOTHESES:
-        raise _invalid(shown, "MATRIX/HYPOTHESIS", f"{hypotheses:,} hypotheses; refused (at most {MAX_HYPOTHESES})",
-                       "limit")
+        raise _invalid(
+            shown, "MATRIX/HYPOTHESIS", f"{hypotheses:,} hypotheses; refused (at most {MAX_HYPOTHESES})", "limit"
+        )
 
 
 def _decompress(shown: str) -> bytes:
@@ -167,12 +190,18 @@ def _decompress(shown: str) -> bytes:
             while chunk := handle.read(CHUNK):
                 total += len(chunk)
                 if total > MAX_DECOMPRESSED:
-                    raise _invalid(shown, "file", f"decompresses to more than {MAX_DECOMPRESSED // 2**20} MB; "
-                                   "refused (an .achz file is far smaller)", code="limit")
+                    raise _invalid(
+                        shown,
+                        "file",
+                        f"decompresses to more than {MAX_DECOMPRESSED // 2**20} MB; "
+                        "refused (an .achz file is far smaller)",
+                        code="limit",
+                    )
                 chunks.append(chunk)
     except gzip.BadGzipFile as exc:
-        raise _invalid(shown, "file", f"not a PARC ACH .achz file: not gzip-compressed or corrupt ({exc})",
-                       code="file") from None
+        raise _invalid(
+            shown, "file", f"not a PARC ACH .achz file: not gzip-compressed or corrupt ({exc})", code="file"
+        ) from None
     except EOFError:
         raise _invalid(shown, "file", "the gzip data is truncated (the file was cut short)", code="file") from None
     except zlib.error as exc:
@@ -195,20 +224,29 @@ def _decode(raw: bytes, shown: str) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _invalid(shown, "encoding", f"not valid {exc.encoding.upper()} text ({exc.reason} at byte {exc.start}); "
-                       "PARC ACH files are UTF-16 XML", code="encoding") from None
+        raise _invalid(
+            shown,
+            "encoding",
+            f"not valid {exc.encoding.upper()} text ({exc.reason} at byte {exc.start}); PARC ACH files are UTF-16 XML",
+            code="encoding",
+        ) from None
 
 
 def _parse_xml(text: str, shown: str) -> ET.Element:
     try:
         root: ET.Element = fromstring(text)
     except DefusedXmlException as exc:
-        raise _invalid(shown, "XML", f"refused: the file declares entities or external references ({exc}); "
-                       "PARC files need neither, and they can be used to attack the reader") from None
+        raise _invalid(
+            shown,
+            "XML",
+            f"refused: the file declares entities or external references ({exc}); "
+            "PARC files need neither, and they can be used to attack the reader",
+        ) from None
     except ET.ParseError as exc:
         line, column = exc.position
-        raise ValidationError([Problem(shown, "XML", f"not well-formed XML (column {column}): {_reason(exc)}",
-                                       line=line, code="syntax")]) from None
+        raise ValidationError(
+            [Problem(shown, "XML", f"not well-formed XML (column {column}): {_reason(exc)}", line=line, code="syntax")]
+        ) from None
     return root
 
 
@@ -256,8 +294,12 @@ class _ReadCase:
         if matrix is None:
             raise _invalid(self.shown, _tag(self.root), "no MATRIX element: not a PARC ACH project", code="structure")
         hypotheses = self.hypotheses(matrix)
-        items = [child for child in matrix if _tag(child) != "HYPOTHESIS"
-                 and (_child(child, "NAME") is not None or _child(child, "VALUES") is not None)]
+        items = [
+            child
+            for child in matrix
+            if _tag(child) != "HYPOTHESIS"
+            and (_child(child, "NAME") is not None or _child(child, "VALUES") is not None)
+        ]
         ids = self.evidence_ids(items)
         links: dict[str, Source] = {}
         evidence: list[Evidence] = []
@@ -280,10 +322,19 @@ class _ReadCase:
         hids = [h.id for h in hypotheses]
         latest = max(dates, default=dt.date.today())
         as_of = dt.date(latest.year, latest.month, latest.day)  # a copy: a shared object would become a YAML alias
-        case = Case(id=self.case_id, title=title, question=question or title, as_of=as_of,
-                    hypotheses=hypotheses, evidence=evidence, sources=list(links.values()), description=description)
-        case.ratings[self.analyst] = pd.DataFrame(rows, index=pd.Index(ids, name="evidence"), columns=hids,
-                                                  dtype=object)
+        case = Case(
+            id=self.case_id,
+            title=title,
+            question=question or title,
+            as_of=as_of,
+            hypotheses=hypotheses,
+            evidence=evidence,
+            sources=list(links.values()),
+            description=description,
+        )
+        case.ratings[self.analyst] = pd.DataFrame(
+            rows, index=pd.Index(ids, name="evidence"), columns=hids, dtype=object
+        )
         return case
 
     def hypotheses(self, matrix: ET.Element) -> list[Hypothesis]:
@@ -304,8 +355,9 @@ class _ReadCase:
         width = max(2, len(str(len(items))))
         return [f"E{n:0{width}d}" for n in range(1, len(items) + 1)]
 
-    def evidence(self, item: ET.Element, eid: str, where: str, links: dict[str, Source],
-                 keep_code: bool) -> Evidence | None:
+    def evidence(
+        self, item: ET.Element, eid: str, where: str, links: dict[str, Source], keep_code: bool
+    ) -> Evidence | None:
         summary = _text(item, "NAME")
         if not summary:
             self.problem(f"{where}/NAME", "an evidence item needs a name", None, code="required")
@@ -365,8 +417,9 @@ class _ReadCase:
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.problem(f"{where}/DATE", "must be milliseconds since 1970 (or a date written YYYY-MM-DD)", raw,
-                         code="date")
+            self.problem(
+                f"{where}/DATE", "must be milliseconds since 1970 (or a date written YYYY-MM-DD)", raw, code="date"
+            )
             return None
 
     def values(self, item: ET.Element, where: str, hypotheses: list[Hypothesis]) -> list[str]:
@@ -390,18 +443,26 @@ class _ReadCase:
         else:
             raw = text.split()
         if len(raw) != count:
-            self.problem(field, f"evidence {name!r} has {len(raw)} rating codes but the file has {count} hypotheses "
-                         "(one code per hypothesis, separated by commas)", text or [c.text for c in children],
-                         code="structure")
+            self.problem(
+                field,
+                f"evidence {name!r} has {len(raw)} rating codes but the file has {count} hypotheses "
+                "(one code per hypothesis, separated by commas)",
+                text or [c.text for c in children],
+                code="structure",
+            )
             return [model.UNRATED] * count
         codes = []
         for hypothesis, cell in zip(hypotheses, raw):
             code = normalise_code(cell)
             if code not in model.RATING_CODES and code != model.UNRATED:
-                self.problem(field, f"evidence {name!r}, hypothesis {hypothesis.id} ({hypothesis.title!r}): "
-                             "unknown rating code (expected one of: "
-                             f"{', '.join(_parc_code(c) for c in model.RATING_CODES)})",
-                             cell, code="choice")
+                self.problem(
+                    field,
+                    f"evidence {name!r}, hypothesis {hypothesis.id} ({hypothesis.title!r}): "
+                    "unknown rating code (expected one of: "
+                    f"{', '.join(_parc_code(c) for c in model.RATING_CODES)})",
+                    cell,
+                    code="choice",
+                )
                 code = model.UNRATED
             codes.append(code)
         return codes
@@ -422,8 +483,7 @@ def case_id_for(folder: Path) -> str:
     return case_id
 
 
-def import_achz(path: str | os.PathLike[str], folder: str | os.PathLike[str],
-                analyst: str = DEFAULT_ANALYST) -> Case:
+def import_achz(path: str | os.PathLike[str], folder: str | os.PathLike[str], analyst: str = DEFAULT_ANALYST) -> Case:
     """Create a new case folder from an ``.achz`` file; nothing is written unless everything succeeds.
 
     The case is written through :func:`sat.store.save_case` and :func:`sat.store.save_ratings` into a temporary
@@ -533,9 +593,15 @@ class _Writer:
     def add(self, parent: ET.Element, tag: str, text: str, field: str) -> None:
         bad = INVALID_XML_CHARS.search(text)
         if bad:
-            self.problems.append(Problem(f"{self.case_id}/case.yaml", field,
-                                         f"holds a control character (U+{ord(bad.group()):04X}) that XML cannot hold",
-                                         text, code="invalid"))
+            self.problems.append(
+                Problem(
+                    f"{self.case_id}/case.yaml",
+                    field,
+                    f"holds a control character (U+{ord(bad.group()):04X}) that XML cannot hold",
+                    text,
+                    code="invalid",
+                )
+            )
         ET.SubElement(parent, tag).text = text
 
 

@@ -51,8 +51,9 @@ class AchScores:
         """Id of the hypothesis ranked first."""
         return str(self.hypotheses["rank"].idxmin())
 
-    def to_json(self, full: bool = False, threshold: float = SENSITIVITY_THRESHOLD,
-                disputes: int = DISPUTES_SHOWN) -> dict[str, Any]:
+    def to_json(
+        self, full: bool = False, threshold: float = SENSITIVITY_THRESHOLD, disputes: int = DISPUTES_SHOWN
+    ) -> dict[str, Any]:
         """The JSON document of ``sat ach score --json`` (``full``: of ``--json --full``).
 
         ``hypotheses``: scores per hypothesis in case order, with the ICD 203 ``likelihood`` term and the
@@ -72,8 +73,9 @@ class AchScores:
         cell.
         """
         threshold = 0.0 if full else threshold
-        sensitivity_entries, omitted = self.sensitivity.entries(threshold=threshold) if self.sensitivity is not None \
-            else ({}, 0)
+        sensitivity_entries, omitted = (
+            self.sensitivity.entries(threshold=threshold) if self.sensitivity is not None else ({}, 0)
+        )
         ev = self.evidence
         if full or self._disagreements is not None:
             shown = self.disagreements if full else self.disagreements.head(disputes)
@@ -96,8 +98,11 @@ class AchScores:
                     "likelihood": icd203_term(float(row["posterior"])),
                     "posterior_shown": percent_text(float(row["posterior"])),
                     "rank": int(row["rank"]),
-                    **({"p_top": _num(row["p_top"]), "interval_90": [_num(row["p_low"]), _num(row["p_high"])]}
-                       if self.robustness is not None else {}),
+                    **(
+                        {"p_top": _num(row["p_top"]), "interval_90": [_num(row["p_low"]), _num(row["p_high"])]}
+                        if self.robustness is not None
+                        else {}
+                    ),
                 }
                 for hid, row in self.hypotheses.iterrows()
             ],
@@ -111,15 +116,28 @@ class AchScores:
                     **({"sensitivity": sensitivity_entries[eid]} if sensitivity_entries else {}),
                 }
                 for eid, ratio, spread, diagnostic, counts in zip(
-                    ev.index, ev["likelihood_ratio"].round(6).tolist(), ev["rating_spread"].round(6).tolist(),
-                    ev["diagnostic"].astype(bool).tolist(), ev["counts"].astype(bool).tolist(),
+                    ev.index,
+                    ev["likelihood_ratio"].round(6).tolist(),
+                    ev["rating_spread"].round(6).tolist(),
+                    ev["diagnostic"].astype(bool).tolist(),
+                    ev["counts"].astype(bool).tolist(),
                 )
             ],
-            **({"sensitivity_threshold": threshold, "sensitivity_omitted": omitted,
-                "linchpins": self.sensitivity.linchpins, "linchpin_sentences": self.sensitivity.sentences}
-               if self.sensitivity is not None else {}),
-            **({"robustness": {"draws": self.robustness.draws, "method": self.robustness.method}}
-               if self.robustness is not None else {}),
+            **(
+                {
+                    "sensitivity_threshold": threshold,
+                    "sensitivity_omitted": omitted,
+                    "linchpins": self.sensitivity.linchpins,
+                    "linchpin_sentences": self.sensitivity.sentences,
+                }
+                if self.sensitivity is not None
+                else {}
+            ),
+            **(
+                {"robustness": {"draws": self.robustness.draws, "method": self.robustness.method}}
+                if self.robustness is not None
+                else {}
+            ),
             "warnings": [{"code": w.code, "message": w.message, "ids": list(w.ids)} for w in self.warnings],
             "disagreements": _disagreement_records(shown),
             "disagreements_total": total,
@@ -153,16 +171,26 @@ class AchScores:
 def _dispute_levels(stack: np.ndarray, moments: consensus.Moments | None = None) -> DisputeLevels:
     """Per cell: spread, largest gap, NA split and level index (see :attr:`AchScores.dispute_levels`)."""
     moments = consensus.cell_moments(stack) if moments is None else moments
-    return (consensus.cell_spread(stack, moments), consensus.cell_gap(stack), consensus.na_split(stack),
-            consensus.cell_level_index(stack, moments))
+    return (
+        consensus.cell_spread(stack, moments),
+        consensus.cell_gap(stack),
+        consensus.na_split(stack),
+        consensus.cell_level_index(stack, moments),
+    )
 
 
 def _disagreement_records(d: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {"evidence": e, "hypothesis": h, "ratings": r, "spread": sp, "gap": int(g), "level": lv, "na_split": na}
-        for e, h, r, sp, g, lv, na in zip(d["evidence"].tolist(), d["hypothesis"].tolist(), d["ratings"].tolist(),
-                                          d["spread"].round(6).tolist(), d["gap"].tolist(), d["level"].tolist(),
-                                          d["na_split"].astype(bool).tolist())
+        for e, h, r, sp, g, lv, na in zip(
+            d["evidence"].tolist(),
+            d["hypothesis"].tolist(),
+            d["ratings"].tolist(),
+            d["spread"].round(6).tolist(),
+            d["gap"].tolist(),
+            d["level"].tolist(),
+            d["na_split"].astype(bool).tolist(),
+        )
     ]
 
 
@@ -175,8 +203,9 @@ def encoded_stack(case: Case, analysts: list[str]) -> np.ndarray:
     return np.stack([case.codes(a) for a in analysts])
 
 
-def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: bool = True,
-               draws: int = 0, seed: int = 0) -> AchScores:
+def score_case(
+    case: Case, analyst: str | None = None, *, sensitivity_analysis: bool = True, draws: int = 0, seed: int = 0
+) -> AchScores:
     """Scores of one analyst (``analyst``), or of all analysts combined when ``analyst`` is None.
 
     Combined scores are the mean of the analysts' PARC scores and the mean of their normalised posteriors; the
@@ -238,9 +267,17 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     )
     leaders = list(hypotheses.sort_values("rank").index[:2])
     flat = [eid for eid, useful in zip(eids, diagnostic) if not useful]
-    scores = AchScores(case, analysts, matrix, hypotheses, evidence_frame, by_analyst, stack,
-                       check_hypothesis_set(case, leaders, flat, dict(zip(analysts, stack))),
-                       _levels=_dispute_levels(stack, moments))
+    scores = AchScores(
+        case,
+        analysts,
+        matrix,
+        hypotheses,
+        evidence_frame,
+        by_analyst,
+        stack,
+        check_hypothesis_set(case, leaders, flat, dict(zip(analysts, stack))),
+        _levels=_dispute_levels(stack, moments),
+    )
     if sensitivity_analysis:
         scores.sensitivity = sensitivity(stack, lm, eids, hids, group_post, leaders[0])
     if draws > 0:
@@ -252,8 +289,9 @@ def score_case(case: Case, analyst: str | None = None, *, sensitivity_analysis: 
     return scores
 
 
-def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarray,
-                      posterior: np.ndarray) -> pd.DataFrame:
+def _hypothesis_frame(
+    case: Case, inconsistency: np.ndarray, weighted: np.ndarray, posterior: np.ndarray
+) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "title": [h.title for h in case.hypotheses],
@@ -267,8 +305,9 @@ def _hypothesis_frame(case: Case, inconsistency: np.ndarray, weighted: np.ndarra
     return frame
 
 
-def _disagreements(case: Case, analysts: list[str], stack: np.ndarray, limit: int | None = None,
-                   levels: DisputeLevels | None = None) -> pd.DataFrame:
+def _disagreements(
+    case: Case, analysts: list[str], stack: np.ndarray, limit: int | None = None, levels: DisputeLevels | None = None
+) -> pd.DataFrame:
     """Cells on which the analysts do not agree (beyond consensus, or split on NA), widest gap first: each
     analyst's rating, the spread (standard deviation), the largest gap in steps, the level
     (:func:`sat.ach.consensus.cell_levels`), and whether the split is about applicability (NA). ``limit``: only

@@ -37,9 +37,12 @@ class Warning:
         return self.message
 
 
-def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
-                         flat_evidence: list[str] | None = None,
-                         codes: dict[str, np.ndarray] | None = None) -> list[Warning]:
+def check_hypothesis_set(
+    case: Case,
+    leaders: list[str] | None = None,
+    flat_evidence: list[str] | None = None,
+    codes: dict[str, np.ndarray] | None = None,
+) -> list[Warning]:
     """Every warning for ``case``. ``leaders``: the hypotheses ranked first and second; ``flat_evidence``: items
     with no diagnostic value (rated alike for every hypothesis); ``codes``: analysts' matrices already encoded
     (:meth:`sat.model.Case.codes`), if at hand."""
@@ -48,39 +51,48 @@ def check_hypothesis_set(case: Case, leaders: list[str] | None = None,
         warnings.append(Warning("no-other", "No 'other' hypothesis: the set may not be exhaustive (Heuer step 1)."))
     weak = _weakly_sourced(case)
     if weak and not any(DECEPTION.search(f"{h.title} {h.description}") for h in case.hypotheses):
-        warnings.append(Warning(
-            "no-deception",
-            f"No hypothesis allows for deception, yet {len(weak)} item(s) rest on a single source or on sources "
-            f"whose reliability is low or cannot be judged ({', '.join(weak)}).",
-            tuple(weak),
-        ))
+        warnings.append(
+            Warning(
+                "no-deception",
+                f"No hypothesis allows for deception, yet {len(weak)} item(s) rest on a single source or on sources "
+                f"whose reliability is low or cannot be judged ({', '.join(weak)}).",
+                tuple(weak),
+            )
+        )
     for analyst in case.analysts:
         matrix = codes[analyst] if codes is not None and analyst in codes else case.codes(analyst)
         unrated = int((matrix == MATRIX_CODES.index(UNRATED)).sum())
         if unrated:
-            warnings.append(Warning("unrated", f"{analyst} has {unrated} unrated cell(s) of {matrix.size}.",
-                                    (analyst,)))
+            warnings.append(
+                Warning("unrated", f"{analyst} has {unrated} unrated cell(s) of {matrix.size}.", (analyst,))
+            )
     if flat_evidence:
-        warnings.append(Warning(
-            "no-diagnostic-value",
-            f"{len(flat_evidence)} item(s) are rated alike for every hypothesis and have no diagnostic value "
-            f"(Heuer step 4: set them aside or say why they stay): {', '.join(flat_evidence)}.",
-            tuple(flat_evidence),
-        ))
+        warnings.append(
+            Warning(
+                "no-diagnostic-value",
+                f"{len(flat_evidence)} item(s) are rated alike for every hypothesis and have no diagnostic value "
+                f"(Heuer step 4: set them aside or say why they stay): {', '.join(flat_evidence)}.",
+                tuple(flat_evidence),
+            )
+        )
     for hid in leaders or []:
         if not case.hypothesis(hid).milestones:
-            warnings.append(Warning(
-                "no-milestones",
-                f"{hid} is among the leading hypotheses but has no milestones to watch (Heuer step 8).",
-                (hid,),
-            ))
+            warnings.append(
+                Warning(
+                    "no-milestones",
+                    f"{hid} is among the leading hypotheses but has no milestones to watch (Heuer step 8).",
+                    (hid,),
+                )
+            )
     warnings.extend(_shared_sources(case))
     priors = case.scoring.priors
     if priors and abs(sum(priors.values()) - 1.0) > 1e-9:
-        warnings.append(Warning(
-            "priors-normalised",
-            f"The priors sum to {sum(priors.values()):g}, not 1; they are divided by their sum before use.",
-        ))
+        warnings.append(
+            Warning(
+                "priors-normalised",
+                f"The priors sum to {sum(priors.values()):g}, not 1; they are divided by their sum before use.",
+            )
+        )
     return warnings
 
 
@@ -111,9 +123,11 @@ def _shared_sources(case: Case) -> list[Warning]:
     if not shared:
         return []
     listing = "; ".join(f"{source} ({', '.join(items)})" for source, items in shared.items())
-    return [Warning(
-        "shared-source",
-        f"Items that rest on one source but are not grouped count as independent in the likelihood mode; "
-        f"group them if they repeat one report or event: {listing}.",
-        tuple(shared),
-    )]
+    return [
+        Warning(
+            "shared-source",
+            f"Items that rest on one source but are not grouped count as independent in the likelihood mode; "
+            f"group them if they repeat one report or event: {listing}.",
+            tuple(shared),
+        )
+    ]

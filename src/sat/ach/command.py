@@ -24,20 +24,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add the interchange sub-commands to ``sat ach``."""
     imp = subparsers.add_parser("import", help="create a new case folder from a PARC ACH .achz file")
     imp.add_argument("file", metavar="FILE.achz", help="the PARC ACH file")
-    imp.add_argument("--to", required=True, metavar="DIR",
-                     help="the new case folder (must not exist, or be empty); its name gives the case id")
+    imp.add_argument(
+        "--to",
+        required=True,
+        metavar="DIR",
+        help="the new case folder (must not exist, or be empty); its name gives the case id",
+    )
     imp.add_argument("--analyst", default="parc", help="whose ratings the file holds (default: parc)")
     imp.set_defaults(run=run_import)
 
     exp = subparsers.add_parser("export", help="write a case as .achz (PARC ACH), .xlsx (Excel) or .csv (long)")
     exp.add_argument("case", metavar="CASE", help=CASE_HELP)
     exp.add_argument("--to", required=True, metavar="FILE", help="output file; its suffix picks the format")
-    exp.add_argument("--analyst", help=".achz: whose matrix (default: the only analyst, else the group verdict of "
-                     "all); .xlsx and .csv: only this analyst (default: every analyst)")
+    exp.add_argument(
+        "--analyst",
+        help=".achz: whose matrix (default: the only analyst, else the group verdict of "
+        "all); .xlsx and .csv: only this analyst (default: every analyst)",
+    )
     exp.set_defaults(run=run_export)
 
-    matrix = subparsers.add_parser("import-matrix", help="read one matrix sheet of an .xlsx workbook into "
-                                   "ratings/<analyst>.csv (replacing it)")
+    matrix = subparsers.add_parser(
+        "import-matrix", help="read one matrix sheet of an .xlsx workbook into ratings/<analyst>.csv (replacing it)"
+    )
     matrix.add_argument("file", metavar="FILE.xlsx", help="the workbook")
     matrix.add_argument("--case", required=True, help=CASE_HELP)
     matrix.add_argument("--analyst", required=True, help="whose ratings these are")
@@ -50,8 +58,10 @@ def run_import(args: argparse.Namespace) -> int:
     from .achz import import_achz
 
     case = import_achz(args.file, args.to, args.analyst)
-    print(f"{case.folder}: case {case.id!r} created ({len(case.hypotheses)} hypotheses, {len(case.evidence)} "
-          f"evidence items; ratings of {args.analyst})")
+    print(
+        f"{case.folder}: case {case.id!r} created ({len(case.hypotheses)} hypotheses, {len(case.evidence)} "
+        f"evidence items; ratings of {args.analyst})"
+    )
     return 0
 
 
@@ -67,11 +77,16 @@ def group_verdict_note(case: Case) -> str:
     verdict = dataclasses.replace(case, ratings={"group verdict": matrix}, rationale={})
     alone = score_case(verdict, sensitivity_analysis=False).leader
     report = score_case(case, sensitivity_analysis=False).leader
-    same = ("its leader is the report's" if alone == report
-            else f"scored alone it puts {alone} first, while the report, which averages each analyst's "
-                 f"probabilities, puts {report} first")
-    return (f"note: the file holds the group verdict (each cell the analysts' mean rating, rounded), not each "
-            f"analyst's matrix; {same}. Use --analyst NAME to export one analyst's ratings.")
+    same = (
+        "its leader is the report's"
+        if alone == report
+        else f"scored alone it puts {alone} first, while the report, which averages each analyst's "
+        f"probabilities, puts {report} first"
+    )
+    return (
+        f"note: the file holds the group verdict (each cell the analysts' mean rating, rounded), not each "
+        f"analyst's matrix; {same}. Use --analyst NAME to export one analyst's ratings."
+    )
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -81,8 +96,9 @@ def run_export(args: argparse.Namespace) -> int:
     target = Path(args.to)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
-        raise SatError(f"{target}: unknown export format {suffix or '(no suffix)'!r} "
-                       f"(use one of: {', '.join(FORMATS)})")
+        raise SatError(
+            f"{target}: unknown export format {suffix or '(no suffix)'!r} (use one of: {', '.join(FORMATS)})"
+        )
     case = load_case(args.case)
     if suffix == ".achz":
         from .achz import export_achz

@@ -37,8 +37,9 @@ _RATED = np.array([code in RATING_VALUE for code in CODES], dtype=np.int8)
 _CODE_OBJECTS = np.array(CODES, dtype=object)
 _LOWEST = min(RATING_VALUE.values())
 #: Code index of each numeric rating, lowest first (index = value - lowest value).
-_CODE_OF_VALUE = np.array([CODES.index(code) for code in sorted(RATING_VALUE, key=RATING_VALUE.__getitem__)],
-                          dtype=np.int8)
+_CODE_OF_VALUE = np.array(
+    [CODES.index(code) for code in sorted(RATING_VALUE, key=RATING_VALUE.__getitem__)], dtype=np.int8
+)
 
 
 def cell_moments(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -152,6 +153,18 @@ def group_posterior(posteriors: np.ndarray) -> np.ndarray:
     return normalised.mean(axis=0)
 
 
-__all__ = ["CODES", "LEVEL_NAMES", "cell_gap", "cell_level_index", "cell_levels", "cell_mean", "cell_moments",
-           "cell_spread", "disagreement_level", "group_codes", "group_posterior", "na_split",
-           "round_half_away"]
+__all__ = [
+    "CODES",
+    "LEVEL_NAMES",
+    "cell_gap",
+    "cell_level_index",
+    "cell_levels",
+    "cell_mean",
+    "cell_moments",
+    "cell_spread",
+    "disagreement_level",
+    "group_codes",
+    "group_posterior",
+    "na_split",
+    "round_half_away",
+]

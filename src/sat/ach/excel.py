@@ -97,8 +97,15 @@ class _Sheets:
                 cell = sheet.cell(row=number, column=column, value=neutralise(value))
             except IllegalCharacterError:
                 reference = f"{get_column_letter(column)}{number}"
-                self.problems.append(Problem(f"{self.case.id}/case.yaml", f"sheet {sheet.title!r}, cell {reference}",
-                                             "holds a control character that Excel cannot hold", value, code="invalid"))
+                self.problems.append(
+                    Problem(
+                        f"{self.case.id}/case.yaml",
+                        f"sheet {sheet.title!r}, cell {reference}",
+                        "holds a control character that Excel cannot hold",
+                        value,
+                        code="invalid",
+                    )
+                )
                 continue
             if isinstance(value, dt.date):
                 cell.number_format = DATE_FORMAT
@@ -112,14 +119,30 @@ def workbook_bytes(case: Case, analysts: list[str]) -> bytes:
     """The ``.xlsx`` file of a case with the matrix sheets of ``analysts``."""
     out = _Sheets(case)
     _case_sheet(out, case)
-    _table(out, "Hypotheses", ("id", "title", "description", "milestones"), (8, 50, 70, 70),
-           ([h.id, h.title, h.description, "\n".join(h.milestones)] for h in case.hypotheses))
-    _table(out, "Evidence", ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes"),
-           (8, 60, 12, 18, 12, 11, 10, 16, 70),
-           ([e.id, e.summary, e.date, e.type, ", ".join(e.sources), e.credibility, e.relevance, e.group or "",
-             e.notes] for e in case.evidence))
-    _table(out, "Sources", ("id", "title", "publisher", "date", "url", "reliability"), (8, 50, 30, 12, 50, 10),
-           ([s.id, s.title, s.publisher, s.date, s.url, s.reliability or ""] for s in case.sources))
+    _table(
+        out,
+        "Hypotheses",
+        ("id", "title", "description", "milestones"),
+        (8, 50, 70, 70),
+        ([h.id, h.title, h.description, "\n".join(h.milestones)] for h in case.hypotheses),
+    )
+    _table(
+        out,
+        "Evidence",
+        ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes"),
+        (8, 60, 12, 18, 12, 11, 10, 16, 70),
+        (
+            [e.id, e.summary, e.date, e.type, ", ".join(e.sources), e.credibility, e.relevance, e.group or "", e.notes]
+            for e in case.evidence
+        ),
+    )
+    _table(
+        out,
+        "Sources",
+        ("id", "title", "publisher", "date", "url", "reliability"),
+        (8, 50, 30, 12, 50, 10),
+        ([s.id, s.title, s.publisher, s.date, s.url, s.reliability or ""] for s in case.sources),
+    )
     for analyst, name in matrix_sheet_names(analysts).items():
         _matrix_sheet(out, name, case.matrix(analyst))
     _scores_sheet(out, case, analysts)
@@ -138,8 +161,9 @@ def export_xlsx(case: Case, path: str | os.PathLike[str], analyst: str | None = 
     return [*FIXED_SHEETS[:4], *matrix_sheet_names(analysts).values(), FIXED_SHEETS[4]]
 
 
-def _table(out: _Sheets, title: str, header: tuple[str, ...], widths: tuple[int, ...],
-           rows: Iterable[list[Any]]) -> None:
+def _table(
+    out: _Sheets, title: str, header: tuple[str, ...], widths: tuple[int, ...], rows: Iterable[list[Any]]
+) -> None:
     sheet = out.sheet(title, header)
     for values in rows:
         out.row(sheet, values)
@@ -151,8 +175,12 @@ def _table(out: _Sheets, title: str, header: tuple[str, ...], widths: tuple[int,
 
 def _case_sheet(out: _Sheets, case: Case) -> None:
     rows: list[list[Any]] = [
-        ["id", case.id], ["title", case.title], ["question", case.question], ["as_of", case.as_of],
-        ["description", case.description], ["analysts", ", ".join(case.analysts)],
+        ["id", case.id],
+        ["title", case.title],
+        ["question", case.question],
+        ["as_of", case.as_of],
+        ["description", case.description],
+        ["analysts", ", ".join(case.analysts)],
     ]
     rows += [[f"P(evidence | hypothesis) if {code}", case.scoring.likelihoods[code]] for code in model.SCORED_CODES]
     rows += [[f"prior of {hid}", value] for hid, value in (case.scoring.priors or {}).items()]
@@ -190,8 +218,18 @@ def _scores_sheet(out: _Sheets, case: Case, analysts: list[str]) -> None:
         blocks.update(scores.by_analyst)
     for who, frame in blocks.items():
         for hid, row in frame.sort_values(["rank"]).iterrows():
-            out.row(sheet, [who, hid, row["title"], int(row["rank"]), float(row["inconsistency"]),
-                            float(row["weighted_inconsistency"]), float(row["posterior"])])
+            out.row(
+                sheet,
+                [
+                    who,
+                    hid,
+                    row["title"],
+                    int(row["rank"]),
+                    float(row["inconsistency"]),
+                    float(row["weighted_inconsistency"]),
+                    float(row["posterior"]),
+                ],
+            )
     for row in sheet.iter_rows(min_row=2, min_col=5):
         for cell in row:
             cell.number_format = "0.000"
@@ -220,17 +258,34 @@ def _sheet_rows(worksheet: Any, shown: str, sheet: str) -> list[tuple[Any, ...]]
     try:
         for row in worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
             if len(rows) >= MAX_ROWS:
-                raise ValidationError([Problem(shown, f"sheet {sheet!r}", f"more than {MAX_ROWS:,} rows; refused "
-                                               "(no matrix has this many evidence items)", code="limit")])
+                raise ValidationError(
+                    [
+                        Problem(
+                            shown,
+                            f"sheet {sheet!r}",
+                            f"more than {MAX_ROWS:,} rows; refused (no matrix has this many evidence items)",
+                            code="limit",
+                        )
+                    ]
+                )
             if len(row) > MAX_COLUMNS and row[MAX_COLUMNS] is not None:
-                raise ValidationError([Problem(shown, f"sheet {sheet!r}", f"more than {MAX_COLUMNS:,} columns; "
-                                               "refused", code="limit")])
+                raise ValidationError(
+                    [Problem(shown, f"sheet {sheet!r}", f"more than {MAX_COLUMNS:,} columns; refused", code="limit")]
+                )
             rows.append(tuple(row[:MAX_COLUMNS]))
     except ValidationError:
         raise
     except Exception as exc:  # openpyxl raises XML, zip and value errors for damaged parts: all are bad input
-        raise ValidationError([Problem(shown, f"sheet {sheet!r}", "the sheet is damaged and cannot be read "
-                                       f"({type(exc).__name__}: {str(exc)[:120]})", code="syntax")]) from None
+        raise ValidationError(
+            [
+                Problem(
+                    shown,
+                    f"sheet {sheet!r}",
+                    f"the sheet is damaged and cannot be read ({type(exc).__name__}: {str(exc)[:120]})",
+                    code="syntax",
+                )
+            ]
+        ) from None
     return rows
 
 
@@ -248,18 +303,21 @@ def _open_workbook(shown: str) -> Workbook:
         with zipfile.ZipFile(shown) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ValidationError([Problem(shown, "file", "not an Excel .xlsx workbook (not a zip archive)",
-                                       code="file")]) from None
+        raise ValidationError(
+            [Problem(shown, "file", "not an Excel .xlsx workbook (not a zip archive)", code="file")]
+        ) from None
     except OSError as exc:
         raise SatError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     if total > MAX_UNCOMPRESSED:
-        raise ValidationError([Problem(shown, "file", f"unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; refused",
-                                              code="limit")])
+        raise ValidationError(
+            [Problem(shown, "file", f"unpacks to more than {MAX_UNCOMPRESSED // 2**20} MB; refused", code="limit")]
+        )
     try:
         return load_workbook(shown, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged parts; each is bad input, not a bug here
-        raise ValidationError([Problem(shown, "file", f"cannot be read as an Excel workbook ({exc})",
-                                       code="file")]) from None
+        raise ValidationError(
+            [Problem(shown, "file", f"cannot be read as an Excel workbook ({exc})", code="file")]
+        ) from None
 
 
 class _MatrixReader:
@@ -300,8 +358,14 @@ class _MatrixReader:
                     continue
                 code = normalise_code(_text(value))
                 if code not in model.RATING_CODES and code != model.UNRATED:
-                    self.problem(column, number, f"unknown rating code for {eid} and {hid} (expected one of: "
-                                 f"{', '.join(model.RATING_CODES)}, or empty)", value, code="choice")
+                    self.problem(
+                        column,
+                        number,
+                        f"unknown rating code for {eid} and {hid} (expected one of: "
+                        f"{', '.join(model.RATING_CODES)}, or empty)",
+                        value,
+                        code="choice",
+                    )
                     continue
                 matrix.loc[eid, hid] = code
         if self.problems:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..model import Case
     from .analysis import AchScores
 
+
 def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None) -> Styler:
     """A Styler with a fixed id whose every cell and label is HTML-escaped.
 
@@ -32,12 +33,17 @@ def _styler(frame: pd.DataFrame, uid: str, formats: dict[str, str] | None = None
     text_columns = [c for c in frame.columns if frame[c].dtype == object]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
-    number_columns = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c].dtype)
-                      and not pd.api.types.is_bool_dtype(frame[c].dtype)]
+    number_columns = [
+        c
+        for c in frame.columns
+        if pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
+    ]
     if number_columns:
         styler = styler.set_properties(subset=number_columns, **{"text-align": "right"})
-    return styler.format(formats, escape="html", na_rep="").format_index(escape="html", axis=0).format_index(
-        escape="html", axis=1
+    return (
+        styler.format(formats, escape="html", na_rep="")
+        .format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
     )
 
 
@@ -55,8 +61,12 @@ def matrix_table(case: Case, matrix: pd.DataFrame, uid: str = "matrix", order: l
     summaries = {e.id: e.summary for e in case.evidence}
     shown.index = [f"{eid}: {_short(summaries.get(eid, ''), 70)}" for eid in rows]
     shown.columns = [f"{h.id}" for h in case.hypotheses if h.id in matrix.columns]
-    return _styler(shown, uid).map(rating_cell_css).set_table_styles(
-        [{"selector": "th.row_heading", "props": "text-align: left; font-weight: normal; max-width: 36em"}]
+    return (
+        _styler(shown, uid)
+        .map(rating_cell_css)
+        .set_table_styles(
+            [{"selector": "th.row_heading", "props": "text-align: left; font-weight: normal; max-width: 36em"}]
+        )
     )
 
 
@@ -119,8 +129,7 @@ def disagreement_table(scores: AchScores, uid: str = "disagreement") -> Styler:
     )
     styler = _styler(frame, uid, {"Spread (std)": "{:.2f}"}).hide(axis="index")
     styler = styler.map(rating_cell_css, subset=list(scores.analysts))
-    return styler.map(lambda lvl: f"background-color: {LEVEL_COLOURS.get(lvl.split(' ')[0], '#fff')}",
-                      subset=["Level"])
+    return styler.map(lambda lvl: f"background-color: {LEVEL_COLOURS.get(lvl.split(' ')[0], '#fff')}", subset=["Level"])
 
 
 def posterior_figure(scores: AchScores) -> Figure:
@@ -133,8 +142,16 @@ def posterior_figure(scores: AchScores) -> Figure:
     shades = ["#f7f7f7", "#ececec"]
     for i, band in enumerate(ICD203):
         ax.axvspan(band.low if i else 0, band.high if i < len(ICD203) - 1 else 1, color=shades[i % 2], zorder=0)
-        ax.text((band.low + band.high) / 2, len(frame) - 0.35, band.term, ha="center", va="bottom", fontsize=7,
-                rotation=0 if band.high - band.low > 0.1 else 90, color="#555555")
+        ax.text(
+            (band.low + band.high) / 2,
+            len(frame) - 0.35,
+            band.term,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            rotation=0 if band.high - band.low > 0.1 else 90,
+            color="#555555",
+        )
     ax.barh(range(len(frame)), frame["posterior"], color="#2b8cbe", zorder=2)
     ax.set_yticks(range(len(frame)), [f"{hid}" for hid in frame.index])
     ax.set_xlim(0, 1)
@@ -163,8 +180,10 @@ def evidence_details_table(case: Case, uid: str = "evidence") -> Styler:
     frame = case.evidence_frame()
     shown = frame[["date", "type", "credibility", "relevance", "sources", "summary"]].reset_index()
     shown.columns = ["Evidence", "Date", "Type", "Credibility", "Relevance", "Sources", "Summary"]
-    return _styler(shown, uid).hide(axis="index").set_table_styles(
-        [{"selector": "td", "props": "text-align: left; vertical-align: top"}]
+    return (
+        _styler(shown, uid)
+        .hide(axis="index")
+        .set_table_styles([{"selector": "td", "props": "text-align: left; vertical-align: top"}])
     )
 
 
@@ -206,6 +225,6 @@ def robustness_table(scores: AchScores, uid: str = "robustness") -> Styler:
         }
     ).reset_index(drop=True)
     formats = {"Probability as rated": "{:.1%}", "P(ranked first)": "{:.1%}"}
-    return _styler(shown, uid, formats).hide(axis="index").bar(
-        subset=["P(ranked first)"], color="#74c476", vmin=0, vmax=1
+    return (
+        _styler(shown, uid, formats).hide(axis="index").bar(subset=["P(ranked first)"], color="#74c476", vmin=0, vmax=1)
     )

@@ -29,7 +29,8 @@ def background_html(case: Case) -> str:
     """The case description and the hypotheses, each title above its description."""
     items = "".join(
         f'<li><span class="sat-hyp-title">{h.esc(hyp.id)}: {h.esc(hyp.title)}</span>'
-        + (f"{h.esc(hyp.description)}" if hyp.description else "") + "</li>"
+        + (f"{h.esc(hyp.description)}" if hyp.description else "")
+        + "</li>"
         for hyp in case.hypotheses
     )
     return f'{h.paragraphs(case.description)}<h2>Hypotheses</h2><ul class="sat-hypotheses">{items}</ul>'
@@ -62,8 +63,10 @@ def confidence(scores: AchScores) -> tuple[str, list[str]]:
     if scores.robustness is not None:
         share = float(scores.hypotheses.loc[leader, "p_top"])
         weak += share < STABLE_SHARE
-        notes.append(f"{leader} comes first in {percent_text(share)} of {scores.robustness.draws:,} draws in which "
-                     f"any rating may be a step off")
+        notes.append(
+            f"{leader} comes first in {percent_text(share)} of {scores.robustness.draws:,} draws in which "
+            f"any rating may be a step off"
+        )
     if scores.sensitivity is not None:
         sens = scores.sensitivity
         changers = [sens.evidence_ids[i] for i in np.flatnonzero(np.asarray(sens.leader_changes).any(axis=0))]
@@ -93,8 +96,11 @@ def bottom_line_html(scores: AchScores) -> str:
     counted = scores.evidence[scores.evidence["counts"] & scores.evidence["diagnostic"]]
     basis = list(counted.index[:3])
     low = [e.id for e in scores.case.evidence if e.credibility == "low" and e.id in set(counted.index)]
-    rests = (f"It rests most on {_and(basis)}, the most diagnostic items that count." if basis
-             else "No item separates the hypotheses.")
+    rests = (
+        f"It rests most on {_and(basis)}, the most diagnostic items that count."
+        if basis
+        else "No item separates the hypotheses."
+    )
     if low:
         rests += f" Of the items that count, {_and(low)} {'is' if len(low) == 1 else 'are'} of low credibility."
     return (
@@ -115,7 +121,7 @@ def _sentence(text: str) -> str:
 
 
 def _and(items: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
@@ -195,14 +201,11 @@ def rationale_html(case: Case, scores: AchScores) -> str:
         for note in notes.itertuples():
             if (note.evidence, note.hypothesis) in disputed and note.rationale:
                 code = case.matrix(analyst).loc[note.evidence, note.hypothesis]
-                rows.append((note.evidence, note.hypothesis, analyst, f"{code} ({RATING_LABEL[code]})",
-                             note.rationale))
+                rows.append((note.evidence, note.hypothesis, analyst, f"{code} ({RATING_LABEL[code]})", note.rationale))
     if not rows:
         return "<p>No rationale was recorded for the disputed cells.</p>"
     rows.sort()
-    body = "".join(
-        "<tr>" + "".join(f"<td>{h.esc(v)}</td>" for v in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td>{h.esc(v)}</td>" for v in row) + "</tr>" for row in rows)
     return (
         "<table class='rationale'><thead><tr><th>Evidence</th><th>Hypothesis</th><th>Analyst</th><th>Rating</th>"
         f"<th>Why</th></tr></thead><tbody>{body}</tbody></table>"
@@ -215,8 +218,12 @@ def sources_html(case: Case) -> str:
     for s in case.sources:
         grade = f"{s.reliability} ({RELIABILITY[s.reliability]})" if s.reliability else "not graded"
         bits = ", ".join(str(b) for b in (s.publisher, s.date) if b)
-        items.append(f"{s.id}: {s.title}" + (f" ({bits})" if bits else "") + f"; reliability {grade}"
-                     + (f"; {s.url}" if s.url else ""))
+        items.append(
+            f"{s.id}: {s.title}"
+            + (f" ({bits})" if bits else "")
+            + f"; reliability {grade}"
+            + (f"; {s.url}" if s.url else "")
+        )
     return h.bullet_list(items)
 
 
@@ -225,12 +232,17 @@ def linchpins_html(scores: AchScores, limit: int = 12) -> str:
     assert scores.sensitivity is not None
     sens = scores.sensitivity
     if not sens.linchpins:
-        return (f"<p>No single item's removal, one-step shift or reversal changes the leader ({h.esc(sens.leader)}) "
-                "or its likelihood band: the conclusion does not hang on any one item.</p>")
+        return (
+            f"<p>No single item's removal, one-step shift or reversal changes the leader ({h.esc(sens.leader)}) "
+            "or its likelihood band: the conclusion does not hang on any one item.</p>"
+        )
     more = len(sens.sentences) - limit
     tail = f"<p>… and {more} further changes of the same kind.</p>" if more > 0 else ""
-    return (f"<p><strong>Linchpins:</strong> {h.esc(', '.join(sens.linchpins))}.</p>"
-            + h.bullet_list(sens.sentences[:limit]) + tail)
+    return (
+        f"<p><strong>Linchpins:</strong> {h.esc(', '.join(sens.linchpins))}.</p>"
+        + h.bullet_list(sens.sentences[:limit])
+        + tail
+    )
 
 
 def warnings_html(scores: AchScores) -> str:

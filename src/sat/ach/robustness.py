@@ -42,8 +42,14 @@ class Robustness:
     method: str  # "exact" or "normal approximation"
 
 
-def simulate(stack: np.ndarray, lm: LikelihoodModel, uncertainty: np.ndarray, draws: int = 10_000,
-             seed: int = 0, exact_budget: int = EXACT_BUDGET) -> Robustness:
+def simulate(
+    stack: np.ndarray,
+    lm: LikelihoodModel,
+    uncertainty: np.ndarray,
+    draws: int = 10_000,
+    seed: int = 0,
+    exact_budget: int = EXACT_BUDGET,
+) -> Robustness:
     """Draw ``draws`` perturbed versions of every analyst's matrix (``stack``: analysts x evidence x hypotheses)."""
     rng = np.random.default_rng(seed)
     u = np.asarray(uncertainty, dtype=float)[:, None, None]  # analysts x 1 x 1
@@ -60,8 +66,9 @@ def simulate(stack: np.ndarray, lm: LikelihoodModel, uncertainty: np.ndarray, dr
     return Robustness(p_top, low, median, high, draws, method)
 
 
-def _exact(stack: np.ndarray, lm: LikelihoodModel, weights: np.ndarray, u: np.ndarray, draws: int,
-           rng: np.random.Generator) -> np.ndarray:
+def _exact(
+    stack: np.ndarray, lm: LikelihoodModel, weights: np.ndarray, u: np.ndarray, draws: int, rng: np.random.Generator
+) -> np.ndarray:
     log_prior = np.log(lm.prior)
     up, down = UP[stack], DOWN[stack]
     chunk = max(1, CHUNK_CELLS // stack.size)
@@ -75,8 +82,7 @@ def _exact(stack: np.ndarray, lm: LikelihoodModel, weights: np.ndarray, u: np.nd
     return np.concatenate(out)
 
 
-def _normal(stack: np.ndarray, lm: LikelihoodModel, u: np.ndarray, draws: int,
-            rng: np.random.Generator) -> np.ndarray:
+def _normal(stack: np.ndarray, lm: LikelihoodModel, u: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
     # A cell's change d is +up or +down (each with probability u/2) or 0, where up and down depend only on the
     # row's log table and the cell's code: E[d] = u/2 (up + down), Var[d] = u/2 (up^2 + down^2) - E[d]^2.
     # Every sum over evidence is therefore a count of (table, code) pairs per hypothesis times a per-pair value:
@@ -107,5 +113,5 @@ def _normal(stack: np.ndarray, lm: LikelihoodModel, u: np.ndarray, draws: int,
         total = rng.standard_normal((n, *mean.shape))  # draws x analysts x hypotheses, scaled in place
         total *= scale
         total += centre
-        out[start:start + n] = softmax(total).mean(axis=1)
+        out[start : start + n] = softmax(total).mean(axis=1)
     return out

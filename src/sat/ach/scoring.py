@@ -231,12 +231,14 @@ class LikelihoodModel:
         weights = np.array([case.scoring.credibility[e.credibility] for e in case.evidence], dtype=float)
         labels = {g: i for i, g in enumerate(dict.fromkeys(e.group for e in case.evidence if e.group))}
         groups = np.array([labels[e.group] if e.group else -1 for e in case.evidence], dtype=int)
-        return cls.from_weights(case.scoring.likelihoods, weights, groups,
-                                prior_vector(case.hypothesis_ids, case.scoring.priors))
+        return cls.from_weights(
+            case.scoring.likelihoods, weights, groups, prior_vector(case.hypothesis_ids, case.scoring.priors)
+        )
 
     @classmethod
-    def from_weights(cls, likelihoods: Mapping[str, float], credibility: np.ndarray, groups: np.ndarray,
-                     prior: np.ndarray) -> LikelihoodModel:
+    def from_weights(
+        cls, likelihoods: Mapping[str, float], credibility: np.ndarray, groups: np.ndarray, prior: np.ndarray
+    ) -> LikelihoodModel:
         """A model from per-row credibility weights (rows with equal weights share one table)."""
         distinct, row_table = np.unique(np.asarray(credibility, dtype=float), return_inverse=True)
         tables = np.log(row_likelihoods(likelihoods, distinct)) if len(distinct) else np.empty((0, len(CODES)))
@@ -250,8 +252,9 @@ class LikelihoodModel:
     def index(self, codes: np.ndarray) -> np.ndarray:
         """Flat index of every cell into :attr:`tables` (see :func:`table_index`); checks the rows match the case."""
         if codes.shape[-2] != self.row_table.shape[0]:
-            raise ValueError(f"codes have {codes.shape[-2]} rows but the case has {self.row_table.shape[0]} "
-                             "evidence rows")
+            raise ValueError(
+                f"codes have {codes.shape[-2]} rows but the case has {self.row_table.shape[0]} evidence rows"
+            )
         return table_index(codes, self.row_table)
 
     def loglik(self, codes: np.ndarray) -> np.ndarray:

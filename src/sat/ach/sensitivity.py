@@ -56,13 +56,15 @@ class Sensitivity:
     def table(self) -> pd.DataFrame:
         """One row per (evidence, change): the new leader, the flags, and every posterior as ``p_<id>``."""
         n_k, n_e, n_h = self.posteriors.shape
-        frame = pd.DataFrame({
-            "evidence": np.tile(self.evidence_ids, n_k),
-            "change": np.repeat(list(CHANGES), n_e),
-            "leader": np.array(self.hypothesis_ids, dtype=object)[self.new_leader.ravel()],
-            "leader_changes": self.leader_changes.ravel(),
-            "band_changes": self.band_changes.ravel(),
-        })
+        frame = pd.DataFrame(
+            {
+                "evidence": np.tile(self.evidence_ids, n_k),
+                "change": np.repeat(list(CHANGES), n_e),
+                "leader": np.array(self.hypothesis_ids, dtype=object)[self.new_leader.ravel()],
+                "leader_changes": self.leader_changes.ravel(),
+                "band_changes": self.band_changes.ravel(),
+            }
+        )
         posts = pd.DataFrame(self.posteriors.reshape(-1, n_h), columns=[f"p_{h}" for h in self.hypothesis_ids])
         return pd.concat([frame, posts], axis=1)
 
@@ -161,20 +163,28 @@ def changed_posteriors(stack: np.ndarray, lm: LikelihoodModel) -> np.ndarray:
     return out
 
 
-def _swap_rows(out: np.ndarray, index: np.ndarray, ratio: np.ndarray, base: np.ndarray, rows: np.ndarray | None,
-               block: int) -> None:
+def _swap_rows(
+    out: np.ndarray, index: np.ndarray, ratio: np.ndarray, base: np.ndarray, rows: np.ndarray | None, block: int
+) -> None:
     """Add to ``out`` (evidence x hypotheses) each row's normalised posterior after its change (ungrouped rows)."""
     n = index.shape[0] if rows is None else len(rows)
     for start in range(0, n, block):
-        part = slice(start, min(start + block, n)) if rows is None else rows[start:start + block]
+        part = slice(start, min(start + block, n)) if rows is None else rows[start : start + block]
         changed = np.take(ratio, index[part])  # unnormalised posterior ratio per cell
         changed *= base
         changed /= changed.sum(axis=1, keepdims=True)
         out[part] += changed
 
 
-def _grouped_rows(out: np.ndarray, codes: np.ndarray, lm: LikelihoodModel, layout: GroupLayout,
-                  loglik: np.ndarray, weights: np.ndarray, log_total: np.ndarray) -> None:
+def _grouped_rows(
+    out: np.ndarray,
+    codes: np.ndarray,
+    lm: LikelihoodModel,
+    layout: GroupLayout,
+    loglik: np.ndarray,
+    weights: np.ndarray,
+    log_total: np.ndarray,
+) -> None:
     """Add to ``out`` (changes x evidence x hypotheses) one analyst's posterior after each change of each grouped
     row: the group's representative is re-elected with the changed row in place of the old one."""
     members = layout.members
@@ -195,8 +205,14 @@ def _grouped_rows(out: np.ndarray, codes: np.ndarray, lm: LikelihoodModel, layou
         out[k, members] += softmax(log_total - group_old + group_new)
 
 
-def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str], hypothesis_ids: list[str],
-                base: np.ndarray, leader: str) -> Sensitivity:
+def sensitivity(
+    stack: np.ndarray,
+    lm: LikelihoodModel,
+    evidence_ids: list[str],
+    hypothesis_ids: list[str],
+    base: np.ndarray,
+    leader: str,
+) -> Sensitivity:
     """Run every change of every item; ``base`` is the group posterior and ``leader`` the current leader."""
     changed = changed_posteriors(stack, lm)
     lead = hypothesis_ids.index(leader)
@@ -211,23 +227,39 @@ def sensitivity(stack: np.ndarray, lm: LikelihoodModel, evidence_ids: list[str],
     p_lead = changed[k_i, e_i, lead]
     order = np.lexsort((-np.abs(p_lead - base_p), ~leader_changes[k_i, e_i]))  # new leaders first, then by shift
     winner = new_leader[k_i, e_i]
-    lines = zip(np.array(evidence_ids, dtype=object)[e_i][order].tolist(),
-                np.array([PHRASES[c] for c in CHANGES], dtype=object)[k_i][order].tolist(),
-                np.array(hypothesis_ids, dtype=object)[winner][order].tolist(),
-                changed[k_i, e_i, winner][order].tolist(), p_lead[order].tolist(),
-                np.array([b.term for b in ICD203], dtype=object)[icd203_band_index(p_lead)][order].tolist())
+    lines = zip(
+        np.array(evidence_ids, dtype=object)[e_i][order].tolist(),
+        np.array([PHRASES[c] for c in CHANGES], dtype=object)[k_i][order].tolist(),
+        np.array(hypothesis_ids, dtype=object)[winner][order].tolist(),
+        changed[k_i, e_i, winner][order].tolist(),
+        p_lead[order].tolist(),
+        np.array([b.term for b in ICD203], dtype=object)[icd203_band_index(p_lead)][order].tolist(),
+    )
     before = icd203_band(base_p).term
     sentences, linchpins = [], []
     for eid, phrase, new, p_new, p_after, after in lines:
         linchpins.append(eid)
         if new != leader:
-            sentences.append(f"If {eid} {phrase}, {new} would lead ({percent_text(p_new)}); "
-                             f"{_old_leader(leader, base_p, p_after)}.")
+            sentences.append(
+                f"If {eid} {phrase}, {new} would lead ({percent_text(p_new)}); {_old_leader(leader, base_p, p_after)}."
+            )
         else:
-            sentences.append(f"If {eid} {phrase}, {leader} would still lead but move from {before} "
-                             f"({percent_text(base_p)}) to {after} ({percent_text(p_after)}).")
-    return Sensitivity(evidence_ids, hypothesis_ids, changed, new_leader, leader_changes, band_changes,
-                       pd.Series(base, index=hypothesis_ids), leader, list(dict.fromkeys(linchpins)), sentences)
+            sentences.append(
+                f"If {eid} {phrase}, {leader} would still lead but move from {before} "
+                f"({percent_text(base_p)}) to {after} ({percent_text(p_after)})."
+            )
+    return Sensitivity(
+        evidence_ids,
+        hypothesis_ids,
+        changed,
+        new_leader,
+        leader_changes,
+        band_changes,
+        pd.Series(base, index=hypothesis_ids),
+        leader,
+        list(dict.fromkeys(linchpins)),
+        sentences,
+    )
 
 
 def _old_leader(leader: str, before: float, after: float) -> str:

@@ -48,13 +48,23 @@ def ensure_group(name: str = INSTRUCTORS_GROUP) -> int:
 def ensure_user(name: str, home_base: Path) -> pwd.struct_passwd:
     """The user's account, creating it (own group, home ``home_base/name``, no password) if it does not exist."""
     if not UNIX_NAME.match(name):
-        raise SatError(f"{name!r}: not usable as a Unix account name (lower-case letters, digits, '-', '_'; "
-                       "starting with a letter; at most 32 characters)")
+        raise SatError(
+            f"{name!r}: not usable as a Unix account name (lower-case letters, digits, '-', '_'; "
+            "starting with a letter; at most 32 characters)"
+        )
     try:
         return pwd.getpwnam(name)
     except KeyError:
-        _run("useradd", "--create-home", "--home-dir", str(home_base / name), "--shell", "/bin/bash",
-             "--user-group", name)
+        _run(
+            "useradd",
+            "--create-home",
+            "--home-dir",
+            str(home_base / name),
+            "--shell",
+            "/bin/bash",
+            "--user-group",
+            name,
+        )
         return pwd.getpwnam(name)
 
 
@@ -65,8 +75,15 @@ def protect_materials(root: Path, group: str = INSTRUCTORS_GROUP) -> None:
     os.chmod(root, 0o750)
 
 
-def prepare_trainee(name: str, home_base: Path, exercise: str, *, lock_blind: bool = True,
-                    lock_structure: bool = True, group: str = INSTRUCTORS_GROUP) -> Path:
+def prepare_trainee(
+    name: str,
+    home_base: Path,
+    exercise: str,
+    *,
+    lock_blind: bool = True,
+    lock_structure: bool = True,
+    group: str = INSTRUCTORS_GROUP,
+) -> Path:
     """Account, home shared read-only with the instructors, workspace seeded with the trainee pack of
     ``exercise``; return the workspace."""
     gid = ensure_group(group)
@@ -92,8 +109,15 @@ def prepare_instructor(name: str, home_base: Path, group: str = INSTRUCTORS_GROU
     return Path(account.pw_dir)
 
 
-def pre_spawn_hook(exercise: str, instructors: Collection[str], home_base: Path, *, lock_blind: bool = True,
-                   lock_structure: bool = True, group: str = INSTRUCTORS_GROUP) -> Callable[[Any], None]:
+def pre_spawn_hook(
+    exercise: str,
+    instructors: Collection[str],
+    home_base: Path,
+    *,
+    lock_blind: bool = True,
+    lock_structure: bool = True,
+    group: str = INSTRUCTORS_GROUP,
+) -> Callable[[Any], None]:
     """A JupyterHub ``Spawner.pre_spawn_hook`` that prepares the account and workspace of the user about to start."""
 
     def hook(spawner: Any) -> None:
@@ -101,7 +125,8 @@ def pre_spawn_hook(exercise: str, instructors: Collection[str], home_base: Path,
         if name in instructors:
             prepare_instructor(name, home_base, group)
         else:
-            prepare_trainee(name, home_base, exercise, lock_blind=lock_blind, lock_structure=lock_structure,
-                            group=group)
+            prepare_trainee(
+                name, home_base, exercise, lock_blind=lock_blind, lock_structure=lock_structure, group=group
+            )
 
     return hook

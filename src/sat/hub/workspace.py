@@ -76,11 +76,17 @@ def collect(exercise: str, workspaces: Mapping[str, Path], target: Path) -> list
     from ..training.exercise import load_exercise
 
     ex = load_exercise(exercise, need_key=False)
-    problems = [Problem(str(workspace), "trainee", "not collected: not a valid analyst name", name)
-                for name, workspace in sorted(workspaces.items()) if not ANALYST_NAME.match(name)]
+    problems = [
+        Problem(str(workspace), "trainee", "not collected: not a valid analyst name", name)
+        for name, workspace in sorted(workspaces.items())
+        if not ANALYST_NAME.match(name)
+    ]
     if target.exists() and any(target.iterdir()) and not (target / COLLECTION_MARK).is_file():
-        problems.append(Problem(str(target), "--to", "exists and is not an earlier collection: give a new or "
-                                "empty folder", str(target)))
+        problems.append(
+            Problem(
+                str(target), "--to", "exists and is not an earlier collection: give a new or empty folder", str(target)
+            )
+        )
     if problems:
         raise ValidationError(problems)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -97,8 +103,15 @@ def collect(exercise: str, workspaces: Mapping[str, Path], target: Path) -> list
                     if file.is_file():
                         shutil.copyfile(file, staging / file.name)
             except PermissionError:
-                problems.append(Problem(str(ratings), "trainee", "cannot be read: collecting needs membership of "
-                                        "the instructors' group (see docs/deployment.md)", name))
+                problems.append(
+                    Problem(
+                        str(ratings),
+                        "trainee",
+                        "cannot be read: collecting needs membership of "
+                        "the instructors' group (see docs/deployment.md)",
+                        name,
+                    )
+                )
                 continue
             found.append(name)
         if problems:

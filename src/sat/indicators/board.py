@@ -52,13 +52,20 @@ class Board:
     @property
     def ratings(self) -> pd.DataFrame:
         """Indicators x targets of rating codes ("" where missing)."""
-        return pd.DataFrame([[i.ratings.get(t, "") for t in self.targets] for i in self.spec.indicators],
-                            index=pd.Index(self.spec.ids, name="indicator"), columns=self.targets, dtype=object)
+        return pd.DataFrame(
+            [[i.ratings.get(t, "") for t in self.targets] for i in self.spec.indicators],
+            index=pd.Index(self.spec.ids, name="indicator"),
+            columns=self.targets,
+            dtype=object,
+        )
 
     @property
     def criteria(self) -> pd.DataFrame:
-        return pd.DataFrame([[i.criteria.get(c, "") for c in validator.CRITERIA] for i in self.spec.indicators],
-                            index=pd.Index(self.spec.ids, name="indicator"), columns=list(validator.CRITERIA))
+        return pd.DataFrame(
+            [[i.criteria.get(c, "") for c in validator.CRITERIA] for i in self.spec.indicators],
+            index=pd.Index(self.spec.ids, name="indicator"),
+            columns=list(validator.CRITERIA),
+        )
 
     def validator_table(self) -> pd.DataFrame:
         """Every diagnosticity rule per indicator, the targets it points to, and the diagnostic flag."""
@@ -79,8 +86,15 @@ class Board:
         return validator.coverage(self.validator_table(), self.targets, self.spec.coverage)
 
     def timeline(self, until: dt.date | None = None) -> updating.Timeline:
-        return updating.timeline(self.ratings, [i.group for i in self.spec.indicators], self.observations, self.prior,
-                                 self.spec.mapping, self.case.scoring.credibility, until)
+        return updating.timeline(
+            self.ratings,
+            [i.group for i in self.spec.indicators],
+            self.observations,
+            self.prior,
+            self.spec.mapping,
+            self.case.scoring.credibility,
+            until,
+        )
 
     def status(self, date: dt.date | None = None) -> pd.DataFrame:
         return tracking.status_at(self.observations, self.spec.ids, date)
@@ -93,13 +107,18 @@ class Board:
         entries = []
         for date, row in line.probabilities.iloc[1:].iterrows():
             movers = line.movers[date]
-            entries.append({
-                "date": date.isoformat(),
-                "probabilities": {t: round(float(p), 6) for t, p in row.items()},
-                "terms": {t: icd203_term(float(p)) for t, p in row.items()},
-                "moved_most": [{"indicator": m.indicator, "status": m.status, "shift": round(float(m.shift), 6)}
-                               for m in movers.itertuples() if m.shift > 0][:3],
-            })
+            entries.append(
+                {
+                    "date": date.isoformat(),
+                    "probabilities": {t: round(float(p), 6) for t, p in row.items()},
+                    "terms": {t: icd203_term(float(p)) for t, p in row.items()},
+                    "moved_most": [
+                        {"indicator": m.indicator, "status": m.status, "shift": round(float(m.shift), 6)}
+                        for m in movers.itertuples()
+                        if m.shift > 0
+                    ][:3],
+                }
+            )
         return {
             "case": self.case.id,
             "as_of": as_of.isoformat() if as_of else None,
@@ -153,8 +172,11 @@ def scenario_targets(folder: Path) -> tuple[dict[str, str], dict[str, str]]:
 def _written_ids(data: Any) -> list[str]:
     """Indicator ids as written, so observations can be checked even when indicators.yaml has other problems."""
     raw = data.get("indicators") if isinstance(data, dict) else None
-    return [str(i["id"]).strip() for i in raw if isinstance(i, dict) and i.get("id") is not None] \
-        if isinstance(raw, list) else []
+    return (
+        [str(i["id"]).strip() for i in raw if isinstance(i, dict) and i.get("id") is not None]
+        if isinstance(raw, list)
+        else []
+    )
 
 
 def _parse(path: Path, folder: Path, case: Case | None) -> tuple[IndicatorSet, dict[str, str], dict[str, str]]:
@@ -170,18 +192,32 @@ def _parse(path: Path, folder: Path, case: Case | None) -> tuple[IndicatorSet, d
             scenario_names = None  # scenarios.yaml (or case.yaml) reports its own problems
     hypotheses = case.hypotheses if case is not None else []
     spec = parse_indicators(
-        load_yaml(path, shown_as=shown), shown,
-        {"hypotheses": [h.id for h in hypotheses] if case is not None else None,
-         "scenarios": list(scenario_names) if scenario_names is not None else None},
+        load_yaml(path, shown_as=shown),
+        shown,
+        {
+            "hypotheses": [h.id for h in hypotheses] if case is not None else None,
+            "scenarios": list(scenario_names) if scenario_names is not None else None,
+        },
         {"hypotheses": milestone_ids(hypotheses), "scenarios": set(scenario_homes)},
     )
     problems = Problems()
     if spec.targets == "scenarios" and not (folder / "scenarios.yaml").is_file():
-        problems.append(Problem(shown, "targets", "the case has no scenarios.yaml to take scenario ids from",
-                                "scenarios", None, "reference"))
+        problems.append(
+            Problem(
+                shown,
+                "targets",
+                "the case has no scenarios.yaml to take scenario ids from",
+                "scenarios",
+                None,
+                "reference",
+            )
+        )
     if spec.prior == "ach" and case is not None and not (case.ratings and case.evidence):
-        problems.append(Problem(shown, "prior", "'ach' needs ACH ratings in the case (ratings/<analyst>.csv)",
-                                "ach", None, "reference"))
+        problems.append(
+            Problem(
+                shown, "prior", "'ach' needs ACH ratings in the case (ratings/<analyst>.csv)", "ach", None, "reference"
+            )
+        )
     problems.raise_if_any()
     names = {h.id: h.title for h in hypotheses} if spec.targets == "hypotheses" else dict(scenario_names or {})
     return spec, names, scenario_homes
@@ -201,8 +237,11 @@ def check_observations_file(path: Path, context: CaseContext) -> list[Problem]:
     are those written in ``indicators.yaml``; when that file cannot be read at all its own problem is enough."""
     indicators = context.folder / INDICATORS_FILE
     if not indicators.is_file():
-        return [Problem(_shown(path), "file", f"observations without {INDICATORS_FILE} to define their indicators",
-                        code="file")]
+        return [
+            Problem(
+                _shown(path), "file", f"observations without {INDICATORS_FILE} to define their indicators", code="file"
+            )
+        ]
     try:
         data = load_yaml(indicators, shown_as=_shown(indicators))
     except ValidationError:
@@ -244,9 +283,11 @@ def describe(folder: Path) -> list[str]:
     board = load_optional(folder)
     if board is None:
         return []
-    return [f"indicators: valid ({len(board.spec.indicators)} indicators over {len(board.targets)} "
-            f"{board.spec.targets}, {len(board.observations)} observations)",
-            *(f"warning: {w}" for w in board.warnings)]
+    return [
+        f"indicators: valid ({len(board.spec.indicators)} indicators over {len(board.targets)} "
+        f"{board.spec.targets}, {len(board.observations)} observations)",
+        *(f"warning: {w}" for w in board.warnings),
+    ]
 
 
 def _prior(case: Case, spec: IndicatorSet, targets: list[str], shown: str) -> dict[str, float]:

@@ -32,8 +32,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     cmd.add_argument("case", metavar="CASE", help="a case folder, or a case id under data/cases (e.g. karish)")
     cmd.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    cmd.add_argument("--as-of", type=_date, metavar="DATE",
-                     help="status and timeline up to this date (YYYY-MM-DD; default: every observation)")
+    cmd.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="status and timeline up to this date (YYYY-MM-DD; default: every observation)",
+    )
     cmd.add_argument("--xlsx", metavar="OUT.xlsx", help="also write the validator matrix and observations as .xlsx")
     cmd.add_argument("--csv", metavar="DIR", help="also write the validator matrix and observations as CSV files")
     cmd.set_defaults(run=run)
@@ -69,8 +73,9 @@ def _print(board: Board, as_of: dt.date | None) -> None:
     from ..language import icd203_term
 
     spec = board.spec
-    print(f"{board.case.title}\nIndicators: {len(spec.indicators)}; "
-          f"targets ({spec.targets}): {', '.join(board.targets)}")
+    print(
+        f"{board.case.title}\nIndicators: {len(spec.indicators)}; targets ({spec.targets}): {', '.join(board.targets)}"
+    )
     print(f"Diagnosticity rule: {spec.rule} (diagnostic at >= {spec.threshold:.3g}); coverage wanted: {spec.coverage}")
     table = board.validator_table()
     status = board.status(as_of)
@@ -79,12 +84,17 @@ def _print(board: Board, as_of: dt.date | None) -> None:
     print(f"\n{'id':<24} {head} {'spread':>6} {'home':>5} {'llr':>6} diag  status")
     for iid, row in table.iterrows():
         cells = " ".join(f"{ratings.loc[iid, t] or '-':>6}" for t in board.targets)
-        print(f"{iid:<24} {cells} {row['spread']:>6.0f} {row['home_vs_other']:>5.0f} {row['llr']:>6.2f} "
-              f"{'yes' if row['diagnostic'] else 'NO':<4}  {status.loc[iid, 'status']}")
+        print(
+            f"{iid:<24} {cells} {row['spread']:>6.0f} {row['home_vs_other']:>5.0f} {row['llr']:>6.2f} "
+            f"{'yes' if row['diagnostic'] else 'NO':<4}  {status.loc[iid, 'status']}"
+        )
     cover = board.coverage()
     short = [t for t, ok in cover["covered"].items() if not ok]
-    print("\nCoverage: " + ", ".join(f"{t} {n}" for t, n in cover["count"].items())
-          + (f"; fewer than {spec.coverage}: {', '.join(short)}" if short else ""))
+    print(
+        "\nCoverage: "
+        + ", ".join(f"{t} {n}" for t, n in cover["count"].items())
+        + (f"; fewer than {spec.coverage}: {', '.join(short)}" if short else "")
+    )
     line = board.timeline(as_of)
     print(f"\nTimeline ({'prior: ' + ('ACH posterior' if spec.prior == 'ach' else 'given')})")
     print(f"{'date':<11} " + " ".join(f"{t[:8]:>8}" for t in board.targets) + "  moved most")

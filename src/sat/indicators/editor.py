@@ -35,18 +35,28 @@ class ObservationRecorder:
         self.folder = resolve_case(case)
         self.board: Board = load_board(self.folder)
         spec = self.board.spec
-        self.indicator = w.Dropdown(options=[(f"{i.id}: {i.text[:80]}", i.id) for i in spec.indicators],
-                                    description="Indicator", layout=WIDE, style=STYLE)
+        self.indicator = w.Dropdown(
+            options=[(f"{i.id}: {i.text[:80]}", i.id) for i in spec.indicators],
+            description="Indicator",
+            layout=WIDE,
+            style=STYLE,
+        )
         self.date = w.Text(placeholder="YYYY-MM-DD", description="Date", style=STYLE)
         self.status = w.ToggleButtons(options=list(STATUSES), value="observed", description="Status", style=STYLE)
-        self.credibility = w.ToggleButtons(options=list(LEVELS), value="medium", description="Credibility",
-                                           style=STYLE)
-        self.sources = w.Text(placeholder="where it was seen (publisher, date, URL)", description="Sources",
-                              layout=WIDE, style=STYLE)
-        self.note = w.Textarea(placeholder="what exactly was seen, or looked for and not seen", description="Note",
-                               rows=2, layout=WIDE, style=STYLE)
-        self.record = w.Button(description="Record observation", button_style="primary", icon="plus",
-                                 layout=w.Layout(width="16em"))
+        self.credibility = w.ToggleButtons(options=list(LEVELS), value="medium", description="Credibility", style=STYLE)
+        self.sources = w.Text(
+            placeholder="where it was seen (publisher, date, URL)", description="Sources", layout=WIDE, style=STYLE
+        )
+        self.note = w.Textarea(
+            placeholder="what exactly was seen, or looked for and not seen",
+            description="Note",
+            rows=2,
+            layout=WIDE,
+            style=STYLE,
+        )
+        self.record = w.Button(
+            description="Record observation", button_style="primary", icon="plus", layout=w.Layout(width="16em")
+        )
         self.message = w.HTML()
         self.history = w.HTML()
         self.figure = w.Image(format="png", layout=w.Layout(max_width="900px"))
@@ -54,17 +64,35 @@ class ObservationRecorder:
         self.record.on_click(self._record)
         self.indicator.observe(lambda _: self._show_history(), names="value")
         self.widget = w.VBox(
-            [w.HTML(f"<h3>Record an observation: {esc(self.board.case.title)}</h3>"), self.indicator, self.date,
-             self.status, self.credibility, self.sources, self.note, self.record, self.message, self.history,
-             self.figure, self.table],
-            layout=w.Layout(max_width="1000px"))
+            [
+                w.HTML(f"<h3>Record an observation: {esc(self.board.case.title)}</h3>"),
+                self.indicator,
+                self.date,
+                self.status,
+                self.credibility,
+                self.sources,
+                self.note,
+                self.record,
+                self.message,
+                self.history,
+                self.figure,
+                self.table,
+            ],
+            layout=w.Layout(max_width="1000px"),
+        )
         self.widget.add_class("sat-indicators-editor")
         self._redraw()
 
     def row(self) -> dict[str, Any]:
         """The form's values as an observations.csv row."""
-        return {"indicator": self.indicator.value, "date": self.date.value, "status": self.status.value,
-                "credibility": self.credibility.value, "sources": self.sources.value, "note": self.note.value}
+        return {
+            "indicator": self.indicator.value,
+            "date": self.date.value,
+            "status": self.status.value,
+            "credibility": self.credibility.value,
+            "sources": self.sources.value,
+            "note": self.note.value,
+        }
 
     def _record(self, _: Any = None) -> None:
         try:
@@ -82,10 +110,15 @@ class ObservationRecorder:
         if log.empty:
             self.history.value = "<p><i>No observation of this indicator yet (its status is unknown).</i></p>"
             return
-        rows = "".join(f"<tr><td>{esc(r.date.isoformat())}</td><td>{esc(r.status)}</td><td>{esc(r.credibility)}</td>"
-                       f"<td>{esc(r.note)}</td></tr>" for r in log.itertuples())
-        self.history.value = ("<table class='sat-history'><tr><th>date</th><th>status</th><th>credibility</th>"
-                              f"<th>note</th></tr>{rows}</table>")
+        rows = "".join(
+            f"<tr><td>{esc(r.date.isoformat())}</td><td>{esc(r.status)}</td><td>{esc(r.credibility)}</td>"
+            f"<td>{esc(r.note)}</td></tr>"
+            for r in log.itertuples()
+        )
+        self.history.value = (
+            "<table class='sat-history'><tr><th>date</th><th>status</th><th>credibility</th>"
+            f"<th>note</th></tr>{rows}</table>"
+        )
 
     def _redraw(self) -> None:
         import matplotlib.pyplot as plt

@@ -35,14 +35,23 @@ def validator_frame(board: Board) -> pd.DataFrame:
     rows = []
     for i in board.spec.indicators:
         t = table.loc[i.id]
-        rows.append({
-            "indicator": i.id, "text": i.text, "group": i.group or "", "from": i.origin,
-            **{target: i.ratings.get(target, "") for target in board.targets},
-            "spread": float(t["spread"]), "home": t["home"], "home_vs_other": float(t["home_vs_other"]),
-            "log_likelihood_ratio": round(float(t["llr"]), 6), "diagnostic": bool(t["diagnostic"]),
-            "points_to": " ".join(t["points_to"]),
-            **{c: i.criteria.get(c, "") for c in CRITERIA}, "notes": i.notes,
-        })
+        rows.append(
+            {
+                "indicator": i.id,
+                "text": i.text,
+                "group": i.group or "",
+                "from": i.origin,
+                **{target: i.ratings.get(target, "") for target in board.targets},
+                "spread": float(t["spread"]),
+                "home": t["home"],
+                "home_vs_other": float(t["home_vs_other"]),
+                "log_likelihood_ratio": round(float(t["llr"]), 6),
+                "diagnostic": bool(t["diagnostic"]),
+                "points_to": " ".join(t["points_to"]),
+                **{c: i.criteria.get(c, "") for c in CRITERIA},
+                "notes": i.notes,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -89,8 +98,12 @@ def workbook_bytes(board: Board) -> bytes:
     book = Workbook()
     book.remove(book.active)
     problems: list[Problem] = []
-    sheets = {"Validator": validator_frame(board), "Observations": observations_frame(board),
-              "Timeline": timeline_export(board), "For collectors": collectors_list(board)}
+    sheets = {
+        "Validator": validator_frame(board),
+        "Observations": observations_frame(board),
+        "Timeline": timeline_export(board),
+        "For collectors": collectors_list(board),
+    }
     for title, frame in sheets.items():
         sheet = book.create_sheet(title)
         sheet.append([str(c) for c in frame.columns])
@@ -102,8 +115,14 @@ def workbook_bytes(board: Board) -> bytes:
                 try:
                     cell = sheet.cell(row=number, column=column, value=neutralise(value))
                 except IllegalCharacterError:
-                    problems.append(Problem(f"{board.case.id}/indicators", f"sheet {title!r}, row {number}",
-                                            "holds a control character that Excel cannot hold", value))
+                    problems.append(
+                        Problem(
+                            f"{board.case.id}/indicators",
+                            f"sheet {title!r}, row {number}",
+                            "holds a control character that Excel cannot hold",
+                            value,
+                        )
+                    )
                     continue
                 if isinstance(value, dt.date):
                     cell.number_format = "yyyy-mm-dd"

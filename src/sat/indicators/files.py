@@ -101,8 +101,9 @@ class Observation:
     note: str = ""
 
 
-def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] | None],
-                     origins: Mapping[str, set[str]]) -> IndicatorSet:
+def parse_indicators(
+    data: Any, file: str, targets: Mapping[str, Sequence[str] | None], origins: Mapping[str, set[str]]
+) -> IndicatorSet:
     """Validate loaded YAML. ``targets``: the target ids of each kind (None when they cannot be known because the
     file that defines them is missing or invalid: references to targets are then not checked); ``origins``: the
     extra ids a ``from`` may name per kind. Raises one ValidationError."""
@@ -122,11 +123,21 @@ def parse_indicators(data: Any, file: str, targets: Mapping[str, Sequence[str] |
     threshold = r.number(root, "threshold", "", DEFAULT_THRESHOLD[rule], low=0, what="a number >= 0")
     coverage = r.number(root, "coverage", "", DEFAULT_COVERAGE, low=0, high=1000, what="a whole number from 0 to 1000")
     if not float(coverage).is_integer():
-        r.problem("coverage", "must be a whole number from 0 to 1000", root.get("coverage"), line_of(root, "coverage"),
-                  "number")
+        r.problem(
+            "coverage",
+            "must be a whole number from 0 to 1000",
+            root.get("coverage"),
+            line_of(root, "coverage"),
+            "number",
+        )
     warnings: list[str] = []
-    indicators = _indicators(r, root, target_ids if kind and targets.get(kind) is not None else None,
-                             set(target_ids) | origins.get(kind or "", set()), warnings)
+    indicators = _indicators(
+        r,
+        root,
+        target_ids if kind and targets.get(kind) is not None else None,
+        set(target_ids) | origins.get(kind or "", set()),
+        warnings,
+    )
     problems.raise_if_any()
     return IndicatorSet(kind or "", mapping, prior, rule, threshold, int(coverage), tuple(indicators), tuple(warnings))
 
@@ -141,17 +152,28 @@ def _mapping(r: FieldReader, root: dict[Any, Any]) -> dict[str, float]:
     for code, value in section.items():
         where = f"mapping.{code}"
         if str(code) not in SCALE:
-            r.problem(where, f"unknown rating (expected one of: {', '.join(SCALE)})", code, line_of(section, code),
-                      "choice")
+            r.problem(
+                where, f"unknown rating (expected one of: {', '.join(SCALE)})", code, line_of(section, code), "choice"
+            )
         elif not is_number(value) or not 0 < float(value) < 1:
-            r.problem(where, "must be a probability strictly between 0 and 1 (absent uses 1 - p)", shown(value),
-                      line_of(section, code), "number")
+            r.problem(
+                where,
+                "must be a probability strictly between 0 and 1 (absent uses 1 - p)",
+                shown(value),
+                line_of(section, code),
+                "number",
+            )
         else:
             mapping[str(code)] = float(value)
     ordered = [mapping[c] for c in SCALE]
     if any(a < b for a, b in itertools.pairwise(ordered)):
-        r.problem("mapping", "must not increase from HL to HU (HL >= L >= C >= U >= HU)", dict(zip(SCALE, ordered)),
-                  own_line(section), "number")
+        r.problem(
+            "mapping",
+            "must not increase from HL to HU (HL >= L >= C >= U >= HU)",
+            dict(zip(SCALE, ordered)),
+            own_line(section),
+            "number",
+        )
     return mapping
 
 
@@ -163,8 +185,9 @@ def _prior(r: FieldReader, root: dict[Any, Any], kind: str | None, target_ids: l
     if isinstance(value, str) and value.strip().lower() in ("ach", "uniform"):
         choice = value.strip().lower()
         if choice == "ach" and kind == "scenarios":
-            r.problem("prior", "'ach' needs targets: hypotheses (the ACH posterior is over hypotheses)", value, line,
-                      "choice")
+            r.problem(
+                "prior", "'ach' needs targets: hypotheses (the ACH posterior is over hypotheses)", value, line, "choice"
+            )
         return choice
     if not isinstance(value, dict):
         r.problem("prior", "must be ach, uniform, or a mapping of target id: probability", shown(value), line, "choice")
@@ -184,8 +207,9 @@ def _prior(r: FieldReader, root: dict[Any, Any], kind: str | None, target_ids: l
     return prior
 
 
-def _indicators(r: FieldReader, root: dict[Any, Any], target_ids: list[str] | None, origins: set[str],
-                warnings: list[str]) -> list[Indicator]:
+def _indicators(
+    r: FieldReader, root: dict[Any, Any], target_ids: list[str] | None, origins: set[str], warnings: list[str]
+) -> list[Indicator]:
     raw = root.get("indicators")
     if raw is None:
         r.problem("indicators", "is required (a list of indicators)", line=1, code="required")
@@ -194,8 +218,9 @@ def _indicators(r: FieldReader, root: dict[Any, Any], target_ids: list[str] | No
         r.problem("indicators", "must be a non-empty list", shown(raw), line_of(root, "indicators"), "type")
         return []
     if len(raw) > MAX_INDICATORS:
-        r.problem("indicators", f"more than {MAX_INDICATORS} indicators", len(raw), line_of(root, "indicators"),
-                  "limit")
+        r.problem(
+            "indicators", f"more than {MAX_INDICATORS} indicators", len(raw), line_of(root, "indicators"), "limit"
+        )
         return []
     out: list[Indicator] = []
     seen: dict[str, int | None] = {}
@@ -208,20 +233,35 @@ def _indicators(r: FieldReader, root: dict[Any, Any], target_ids: list[str] | No
         r.unknown(item, INDICATOR_FIELDS, where)
         iid = r.identifier(item, "id", where, ITEM_ID)
         if iid in seen:
-            r.problem(f"{where}.id", f"duplicate id (first used on line {seen[iid]})", iid, line_of(item, "id"),
-                      "duplicate")
+            r.problem(
+                f"{where}.id", f"duplicate id (first used on line {seen[iid]})", iid, line_of(item, "id"), "duplicate"
+            )
         elif iid:
             seen[iid] = line_of(item, "id")
         text = r.text(item, "text", where, required=True)
         origin = r.text(item, "from", where)
         if origin and target_ids is not None and origin not in origins:
-            r.problem(f"{where}.from", "names no target, hypothesis milestone (e.g. H1-m2) or scenario indicator",
-                      origin, line_of(item, "from"), "reference")
+            r.problem(
+                f"{where}.from",
+                "names no target, hypothesis milestone (e.g. H1-m2) or scenario indicator",
+                origin,
+                line_of(item, "from"),
+                "reference",
+            )
         criteria = _levels(r, item, where)
         ratings = _ratings(r, item, where, target_ids, warnings)
         if len(r.problems) == before:
-            out.append(Indicator(iid, text, r.text(item, "group", where) or None, origin, criteria, ratings,
-                                 r.text(item, "notes", where)))
+            out.append(
+                Indicator(
+                    iid,
+                    text,
+                    r.text(item, "group", where) or None,
+                    origin,
+                    criteria,
+                    ratings,
+                    r.text(item, "notes", where),
+                )
+            )
     return out
 
 
@@ -236,8 +276,9 @@ def _levels(r: FieldReader, item: dict[Any, Any], where: str) -> dict[str, str]:
     return {c: level for c in CRITERIA if (level := r.choice(section, c, f"{where}.criteria", model.LEVELS, None))}
 
 
-def _ratings(r: FieldReader, item: dict[Any, Any], where: str, target_ids: list[str] | None,
-             warnings: list[str]) -> dict[str, str]:
+def _ratings(
+    r: FieldReader, item: dict[Any, Any], where: str, target_ids: list[str] | None, warnings: list[str]
+) -> dict[str, str]:
     raw = item.get("ratings")
     line = line_of(item, "ratings") or own_line(item)
     if raw is None:
@@ -249,8 +290,13 @@ def _ratings(r: FieldReader, item: dict[Any, Any], where: str, target_ids: list[
     ratings: dict[str, str] = {}
     for tid in section:
         if target_ids is not None and str(tid) not in target_ids:
-            r.problem(f"{where}.ratings.{tid}", "rating for a target that is not in the case", tid,
-                      line_of(section, tid), "reference")
+            r.problem(
+                f"{where}.ratings.{tid}",
+                "rating for a target that is not in the case",
+                tid,
+                line_of(section, tid),
+                "reference",
+            )
             continue
         code = r.choice(section, tid, f"{where}.ratings", SCALE, None)
         if code:
@@ -264,8 +310,9 @@ def _ratings(r: FieldReader, item: dict[Any, Any], where: str, target_ids: list[
 # --- observations.csv ------------------------------------------------------------------------------------------------
 
 
-def check_observation(r: FieldReader, row: Mapping[str, Any], where: str, line: int | None,
-                      indicator_ids: Sequence[str]) -> Observation | None:
+def check_observation(
+    r: FieldReader, row: Mapping[str, Any], where: str, line: int | None, indicator_ids: Sequence[str]
+) -> Observation | None:
     """One observation from a row of text (a CSV row or the editor's form); None with problems when invalid."""
     before = len(r.problems)
     cells = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
@@ -279,14 +326,20 @@ def check_observation(r: FieldReader, row: Mapping[str, Any], where: str, line: 
         r.refs([indicator], f"{where}.indicator" if where else "indicator", line, "indicator", indicator_ids)
     date = r.date(data, "date", where, required=True)
     if not data.get("status"):
-        r.problem(f"{where}.status" if where else "status", f"is required (one of: {', '.join(STATUSES)})", None,
-                  line, "required")
+        r.problem(
+            f"{where}.status" if where else "status",
+            f"is required (one of: {', '.join(STATUSES)})",
+            None,
+            line,
+            "required",
+        )
     status = r.choice(data, "status", where, STATUSES, None) if data.get("status") else None
     credibility = r.choice(data, "credibility", where, model.LEVELS, "medium") if data.get("credibility") else "medium"
     if len(r.problems) > before or date is None or status is None:
         return None
-    return Observation(indicator, date, status, credibility or "medium", r.text(data, "sources", where),
-                       r.text(data, "note", where))
+    return Observation(
+        indicator, date, status, credibility or "medium", r.text(data, "sources", where), r.text(data, "note", where)
+    )
 
 
 def read_observations(path: Path, shown_as: str, indicator_ids: Sequence[str]) -> tuple[list[Observation], Problems]:
@@ -320,8 +373,13 @@ def read_observations(path: Path, shown_as: str, indicator_ids: Sequence[str]) -
                 r.problem("row", f"more than {MAX_OBSERVATIONS} observations", line=line, code="limit")
                 break
             if len(row) != len(COLUMNS):
-                r.problem("row", f"has {len(row)} cells but the header has {len(COLUMNS)}", ",".join(row)[:80], line,
-                          "structure")
+                r.problem(
+                    "row",
+                    f"has {len(row)} cells but the header has {len(COLUMNS)}",
+                    ",".join(row)[:80],
+                    line,
+                    "structure",
+                )
                 continue
             observation = check_observation(r, dict(zip(COLUMNS, row)), "", line, indicator_ids)
             if observation is not None:
@@ -336,7 +394,8 @@ def observation_row(observation: Observation) -> str:
     buffer = io.StringIO()
     o = observation
     csv.writer(buffer, lineterminator="\n").writerow(
-        [o.indicator, o.date.isoformat(), o.status, o.credibility, o.sources, o.note])
+        [o.indicator, o.date.isoformat(), o.status, o.credibility, o.sources, o.note]
+    )
     return buffer.getvalue()
 
 

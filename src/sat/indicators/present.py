@@ -32,13 +32,17 @@ STATUS_TEXT: dict[str, str] = {"observed": "#ffffff"}
 
 def rating_css(code: str) -> str:
     ach = SCALE_AS_ACH.get(code, "")
-    return (f"background-color: {RATING_COLOURS.get(ach, '#ffffff')}; color: {RATING_TEXT.get(ach, '#000000')}; "
-            "text-align: center; font-weight: 600")
+    return (
+        f"background-color: {RATING_COLOURS.get(ach, '#ffffff')}; color: {RATING_TEXT.get(ach, '#000000')}; "
+        "text-align: center; font-weight: 600"
+    )
 
 
 def status_css(status: str) -> str:
-    return (f"background-color: {STATUS_COLOURS.get(status, '#ffffff')}; color: {STATUS_TEXT.get(status, '#000')}; "
-            "text-align: center")
+    return (
+        f"background-color: {STATUS_COLOURS.get(status, '#ffffff')}; color: {STATUS_TEXT.get(status, '#000')}; "
+        "text-align: center"
+    )
 
 
 def validator_table(board: Board, uid: str = "validator") -> Styler:
@@ -53,18 +57,30 @@ def validator_table(board: Board, uid: str = "validator") -> Styler:
     frame["Log likelihood ratio"] = table["llr"].to_numpy()
     frame["Diagnostic"] = np.where(table["diagnostic"], "yes", f"no ({rule})")
     formats = {"Spread (steps)": "{:.0f}", "Home − best other (steps)": "{:.0f}", "Log likelihood ratio": "{:.2f}"}
-    return _styler(frame, uid, formats).map(rating_css, subset=board.targets).set_table_styles(
-        [{"selector": "th.row_heading", "props": "text-align: left; font-weight: normal; max-width: 36em"}])
+    return (
+        _styler(frame, uid, formats)
+        .map(rating_css, subset=board.targets)
+        .set_table_styles(
+            [{"selector": "th.row_heading", "props": "text-align: left; font-weight: normal; max-width: 36em"}]
+        )
+    )
 
 
 def scale_table(board: Board, uid: str = "scale") -> Styler:
     """The rating scale and the probability each rating stands for."""
-    frame = pd.DataFrame({"Meaning": [SCALE_LABEL[c] for c in board.spec.mapping],
-                          "P(observed | target)": list(board.spec.mapping.values()),
-                          "P(absent | target)": [1 - p for p in board.spec.mapping.values()]},
-                         index=pd.Index(list(board.spec.mapping), name="Rating"))
-    return _styler(frame, uid, {"P(observed | target)": "{:.2f}", "P(absent | target)": "{:.2f}"}).map(
-        lambda _: "", subset=["Meaning"]).apply_index(lambda s: [rating_css(v) for v in s], axis=0)
+    frame = pd.DataFrame(
+        {
+            "Meaning": [SCALE_LABEL[c] for c in board.spec.mapping],
+            "P(observed | target)": list(board.spec.mapping.values()),
+            "P(absent | target)": [1 - p for p in board.spec.mapping.values()],
+        },
+        index=pd.Index(list(board.spec.mapping), name="Rating"),
+    )
+    return (
+        _styler(frame, uid, {"P(observed | target)": "{:.2f}", "P(absent | target)": "{:.2f}"})
+        .map(lambda _: "", subset=["Meaning"])
+        .apply_index(lambda s: [rating_css(v) for v in s], axis=0)
+    )
 
 
 def criteria_table(board: Board, uid: str = "criteria") -> Styler:
@@ -80,14 +96,19 @@ def criteria_table(board: Board, uid: str = "criteria") -> Styler:
 def coverage_table(board: Board, uid: str = "coverage") -> Styler:
     """Per target: how many diagnostic indicators point to it, and whether that reaches the case's minimum."""
     cover = board.coverage()
-    frame = pd.DataFrame({
-        "Target": [f"{t}: {_short(board.target_names.get(t, ''), 60)}" for t in cover.index],
-        "Diagnostic indicators pointing to it": cover["indicators"].replace("", "none"),
-        "Count": cover["count"],
-        f"At least {board.spec.coverage}": np.where(cover["covered"], "yes", "NO"),
-    })
-    return _styler(frame, uid).hide(axis="index").map(
-        lambda v: "background-color: #ffc078" if v == "NO" else "", subset=[f"At least {board.spec.coverage}"])
+    frame = pd.DataFrame(
+        {
+            "Target": [f"{t}: {_short(board.target_names.get(t, ''), 60)}" for t in cover.index],
+            "Diagnostic indicators pointing to it": cover["indicators"].replace("", "none"),
+            "Count": cover["count"],
+            f"At least {board.spec.coverage}": np.where(cover["covered"], "yes", "NO"),
+        }
+    )
+    return (
+        _styler(frame, uid)
+        .hide(axis="index")
+        .map(lambda v: "background-color: #ffc078" if v == "NO" else "", subset=[f"At least {board.spec.coverage}"])
+    )
 
 
 def collectors_list(board: Board) -> pd.DataFrame:
@@ -95,8 +116,13 @@ def collectors_list(board: Board) -> pd.DataFrame:
     table = board.validator_table()
     flat = table[~table["diagnostic"]]
     texts = {i.id: i.text for i in board.spec.indicators}
-    return pd.DataFrame({"indicator": flat.index, "text": [texts[i] for i in flat.index],
-                         "log likelihood ratio": flat["llr"].round(3).to_numpy()})
+    return pd.DataFrame(
+        {
+            "indicator": flat.index,
+            "text": [texts[i] for i in flat.index],
+            "log likelihood ratio": flat["llr"].round(3).to_numpy(),
+        }
+    )
 
 
 def collectors_table(board: Board, uid: str = "collectors") -> Styler:
@@ -122,11 +148,18 @@ def timeline_frame(board: Board, until: dt.date | None = None) -> pd.DataFrame:
     for date, probs in line.probabilities.iterrows():
         movers = line.movers.get(date)
         top = movers[movers["shift"] > 0].head(2) if movers is not None else movers
-        moved = "; ".join(f"{m.indicator} {m.status} ({m.shift:.2f})" for m in top.itertuples()) if top is not None \
+        moved = (
+            "; ".join(f"{m.indicator} {m.status} ({m.shift:.2f})" for m in top.itertuples())
+            if top is not None
             else "(prior)"
-        rows.append({"Date": "prior" if date is None else date.isoformat(),
-                     **{t: f"{p:.0%} {icd203_term(float(p))}" for t, p in probs.items()},
-                     "Moved most (total variation)": moved})
+        )
+        rows.append(
+            {
+                "Date": "prior" if date is None else date.isoformat(),
+                **{t: f"{p:.0%} {icd203_term(float(p))}" for t, p in probs.items()},
+                "Moved most (total variation)": moved,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -140,8 +173,15 @@ def timeline_figure(board: Board, until: dt.date | None = None) -> Figure:
     shades = ["#f7f7f7", "#e8e8e8"]
     for i, band in enumerate(ICD203):
         ax.axhspan(band.low if i else 0, band.high if i < len(ICD203) - 1 else 1, color=shades[i % 2], zorder=0)
-        ax.text(1.005, (band.low + band.high) / 2, band.term, transform=ax.get_yaxis_transform(), fontsize=7,
-                va="center", color="#555555")
+        ax.text(
+            1.005,
+            (band.low + band.high) / 2,
+            band.term,
+            transform=ax.get_yaxis_transform(),
+            fontsize=7,
+            va="center",
+            color="#555555",
+        )
     dates = list(line.index[1:])
     if dates:
         as_of = board.case.as_of
@@ -154,8 +194,9 @@ def timeline_figure(board: Board, until: dt.date | None = None) -> Figure:
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")
     if dates:
-        ax.legend(loc="upper left", fontsize=8, ncol=min(5, len(line.columns)), frameon=False,
-                  bbox_to_anchor=(0, -0.12))
+        ax.legend(
+            loc="upper left", fontsize=8, ncol=min(5, len(line.columns)), frameon=False, bbox_to_anchor=(0, -0.12)
+        )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -169,5 +210,7 @@ def board_link_html(folder: Path, case_id: str) -> str:
     if not (folder / INDICATORS_FILE).is_file():
         return ""
     href = esc(f"{case_id}-indicators.html")
-    return (f'<p><b>Indicator board:</b> what was observed since, and how it moved the picture: '
-            f'<a href="{href}">{href}</a>.</p>')
+    return (
+        f"<p><b>Indicator board:</b> what was observed since, and how it moved the picture: "
+        f'<a href="{href}">{href}</a>.</p>'
+    )

@@ -37,12 +37,15 @@ def status_at(observations: pd.DataFrame, indicators: Sequence[str], date: dt.da
     return last[["status", "date", "credibility", "sources", "note"]].rename_axis("indicator")
 
 
-def board(observations: pd.DataFrame, indicators: Sequence[str], ends: Sequence[dt.date],
-          labels: Sequence[str] | None = None) -> pd.DataFrame:
+def board(
+    observations: pd.DataFrame, indicators: Sequence[str], ends: Sequence[dt.date], labels: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Status board: indicators down, one column per period (its status at the period's end date)."""
     columns = list(labels) if labels is not None else [d.isoformat() for d in ends]
-    frame = pd.DataFrame({label: status_at(observations, indicators, end)["status"]
-                          for label, end in zip(columns, ends)}, index=pd.Index(list(indicators), name="indicator"))
+    frame = pd.DataFrame(
+        {label: status_at(observations, indicators, end)["status"] for label, end in zip(columns, ends)},
+        index=pd.Index(list(indicators), name="indicator"),
+    )
     return frame
 
 

@@ -27,8 +27,9 @@ from ..ach.scoring import group_weights, softmax
 from .validator import NEUTRAL, observed_probability
 
 
-def status_loglik(p_observed: np.ndarray, statuses: Sequence[str], credibility: np.ndarray,
-                  neutral: float) -> np.ndarray:
+def status_loglik(
+    p_observed: np.ndarray, statuses: Sequence[str], credibility: np.ndarray, neutral: float
+) -> np.ndarray:
     """log P*(status | target) per indicator (rows) and target; rows of ``unknown`` indicators are 0.
 
     ``p_observed``: P(observed | target) per cell; ``credibility``: the weight c of each row's observation;
@@ -61,9 +62,15 @@ def group_labels(groups: Sequence[str | None]) -> np.ndarray:
     return np.array([labels[g] if g else -1 for g in groups], dtype=int)
 
 
-def timeline(ratings: pd.DataFrame, groups: Sequence[str | None], observations: pd.DataFrame,
-             prior: Mapping[str, float], mapping: Mapping[str, float],
-             credibility: Mapping[str, float], until: dt.date | None = None) -> Timeline:
+def timeline(
+    ratings: pd.DataFrame,
+    groups: Sequence[str | None],
+    observations: pd.DataFrame,
+    prior: Mapping[str, float],
+    mapping: Mapping[str, float],
+    credibility: Mapping[str, float],
+    until: dt.date | None = None,
+) -> Timeline:
     """The probability timeline of ``ratings``' targets from ``observations`` (dates up to ``until``).
 
     Each observation that changed at a date is scored by how far the posterior would move back if that
@@ -107,8 +114,11 @@ def timeline(ratings: pd.DataFrame, groups: Sequence[str | None], observations: 
             back_status[k], back_weight[k] = before_status[k], before_weight[k]
             shift = 0.5 * float(np.abs(now - probabilities(back_status, back_weight)).sum())
             records.append({"indicator": i, "status": statuses[k], "shift": shift})
-        movers[date] = pd.DataFrame(records, columns=["indicator", "status", "shift"]).sort_values(
-            "shift", ascending=False, kind="stable").reset_index(drop=True)
+        movers[date] = (
+            pd.DataFrame(records, columns=["indicator", "status", "shift"])
+            .sort_values("shift", ascending=False, kind="stable")
+            .reset_index(drop=True)
+        )
         rows.append(now)
         dates.append(date)
     index = pd.Index([None, *dates], name="date", dtype=object)

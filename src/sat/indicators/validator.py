@@ -25,8 +25,13 @@ import pandas as pd
 
 #: Pherson's Indicators Validator scale, most likely first.
 SCALE: tuple[str, ...] = ("HL", "L", "C", "U", "HU")
-SCALE_LABEL: dict[str, str] = {"HL": "highly likely", "L": "likely", "C": "could", "U": "unlikely",
-                               "HU": "highly unlikely"}
+SCALE_LABEL: dict[str, str] = {
+    "HL": "highly likely",
+    "L": "likely",
+    "C": "could",
+    "U": "unlikely",
+    "HU": "highly unlikely",
+}
 SCALE_STEPS: dict[str, int] = {"HL": 2, "L": 1, "C": 0, "U": -1, "HU": -2}
 #: The neutral rating that stands in for a missing one.
 NEUTRAL = "C"
@@ -56,12 +61,19 @@ def home_targets(ratings: pd.DataFrame, declared: Sequence[str | None]) -> list[
     with the highest rating."""
     steps = filled(ratings).apply(lambda column: column.map(SCALE_STEPS)).to_numpy(dtype=float)
     targets = list(ratings.columns)
-    return [home if home is not None and home in targets else str(targets[int(np.argmax(row))])
-            for home, row in zip(declared, steps)]
+    return [
+        home if home is not None and home in targets else str(targets[int(np.argmax(row))])
+        for home, row in zip(declared, steps)
+    ]
 
 
-def validate(ratings: pd.DataFrame, homes: Sequence[str], mapping: Mapping[str, float], rule: str = "llr",
-             threshold: float | None = None) -> pd.DataFrame:
+def validate(
+    ratings: pd.DataFrame,
+    homes: Sequence[str],
+    mapping: Mapping[str, float],
+    rule: str = "llr",
+    threshold: float | None = None,
+) -> pd.DataFrame:
     """Per indicator (rows of ``ratings``, targets across): every rule's value, the targets it points to, and whether
     it is diagnostic under ``rule`` (value >= ``threshold``, default :data:`DEFAULT_THRESHOLD`).
 
@@ -89,8 +101,7 @@ def validate(ratings: pd.DataFrame, homes: Sequence[str], mapping: Mapping[str, 
         index=ratings.index,
     )
     table["points_to"] = [
-        tuple(t for t, v in zip(targets, row) if v == row.max()) if row.max() > row.min() else ()
-        for row in steps
+        tuple(t for t, v in zip(targets, row) if v == row.max()) if row.max() > row.min() else () for row in steps
     ]
     value = table["home_vs_other" if rule == "home" else rule]
     table["diagnostic"] = value >= limit - 1e-12

@@ -59,8 +59,11 @@ def _reduced(matrix: CIBMatrix, fixed: Mapping[int, int]) -> tuple[CIBMatrix, li
     context_row = np.zeros(matrix.n_variants)
     for i, v in fixed.items():
         context_row += matrix.judgments[matrix.offsets[i] + v]
-    columns = np.concatenate([np.arange(matrix.offsets[i], matrix.offsets[i + 1]) for i in free]) if free \
+    columns = (
+        np.concatenate([np.arange(matrix.offsets[i], matrix.offsets[i + 1]) for i in free])
+        if free
         else np.zeros(0, dtype=int)
+    )
     size = 1 + len(columns)
     judgments = np.zeros((size, size))
     judgments[0, 1:] = context_row[columns]
@@ -96,13 +99,20 @@ def quadrant_completions(futures: Futures, bridge: Bridge, matrix: CIBMatrix) ->
     for q in futures.quadrants:
         xv, yv = bridge.x.variants[q.x_state], bridge.y.variants[q.y_state]
         found = completions(matrix, {bridge.x.descriptor: xv, bridge.y.descriptor: yv})
-        row: dict[str, object] = {"scenario": q.name, bridge.x.descriptor: xv, bridge.y.descriptor: yv,
-                                  "completions": len(found)}
+        row: dict[str, object] = {
+            "scenario": q.name,
+            bridge.x.descriptor: xv,
+            bridge.y.descriptor: yv,
+            "completions": len(found),
+        }
         if len(found):
             best = tuple(int(v) for v in found.scenarios[0])
             names = matrix.variant_names(best)
-            others = [f"{d.name}: {n}" for d, n in zip(matrix.descriptors, names)
-                      if d.name not in (bridge.x.descriptor, bridge.y.descriptor)]
+            others = [
+                f"{d.name}: {n}"
+                for d, n in zip(matrix.descriptors, names)
+                if d.name not in (bridge.x.descriptor, bridge.y.descriptor)
+            ]
             row.update(
                 strongest="; ".join(others),
                 TIS=float(found.tis[0]),
@@ -120,17 +130,23 @@ def bridge_sentences(table: pd.DataFrame, bridge: Bridge) -> list[str]:
     """Plain-language reading of :func:`quadrant_completions`, one sentence per quadrant."""
     out = []
     for row in table.to_dict("records"):
-        where = f"{row['scenario']} ({bridge.x.descriptor} = {row[bridge.x.descriptor]}, " \
-                f"{bridge.y.descriptor} = {row[bridge.y.descriptor]})"
+        where = (
+            f"{row['scenario']} ({bridge.x.descriptor} = {row[bridge.x.descriptor]}, "
+            f"{bridge.y.descriptor} = {row[bridge.y.descriptor]})"
+        )
         n = row["completions"]
         if n == 0:
             out.append(f"{where}: no consistent completion; the model's judgments do not support this future.")
             continue
         count = "one consistent completion" if n == 1 else f"{n} consistent completions"
-        tail = ("the full scenario is consistent, so the axis positions sustain themselves"
-                if row["fully_consistent"] else
-                f"the axis positions themselves fall short of their own balances by {row['axis_inconsistency']:g}, "
-                "so this future holds only while something outside the model keeps the axes there")
-        out.append(f"{where}: {count}; the strongest (TIS {row['TIS']:g}, margin {row['margin']:g}) has "
-                   f"{row['strongest'] or 'no other descriptors'}; {tail}.")
+        tail = (
+            "the full scenario is consistent, so the axis positions sustain themselves"
+            if row["fully_consistent"]
+            else f"the axis positions themselves fall short of their own balances by {row['axis_inconsistency']:g}, "
+            "so this future holds only while something outside the model keeps the axes there"
+        )
+        out.append(
+            f"{where}: {count}; the strongest (TIS {row['TIS']:g}, margin {row['margin']:g}) has "
+            f"{row['strongest'] or 'no other descriptors'}; {tail}."
+        )
     return out

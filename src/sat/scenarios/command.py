@@ -33,20 +33,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     cib.add_argument("file", metavar="FILE", help="a ScenarioWizard .scw project or a YAML file with a cib: section")
     cib.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
-    cib.add_argument("--tolerance", type=_tolerance, default=0.0, metavar="N",
-                     help="also list scenarios whose inconsistency is at most N (default 0: consistent only)")
-    cib.add_argument("--succession", choices=("global", "sequential"),
-                     help="run succession from --start: all descriptors at once (global) or one at a time")
-    cib.add_argument("--start", metavar='"1 2 3"',
-                     help="start scenario for --succession: one 1-based variant number per descriptor")
-    cib.add_argument("--explain", action="store_true",
-                     help="explain each listed scenario: who supports and who opposes each variant")
-    cib.add_argument("--sensitivity", action="store_true",
-                     help="list the single judgments whose change by 1 adds or removes consistent scenarios")
-    cib.add_argument("--sl", metavar="OUT.sl",
-                     help="write the listed scenarios as a ScenarioWizard solution list (its 'reached from' "
-                     f"count needs succession from every scenario: computed up to {BASIN_LIMIT:,} scenarios, "
-                     "else written as 0)")
+    cib.add_argument(
+        "--tolerance",
+        type=_tolerance,
+        default=0.0,
+        metavar="N",
+        help="also list scenarios whose inconsistency is at most N (default 0: consistent only)",
+    )
+    cib.add_argument(
+        "--succession",
+        choices=("global", "sequential"),
+        help="run succession from --start: all descriptors at once (global) or one at a time",
+    )
+    cib.add_argument(
+        "--start", metavar='"1 2 3"', help="start scenario for --succession: one 1-based variant number per descriptor"
+    )
+    cib.add_argument(
+        "--explain", action="store_true", help="explain each listed scenario: who supports and who opposes each variant"
+    )
+    cib.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="list the single judgments whose change by 1 adds or removes consistent scenarios",
+    )
+    cib.add_argument(
+        "--sl",
+        metavar="OUT.sl",
+        help="write the listed scenarios as a ScenarioWizard solution list (its 'reached from' "
+        f"count needs succession from every scenario: computed up to {BASIN_LIMIT:,} scenarios, "
+        "else written as 0)",
+    )
     cib.add_argument("--scw", metavar="OUT.scw", help="write the model as a ScenarioWizard project")
     cib.set_defaults(run=run)
 
@@ -88,13 +104,22 @@ def run(args: argparse.Namespace) -> int:
 def _parse_start(text: str, matrix: CIBMatrix, file: str) -> tuple[int, ...]:
     parts = text.replace(",", " ").split()
     if len(parts) != matrix.n_descriptors:
-        raise ValidationError([Problem(file, "--start", f"needs {matrix.n_descriptors} variant numbers, one per "
-                                       f"descriptor, got {len(parts)}", text)])
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    "--start",
+                    f"needs {matrix.n_descriptors} variant numbers, one per descriptor, got {len(parts)}",
+                    text,
+                )
+            ]
+        )
     problems, start = [], []
     for part, d in zip(parts, matrix.descriptors):
         if not part.isdigit() or not 1 <= int(part) <= len(d.variants):
-            problems.append(Problem(file, "--start", f"{d.name} needs a variant number from 1 to "
-                                    f"{len(d.variants)}", part))
+            problems.append(
+                Problem(file, "--start", f"{d.name} needs a variant number from 1 to {len(d.variants)}", part)
+            )
         else:
             start.append(int(part) - 1)
     if problems:
@@ -148,8 +173,13 @@ def _analyse(
         report["ensemble"] = {
             "matrices": [x.name for x in members],
             "scenarios": [
-                {"variants": [v + 1 for v in z], "names": list(m.variant_names(z)), "count": count,
-                 "fraction": count / together.n_matrices, "matrices": [members[k].name for k in who]}
+                {
+                    "variants": [v + 1 for v in z],
+                    "names": list(m.variant_names(z)),
+                    "count": count,
+                    "fraction": count / together.n_matrices,
+                    "matrices": [members[k].name for k in who],
+                }
                 for z, count, who in zip(together.scenarios, together.counts, together.members)
             ],
         }
@@ -192,8 +222,10 @@ def _print_report(report: dict[str, Any]) -> None:
     descriptors = report["descriptors"]
     n_variants = sum(len(d["variants"]) for d in descriptors)
     title = f" ({report['name']})" if report["name"] else ""
-    print(f"{report['file']}{title}: {len(descriptors)} descriptors, {n_variants} variants, "
-          f"{report['scenarios_total']:,} scenarios")
+    print(
+        f"{report['file']}{title}: {len(descriptors)} descriptors, {n_variants} variants, "
+        f"{report['scenarios_total']:,} scenarios"
+    )
     for k, d in enumerate(descriptors, start=1):
         variants = ", ".join(f"{i}={v}" for i, v in enumerate(d["variants"], start=1))
         print(f"  D{k} {d['name']}: {variants}")
@@ -222,16 +254,20 @@ def _print_report(report: dict[str, Any]) -> None:
         e = report["ensemble"]
         print(f"\nEnsemble of {len(e['matrices'])} matrices ({', '.join(e['matrices'])}):")
         for row in e["scenarios"]:
-            print(f"  {row['count']}/{len(e['matrices'])}  {' '.join(map(str, row['variants']))}  "
-                  f"{', '.join(row['matrices'])}")
+            print(
+                f"  {row['count']}/{len(e['matrices'])}  {' '.join(map(str, row['variants']))}  "
+                f"{', '.join(row['matrices'])}"
+            )
     if "sensitivity" in report:
         entries = report["sensitivity"]
         print(f"\nSensitivity: {len(entries)} single judgment change(s) of 1 alter the set")
         for e in entries:
             added = "; ".join(" ".join(map(str, z)) for z in e["added"]) or "-"
             removed = "; ".join(" ".join(map(str, z)) for z in e["removed"]) or "-"
-            print(f"  {'='.join(e['from'])} -> {'='.join(e['to'])}: {e['old_value']} -> "
-                  f"{_plain(e['old_value'] + e['change'])}  adds {added}  removes {removed}")
+            print(
+                f"  {'='.join(e['from'])} -> {'='.join(e['to'])}: {e['old_value']} -> "
+                f"{_plain(e['old_value'] + e['change'])}  adds {added}  removes {removed}"
+            )
     if report["written"]:
         print()
     for path in report["written"]:
@@ -239,11 +275,23 @@ def _print_report(report: dict[str, Any]) -> None:
 
 
 def _print_table(descriptors: list[dict[str, Any]], rows: list[dict[str, Any]], show_inconsistency: bool) -> None:
-    heads = ["#", "TIS", "margin", *(["incons."] if show_inconsistency else []), "variants",
-             *(d["name"] for d in descriptors)]
+    heads = [
+        "#",
+        "TIS",
+        "margin",
+        *(["incons."] if show_inconsistency else []),
+        "variants",
+        *(d["name"] for d in descriptors),
+    ]
     table = [
-        [str(k), _text(r["tis"]), _text(r["margin"]), *([_text(r["inconsistency"])] if show_inconsistency else []),
-         " ".join(map(str, r["variants"])), *r["names"]]
+        [
+            str(k),
+            _text(r["tis"]),
+            _text(r["margin"]),
+            *([_text(r["inconsistency"])] if show_inconsistency else []),
+            " ".join(map(str, r["variants"])),
+            *r["names"],
+        ]
         for k, r in enumerate(rows, start=1)
     ]
     numeric = 4 if show_inconsistency else 3

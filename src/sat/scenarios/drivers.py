@@ -111,8 +111,17 @@ def driver_table(drivers: Sequence[Driver]) -> pd.DataFrame:
         }
         for d in drivers
     ]
-    columns = ["id", "driver", "category", "impact", "uncertainty", "class", "end state A", "end state B",
-               "description"]
+    columns = [
+        "id",
+        "driver",
+        "category",
+        "impact",
+        "uncertainty",
+        "class",
+        "end state A",
+        "end state B",
+        "description",
+    ]
     return pd.DataFrame(rows, columns=columns).set_index("id")
 
 

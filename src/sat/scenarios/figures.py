@@ -72,14 +72,40 @@ def driver_scatter(drivers: Sequence[Driver]) -> Figure:
     fig = Figure(figsize=(10, 5.5))
     ax, key = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
     lo, hi = RATING_MIN - 0.5, RATING_MAX + 0.5
-    ax.axhspan(HIGH_IMPACT - 0.5, hi, xmin=(HIGH_UNCERTAINTY - 0.5 - lo) / (hi - lo), xmax=1,
-               color=DRIVER_CLASS_COLOURS[CRITICAL_UNCERTAINTY], alpha=0.08)
-    ax.axhspan(HIGH_IMPACT - 0.5, hi, xmin=0, xmax=(LOW_UNCERTAINTY + 0.5 - lo) / (hi - lo),
-               color=DRIVER_CLASS_COLOURS[PREDETERMINED], alpha=0.08)
-    ax.text(hi - 0.05, hi - 0.1, "critical\nuncertainties", ha="right", va="top", fontsize=8,
-            color=DRIVER_CLASS_COLOURS[CRITICAL_UNCERTAINTY])
-    ax.text(lo + 0.05, hi - 0.1, "predetermined\nelements", ha="left", va="top", fontsize=8,
-            color=DRIVER_CLASS_COLOURS[PREDETERMINED])
+    ax.axhspan(
+        HIGH_IMPACT - 0.5,
+        hi,
+        xmin=(HIGH_UNCERTAINTY - 0.5 - lo) / (hi - lo),
+        xmax=1,
+        color=DRIVER_CLASS_COLOURS[CRITICAL_UNCERTAINTY],
+        alpha=0.08,
+    )
+    ax.axhspan(
+        HIGH_IMPACT - 0.5,
+        hi,
+        xmin=0,
+        xmax=(LOW_UNCERTAINTY + 0.5 - lo) / (hi - lo),
+        color=DRIVER_CLASS_COLOURS[PREDETERMINED],
+        alpha=0.08,
+    )
+    ax.text(
+        hi - 0.05,
+        hi - 0.1,
+        "critical\nuncertainties",
+        ha="right",
+        va="top",
+        fontsize=8,
+        color=DRIVER_CLASS_COLOURS[CRITICAL_UNCERTAINTY],
+    )
+    ax.text(
+        lo + 0.05,
+        hi - 0.1,
+        "predetermined\nelements",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color=DRIVER_CLASS_COLOURS[PREDETERMINED],
+    )
     cells: dict[tuple[int, int], list[int]] = defaultdict(list)
     for number, d in enumerate(drivers, start=1):
         cells[(d.uncertainty, d.impact)].append(number)
@@ -90,8 +116,17 @@ def driver_scatter(drivers: Sequence[Driver]) -> Figure:
             d = drivers[number - 1]
             colour = DRIVER_CLASS_COLOURS[classify(d.impact, d.uncertainty)]
             ax.scatter([u + dx], [i + dy], s=230, color=colour, zorder=3)
-            ax.text(u + dx, i + dy, str(number), ha="center", va="center", fontsize=8, color="white", zorder=4,
-                    fontweight="bold")
+            ax.text(
+                u + dx,
+                i + dy,
+                str(number),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white",
+                zorder=4,
+                fontweight="bold",
+            )
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_xticks(range(RATING_MIN, RATING_MAX + 1))
@@ -121,8 +156,9 @@ def futures_figure(futures: Futures, drivers: Mapping[str, Driver]) -> Figure:
         cx = -0.5 if q.x_state == x.end_states[0] else 0.5
         cy = -0.5 if q.y_state == y.end_states[0] else 0.5
         ax.text(cx, cy, _wrap(q.name, 22), ha="center", va="center", fontsize=11, fontweight="bold")
-        ax.text(cx, cy - 0.3, _wrap(f"{q.x_state} / {q.y_state}", 30), ha="center", va="center", fontsize=8,
-                color="#555555")
+        ax.text(
+            cx, cy - 0.3, _wrap(f"{q.x_state} / {q.y_state}", 30), ha="center", va="center", fontsize=8, color="#555555"
+        )
     ax.text(-0.98, 0.02, _wrap(x.end_states[0], 20), ha="left", va="bottom", fontsize=8, style="italic")
     ax.text(0.98, 0.02, _wrap(x.end_states[1], 20), ha="right", va="bottom", fontsize=8, style="italic")
     ax.text(0.02, -0.98, _wrap(y.end_states[0], 20), ha="left", va="bottom", fontsize=8, style="italic")
@@ -158,20 +194,42 @@ def cone_figure(cone: Cone, order: Sequence[ConeScenario] | None = None) -> Figu
         return _wrap(prefix + s.name, 34) + f"\n({note})"
 
     ax.scatter([9.5], [0], color="#2c3e50", zorder=3)
-    ax.annotate(label(cone.baseline, "baseline"), (9.5, 0), xytext=(-8, 0), textcoords="offset points", ha="right",
-                va="center", fontsize=8)
+    ax.annotate(
+        label(cone.baseline, "baseline"),
+        (9.5, 0),
+        xytext=(-8, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=8,
+    )
     for alt, y in placed:
         flips = len(alt.flips)
         ax.scatter([9.5], [y], color="#2980b9", zorder=3)
-        ax.annotate(label(alt, f"{flips} flip{'s' if flips > 1 else ''}"), (9.5, y), xytext=(-8, 0),
-                    textcoords="offset points", ha="right", va="center", fontsize=8)
+        ax.annotate(
+            label(alt, f"{flips} flip{'s' if flips > 1 else ''}"),
+            (9.5, y),
+            xytext=(-8, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8,
+        )
     top = float(edge)
     for k, w in enumerate(cone.wild_cards):
         wild_y = (edge + 1.3 * (k // 2 + 1) - 0.4) * (1 if k % 2 == 0 else -1)
         top = max(top, abs(wild_y))
         ax.scatter([10.4], [wild_y], marker="*", s=140, color="#e67e22", zorder=3)
-        ax.annotate(_wrap(w.name, 44) + "\n(wild card)", (10.4, wild_y), xytext=(-9, 0), textcoords="offset points",
-                    ha="right", va="center", fontsize=8, color="#a0522d")
+        ax.annotate(
+            _wrap(w.name, 44) + "\n(wild card)",
+            (10.4, wild_y),
+            xytext=(-9, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=8,
+            color="#a0522d",
+        )
     ax.set_xlim(-1.2, 11)
     ax.set_ylim(-top - 0.7, top + 0.7)
     ax.set_xticks([])
@@ -213,8 +271,12 @@ def header_html(s: Scenarios) -> str:
     """Title, focal question, date of the analysis and horizon."""
     as_of = s.case.as_of.isoformat() if s.case.as_of else ""
     return heading(s.case.title or s.case.id, 2) + labelled(
-        [("Focal question", s.case.question), ("Analysis as of", as_of), ("Horizon", s.horizon),
-         ("Driver checklist", s.framework)]
+        [
+            ("Focal question", s.case.question),
+            ("Analysis as of", as_of),
+            ("Horizon", s.horizon),
+            ("Driver checklist", s.framework),
+        ]
     )
 
 
@@ -223,8 +285,11 @@ def driver_classes_html(drivers: Sequence[Driver]) -> str:
     groups: dict[str, list[str]] = {CRITICAL_UNCERTAINTY: [], PREDETERMINED: [], SECONDARY: []}
     for d in drivers:
         groups[classify(d.impact, d.uncertainty)].append(d.name)
-    plural = {CRITICAL_UNCERTAINTY: "Critical uncertainties", PREDETERMINED: "Predetermined elements",
-              SECONDARY: "Secondary drivers"}
+    plural = {
+        CRITICAL_UNCERTAINTY: "Critical uncertainties",
+        PREDETERMINED: "Predetermined elements",
+        SECONDARY: "Secondary drivers",
+    }
     items = [f"{plural[kind]}: {', '.join(names) if names else 'none'}" for kind, names in groups.items()]
     return bullet_list(items)
 
@@ -237,13 +302,22 @@ def watch_list_table(s: Scenarios) -> pd.DataFrame:
     """Every indicator of the case in one list for monitoring: technique, scenario, id and text."""
     rows = []
     if s.futures is not None:
-        rows += [{"technique": "2x2", "scenario": q.name, "id": i.id, "indicator": i.text}
-                 for q in s.futures.quadrants for i in q.indicators]
+        rows += [
+            {"technique": "2x2", "scenario": q.name, "id": i.id, "indicator": i.text}
+            for q in s.futures.quadrants
+            for i in q.indicators
+        ]
     if s.cone is not None:
-        rows += [{"technique": "cone", "scenario": c.name, "id": i.id, "indicator": i.text}
-                 for c in s.cone.scenarios for i in c.indicators]
-        rows += [{"technique": "wild card", "scenario": w.name, "id": i.id, "indicator": i.text}
-                 for w in s.cone.wild_cards for i in w.indicators]
+        rows += [
+            {"technique": "cone", "scenario": c.name, "id": i.id, "indicator": i.text}
+            for c in s.cone.scenarios
+            for i in c.indicators
+        ]
+        rows += [
+            {"technique": "wild card", "scenario": w.name, "id": i.id, "indicator": i.text}
+            for w in s.cone.wild_cards
+            for i in w.indicators
+        ]
     return pd.DataFrame(rows, columns=["technique", "scenario", "id", "indicator"])
 
 
@@ -269,8 +343,9 @@ def cone_scenarios_html(order: Sequence[ConeScenario], cone: Cone, drivers: Mapp
     for number, scenario in enumerate(order, start=1):
         parts.append(heading(f"{number}. {scenario.name}", 3))
         if scenario.flips:
-            flips = [f"{drivers[d].name}: {assumed[d]} \u2192 {drivers[d].other_state(assumed[d])}"
-                     for d in scenario.flips]
+            flips = [
+                f"{drivers[d].name}: {assumed[d]} \u2192 {drivers[d].other_state(assumed[d])}" for d in scenario.flips
+            ]
             parts.append("<p><b>Assumptions flipped</b></p>" + bullet_list(flips))
         else:
             parts.append("<p><b>Baseline:</b> every assumption holds.</p>")
@@ -293,8 +368,10 @@ def wild_cards_html(cone: Cone) -> str:
 # -- CIB tables (Weimer-Jehle 2006): data frames ready for table_html ------------------------------------------------
 def descriptor_table(matrix: CIBMatrix) -> pd.DataFrame:
     """One row per descriptor: its variants in order and its description."""
-    rows = [{"descriptor": d.name, "variants": " | ".join(d.variants), "description": d.description}
-            for d in matrix.descriptors]
+    rows = [
+        {"descriptor": d.name, "variants": " | ".join(d.variants), "description": d.description}
+        for d in matrix.descriptors
+    ]
     return pd.DataFrame(rows, columns=["descriptor", "variants", "description"])
 
 
@@ -326,14 +403,16 @@ def sensitivity_table(matrix: CIBMatrix, scores: ScenarioScores, entries: Sequen
     rows = []
     for e in entries:
         src, tgt = matrix.descriptors[e.source], matrix.descriptors[e.target]
-        rows.append({
-            "judgment": f"{src.name} = {src.variants[e.source_variant]} \u2192 {tgt.name} = "
-                        f"{tgt.variants[e.target_variant]}",
-            "value": e.old_value,
-            "change": e.change,
-            "removes": ", ".join(name(z) for z in e.removed),
-            "adds": ", ".join(name(z) for z in e.added),
-        })
+        rows.append(
+            {
+                "judgment": f"{src.name} = {src.variants[e.source_variant]} \u2192 {tgt.name} = "
+                f"{tgt.variants[e.target_variant]}",
+                "value": e.old_value,
+                "change": e.change,
+                "removes": ", ".join(name(z) for z in e.removed),
+                "adds": ", ".join(name(z) for z in e.added),
+            }
+        )
     return pd.DataFrame(rows, columns=["judgment", "value", "change", "removes", "adds"])
 
 

@@ -63,7 +63,5 @@ def combinations(x: Driver, y: Driver) -> list[tuple[str, str]]:
 def moves_table(futures: Futures) -> pd.DataFrame:
     """Robust moves (worth making in every future) first, then the options that suit one scenario only."""
     rows = [{"kind": "robust", "scenario": "all four", "move": m} for m in futures.robust_moves]
-    rows += [
-        {"kind": "scenario-specific", "scenario": q.name, "move": m} for q in futures.quadrants for m in q.options
-    ]
+    rows += [{"kind": "scenario-specific", "scenario": q.name, "move": m} for q in futures.quadrants for m in q.options]
     return pd.DataFrame(rows, columns=["kind", "scenario", "move"])

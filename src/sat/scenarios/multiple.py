@@ -42,8 +42,15 @@ class ScreenJudgment:
         if order.index(a) <= order.index(b):
             return self
         return ScreenJudgment(
-            (b, a), (self.states[1], self.states[0]), self.plausible, self.consequential, self.novel,
-            self.not_yet_considered, self.shortlisted, self.name, self.reason,
+            (b, a),
+            (self.states[1], self.states[0]),
+            self.plausible,
+            self.consequential,
+            self.novel,
+            self.not_yet_considered,
+            self.shortlisted,
+            self.name,
+            self.reason,
         )
 
 

@@ -51,8 +51,9 @@ def descriptor_labels(matrix: CIBMatrix) -> dict[str, str]:
     return {d.name: header(d.name) for d in matrix.descriptors}
 
 
-def for_readers(frame: pd.DataFrame, drivers: Mapping[str, Driver] | None = None,
-                labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+def for_readers(
+    frame: pd.DataFrame, drivers: Mapping[str, Driver] | None = None, labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """``frame`` with headers in words (``labels`` first), booleans as yes/no and driver ids as names."""
     shown = frame.copy()
     for column in shown.columns:
@@ -92,14 +93,20 @@ def shortlist_view(drivers: Sequence[Driver], judgments: Sequence[ScreenJudgment
     criteria judged yes, and the reason (highest score first, as :func:`sat.scenarios.multiple.shortlist`)."""
     names = {d.id: d.name for d in drivers}
     kept = shortlist(drivers, judgments)
-    return pd.DataFrame({
-        "Scenario": kept["name"],
-        "Quadrant": [f"{names[a]}: {sa}; {names[b]}: {sb}" for a, sa, b, sb in
-                     zip(kept["driver A"], kept["state A"], kept["driver B"], kept["state B"])],
-        "Judged yes": [", ".join(header(c).lower() for c in CRITERIA if row[c] is True) or "none"
-                       for row in kept.to_dict("records")],
-        "Reason": kept["reason"],
-    })
+    return pd.DataFrame(
+        {
+            "Scenario": kept["name"],
+            "Quadrant": [
+                f"{names[a]}: {sa}; {names[b]}: {sb}"
+                for a, sa, b, sb in zip(kept["driver A"], kept["state A"], kept["driver B"], kept["state B"])
+            ],
+            "Judged yes": [
+                ", ".join(header(c).lower() for c in CRITERIA if row[c] is True) or "none"
+                for row in kept.to_dict("records")
+            ],
+            "Reason": kept["reason"],
+        }
+    )
 
 
 def screen_overview(drivers: Sequence[Driver], judgments: Sequence[ScreenJudgment]) -> pd.DataFrame:
@@ -110,8 +117,10 @@ def screen_overview(drivers: Sequence[Driver], judgments: Sequence[ScreenJudgmen
     rows = []
     for number, (a, b) in enumerate(driver_pairs(drivers), start=1):
         quadrants = table[table["matrix"] == number]
-        row: dict[str, object] = {"Pair of drivers": f"{a.name} \u00d7 {b.name}",
-                                  "Judged": int(quadrants["judged"].sum())}
+        row: dict[str, object] = {
+            "Pair of drivers": f"{a.name} \u00d7 {b.name}",
+            "Judged": int(quadrants["judged"].sum()),
+        }
         for criterion in CRITERIA:
             row[header(criterion)] = int(quadrants[criterion].fillna(False).sum())
         row["Shortlisted"] = int(quadrants["shortlisted"].sum())
@@ -150,8 +159,11 @@ def judgment_grid(judgments: pd.DataFrame, matrix: CIBMatrix) -> pd.DataFrame:
 def judgment_key(matrix: CIBMatrix) -> pd.DataFrame:
     """The key to :func:`judgment_grid`: each code with its descriptor and variant."""
     codes = iter(judgment_codes(matrix))
-    rows = [{"Code": next(codes), "Descriptor": header(d.name), "Variant": v}
-            for d in matrix.descriptors for v in d.variants]
+    rows = [
+        {"Code": next(codes), "Descriptor": header(d.name), "Variant": v}
+        for d in matrix.descriptors
+        for v in d.variants
+    ]
     return pd.DataFrame(rows)
 
 
@@ -165,20 +177,26 @@ def in_brief_html(s: Scenarios) -> str:
 
     lines = []
     critical = critical_uncertainties(s.drivers)
-    lines.append(f"{len(s.drivers)} drivers, of which {len(critical)} "
-                 f"{'is a critical uncertainty' if len(critical) == 1 else 'are critical uncertainties'}"
-                 + (f": {', '.join(d.name for d in critical)}." if critical else "."))
+    lines.append(
+        f"{len(s.drivers)} drivers, of which {len(critical)} "
+        f"{'is a critical uncertainty' if len(critical) == 1 else 'are critical uncertainties'}"
+        + (f": {', '.join(d.name for d in critical)}." if critical else ".")
+    )
     if s.futures is not None:
         x, y = s.driver_map[s.futures.x_axis], s.driver_map[s.futures.y_axis]
-        lines.append(f"The 2x2 crosses {x.name} with {y.name}, giving four futures: "
-                     f"{', '.join(q.name for q in s.futures.quadrants)}.")
+        lines.append(
+            f"The 2x2 crosses {x.name} with {y.name}, giving four futures: "
+            f"{', '.join(q.name for q in s.futures.quadrants)}."
+        )
     if s.cib is not None:
         scores = consistent_set(s.cib)
         if len(scores):
             names = s.cib.variant_names(scores.as_tuples()[0])
             strongest = dict(zip((header(d.name) for d in s.cib.descriptors), names))
-            lines.append(f"{len(scores)} of the {s.cib.n_scenarios} scenarios of the cross-impact model are "
-                         f"consistent; the strongest has " + "; ".join(f"{k}: {v}" for k, v in strongest.items()) + ".")
+            lines.append(
+                f"{len(scores)} of the {s.cib.n_scenarios} scenarios of the cross-impact model are "
+                f"consistent; the strongest has " + "; ".join(f"{k}: {v}" for k, v in strongest.items()) + "."
+            )
         else:
             lines.append(f"None of the {s.cib.n_scenarios} scenarios of the cross-impact model is consistent.")
         if s.bridge is not None and s.futures is not None:
@@ -191,20 +209,27 @@ def in_brief_html(s: Scenarios) -> str:
             if held:
                 said.append(f"{_and(held)} {'sustains itself' if len(held) == 1 else 'sustain themselves'}")
             if propped:
-                said.append(f"{_and(propped)} {'holds' if len(propped) == 1 else 'hold'} only while something outside "
-                            "the model keeps the axes in place")
+                said.append(
+                    f"{_and(propped)} {'holds' if len(propped) == 1 else 'hold'} only while something outside "
+                    "the model keeps the axes in place"
+                )
             if none:
-                said.append(f"{_and(none)} {'has' if len(none) == 1 else 'have'} no consistent world around "
-                            f"{'it' if len(none) == 1 else 'them'}")
+                said.append(
+                    f"{_and(none)} {'has' if len(none) == 1 else 'have'} no consistent world around "
+                    f"{'it' if len(none) == 1 else 'them'}"
+                )
             lines.append("Of the 2x2's futures, in the cross-impact model " + "; ".join(said) + ".")
     kept = [j.name for j in s.screen if j.shortlisted]
     if kept:
         lines.append(f"The multiple-scenarios screen shortlists {len(kept)} more: {', '.join(kept)}.")
-    return ('<div class="sat-bottom-line"><h2>In brief</h2>' + bullet_list(lines)
-            + "<p class='sat-key'>Scenarios are alternatives to prepare for and to watch, not forecasts: no "
-            "probability is attached to any of them. How each was reached follows below.</p></div>")
+    return (
+        '<div class="sat-bottom-line"><h2>In brief</h2>'
+        + bullet_list(lines)
+        + "<p class='sat-key'>Scenarios are alternatives to prepare for and to watch, not forecasts: no "
+        "probability is attached to any of them. How each was reached follows below.</p></div>"
+    )
 
 
 def _and(items: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -87,9 +87,7 @@ class ScwProject:
     spare_sections: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @classmethod
-    def from_matrix(
-        cls, matrix: CIBMatrix, pair_texts: Mapping[tuple[int, int], str] | None = None
-    ) -> ScwProject:
+    def from_matrix(cls, matrix: CIBMatrix, pair_texts: Mapping[tuple[int, int], str] | None = None) -> ScwProject:
         """A project for a matrix: descriptor descriptions become titles, ``pair_texts`` the pair explanations."""
         return cls(
             matrix=matrix,
@@ -167,12 +165,17 @@ def parse_scw(text: str, name: str) -> ScwProject:
     problems = Problems()
 
     def fail(field_: str, message: str, value: object = None, line: int | None = None) -> ValidationError:
-        return ValidationError([*problems, Problem(name, field_, message, value, line if line else lines.line,
-                                                   "structure")])
+        return ValidationError(
+            [*problems, Problem(name, field_, message, value, line if line else lines.line, "structure")]
+        )
 
     if lines.done() or not lines.peek().startswith("$ ScenarioWizard"):
-        raise fail("header", 'not a ScenarioWizard project: the first line must start with "$ ScenarioWizard"',
-                   lines.peek()[:60] if not lines.done() else "", 1)
+        raise fail(
+            "header",
+            'not a ScenarioWizard project: the first line must start with "$ ScenarioWizard"',
+            lines.peek()[:60] if not lines.done() else "",
+            1,
+        )
     lines.take()
     if lines.done():
         raise fail("project name", "file ends after the header")
@@ -188,16 +191,25 @@ def parse_scw(text: str, name: str) -> ScwProject:
         spare_b, _ = lines.section()
         rows, row_start = lines.section()
     except IndexError:
-        raise fail("structure", 'file ends before the judgment matrix and its closing "#" line',
-                   line=len(lines.items)) from None
+        raise fail(
+            "structure", 'file ends before the judgment matrix and its closing "#" line', line=len(lines.items)
+        ) from None
     if not descriptors:
         raise fail("descriptors", "no descriptors (lines starting with '&') before the first '#' line", line=3)
     sizes = [len(v) for _, v in descriptors]
     total = sum(sizes)
     descriptor_titles, variant_titles = _titles(titles, title_start, sizes, name, problems)
     if colours and len(colours) != total:
-        problems.append(Problem(name, "colours", f"expected {total} colour lines (one per variant)",
-                                len(colours), colour_start, code="structure"))
+        problems.append(
+            Problem(
+                name,
+                "colours",
+                f"expected {total} colour lines (one per variant)",
+                len(colours),
+                colour_start,
+                code="structure",
+            )
+        )
     judgments = _matrix(rows, row_start, descriptors, name, problems)
     texts = _explanations(lines, name, problems)
     if problems:
@@ -206,15 +218,27 @@ def parse_scw(text: str, name: str) -> ScwProject:
     project_header, project_text, descriptor_texts, pair_texts = PROJECT_HEADER, "", ("",) * n, {}
     if texts:
         if len(texts) != 1 + n + n * n:
-            raise ValidationError([Problem(name, "explanations",
-                                           f"expected {1 + n + n * n} explanation texts (project, {n} descriptors, "
-                                           f"{n * n} descriptor pairs)", len(texts), texts[0][2], "structure")])
+            raise ValidationError(
+                [
+                    Problem(
+                        name,
+                        "explanations",
+                        f"expected {1 + n + n * n} explanation texts (project, {n} descriptors, "
+                        f"{n * n} descriptor pairs)",
+                        len(texts),
+                        texts[0][2],
+                        "structure",
+                    )
+                ]
+            )
         project_header, project_text = texts[0][0], texts[0][1]
         descriptor_texts = tuple(t[1] for t in texts[1 : 1 + n])
         pair_texts = {divmod(k, n): t[1] for k, t in enumerate(texts[1 + n :]) if t[1]}
     matrix = CIBMatrix(
-        tuple(Descriptor(d, tuple(v), (descriptor_titles[k] if descriptor_titles else "").strip())
-              for k, (d, v) in enumerate(descriptors)),
+        tuple(
+            Descriptor(d, tuple(v), (descriptor_titles[k] if descriptor_titles else "").strip())
+            for k, (d, v) in enumerate(descriptors)
+        ),
         judgments,
         project,
     )
@@ -231,9 +255,7 @@ def parse_scw(text: str, name: str) -> ScwProject:
     )
 
 
-def _descriptors(
-    lines: list[str], start: int, name: str, problems: list[Problem]
-) -> list[tuple[str, list[str]]]:
+def _descriptors(lines: list[str], start: int, name: str, problems: list[Problem]) -> list[tuple[str, list[str]]]:
     descriptors: list[tuple[str, list[str]]] = []
     declared_at: list[int] = []
     counts: list[int] = []  # variant lines per descriptor, counted first: sizes are checked before any work
@@ -250,25 +272,36 @@ def _descriptors(
             if not label:
                 problems.append(Problem(name, "descriptor", "descriptor without a name", raw, line_no, code="required"))
             elif any(label == d for d, _ in descriptors):
-                problems.append(Problem(name, "descriptor", "duplicate descriptor name", label, line_no,
-                                        code="duplicate"))
+                problems.append(
+                    Problem(name, "descriptor", "duplicate descriptor name", label, line_no, code="duplicate")
+                )
             descriptors.append((label, []))
             declared_at.append(line_no)
         elif raw.startswith((" -", "-")):
             variant = raw.split("-", 1)[1].strip()
             if not descriptors:
-                problems.append(Problem(name, "variant", "variant before any descriptor", variant, line_no,
-                                        code="structure"))
+                problems.append(
+                    Problem(name, "variant", "variant before any descriptor", variant, line_no, code="structure")
+                )
             elif not variant:
                 problems.append(Problem(name, "variant", "variant without a name", raw, line_no, code="required"))
             elif variant in descriptors[-1][1]:
-                problems.append(Problem(name, "variant", f"duplicate variant of {descriptors[-1][0]}", variant,
-                                        line_no, code="duplicate"))
+                problems.append(
+                    Problem(
+                        name,
+                        "variant",
+                        f"duplicate variant of {descriptors[-1][0]}",
+                        variant,
+                        line_no,
+                        code="duplicate",
+                    )
+                )
             else:
                 descriptors[-1][1].append(variant)
         elif raw.strip():
-            problems.append(Problem(name, "descriptors", 'expected "&DESCRIPTOR" or " -VARIANT"', raw, line_no,
-                                    code="syntax"))
+            problems.append(
+                Problem(name, "descriptors", 'expected "&DESCRIPTOR" or " -VARIANT"', raw, line_no, code="syntax")
+            )
     for (label, variants), line_no in zip(descriptors, declared_at):
         if not variants:
             problems.append(Problem(name, "descriptor", "descriptor has no variants", label, line_no, code="structure"))
@@ -282,8 +315,16 @@ def _titles(
         return (), ()
     expected = len(sizes) + sum(sizes)
     if len(lines) != expected or any(not lines[p].startswith("&") for p in _title_positions(sizes)):
-        problems.append(Problem(name, "titles", f"expected {expected} title lines: '&' + title per descriptor, "
-                                "then one line per variant", len(lines), start, code="structure"))
+        problems.append(
+            Problem(
+                name,
+                "titles",
+                f"expected {expected} title lines: '&' + title per descriptor, then one line per variant",
+                len(lines),
+                start,
+                code="structure",
+            )
+        )
         return (), ()
     descriptor_titles, variant_titles, p = [], [], 0
     for size in sizes:
@@ -308,14 +349,20 @@ def _matrix(
     total = len(labels)
     values = np.zeros((total, total))
     if len(rows) != total:
-        problems.append(Problem(name, "judgments", f"expected {total} matrix rows (one per variant)", len(rows),
-                                start, code="structure"))
+        problems.append(
+            Problem(
+                name, "judgments", f"expected {total} matrix rows (one per variant)", len(rows), start, code="structure"
+            )
+        )
     for r, raw in enumerate(rows[:total]):
         cells = raw.split(",")
         where = f"judgments row {r + 1} (from {labels[r]})"
         if len(cells) != total:
-            problems.append(Problem(name, where, f"expected {total} comma-separated numbers", len(cells), start + r,
-                                    code="structure"))
+            problems.append(
+                Problem(
+                    name, where, f"expected {total} comma-separated numbers", len(cells), start + r, code="structure"
+                )
+            )
             continue
         for c, cell in enumerate(cells):
             try:
@@ -323,8 +370,16 @@ def _matrix(
             except ValueError:
                 number = float("nan")
             if not np.isfinite(number):
-                problems.append(Problem(name, f"{where}, column {c + 1} (to {labels[c]})", "not a number",
-                                        cell.strip(), start + r, code="number"))
+                problems.append(
+                    Problem(
+                        name,
+                        f"{where}, column {c + 1} (to {labels[c]})",
+                        "not a number",
+                        cell.strip(),
+                        start + r,
+                        code="number",
+                    )
+                )
             else:
                 values[r, c] = number
     return values
@@ -343,16 +398,20 @@ def _explanations(lines: _Lines, name: str, problems: list[Problem]) -> list[tup
             return texts
         header = raw[2:]
         if lines.done() or not lines.peek().startswith('"'):
-            problems.append(Problem(name, "explanations", "a header must be followed by a quoted text", header,
-                                    start, code="syntax"))
+            problems.append(
+                Problem(
+                    name, "explanations", "a header must be followed by a quoted text", header, start, code="syntax"
+                )
+            )
             return texts
         text_start = lines.line
         quoted = lines.take()
         while not (len(quoted) >= 2 and quoted.endswith('"')) and not lines.done():
             quoted += "\n" + lines.take()
         if len(quoted) < 2 or not quoted.endswith('"'):
-            problems.append(Problem(name, "explanations", "quoted text is not closed", quoted[:60], text_start,
-                                    code="syntax"))
+            problems.append(
+                Problem(name, "explanations", "quoted text is not closed", quoted[:60], text_start, code="syntax")
+            )
             return texts
         texts.append((header, quoted[1:-1], start))
     return texts
@@ -464,16 +523,26 @@ def _plain_number(value: float) -> str:
 _SL_ROW = re.compile(r'^"(?P<variants>[^"]*)",(?P<numbers>[^"]*),"(?P<label>[^"]*)"\s*$')
 
 
-def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, shown_as: str | None = None
-            ) -> list[SolutionRow]:
+def read_sl(
+    path: str | os.PathLike[str], n_descriptors: int | None = None, shown_as: str | None = None
+) -> list[SolutionRow]:
     """Rows of a ``.sl`` solution list (scenarios 0-based); all problems reported at once."""
     name = shown_as or str(path)
     lines = read_text(path, name).splitlines()
     problems = Problems()
     if not lines or not lines[0].startswith("$ ScenarioWizard"):
-        raise ValidationError([Problem(name, "header", 'not a ScenarioWizard solution list: the first line must '
-                                       'start with "$ ScenarioWizard"', lines[0][:60] if lines else "", 1,
-                                       code="structure")])
+        raise ValidationError(
+            [
+                Problem(
+                    name,
+                    "header",
+                    'not a ScenarioWizard solution list: the first line must start with "$ ScenarioWizard"',
+                    lines[0][:60] if lines else "",
+                    1,
+                    code="structure",
+                )
+            ]
+        )
     rows: list[SolutionRow] = []
     declared: int | None = None
     for number, raw in enumerate(lines[1:], start=2):
@@ -483,41 +552,55 @@ def read_sl(path: str | os.PathLike[str], n_descriptors: int | None = None, show
             try:
                 declared = int(raw.strip())
             except ValueError:
-                problems.append(Problem(name, "count", "expected the number of solutions", raw.strip(), number,
-                                        code="syntax"))
+                problems.append(
+                    Problem(name, "count", "expected the number of solutions", raw.strip(), number, code="syntax")
+                )
                 declared = -1
             continue
         row = _sl_row(raw, number, name, n_descriptors, problems)
         if row is not None:
             rows.append(row)
     if declared is not None and declared >= 0 and declared != len(rows) and not problems:
-        problems.append(Problem(name, "count", f"the file declares {declared} solutions but lists {len(rows)}",
-                                declared, 3, code="structure"))
+        problems.append(
+            Problem(
+                name,
+                "count",
+                f"the file declares {declared} solutions but lists {len(rows)}",
+                declared,
+                3,
+                code="structure",
+            )
+        )
     if problems:
         raise ValidationError(problems)
     return rows
 
 
-def _sl_row(raw: str, number: int, name: str, n_descriptors: int | None, problems: list[Problem]
-            ) -> SolutionRow | None:
+def _sl_row(raw: str, number: int, name: str, n_descriptors: int | None, problems: list[Problem]) -> SolutionRow | None:
     match = _SL_ROW.match(raw.strip())
     if match is None:
-        problems.append(Problem(name, "solution", 'expected "v1 v2 ...",n,n,n,n,"text"', raw.strip()[:60], number,
-                                code="syntax"))
+        problems.append(
+            Problem(name, "solution", 'expected "v1 v2 ...",n,n,n,n,"text"', raw.strip()[:60], number, code="syntax")
+        )
         return None
     try:
         scenario = tuple(int(v) - 1 for v in match["variants"].split())
         numbers = [float(x) for x in match["numbers"].split(",")]
     except ValueError:
-        problems.append(Problem(name, "solution", "variants and fields must be numbers", raw.strip()[:60], number,
-                                code="number"))
+        problems.append(
+            Problem(name, "solution", "variants and fields must be numbers", raw.strip()[:60], number, code="number")
+        )
         return None
     if len(numbers) != 4 or min(scenario, default=-1) < 0:
-        problems.append(Problem(name, "solution", "expected 1-based variants and four numbers", raw.strip()[:60],
-                                number, code="number"))
+        problems.append(
+            Problem(
+                name, "solution", "expected 1-based variants and four numbers", raw.strip()[:60], number, code="number"
+            )
+        )
         return None
     if n_descriptors is not None and len(scenario) != n_descriptors:
-        problems.append(Problem(name, "solution", f"expected {n_descriptors} variants", len(scenario), number,
-                                code="structure"))
+        problems.append(
+            Problem(name, "solution", f"expected {n_descriptors} variants", len(scenario), number, code="structure")
+        )
         return None
     return SolutionRow(scenario, numbers[0], numbers[1], numbers[2], numbers[3], match["label"])

@@ -17,16 +17,47 @@ from ..yamlio import line_of, own_line
 
 CASE_FIELDS = ("id", "title", "question", "as_of", "description", "hypotheses", "evidence", "sources", "scoring")
 HYPOTHESIS_FIELDS = ("id", "title", "description", "milestones")
-EVIDENCE_FIELDS = ("id", "summary", "date", "type", "sources", "credibility", "relevance", "group", "notes",
-                   "information_credibility", "conflicts_with")
-SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability", "type", "information_date", "access",
-                 "bias", "re_reports", "status", "ambiguity")
-SCORING_FIELDS = ("likelihoods", "priors", "credibility", "uncertainty", "analyst_uncertainty",
-                  "information_credibility")
+EVIDENCE_FIELDS = (
+    "id",
+    "summary",
+    "date",
+    "type",
+    "sources",
+    "credibility",
+    "relevance",
+    "group",
+    "notes",
+    "information_credibility",
+    "conflicts_with",
+)
+SOURCE_FIELDS = (
+    "id",
+    "title",
+    "publisher",
+    "date",
+    "url",
+    "reliability",
+    "type",
+    "information_date",
+    "access",
+    "bias",
+    "re_reports",
+    "status",
+    "ambiguity",
+)
+SCORING_FIELDS = (
+    "likelihoods",
+    "priors",
+    "credibility",
+    "uncertainty",
+    "analyst_uncertainty",
+    "information_credibility",
+)
 
 
-def _open_item(data: Any, file: str, where: str, line: int | None,
-               fields: tuple[str, ...]) -> tuple[FieldReader, dict[Any, Any] | None]:
+def _open_item(
+    data: Any, file: str, where: str, line: int | None, fields: tuple[str, ...]
+) -> tuple[FieldReader, dict[Any, Any] | None]:
     """A reader for one list item, which must be a mapping with only the given fields."""
     r = FieldReader(file)
     item = r.mapping(data, where, line)
@@ -35,8 +66,9 @@ def _open_item(data: Any, file: str, where: str, line: int | None,
     return r, item
 
 
-def parse_hypothesis(data: Any, file: str, where: str,
-                     line: int | None = None) -> tuple[Hypothesis | None, list[Problem]]:
+def parse_hypothesis(
+    data: Any, file: str, where: str, line: int | None = None
+) -> tuple[Hypothesis | None, list[Problem]]:
     """One hypothesis from its YAML mapping (or a form's dict), with the problems found."""
     r, item = _open_item(data, file, where, line, HYPOTHESIS_FIELDS)
     if item is None:
@@ -82,9 +114,13 @@ def _information_credibility(r: FieldReader, item: dict[Any, Any], where: str) -
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value not in model.INFORMATION_CREDIBILITY:
-        r.problem(field_name(where, "information_credibility"),
-                  "must be a whole number from 1 (confirmed by other sources) to 6 (truth cannot be judged)",
-                  shown(value), line_of(item, "information_credibility"), "choice")
+        r.problem(
+            field_name(where, "information_credibility"),
+            "must be a whole number from 1 (confirmed by other sources) to 6 (truth cannot be judged)",
+            shown(value),
+            line_of(item, "information_credibility"),
+            "choice",
+        )
         return None
     return value
 
@@ -139,8 +175,9 @@ def _parse_list(
         if raw_id is not None:
             sid = str(raw_id).strip()
             if sid in seen:
-                r.problem(f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line,
-                          "duplicate")
+                r.problem(
+                    f"{key}[{index}].id", f"duplicate id (first used on line {seen[sid]})", sid, line, "duplicate"
+                )
             else:
                 seen[sid] = line
         if item is not None:
@@ -166,17 +203,31 @@ def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str
             for code, value in lk.items():
                 field = f"scoring.likelihoods.{code}"
                 if str(code) not in model.SCORED_CODES:
-                    r.problem(field, f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
-                              code, line_of(lk, code), "choice")
+                    r.problem(
+                        field,
+                        f"unknown rating code (expected one of: {', '.join(model.SCORED_CODES)})",
+                        code,
+                        line_of(lk, code),
+                        "choice",
+                    )
                 elif not is_number(value) or not 0 < float(value) <= 1:
-                    r.problem(field, "must be a probability greater than 0 and at most 1", shown(value),
-                              line_of(lk, code), "number")
+                    r.problem(
+                        field,
+                        "must be a probability greater than 0 and at most 1",
+                        shown(value),
+                        line_of(lk, code),
+                        "number",
+                    )
                 else:
                     likelihoods[str(code)] = float(value)
             ordered = [likelihoods[c] for c in model.SCORED_CODES]
             if all(is_number(v) for v in ordered) and any(a < b for a, b in zip(ordered, ordered[1:])):
-                r.problem("scoring.likelihoods", "must not increase from CC to II (CC >= C >= N >= I >= II)",
-                          {c: likelihoods[c] for c in model.SCORED_CODES}, own_line(lk))
+                r.problem(
+                    "scoring.likelihoods",
+                    "must not increase from CC to II (CC >= C >= N >= I >= II)",
+                    {c: likelihoods[c] for c in model.SCORED_CODES},
+                    own_line(lk),
+                )
     priors: dict[str, float] | None = None
     raw_priors = section.get("priors")
     if raw_priors is not None:
@@ -193,8 +244,13 @@ def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str
                     priors[str(hid)] = float(value)
             missing = sorted(hypothesis_ids - set(map(str, pr)))
             if missing:
-                r.problem("scoring.priors", "give a prior for every hypothesis, or none (uniform)",
-                          ", ".join(missing), own_line(pr), "required")
+                r.problem(
+                    "scoring.priors",
+                    "give a prior for every hypothesis, or none (uniform)",
+                    ", ".join(missing),
+                    own_line(pr),
+                    "required",
+                )
     credibility = dict(model.DEFAULT_CREDIBILITY)
     raw_cred = section.get("credibility")
     if raw_cred is not None:
@@ -202,8 +258,13 @@ def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str
         for level, value in (cred or {}).items():
             field = f"scoring.credibility.{level}"
             if str(level) not in model.LEVELS:
-                r.problem(field, f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})", level,
-                          line_of(cred, level), "choice")
+                r.problem(
+                    field,
+                    f"unknown credibility level (expected one of: {', '.join(model.LEVELS)})",
+                    level,
+                    line_of(cred, level),
+                    "choice",
+                )
             elif not is_number(value) or not 0 <= float(value) <= 1:
                 r.problem(field, "must be a probability between 0 and 1", shown(value), line_of(cred, level), "number")
             else:
@@ -216,10 +277,15 @@ def _parse_scoring(r: FieldReader, data: dict[Any, Any], hypothesis_ids: set[str
     if raw_pa is not None:
         pa = r.mapping(raw_pa, "scoring.analyst_uncertainty", line_of(section, "analyst_uncertainty"))
         for name in pa if pa is not None else {}:
-            per_analyst[str(name)] = _probability(r, pa or {}, name, f"scoring.analyst_uncertainty.{name}",
-                                                  uncertainty)
-    return Scoring(likelihoods=likelihoods, priors=priors, credibility=credibility, uncertainty=uncertainty,
-                   analyst_uncertainty=per_analyst, information_credibility=_information_mapping(r, section))
+            per_analyst[str(name)] = _probability(r, pa or {}, name, f"scoring.analyst_uncertainty.{name}", uncertainty)
+    return Scoring(
+        likelihoods=likelihoods,
+        priors=priors,
+        credibility=credibility,
+        uncertainty=uncertainty,
+        analyst_uncertainty=per_analyst,
+        information_credibility=_information_mapping(r, section),
+    )
 
 
 def _information_mapping(r: FieldReader, section: dict[Any, Any]) -> dict[int, str]:
@@ -232,11 +298,13 @@ def _information_mapping(r: FieldReader, section: dict[Any, Any]) -> dict[int, s
     for grade, level in (table or {}).items():
         field = f"scoring.information_credibility.{grade}"
         if isinstance(grade, bool) or grade not in model.INFORMATION_CREDIBILITY:
-            r.problem(field, "unknown grade (expected a whole number from 1 to 6)", grade, line_of(table, grade),
-                      "choice")
+            r.problem(
+                field, "unknown grade (expected a whole number from 1 to 6)", grade, line_of(table, grade), "choice"
+            )
         elif level not in model.LEVELS:
-            r.problem(field, f"must be one of: {', '.join(model.LEVELS)}", shown(level), line_of(table, grade),
-                      "choice")
+            r.problem(
+                field, f"must be one of: {', '.join(model.LEVELS)}", shown(level), line_of(table, grade), "choice"
+            )
         else:
             mapping[grade] = level
     return mapping
@@ -252,15 +320,23 @@ def _check_register(r: FieldReader, root: dict[Any, Any], evidence_ids: set[str]
         where = f"evidence[{index}].conflicts_with"
         listed = FieldReader(r.file).text_list(entry, "conflicts_with", "")  # its own problems are already reported
         if str(entry.get("id", "")).strip() in listed:
-            r.problem(where, "an item cannot conflict with itself", str(entry.get("id")).strip(),
-                      line_of(entry, "conflicts_with"), "reference")
+            r.problem(
+                where,
+                "an item cannot conflict with itself",
+                str(entry.get("id")).strip(),
+                line_of(entry, "conflicts_with"),
+                "reference",
+            )
         others = [eid for eid in listed if eid != str(entry.get("id", "")).strip()]
         r.refs(others, where, line_of(entry, "conflicts_with"), "evidence", evidence_ids)
     repeats = {s.id: s.re_reports for s in sources if s.re_reports}
     known = {s.id for s in sources}
     raw_sources = root.get("sources")
-    lines = {str(e.get("id", "")).strip(): (i, line_of(e, "re_reports"))
-             for i, e in enumerate(raw_sources if isinstance(raw_sources, list) else []) if isinstance(e, dict)}
+    lines = {
+        str(e.get("id", "")).strip(): (i, line_of(e, "re_reports"))
+        for i, e in enumerate(raw_sources if isinstance(raw_sources, list) else [])
+        if isinstance(e, dict)
+    }
     for sid, target in repeats.items():
         index, line = lines.get(sid, (0, None))
         where = f"sources[{index}].re_reports"
@@ -271,8 +347,13 @@ def _check_register(r: FieldReader, root: dict[Any, Any], evidence_ids: set[str]
             seen.append(current)
             current = repeats[current]
         if current in seen:
-            r.problem(where, "re-reporting chain loops back on itself (" + " -> ".join([*seen, current]) + ")",
-                      target, line, "reference")
+            r.problem(
+                where,
+                "re-reporting chain loops back on itself (" + " -> ".join([*seen, current]) + ")",
+                target,
+                line,
+                "reference",
+            )
 
 
 def _probability(r: FieldReader, data: dict[Any, Any], key: Any, field: str, default: float) -> float:
@@ -319,4 +400,3 @@ def parse_case(data: Any, file: str) -> tuple[Case | None, list[Problem]]:
         scoring=scoring,
     )
     return (case if not problems else None), problems
-

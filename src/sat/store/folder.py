@@ -70,8 +70,11 @@ def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
     for analyst, path in analysts.items():
         name = f"{shown}/{RATINGS_DIR}/{path.name}"
         if not ANALYST_NAME.match(analyst):
-            problems.append(Problem(name, "file", "analyst file names use only letters, digits, '-' and '_'",
-                                    path.name, code="file"))
+            problems.append(
+                Problem(
+                    name, "file", "analyst file names use only letters, digits, '-' and '_'", path.name, code="file"
+                )
+            )
             continue
         try:
             raw = read_bytes(path, name, inside=folder)
@@ -96,9 +99,15 @@ def read_case(case: str | os.PathLike[str]) -> tuple[CaseContext, Problems]:
                 rationale[analyst] = notes
     for notes_path in sorted((folder / RATINGS_DIR).glob("*" + NOTES_SUFFIX)):
         if notes_path.name[: -len(NOTES_SUFFIX)] not in analysts:
-            problems.append(Problem(f"{shown}/{RATINGS_DIR}/{notes_path.name}", "file",
-                                    "rationale file without a ratings file of the same analyst", notes_path.name,
-                                    code="file"))
+            problems.append(
+                Problem(
+                    f"{shown}/{RATINGS_DIR}/{notes_path.name}",
+                    "file",
+                    "rationale file without a ratings file of the same analyst",
+                    notes_path.name,
+                    code="file",
+                )
+            )
     if parsed is not None and not problems:
         parsed.ratings = ratings
         parsed.rationale = rationale

@@ -53,16 +53,30 @@ def _csv_rows(text: str, shown_as: str) -> tuple[list[list[str]], list[Problem]]
     except csv.Error as exc:
         reason = str(exc)
         if "field larger than field limit" in reason:
-            reason = (f"a field is longer than {csv.field_size_limit():,} characters (no rating or rationale is "
-                      "this long; the file may have an unclosed quote)")
-        return rows, [Problem(shown_as, "row", f"cannot be read as CSV: {reason}", line=reader.line_num,
-                              code="limit" if "longer than" in reason else "syntax")]
+            reason = (
+                f"a field is longer than {csv.field_size_limit():,} characters (no rating or rationale is "
+                "this long; the file may have an unclosed quote)"
+            )
+        return rows, [
+            Problem(
+                shown_as,
+                "row",
+                f"cannot be read as CSV: {reason}",
+                line=reader.line_num,
+                code="limit" if "longer than" in reason else "syntax",
+            )
+        ]
     return rows, []
 
 
 def _stopped(shown_as: str, line: int) -> Problem:
-    return Problem(shown_as, "file", f"more than {MAX_FILE_PROBLEMS:,} problems; stopped reading here (is this the "
-                   "right file for this case?)", line=line, code="limit")
+    return Problem(
+        shown_as,
+        "file",
+        f"more than {MAX_FILE_PROBLEMS:,} problems; stopped reading here (is this the right file for this case?)",
+        line=line,
+        code="limit",
+    )
 
 
 def _separator_problem(header: list[str], shown_as: str) -> Problem | None:
@@ -71,8 +85,14 @@ def _separator_problem(header: list[str], shown_as: str) -> Problem | None:
         return None
     for mark, name in (("\t", "tab"), (";", "semicolon")):
         if mark in header[0]:
-            return Problem(shown_as, "header", f"this file is {name}-separated; save it as comma-separated CSV",
-                           header[0], 1, "syntax")
+            return Problem(
+                shown_as,
+                "header",
+                f"this file is {name}-separated; save it as comma-separated CSV",
+                header[0],
+                1,
+                "syntax",
+            )
     return None
 
 
@@ -89,8 +109,16 @@ def read_ratings_csv(
             return None, exc.problems
     first = data[: data.find(b"\n")] if b"\n" in data else data
     if first.count(b",") >= MAX_RATINGS_COLUMNS:
-        return None, [Problem(shown_as, "header", f"more than {MAX_RATINGS_COLUMNS:,} columns; refused (a case has "
-                              "far fewer hypotheses)", first.count(b",") + 1, 1, "limit")]
+        return None, [
+            Problem(
+                shown_as,
+                "header",
+                f"more than {MAX_RATINGS_COLUMNS:,} columns; refused (a case has far fewer hypotheses)",
+                first.count(b",") + 1,
+                1,
+                "limit",
+            )
+        ]
     grid = read_grid(data, hypothesis_ids, evidence_ids)
     if grid is not None:
         return model.ratings_frame(grid, evidence_ids, hypothesis_ids), []
@@ -105,15 +133,23 @@ def read_ratings_csv(
     if problems:
         return None, problems
     if not rows or not any(cell.strip() for cell in rows[0]):
-        return None, [Problem(shown_as, "header", "the file is empty; expected a header: evidence,<hypothesis ids>",
-                              line=1, code="structure")]
+        return None, [
+            Problem(
+                shown_as,
+                "header",
+                "the file is empty; expected a header: evidence,<hypothesis ids>",
+                line=1,
+                code="structure",
+            )
+        ]
     header = [cell.strip() for cell in rows[0]]
     separator = _separator_problem(header, shown_as)
     if separator is not None:
         return None, [separator]
     if header[0].lower() != "evidence":
-        problems.append(Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1,
-                                "structure"))
+        problems.append(
+            Problem(shown_as, "header", "the first column must be named 'evidence'", header[0], 1, "structure")
+        )
     known_h = set(hypothesis_ids)
     columns: list[str | None] = []
     taken: set[str] = set()
@@ -122,8 +158,9 @@ def read_ratings_csv(
             problems.append(Problem(shown_as, "header", "duplicate hypothesis column", name, 1, "duplicate"))
             columns.append(None)
         elif name not in known_h:
-            problems.append(Problem(shown_as, "header", "column for a hypothesis that is not in case.yaml", name, 1,
-                                    "reference"))
+            problems.append(
+                Problem(shown_as, "header", "column for a hypothesis that is not in case.yaml", name, 1, "reference")
+            )
             columns.append(None)
         else:
             columns.append(name)
@@ -142,15 +179,22 @@ def read_ratings_csv(
             continue
         eid = row[0].strip()
         if len(row) > len(header):
-            problems.append(Problem(shown_as, "row", f"has {len(row)} cells but the header has {len(header)}",
-                                    eid, number, "structure"))
+            problems.append(
+                Problem(
+                    shown_as, "row", f"has {len(row)} cells but the header has {len(header)}", eid, number, "structure"
+                )
+            )
         if eid not in known_e:
-            problems.append(Problem(shown_as, "evidence", "rating for an evidence id that is not in case.yaml",
-                                    eid, number, "reference"))
+            problems.append(
+                Problem(
+                    shown_as, "evidence", "rating for an evidence id that is not in case.yaml", eid, number, "reference"
+                )
+            )
             continue
         if eid in seen:
-            problems.append(Problem(shown_as, "evidence", f"duplicate row (first on line {seen[eid]})", eid, number,
-                                    "duplicate"))
+            problems.append(
+                Problem(shown_as, "evidence", f"duplicate row (first on line {seen[eid]})", eid, number, "duplicate")
+            )
             continue
         seen[eid] = number
         values = [model.UNRATED] * len(hypothesis_ids)
@@ -161,17 +205,26 @@ def read_ratings_csv(
             if code not in allowed:
                 code = normalise_code(row[offset])
             if code not in allowed:
-                problems.append(Problem(
-                    shown_as, column,
-                    f"unknown rating code for {eid} (expected one of: {', '.join(model.RATING_CODES)}, or empty)",
-                    row[offset].strip(), number, "choice",
-                ))
+                problems.append(
+                    Problem(
+                        shown_as,
+                        column,
+                        f"unknown rating code for {eid} (expected one of: {', '.join(model.RATING_CODES)}, or empty)",
+                        row[offset].strip(),
+                        number,
+                        "choice",
+                    )
+                )
                 continue
             values[target] = code
         rated[eid] = values
     blank = [model.UNRATED] * len(hypothesis_ids)
-    matrix = pd.DataFrame([rated.get(e, blank) for e in evidence_ids], index=pd.Index(evidence_ids, name="evidence"),
-                          columns=hypothesis_ids, dtype=object)
+    matrix = pd.DataFrame(
+        [rated.get(e, blank) for e in evidence_ids],
+        index=pd.Index(evidence_ids, name="evidence"),
+        columns=hypothesis_ids,
+        dtype=object,
+    )
     return (matrix.astype(model.RATINGS_DTYPE) if not problems else None), problems
 
 
@@ -184,8 +237,9 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
     if any(line.count(",") >= len(names) for line in text.splitlines()):
         return None  # a row longer than the header: pandas would build an index of its extra cells (slowly)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True,
-                            engine="c", on_bad_lines="error")
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c", on_bad_lines="error"
+        )
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
         return None
     columns = [str(c).strip() for c in frame.columns]
@@ -206,8 +260,11 @@ def _read_regular_ratings(text: str, hypothesis_ids: list[str], evidence_ids: li
     # One object block in the case's order, unrated where the file has no row or column.
     rows = ids.get_indexer(evidence_ids)
     position = pd.Index(columns[1:]).get_indexer(hypothesis_ids)
-    if cells.shape == (len(rows), len(position)) and (rows == np.arange(len(rows))).all() and (
-            position == np.arange(len(position))).all():
+    if (
+        cells.shape == (len(rows), len(position))
+        and (rows == np.arange(len(rows))).all()
+        and (position == np.arange(len(position))).all()
+    ):
         matrix = cells  # already complete and in order, as the workbook writes it
     else:
         matrix = np.full((len(evidence_ids), len(hypothesis_ids)), model.UNRATED, dtype=object)
@@ -230,9 +287,12 @@ def read_rationale_csv(
     header = [h.strip() for h in (rows[0] if rows else [])]
     if header != expected:
         separator = _separator_problem(header, shown_as)
-        return None, [separator or Problem(shown_as, "header", f"expected the header {','.join(expected)}",
-                                           ",".join(header), 1,
-                                           "structure")]
+        return None, [
+            separator
+            or Problem(
+                shown_as, "header", f"expected the header {','.join(expected)}", ",".join(header), 1, "structure"
+            )
+        ]
     records = []
     known_e, known_h = set(evidence_ids), set(hypothesis_ids)
     for number, cells in enumerate(rows[1:], start=2):
@@ -245,11 +305,27 @@ def read_rationale_csv(
         eid = (row.get("evidence") or "").strip()
         hid = (row.get("hypothesis") or "").strip()
         if eid not in known_e:
-            problems.append(Problem(shown_as, "evidence", "rationale for an evidence id that is not in case.yaml",
-                                    eid, number, "reference"))
+            problems.append(
+                Problem(
+                    shown_as,
+                    "evidence",
+                    "rationale for an evidence id that is not in case.yaml",
+                    eid,
+                    number,
+                    "reference",
+                )
+            )
         if hid not in known_h:
-            problems.append(Problem(shown_as, "hypothesis", "rationale for a hypothesis that is not in case.yaml",
-                                    hid, number, "reference"))
+            problems.append(
+                Problem(
+                    shown_as,
+                    "hypothesis",
+                    "rationale for a hypothesis that is not in case.yaml",
+                    hid,
+                    number,
+                    "reference",
+                )
+            )
         records.append({"evidence": eid, "hypothesis": hid, "rationale": (row.get("rationale") or "").strip()})
     frame = pd.DataFrame(records, columns=expected)
     return (frame if not problems else None), problems

@@ -39,18 +39,41 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         for h in case.hypotheses
     ]
     out["evidence"] = [
-        clean({
-            "id": e.id, "summary": e.summary, "date": e.date, "type": e.type, "sources": list(e.sources),
-            "credibility": e.credibility, "relevance": e.relevance, "group": e.group, "notes": e.notes,
-            "information_credibility": e.information_credibility, "conflicts_with": list(e.conflicts_with),
-        })
+        clean(
+            {
+                "id": e.id,
+                "summary": e.summary,
+                "date": e.date,
+                "type": e.type,
+                "sources": list(e.sources),
+                "credibility": e.credibility,
+                "relevance": e.relevance,
+                "group": e.group,
+                "notes": e.notes,
+                "information_credibility": e.information_credibility,
+                "conflicts_with": list(e.conflicts_with),
+            }
+        )
         for e in case.evidence
     ]
     out["sources"] = [
-        clean({"id": s.id, "title": s.title, "publisher": s.publisher, "date": s.date, "url": s.url,
-               "reliability": s.reliability, "type": s.type, "information_date": s.information_date,
-               "access": s.access, "bias": s.bias, "re_reports": s.re_reports,
-               "status": None if s.status == "current" else s.status, "ambiguity": s.ambiguity})
+        clean(
+            {
+                "id": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "date": s.date,
+                "url": s.url,
+                "reliability": s.reliability,
+                "type": s.type,
+                "information_date": s.information_date,
+                "access": s.access,
+                "bias": s.bias,
+                "re_reports": s.re_reports,
+                "status": None if s.status == "current" else s.status,
+                "ambiguity": s.ambiguity,
+            }
+        )
         for s in case.sources
     ]
     scoring: dict[str, Any] = {}
@@ -134,26 +157,48 @@ def save_ratings(case: Case, analyst: str, matrix: pd.DataFrame | None = None) -
     if case.folder is None:
         raise ValueError("save_ratings needs a case loaded from a folder")
     if not ANALYST_NAME.match(analyst):
-        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "analyst",
-                                       "analyst names use only letters, digits, '-' and '_'", analyst, code="id")])
+        raise ValidationError(
+            [
+                Problem(
+                    f"{RATINGS_DIR}/{analyst}.csv",
+                    "analyst",
+                    "analyst names use only letters, digits, '-' and '_'",
+                    analyst,
+                    code="id",
+                )
+            ]
+        )
     matrix = case.ratings[analyst] if matrix is None else matrix
     bad = sorted({str(v) for v in matrix.to_numpy().ravel() if v not in model.RATING_CODES and v != model.UNRATED})
     if bad:
-        raise ValidationError([Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v,
-                                       code="choice") for v in bad])
+        raise ValidationError(
+            [Problem(f"{RATINGS_DIR}/{analyst}.csv", "rating", "unknown rating code", v, code="choice") for v in bad]
+        )
     folder = Path(case.folder)
     path = folder / RATINGS_DIR / f"{analyst}.csv"
     ratings_dir = path.parent
     if ratings_dir.is_symlink() and folder.resolve() not in ratings_dir.resolve().parents:
-        raise ValidationError([Problem(f"{RATINGS_DIR}/", "file", "is a symbolic link out of the case folder; "
-                                       "refusing to write there", str(ratings_dir.resolve()), code="file")])
+        raise ValidationError(
+            [
+                Problem(
+                    f"{RATINGS_DIR}/",
+                    "file",
+                    "is a symbolic link out of the case folder; refusing to write there",
+                    str(ratings_dir.resolve()),
+                    code="file",
+                )
+            ]
+        )
     text = ratings_to_csv(matrix, case.evidence_ids, case.hypothesis_ids)
     with locked(path):
         current = file_version(path)
         expected = case.versions.get(analyst, MISSING)
         if current != expected:
-            raise ConflictError([path], "changed on disk since it was read (another editor or a script saved it); "
-                                "reload the case and redo the change")
+            raise ConflictError(
+                [path],
+                "changed on disk since it was read (another editor or a script saved it); "
+                "reload the case and redo the change",
+            )
         atomic_write_text(path, text)
     case.versions[analyst] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     case.ratings[analyst] = matrix
@@ -179,20 +224,38 @@ def save_rationale(case: Case, analyst: str, frame: pd.DataFrame) -> Path:
         raise ValueError("save_rationale needs a case loaded from a folder")
     file = f"{RATINGS_DIR}/{analyst}{NOTES_SUFFIX}"
     if not ANALYST_NAME.match(analyst):
-        raise ValidationError([Problem(file, "analyst", "analyst names use only letters, digits, '-' and '_'",
-                                       analyst, code="id")])
+        raise ValidationError(
+            [Problem(file, "analyst", "analyst names use only letters, digits, '-' and '_'", analyst, code="id")]
+        )
     if not (case.folder / RATINGS_DIR / f"{analyst}.csv").is_file():
-        raise ValidationError([Problem(file, "file", "rationale file without a ratings file of the same analyst",
-                                       analyst, code="file")])
+        raise ValidationError(
+            [Problem(file, "file", "rationale file without a ratings file of the same analyst", analyst, code="file")]
+        )
     problems = Problems()
     known_e, known_h = set(case.evidence_ids), set(case.hypothesis_ids)
     for number, row in enumerate(frame[["evidence", "hypothesis", "rationale"]].itertuples(index=False), start=2):
         if row.evidence not in known_e:
-            problems.append(Problem(file, "evidence", "rationale for an evidence id that is not in case.yaml",
-                                    row.evidence, number, "reference"))
+            problems.append(
+                Problem(
+                    file,
+                    "evidence",
+                    "rationale for an evidence id that is not in case.yaml",
+                    row.evidence,
+                    number,
+                    "reference",
+                )
+            )
         if row.hypothesis not in known_h:
-            problems.append(Problem(file, "hypothesis", "rationale for a hypothesis that is not in case.yaml",
-                                    row.hypothesis, number, "reference"))
+            problems.append(
+                Problem(
+                    file,
+                    "hypothesis",
+                    "rationale for a hypothesis that is not in case.yaml",
+                    row.hypothesis,
+                    number,
+                    "reference",
+                )
+            )
         if not isinstance(row.rationale, str):
             problems.append(Problem(file, "rationale", "must be text", row.rationale, number, "type"))
     problems.raise_if_any()

@@ -120,8 +120,15 @@ def _key_spans(doc: _Text, node: LineDict, end: int) -> dict[str, tuple[int, int
     return spans
 
 
-def _sync_mapping(doc: _Text, node: LineDict, old: dict[str, Any], new: dict[str, Any], end: int,
-                  edits: list[_Edit], top: bool = False) -> None:
+def _sync_mapping(
+    doc: _Text,
+    node: LineDict,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    end: int,
+    edits: list[_Edit],
+    top: bool = False,
+) -> None:
     """Edits turning the block mapping ``node`` (ending at 1-based line ``end``) from ``old`` into ``new``."""
     if not isinstance(node, LineDict) or not getattr(node, "lines", None):
         raise _Unplaceable("not a block mapping")
@@ -149,8 +156,13 @@ def _sync_mapping(doc: _Text, node: LineDict, old: dict[str, Any], new: dict[str
                     continue
                 except _Unplaceable:
                     pass
-            if isinstance(old.get(key), dict) and isinstance(value, dict) and isinstance(node.get(key), LineDict) \
-                    and node[key].lines and node[key].line > start:
+            if (
+                isinstance(old.get(key), dict)
+                and isinstance(value, dict)
+                and isinstance(node.get(key), LineDict)
+                and node[key].lines
+                and node[key].line > start
+            ):
                 try:
                     inner = []
                     _sync_mapping(doc, node[key], old[key], value, stop, inner)
@@ -168,8 +180,9 @@ def _sync_mapping(doc: _Text, node: LineDict, old: dict[str, Any], new: dict[str
             edits.append(_Edit(stop, stop - 1, _render(key, value, column, " " * column, False)))
 
 
-def _sync_items(doc: _Text, items: LineList, old: list[dict[str, Any]], new: list[dict[str, Any]], end: int,
-                edits: list[_Edit]) -> None:
+def _sync_items(
+    doc: _Text, items: LineList, old: list[dict[str, Any]], new: list[dict[str, Any]], end: int, edits: list[_Edit]
+) -> None:
     """Edits turning the block list ``items`` of id'd mappings (ending at 1-based line ``end``) from ``old``
     into ``new``: one item's lines per changed, removed or added item."""
     old_ids = [str(item.get("id")) for item in old]

@@ -85,22 +85,39 @@ class Grade:
 
     def to_json(self) -> dict[str, Any]:
         """The grade as plain data (``sat grade --json``)."""
+
         def num(x: float | None) -> float | None:
             return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
 
         return {
-            "trainee": self.trainee, "key": self.key_label, "total": num(self.total), "out_of": num(self.out_of),
+            "trainee": self.trainee,
+            "key": self.key_label,
+            "total": num(self.total),
+            "out_of": num(self.out_of),
             "points": {k: num(v) for k, v in self.points.items()},
             "maximum": {k: num(v) for k, v in self.maximum.items()},
-            "cell_agreement": num(self.agreement), "kappa": num(self.kappa), "kendall_tau": num(self.tau),
-            "leader": self.leader, "top_matches": self.top_ok, "unrated_cells": self.unrated,
-            "found": self.found, "missed": self.missed,
+            "cell_agreement": num(self.agreement),
+            "kappa": num(self.kappa),
+            "kendall_tau": num(self.tau),
+            "leader": self.leader,
+            "top_matches": self.top_ok,
+            "unrated_cells": self.unrated,
+            "found": self.found,
+            "missed": self.missed,
             "probabilities": {k: num(v) for k, v in self.probabilities.items()},
-            "distance_to_normative": num(self.distance), "mean_absolute_error": num(self.mae),
+            "distance_to_normative": num(self.distance),
+            "mean_absolute_error": num(self.mae),
             "costly_cells": [
-                {"evidence": c.evidence, "hypothesis": c.hypothesis, "given": c.given, "accept": list(c.accept),
-                 "credit": c.credit, "why": c.why}
-                for c in self.cells if c.credit < 1
+                {
+                    "evidence": c.evidence,
+                    "hypothesis": c.hypothesis,
+                    "given": c.given,
+                    "accept": list(c.accept),
+                    "credit": c.credit,
+                    "why": c.why,
+                }
+                for c in self.cells
+                if c.credit < 1
             ],
         }
 
@@ -116,26 +133,43 @@ def grade_submission(case: Case, key: Key, submission: Submission) -> Grade:
         credit = grading.cell_credit(given, kc.accept, key.one_step_credit)
         cells.append(CellResult(eid, hid, given, kc.rating, kc.accept, credit, kc.weight, kc.why))
     agreement = grading.weighted_agreement([c.credit for c in cells], [c.weight for c in cells])
-    pairs = [(grading.STEP[c.given], grading.STEP[c.expected]) for c in cells
-             if c.given in grading.STEP and c.expected in grading.STEP]
+    pairs = [
+        (grading.STEP[c.given], grading.STEP[c.expected])
+        for c in cells
+        if c.given in grading.STEP and c.expected in grading.STEP
+    ]
     kappa = grading.quadratic_kappa([a for a, _ in pairs], [b for _, b in pairs]) if pairs else math.nan
     exact = sum(a == b for a, b in pairs) / len(pairs) if pairs else 0.0
     unrated = int((matrix.to_numpy() == "").sum())
 
-    trainee_case = Case(case.id, case.title, case.question, case.as_of, case.hypotheses, case.evidence, case.sources,
-                        case.description, case.scoring, ratings={submission.trainee: matrix})
+    trainee_case = Case(
+        case.id,
+        case.title,
+        case.question,
+        case.as_of,
+        case.hypotheses,
+        case.evidence,
+        case.sources,
+        case.description,
+        case.scoring,
+        ratings={submission.trainee: matrix},
+    )
     scores = score_case(trainee_case, submission.trainee)
     posterior = scores.hypotheses["posterior"].reindex(case.hypothesis_ids)
     ranks = scores.hypotheses["rank"].reindex(case.hypothesis_ids)
     stated = submission.probabilities
-    probabilities = ({h: stated.get(h, 0.0) for h in case.hypothesis_ids} if stated
-                     else {h: float(p) for h, p in posterior.items()})
+    probabilities = (
+        {h: stated.get(h, 0.0) for h in case.hypothesis_ids} if stated else {h: float(p) for h, p in posterior.items()}
+    )
     leader = max(probabilities, key=lambda h: probabilities[h]) if stated else scores.leader
     tau = math.nan
     if key.ranking:
         key_rank = [key.ranking.index(h) for h in case.hypothesis_ids]
-        mine = [-probabilities[h] for h in case.hypothesis_ids] if stated else [float(ranks[h])
-                                                                                 for h in case.hypothesis_ids]
+        mine = (
+            [-probabilities[h] for h in case.hypothesis_ids]
+            if stated
+            else [float(ranks[h]) for h in case.hypothesis_ids]
+        )
         tau = grading.kendall_tau_b(mine, key_rank)
     ratio = scores.evidence["likelihood_ratio"]
     mine_found = {
@@ -161,13 +195,32 @@ def grade_submission(case: Case, key: Key, submission: Submission) -> Grade:
         "accuracy": 1 - distance / 2 if distance is not None else 0.0,
     }
     applies = {
-        "ranking": bool(key.ranking), "top": bool(key.top), "accuracy": key.normative is not None,
+        "ranking": bool(key.ranking),
+        "top": bool(key.top),
+        "accuracy": key.normative is not None,
         **{k: bool(v) for k, v in expected.items()},
     }
     maximum = {k: (v if applies.get(k, True) else 0.0) for k, v in key.rubric.items()}
     points = {k: maximum[k] * fraction[k] for k in maximum}
-    return Grade(submission.trainee, key.label, points, maximum, agreement, kappa, tau, leader, leader in key.top,
-                 unrated, found, missed, cells, probabilities, distance, mae, scores)
+    return Grade(
+        submission.trainee,
+        key.label,
+        points,
+        maximum,
+        agreement,
+        kappa,
+        tau,
+        leader,
+        leader in key.top,
+        unrated,
+        found,
+        missed,
+        cells,
+        probabilities,
+        distance,
+        mae,
+        scores,
+    )
 
 
 # --- reading submissions --------------------------------------------------------------------------------------------
@@ -183,8 +236,12 @@ def submission_files(paths: Iterable[str | os.PathLike[str]], problems: Problems
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*.csv") if not p.name.endswith(NOTES_SUFFIX)
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*.csv")
+                if not p.name.endswith(NOTES_SUFFIX)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
                 problems.append(Problem(str(path), "submission", "holds no ratings file (*.csv)", code="file"))
             files.extend(found)
@@ -207,12 +264,22 @@ def read_submissions(case: Case, paths: Iterable[str | os.PathLike[str]]) -> lis
         trainee = path.stem
         shown_as = str(path)
         if not ANALYST_NAME.match(trainee):
-            problems.append(Problem(shown_as, "file", "trainee file names use only letters, digits, '-' and '_'",
-                                    path.name, code="file"))
+            problems.append(
+                Problem(
+                    shown_as, "file", "trainee file names use only letters, digits, '-' and '_'", path.name, code="file"
+                )
+            )
             continue
         if trainee in seen:
-            problems.append(Problem(shown_as, "file", f"a second file for trainee {trainee} (first: {seen[trainee]})",
-                                    trainee, code="duplicate"))
+            problems.append(
+                Problem(
+                    shown_as,
+                    "file",
+                    f"a second file for trainee {trainee} (first: {seen[trainee]})",
+                    trainee,
+                    code="duplicate",
+                )
+            )
             continue
         seen[trainee] = shown_as
         matrix, found = read_ratings_csv(path, case.hypothesis_ids, case.evidence_ids, shown_as)
@@ -248,15 +315,21 @@ def _read_answers(path: Path, case: Case, problems: Problems) -> dict[str, float
     for hid, value in section.items():
         where = f"probabilities.{hid}"
         if str(hid) not in case.hypothesis_ids:
-            r.problem(where, "refers to a hypothesis id that is not in the case", hid, line_of(section, hid),
-                      "reference")
+            r.problem(
+                where, "refers to a hypothesis id that is not in the case", hid, line_of(section, hid), "reference"
+            )
         elif not is_number(value) or not 0 <= float(value) <= 1:
             r.problem(where, "must be a probability between 0 and 1", shown(value), line_of(section, hid), "number")
         else:
             out[str(hid)] = float(value)
     if out and abs(sum(out.values()) - 1) > 0.01:
-        r.problem("probabilities", "must sum to 1 (within 0.01): one probability per hypothesis",
-                  round(sum(out.values()), 4), section.line, "number")
+        r.problem(
+            "probabilities",
+            "must sum to 1 (within 0.01): one probability per hypothesis",
+            round(sum(out.values()), 4),
+            section.line,
+            "number",
+        )
     return out if len(problems) == before else None
 
 
@@ -264,15 +337,26 @@ def class_frame(grades: list[Grade]) -> pd.DataFrame:
     """One row per trainee (the gradebook): total, out of, points per component and the measures behind them."""
     rows = []
     for g in grades:
-        rows.append({
-            "trainee": g.trainee, "total": round(g.total, 2), "out_of": round(g.out_of, 2),
-            **{f"points_{k}": round(v, 2) for k, v in g.points.items() if g.maximum[k] > 0},
-            "cell_agreement": round(g.agreement, 4), "kappa": _round(g.kappa), "kendall_tau": _round(g.tau),
-            "leader": g.leader, "top_matches": g.top_ok, "unrated_cells": g.unrated,
-            **({"distance_to_normative": _round(g.distance), "mean_absolute_error": _round(g.mae)}
-               if g.distance is not None else {}),
-            "key": g.key_label,
-        })
+        rows.append(
+            {
+                "trainee": g.trainee,
+                "total": round(g.total, 2),
+                "out_of": round(g.out_of, 2),
+                **{f"points_{k}": round(v, 2) for k, v in g.points.items() if g.maximum[k] > 0},
+                "cell_agreement": round(g.agreement, 4),
+                "kappa": _round(g.kappa),
+                "kendall_tau": _round(g.tau),
+                "leader": g.leader,
+                "top_matches": g.top_ok,
+                "unrated_cells": g.unrated,
+                **(
+                    {"distance_to_normative": _round(g.distance), "mean_absolute_error": _round(g.mae)}
+                    if g.distance is not None
+                    else {}
+                ),
+                "key": g.key_label,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -288,19 +372,33 @@ def rating_distribution(case: Case, submissions: list[Submission]) -> pd.DataFra
     stack = np.stack([encode(s.matrix) for s in submissions])  # trainees x evidence x hypotheses, codes 0..6
     counts = np.stack([(stack == k).sum(axis=0) for k in range(7)], axis=-1) / len(submissions)
     index = [f"{e}/{h}" for e in case.evidence_ids for h in case.hypothesis_ids]
-    return pd.DataFrame(counts.reshape(-1, 7), index=pd.Index(index, name="cell"),
-                        columns=["CC", "C", "N", "I", "II", "NA", "unrated"])
+    return pd.DataFrame(
+        counts.reshape(-1, 7), index=pd.Index(index, name="cell"), columns=["CC", "C", "N", "I", "II", "NA", "unrated"]
+    )
 
 
 def hardest_cells(grades: list[Grade], limit: int = 10) -> pd.DataFrame:
     """The cells with the lowest mean credit across the class, with the key's expected rating and why."""
-    frame = pd.DataFrame([(c.evidence, c.hypothesis, c.credit, "/".join(c.accept), c.why)
-                          for g in grades for c in g.cells],
-                         columns=["evidence", "hypothesis", "credit", "accept", "why"])
-    table = frame.groupby(["evidence", "hypothesis"], sort=False).agg(
-        mean_credit=("credit", "mean"), accept=("accept", "first"), why=("why", "first")).reset_index()
+    frame = pd.DataFrame(
+        [(c.evidence, c.hypothesis, c.credit, "/".join(c.accept), c.why) for g in grades for c in g.cells],
+        columns=["evidence", "hypothesis", "credit", "accept", "why"],
+    )
+    table = (
+        frame.groupby(["evidence", "hypothesis"], sort=False)
+        .agg(mean_credit=("credit", "mean"), accept=("accept", "first"), why=("why", "first"))
+        .reset_index()
+    )
     return table.sort_values("mean_credit", kind="stable").head(limit).reset_index(drop=True)
 
 
-__all__ = ["CellResult", "Grade", "Submission", "class_frame", "grade_submission",
-           "hardest_cells", "rating_distribution", "read_submissions", "submission_files"]
+__all__ = [
+    "CellResult",
+    "Grade",
+    "Submission",
+    "class_frame",
+    "grade_submission",
+    "hardest_cells",
+    "rating_distribution",
+    "read_submissions",
+    "submission_files",
+]

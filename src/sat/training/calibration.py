@@ -80,14 +80,24 @@ def load_bank(path: str | os.PathLike[str], shown_as: str | None = None) -> Bank
     title = r.text(root, "title", "", required=True)
     version = root.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        r.problem("version", "must be a whole number, 1 or more (raise it on every change)", shown(version),
-                  line_of(root, "version") or 1, "required" if version is None else "number")
+        r.problem(
+            "version",
+            "must be a whole number, 1 or more (raise it on every change)",
+            shown(version),
+            line_of(root, "version") or 1,
+            "required" if version is None else "number",
+        )
         version = 0
     questions: list[Question] = []
     raw = root.get("questions")
     if not isinstance(raw, list) or not raw:
-        r.problem("questions", "must be a non-empty list of questions", shown(raw), line_of(root, "questions") or 1,
-                  "required" if raw is None else "type")
+        r.problem(
+            "questions",
+            "must be a non-empty list of questions",
+            shown(raw),
+            line_of(root, "questions") or 1,
+            "required" if raw is None else "type",
+        )
         raw = []
     seen: dict[str, int | None] = {}
     for index, entry in enumerate(raw):
@@ -98,26 +108,46 @@ def load_bank(path: str | os.PathLike[str], shown_as: str | None = None) -> Bank
         r.unknown(item, QUESTION_FIELDS, where)
         qid = r.identifier(item, "id", where)
         if qid in seen:
-            r.problem(f"{where}.id", f"duplicate id (first used on line {seen[qid]})", qid, line_of(item, "id"),
-                      "duplicate")
+            r.problem(
+                f"{where}.id", f"duplicate id (first used on line {seen[qid]})", qid, line_of(item, "id"), "duplicate"
+            )
         seen[qid] = line_of(item, "id")
         options = r.text_list(item, "options", where) or BINARY
         if len(options) < 2 or len(set(options)) != len(options):
-            r.problem(f"{where}.options", "needs two or more different options", list(options),
-                      line_of(item, "options"), "structure")
+            r.problem(
+                f"{where}.options",
+                "needs two or more different options",
+                list(options),
+                line_of(item, "options"),
+                "structure",
+            )
         resolution = r.text(item, "resolution", where) or None
         if isinstance(item.get("resolution"), bool):  # YAML reads a bare yes/no as a boolean
             resolution = "yes" if item["resolution"] else "no"
         if resolution is not None and resolution not in options:
-            r.problem(f"{where}.resolution", f"must be one of the options: {', '.join(options)}", resolution,
-                      line_of(item, "resolution"), "choice")
-        questions.append(Question(qid, r.text(item, "text", where, required=True), tuple(options), resolution,
-                                  r.date(item, "resolution_date", where), r.text(item, "note", where)))
+            r.problem(
+                f"{where}.resolution",
+                f"must be one of the options: {', '.join(options)}",
+                resolution,
+                line_of(item, "resolution"),
+                "choice",
+            )
+        questions.append(
+            Question(
+                qid,
+                r.text(item, "text", where, required=True),
+                tuple(options),
+                resolution,
+                r.date(item, "resolution_date", where),
+                r.text(item, "note", where),
+            )
+        )
     terms = r.text_list(root, "terms", "")
     for term in terms:
         if term not in TERMS:
-            r.problem("terms", f"not an ICD 203 term (one of: {', '.join(TERMS)})", term, line_of(root, "terms"),
-                      "choice")
+            r.problem(
+                "terms", f"not an ICD 203 term (one of: {', '.join(TERMS)})", term, line_of(root, "terms"), "choice"
+            )
     problems.raise_if_any()
     return Bank(bank_id, title, int(version), questions, terms, file_digest(Path(path)))
 
@@ -125,10 +155,16 @@ def load_bank(path: str | os.PathLike[str], shown_as: str | None = None) -> Bank
 def trainee_bank(bank: Bank) -> dict[str, Any]:
     """The bank as trainees receive it: questions, options and resolution dates, without resolutions or notes."""
     return {
-        "bank": bank.id, "title": bank.title, "version": bank.version,
+        "bank": bank.id,
+        "title": bank.title,
+        "version": bank.version,
         "questions": [
-            {"id": q.id, "text": q.text, **({"options": list(q.options)} if q.options != BINARY else {}),
-             **({"resolution_date": q.resolution_date} if q.resolution_date else {})}
+            {
+                "id": q.id,
+                "text": q.text,
+                **({"options": list(q.options)} if q.options != BINARY else {}),
+                **({"resolution_date": q.resolution_date} if q.resolution_date else {}),
+            }
             for q in bank.questions
         ],
         **({"terms": list(bank.terms)} if bank.terms else {}),
@@ -169,8 +205,9 @@ def parse_forecasts(data: Any, file: str, trainee: str, bank: Bank, problems: Pr
             continue
         if is_number(value):
             if len(question.options) != 2:
-                r.problem(where, f"give one probability per option ({', '.join(question.options)})", value, line,
-                          "structure")
+                r.problem(
+                    where, f"give one probability per option ({', '.join(question.options)})", value, line, "structure"
+                )
                 continue
             p = float(value)
             if not 0 <= p <= 1:
@@ -185,27 +222,52 @@ def parse_forecasts(data: Any, file: str, trainee: str, bank: Bank, problems: Pr
         for option, p in per_option.items():
             name = "yes" if option is True else "no" if option is False else str(option)
             if name not in question.options:
-                r.problem(f"{where}.{name}", f"not an option of this question ({', '.join(question.options)})",
-                          name, line_of(per_option, option), "choice")
+                r.problem(
+                    f"{where}.{name}",
+                    f"not an option of this question ({', '.join(question.options)})",
+                    name,
+                    line_of(per_option, option),
+                    "choice",
+                )
             elif not is_number(p) or not 0 <= float(p) <= 1:
-                r.problem(f"{where}.{name}", "must be a probability between 0 and 1", shown(p),
-                          line_of(per_option, option), "number")
+                r.problem(
+                    f"{where}.{name}",
+                    "must be a probability between 0 and 1",
+                    shown(p),
+                    line_of(per_option, option),
+                    "number",
+                )
             else:
                 probabilities[name] = float(p)
         if probabilities and abs(sum(probabilities.values()) - 1) > 0.01:
-            r.problem(where, "the options' probabilities must sum to 1 (within 0.01)",
-                      round(sum(probabilities.values()), 4), line, "number")
+            r.problem(
+                where,
+                "the options' probabilities must sum to 1 (within 0.01)",
+                round(sum(probabilities.values()), 4),
+                line,
+                "number",
+            )
         out[question.id] = {o: probabilities.get(o, 0.0) for o in question.options}
     terms: dict[str, float] = {}
     raw_terms = root.get("terms")
     term_map = r.mapping(raw_terms, "terms", line_of(root, "terms")) if raw_terms is not None else None
     for term, value in (term_map or {}).items():
         if str(term) not in TERMS:
-            r.problem(f"terms.{term}", f"not an ICD 203 term (one of: {', '.join(TERMS)})", term,
-                      line_of(term_map, term), "choice")
+            r.problem(
+                f"terms.{term}",
+                f"not an ICD 203 term (one of: {', '.join(TERMS)})",
+                term,
+                line_of(term_map, term),
+                "choice",
+            )
         elif not is_number(value) or not 0 <= float(value) <= 1:
-            r.problem(f"terms.{term}", "must be a probability between 0 and 1", shown(value),
-                      line_of(term_map, term), "number")
+            r.problem(
+                f"terms.{term}",
+                "must be a probability between 0 and 1",
+                shown(value),
+                line_of(term_map, term),
+                "number",
+            )
         else:
             terms[str(term)] = float(value)
     return Forecasts(trainee, out, terms, file) if len(problems) == before else None
@@ -220,8 +282,12 @@ def read_forecasts(bank: Bank, paths: Iterable[str | os.PathLike[str]]) -> list[
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml") if p.name not in ("questions.yaml", "exercise.yaml")
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*.yaml")
+                if p.name not in ("questions.yaml", "exercise.yaml")
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
                 problems.append(Problem(str(path), "submission", "holds no forecasts file (*.yaml)", code="file"))
             files.extend(found)
@@ -232,8 +298,15 @@ def read_forecasts(bank: Bank, paths: Iterable[str | os.PathLike[str]]) -> list[
     for path in dict.fromkeys(files):
         trainee = path.stem
         if not ANALYST_NAME.match(trainee) or trainee in seen:
-            problems.append(Problem(str(path), "file", "trainee file names must be unique and use only letters, "
-                                    "digits, '-' and '_'", path.name, code="file"))
+            problems.append(
+                Problem(
+                    str(path),
+                    "file",
+                    "trainee file names must be unique and use only letters, digits, '-' and '_'",
+                    path.name,
+                    code="file",
+                )
+            )
             continue
         seen.add(trainee)
         try:
@@ -265,8 +338,9 @@ class DrillScores:
 def score_drill(bank: Bank, forecasts: list[Forecasts]) -> DrillScores:
     """Score every trainee on the resolved questions of ``bank``."""
     resolved = [q for q in bank.questions if q.resolution is not None]
-    brier = pd.DataFrame(np.nan, index=pd.Index([f.trainee for f in forecasts], name="trainee"),
-                         columns=[q.id for q in resolved])
+    brier = pd.DataFrame(
+        np.nan, index=pd.Index([f.trainee for f in forecasts], name="trainee"), columns=[q.id for q in resolved]
+    )
     events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for f in forecasts:
         probs, outcomes = [], []
@@ -284,10 +358,12 @@ def score_drill(bank: Bank, forecasts: list[Forecasts]) -> DrillScores:
     for f in forecasts:
         mine = brier.loc[f.trainee]
         answered = mine.notna()
-        row: dict[str, Any] = {"trainee": f.trainee, "answered": int(answered.sum()),
-                               "brier": float(mine[answered].mean()) if answered.any() else np.nan,
-                               "relative_to_median": float((mine[answered] - median[answered]).mean())
-                               if answered.any() else np.nan}
+        row: dict[str, Any] = {
+            "trainee": f.trainee,
+            "answered": int(answered.sum()),
+            "brier": float(mine[answered].mean()) if answered.any() else np.nan,
+            "relative_to_median": float((mine[answered] - median[answered]).mean()) if answered.any() else np.nan,
+        }
         fc, oc = events[f.trainee]
         if fc.size:
             m = grading.murphy(fc, oc)
@@ -296,8 +372,9 @@ def score_drill(bank: Bank, forecasts: list[Forecasts]) -> DrillScores:
         row["terms_given"] = len(f.terms)
         rows.append(row)
     table = pd.DataFrame(rows).set_index("trainee")
-    terms = pd.DataFrame([f.terms for f in forecasts], index=brier.index,
-                         columns=list(bank.terms or TERMS)).astype(float)
+    terms = pd.DataFrame([f.terms for f in forecasts], index=brier.index, columns=list(bank.terms or TERMS)).astype(
+        float
+    )
     return DrillScores(bank, brier, table, terms, events)
 
 
@@ -314,8 +391,10 @@ def term_feedback(term: str, value: float) -> str:
         return f'"{term}": you said {value:.0%}, inside ICD 203\'s {band.range_text}.'
     gap = band.low - value if value < band.low else value - band.high
     side = "below" if value < band.low else "above"
-    return (f'"{term}": you said {value:.0%}, {gap * 100:.0f} points {side} ICD 203\'s {band.range_text}; '
-            f"to a reader of ICD 203 your number reads as \"{icd203_band(value).term}\".")
+    return (
+        f'"{term}": you said {value:.0%}, {gap * 100:.0f} points {side} ICD 203\'s {band.range_text}; '
+        f'to a reader of ICD 203 your number reads as "{icd203_band(value).term}".'
+    )
 
 
 def with_term(probability: float) -> str:
@@ -331,9 +410,16 @@ def class_terms(scores: DrillScores) -> pd.DataFrame:
         if values.empty:
             continue
         band = TERMS[term]
-        rows.append({"term": term, "icd203_range": band.range_text, "median": values.median(),
-                     "lowest": values.min(), "highest": values.max(),
-                     "in_range": float(((values >= band.low) & (values <= band.high)).mean())})
+        rows.append(
+            {
+                "term": term,
+                "icd203_range": band.range_text,
+                "median": values.median(),
+                "lowest": values.min(),
+                "highest": values.max(),
+                "in_range": float(((values >= band.low) & (values <= band.high)).mean()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -353,9 +439,15 @@ def calibration_figure(forecasts: np.ndarray, outcomes: np.ndarray, title: str, 
         points = grading.calibration_table(forecasts, outcomes, bins)
         xs, ys, ns = (np.array(v) for v in zip(*points))
         m = grading.murphy(forecasts, outcomes, bins)
-        ax.plot(xs, ys, color="#1f77b4", marker="o", linewidth=1.2,
-                label=f"REL {m.reliability:.3f}  RES {m.resolution:.3f}  UNC {m.uncertainty:.3f}"
-                      + (f"  residual {m.residual:.3f}" if bins else ""))
+        ax.plot(
+            xs,
+            ys,
+            color="#1f77b4",
+            marker="o",
+            linewidth=1.2,
+            label=f"REL {m.reliability:.3f}  RES {m.resolution:.3f}  UNC {m.uncertainty:.3f}"
+            + (f"  residual {m.residual:.3f}" if bins else ""),
+        )
         ax.scatter(xs, ys, s=12 + 60 * ns / ns.max(), color="#1f77b4", zorder=3)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -372,9 +464,14 @@ def answers_table(bank: Bank, forecasts: Forecasts) -> pd.DataFrame:
     rows = []
     for q in bank.questions:
         given = forecasts.forecasts.get(q.id)
-        shown = "not answered" if given is None else "; ".join(
-            f"{o}: {with_term(given[o])}" if len(q.options) > 2 else with_term(given[o]) for o in
-            (q.options if len(q.options) > 2 else q.options[:1]))
+        shown = (
+            "not answered"
+            if given is None
+            else "; ".join(
+                f"{o}: {with_term(given[o])}" if len(q.options) > 2 else with_term(given[o])
+                for o in (q.options if len(q.options) > 2 else q.options[:1])
+            )
+        )
         rows.append({"question": q.text, "your answer": shown})
     return pd.DataFrame(rows, index=pd.Index([q.id for q in bank.questions], name="id"))
 

@@ -24,17 +24,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     pack.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
     pack.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder for the pack")
     pack.set_defaults(run=run_pack)
-    derive = commands.add_parser("derive-key", help="re-derive key.yaml from the expert matrices named in "
-                                 "exercise.yaml (key_from), or a question key's derived answers from the case's "
-                                 "scenarios.yaml; the version goes up when the key changes")
+    derive = commands.add_parser(
+        "derive-key",
+        help="re-derive key.yaml from the expert matrices named in "
+        "exercise.yaml (key_from), or a question key's derived answers from the case's "
+        "scenarios.yaml; the version goes up when the key changes",
+    )
     derive.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
     derive.set_defaults(run=run_derive)
 
     grade = subparsers.add_parser("grade", help="grade trainees' submissions against an exercise's key")
     grade.add_argument("exercise", metavar="EXERCISE", help="an exercise folder or an id under data/exercises")
-    grade.add_argument("submissions", metavar="SUBMISSION", nargs="+",
-                       help="a trainee's ratings file (.csv), forecasts or answers file (.yaml), or a folder of them "
-                       "(a whole class)")
+    grade.add_argument(
+        "submissions",
+        metavar="SUBMISSION",
+        nargs="+",
+        help="a trainee's ratings file (.csv), forecasts or answers file (.yaml), or a folder of them (a whole class)",
+    )
     grade.add_argument("--out", metavar="DIR", help="write feedback/<trainee>.html, class.html and gradebook.csv")
     grade.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     grade.set_defaults(run=run_grade)
@@ -61,9 +67,11 @@ def run_check(args: argparse.Namespace) -> int:
 
         case = ex.case()
         key = load_key(ex.key_path, case, ex.shown("key.yaml"))
-        detail = (f"{len(case.evidence)} items x {len(case.hypotheses)} hypotheses, "
-                  f"{sum(len(c.accept) > 1 for c in key.cells.values())} cells with more than one acceptable rating"
-                  + (", a computed answer" if key.normative else ""))
+        detail = (
+            f"{len(case.evidence)} items x {len(case.hypotheses)} hypotheses, "
+            f"{sum(len(c.accept) > 1 for c in key.cells.values())} cells with more than one acceptable rating"
+            + (", a computed answer" if key.normative else "")
+        )
         label = key.label
     elif ex.kind == "questions":
         from .questions import load_question_key
@@ -115,8 +123,10 @@ def run_grade(args: argparse.Namespace) -> int:
         print(f"{result.exercise.title} ({result.drill.bank.label})")
         print(f"{'trainee':<20} {'answered':>8} {'Brier':>7} {'vs median':>9}  terms in range")
         for row in book.itertuples(index=False):
-            print(f"{row.trainee:<20} {row.answered:>8} {row.brier:>7.3f} {row.relative_to_median:>+9.3f}  "
-                  f"{row.terms_in_range}/{row.terms_given}")
+            print(
+                f"{row.trainee:<20} {row.answered:>8} {row.brier:>7.3f} {row.relative_to_median:>+9.3f}  "
+                f"{row.terms_in_range}/{row.terms_given}"
+            )
     elif result.exercise.kind == "questions":
         print(f"{result.exercise.title} ({result.grades[0].key_label})")
         for g in result.grades:
@@ -127,8 +137,10 @@ def run_grade(args: argparse.Namespace) -> int:
         for g in result.grades:
             kappa = f"{g.kappa:6.2f}" if g.kappa == g.kappa else "     –"
             tau = f"{g.tau:6.2f}" if g.tau == g.tau else "     –"
-            print(f"{g.trainee:<20} {g.total:6.1f} {g.out_of:4.0f} {g.agreement:6.0%} {kappa} {tau}  "
-                  f"{g.leader:<6}  {g.unrated}")
+            print(
+                f"{g.trainee:<20} {g.total:6.1f} {g.out_of:4.0f} {g.agreement:6.0%} {kappa} {tau}  "
+                f"{g.leader:<6}  {g.unrated}"
+            )
     for path in result.written:
         print(f"wrote {path}")
     return 0

@@ -92,8 +92,10 @@ def resolve_exercise(exercise: str | os.PathLike[str]) -> Path:
     folder = exercises_dir() / text
     if not (folder / EXERCISE_FILE).is_file():
         known = sorted(p.name for p in exercises_dir().glob("*") if (p / EXERCISE_FILE).is_file())
-        raise CaseNotFoundError(f"{text!r}: no exercise with that id in {exercises_dir()}"
-                                + (f"; known exercises: {', '.join(known)}" if known else ""))
+        raise CaseNotFoundError(
+            f"{text!r}: no exercise with that id in {exercises_dir()}"
+            + (f"; known exercises: {', '.join(known)}" if known else "")
+        )
     return folder.resolve()
 
 
@@ -109,8 +111,9 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
     if root is None:
         problems.raise_if_any()
     r.unknown(root, EXERCISE_FIELDS, "")
-    exercise_id = r.identifier(root, "id", "", pattern=CASE_ID.pattern,
-                               rule="must be lower-case letters, digits, '-' and '_'")
+    exercise_id = r.identifier(
+        root, "id", "", pattern=CASE_ID.pattern, rule="must be lower-case letters, digits, '-' and '_'"
+    )
     title = r.text(root, "title", "", required=True)
     kind = r.choice(root, "kind", "", KINDS, None)
     if "kind" not in root:
@@ -120,8 +123,9 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
     if case_ref and not CASE_ID.match(case_ref):
         r.problem("case", "must be a case id under data/cases", case_ref, line_of(root, "case"), "id")
     if not (folder / INSTRUCTIONS_FILE).is_file():
-        r.problem(INSTRUCTIONS_FILE, "is missing: trainees need instructions (time, steps, what to hand in)",
-                  code="file")
+        r.problem(
+            INSTRUCTIONS_FILE, "is missing: trainees need instructions (time, steps, what to hand in)", code="file"
+        )
     key_from = None
     raw = root.get("key_from")
     if raw is not None:
@@ -130,25 +134,34 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
             r.unknown(section, ("case", "analysts"), "key_from")
             analysts = r.text_list(section, "analysts", "key_from")
             if not analysts:
-                r.problem("key_from.analysts", "list the analysts whose matrices make the key",
-                          line=line_of(section, "analysts") or section.line, code="required")
+                r.problem(
+                    "key_from.analysts",
+                    "list the analysts whose matrices make the key",
+                    line=line_of(section, "analysts") or section.line,
+                    code="required",
+                )
             key_from = (r.text(section, "case", "key_from") or case_ref, analysts)
     if kind == "ach" and not case_ref and not (folder / "case" / CASE_FILE).is_file():
-        r.problem("case", "an ACH exercise needs a case id or a case/ folder with case.yaml", line=1,
-                  code="required")
+        r.problem("case", "an ACH exercise needs a case id or a case/ folder with case.yaml", line=1, code="required")
     key_name = BANK_FILE if kind == "calibration" else KEY_FILE
     if need_key and kind and not (folder / key_name).is_file():
         r.problem(key_name, "is missing", code="file")
     handout = root.get("scenario_handout", False)
     if not isinstance(handout, bool):
-        r.problem("scenario_handout", "must be true or false", shown(handout), line_of(root, "scenario_handout"),
-                  "type")
+        r.problem(
+            "scenario_handout", "must be true or false", shown(handout), line_of(root, "scenario_handout"), "type"
+        )
     elif handout and not case_ref:
-        r.problem("scenario_handout", "needs a case with a scenarios.yaml", line=line_of(root, "scenario_handout"),
-                  code="structure")
+        r.problem(
+            "scenario_handout",
+            "needs a case with a scenarios.yaml",
+            line=line_of(root, "scenario_handout"),
+            code="structure",
+        )
     problems.raise_if_any()
-    return Exercise(exercise_id, title, kind or "ach", int(minutes) or None, folder, case_ref, key_from,
-                    handout is True)
+    return Exercise(
+        exercise_id, title, kind or "ach", int(minutes) or None, folder, case_ref, key_from, handout is True
+    )
 
 
 def _shown(folder: Path) -> str:
@@ -174,8 +187,16 @@ def pack_exercise(exercise: str | os.PathLike[str] | Exercise, to: str | os.Path
     ex = exercise if isinstance(exercise, Exercise) else load_exercise(exercise)
     target = Path(to)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ValidationError([Problem(str(target), "--to", "must be a new or empty folder (a pack is never "
-                                       "written over other files)", code="file")])
+        raise ValidationError(
+            [
+                Problem(
+                    str(target),
+                    "--to",
+                    "must be a new or empty folder (a pack is never written over other files)",
+                    code="file",
+                )
+            ]
+        )
     secrets = key_material(ex)
     staging = target.with_name(f".{target.name}.packing")
     shutil.rmtree(staging, ignore_errors=True)
@@ -202,12 +223,12 @@ def pack_exercise(exercise: str | os.PathLike[str] | Exercise, to: str | os.Path
         else:
             from .calibration import load_bank, trainee_bank
 
-            atomic_write_text(staging / BANK_FILE, dump_yaml(trainee_bank(load_bank(ex.key_path,
-                                                                                    ex.shown(BANK_FILE)))))
+            atomic_write_text(staging / BANK_FILE, dump_yaml(trainee_bank(load_bank(ex.key_path, ex.shown(BANK_FILE)))))
         found = leaks(staging, secrets)
         if found:
-            raise ValidationError([Problem(str(path), "pack", "contains key material", text[:60], code="invalid")
-                                   for path, text in found])
+            raise ValidationError(
+                [Problem(str(path), "pack", "contains key material", text[:60], code="invalid") for path, text in found]
+            )
         if target.exists():
             target.rmdir()
         staging.rename(target)
@@ -231,7 +252,8 @@ def key_material(ex: Exercise) -> list[str]:
 
         qkey = load_question_key(ex.key_path, ex.shown(KEY_FILE))
         return [text for q in qkey.questions for text in (q.why, f"{q.id}: {q.answer}") if text] + (
-            [qkey.note] if qkey.note else [])
+            [qkey.note] if qkey.note else []
+        )
     from .calibration import load_bank
 
     bank = load_bank(ex.key_path, ex.shown(BANK_FILE))
@@ -245,16 +267,26 @@ def scenario_handout(ex: Exercise) -> tuple[str, str]:
     from ..scenarios.scenario_file import load_scenarios
 
     scenarios = load_scenarios(ex.case_ref)
-    cib = ("# The cross-impact balance model of the case (from its scenarios.yaml). Run: sat cib cib.yaml\n"
-           + dump_yaml({"cib": scenarios.cib_raw}))
-    drivers = ("# The driving forces of the case, without their ratings: rate impact and uncertainty yourself.\n"
-               + dump_yaml({"drivers": [{"id": d.id, "name": d.name, "category": d.category,
-                                         "end_states": list(d.end_states)} for d in scenarios.drivers]}))
+    cib = "# The cross-impact balance model of the case (from its scenarios.yaml). Run: sat cib cib.yaml\n" + dump_yaml(
+        {"cib": scenarios.cib_raw}
+    )
+    drivers = (
+        "# The driving forces of the case, without their ratings: rate impact and uncertainty yourself.\n"
+        + dump_yaml(
+            {
+                "drivers": [
+                    {"id": d.id, "name": d.name, "category": d.category, "end_states": list(d.end_states)}
+                    for d in scenarios.drivers
+                ]
+            }
+        )
+    )
     return cib, drivers
 
 
 def leaks(folder: Path, secrets: list[str]) -> list[tuple[Path, str]]:
     """(file, secret) for every secret text found in any file under ``folder`` (whitespace-insensitive)."""
+
     def squash(text: str) -> str:
         return re.sub(r"\s+", " ", text).strip()
 

@@ -39,17 +39,23 @@ th{background:#f3f3f3;text-align:left}.num{text-align:right}.code{text-align:cen
 .total{font-size:1.4em;font-weight:700}.muted{color:#666;font-size:.9em}figure{margin:1em 0}
 """
 LABELS = {
-    "cells": "Cell agreement (partial credit one step off)", "kappa": "Quadratic-weighted kappa",
-    "ranking": "Ranking (Kendall tau)", "top": "Leading hypothesis", "diagnostic": "Diagnostic items found",
-    "non_diagnostic": "Non-diagnostic items found", "linchpins": "Linchpins found",
+    "cells": "Cell agreement (partial credit one step off)",
+    "kappa": "Quadratic-weighted kappa",
+    "ranking": "Ranking (Kendall tau)",
+    "top": "Leading hypothesis",
+    "diagnostic": "Diagnostic items found",
+    "non_diagnostic": "Non-diagnostic items found",
+    "linchpins": "Linchpins found",
     "accuracy": "Accuracy against the computed answer",
 }
 
 
 def page(title: str, body: str) -> str:
     """A complete, self-contained HTML page."""
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
-            f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+        f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n"
+    )
 
 
 def svg(fig: Figure) -> str:
@@ -60,7 +66,7 @@ def svg(fig: Figure) -> str:
     fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def _number(value: float | None, digits: int = 2) -> str:
@@ -79,8 +85,10 @@ def _matrix(case: Case, codes: dict[tuple[str, str], str], costly: set[tuple[str
     head = "".join(f'<th title="{esc(h.title)}">{esc(h.id)}</th>' for h in case.hypotheses)
     rows = "".join(
         f'<tr><th title="{esc(e.summary)}">{esc(e.id)}</th>'
-        + "".join(_code_cell(codes.get((e.id, h), ""), (e.id, h) in costly) for h in case.hypothesis_ids) + "</tr>"
-        for e in case.evidence)
+        + "".join(_code_cell(codes.get((e.id, h), ""), (e.id, h) in costly) for h in case.hypothesis_ids)
+        + "</tr>"
+        for e in case.evidence
+    )
     return f"<div><h3>{esc(caption)}</h3><table><tr><th>evidence</th>{head}</tr>{rows}</table></div>"
 
 
@@ -89,8 +97,9 @@ def trainee_page(exercise: Exercise, case: Case, key: Key, grade: Grade) -> str:
     the key's why, the items found, and what their own ratings imply (from the report's functions)."""
     costly = {(c.evidence, c.hypothesis) for c in grade.cells if c.credit < 1}
     mine = {(c.evidence, c.hypothesis): c.given for c in grade.cells}
-    expected = {(c.evidence, c.hypothesis): "/".join(c.accept) if len(c.accept) > 1 else c.expected
-                for c in grade.cells}
+    expected = {
+        (c.evidence, c.hypothesis): "/".join(c.accept) if len(c.accept) > 1 else c.expected for c in grade.cells
+    }
     parts = [
         f"<h1>{esc(exercise.title)}</h1>",
         f"<p>Feedback for <b>{esc(grade.trainee)}</b>. Graded with {esc(grade.key_label)}.</p>",
@@ -98,38 +107,53 @@ def trainee_page(exercise: Exercise, case: Case, key: Key, grade: Grade) -> str:
         "<table><tr><th>part</th><th>measure</th><th>points</th></tr>",
     ]
     measures = {
-        "cells": f"{grade.agreement:.0%} of the weighted credit", "kappa": f"kappa {_number(grade.kappa)}",
+        "cells": f"{grade.agreement:.0%} of the weighted credit",
+        "kappa": f"kappa {_number(grade.kappa)}",
         "ranking": f"tau {_number(grade.tau)}",
         "top": f"your leader {grade.leader}; the key accepts {', '.join(key.top)}",
         **{k: f"{len(grade.found[k])} of {len(grade.found[k]) + len(grade.missed[k])}" for k in grade.found},
-        "accuracy": (f"distance {_number(grade.distance, 3)} (0 best, 2 worst), mean absolute error "
-                     f"{_number(grade.mae, 3)}" if grade.distance is not None else ""),
+        "accuracy": (
+            f"distance {_number(grade.distance, 3)} (0 best, 2 worst), mean absolute error {_number(grade.mae, 3)}"
+            if grade.distance is not None
+            else ""
+        ),
     }
     for name, top in grade.maximum.items():
         if top > 0:
-            parts.append(f"<tr><td>{esc(LABELS[name])}</td><td>{esc(measures[name])}</td>"
-                         f'<td class="num">{grade.points[name]:.1f} / {top:.0f}</td></tr>')
+            parts.append(
+                f"<tr><td>{esc(LABELS[name])}</td><td>{esc(measures[name])}</td>"
+                f'<td class="num">{grade.points[name]:.1f} / {top:.0f}</td></tr>'
+            )
     parts.append("</table>")
     if grade.unrated:
         parts.append(f"<p>You left {grade.unrated} cell(s) unrated; an unrated cell earns nothing.</p>")
-    parts.append('<h2>Your matrix beside the key</h2><p class="muted">Outlined cells cost points. Where the key '
-                 'shows two or more ratings (C/CC), experts disagree and any of them earns full credit.</p>')
-    parts.append(f'<div class="pair">{_matrix(case, mine, costly, "Your matrix")}'
-                 f'{_matrix(case, expected, costly, "Key")}</div>')
+    parts.append(
+        '<h2>Your matrix beside the key</h2><p class="muted">Outlined cells cost points. Where the key '
+        "shows two or more ratings (C/CC), experts disagree and any of them earns full credit.</p>"
+    )
+    parts.append(
+        f'<div class="pair">{_matrix(case, mine, costly, "Your matrix")}{_matrix(case, expected, costly, "Key")}</div>'
+    )
     lost = [c for c in grade.cells if c.credit < 1]
     if lost:
-        parts.append("<h2>Cells that cost points</h2><table><tr><th>cell</th><th>yours</th><th>key</th>"
-                     "<th>credit</th><th>why</th></tr>")
+        parts.append(
+            "<h2>Cells that cost points</h2><table><tr><th>cell</th><th>yours</th><th>key</th>"
+            "<th>credit</th><th>why</th></tr>"
+        )
         for c in sorted(lost, key=lambda c: (c.credit, c.evidence, c.hypothesis)):
-            parts.append(f"<tr><td>{esc(c.evidence)} / {esc(c.hypothesis)}</td><td>{esc(c.given or 'unrated')}</td>"
-                         f"<td>{esc('/'.join(c.accept))}</td><td class=\"num\">{c.credit:g}</td>"
-                         f"<td>{esc(c.why)}</td></tr>")
+            parts.append(
+                f"<tr><td>{esc(c.evidence)} / {esc(c.hypothesis)}</td><td>{esc(c.given or 'unrated')}</td>"
+                f'<td>{esc("/".join(c.accept))}</td><td class="num">{c.credit:g}</td>'
+                f"<td>{esc(c.why)}</td></tr>"
+            )
         parts.append("</table>")
     parts.append("<h2>Items</h2><table><tr><th></th><th>found</th><th>missed</th></tr>")
     for name in ("diagnostic", "non_diagnostic", "linchpins"):
         if grade.found[name] or grade.missed[name]:
-            parts.append(f"<tr><td>{esc(LABELS[name])}</td><td>{esc(', '.join(grade.found[name]) or '–')}</td>"
-                         f"<td>{esc(', '.join(grade.missed[name]) or '–')}</td></tr>")
+            parts.append(
+                f"<tr><td>{esc(LABELS[name])}</td><td>{esc(', '.join(grade.found[name]) or '–')}</td>"
+                f"<td>{esc(', '.join(grade.missed[name]) or '–')}</td></tr>"
+            )
     parts.append("</table>")
     parts.append(_implied(case, grade, key))
     return page(f"{exercise.title}: {grade.trainee}", "\n".join(parts))
@@ -140,20 +164,23 @@ def _implied(case: Case, grade: Grade, key: Key) -> str:
     rows = []
     for hid in case.hypothesis_ids:
         row = scores.hypotheses.loc[hid]
-        normative = (f'<td class="num">{esc(_percent(key.normative[hid]))}</td>'
-                     if key.normative is not None else "")
-        rows.append(f"<tr><td>{esc(hid)}</td><td>{esc(case.hypothesis(hid).title)}</td>"
-                    f'<td class="num">{int(row["rank"])}</td><td class="num">{row["inconsistency"]:g}</td>'
-                    f'<td class="num">{esc(_percent(row["posterior"]))}</td>'
-                    f'<td class="num">{esc(_percent(grade.probabilities[hid]))}</td>{normative}</tr>')
+        normative = f'<td class="num">{esc(_percent(key.normative[hid]))}</td>' if key.normative is not None else ""
+        rows.append(
+            f"<tr><td>{esc(hid)}</td><td>{esc(case.hypothesis(hid).title)}</td>"
+            f'<td class="num">{int(row["rank"])}</td><td class="num">{row["inconsistency"]:g}</td>'
+            f'<td class="num">{esc(_percent(row["posterior"]))}</td>'
+            f'<td class="num">{esc(_percent(grade.probabilities[hid]))}</td>{normative}</tr>'
+        )
     extra = "<th>computed answer</th>" if key.normative is not None else ""
     linchpins = scores.sensitivity.linchpins if scores.sensitivity else []
     sentences = scores.sensitivity.sentences[:6] if scores.sensitivity else []
-    return ("<h2>What your own ratings imply</h2><p class=\"muted\">The same scores the report would show for "
-            "your matrix.</p><table><tr><th>id</th><th>hypothesis</th><th>rank</th><th>inconsistency</th>"
-            f"<th>posterior from your ratings</th><th>your probability</th>{extra}</tr>{''.join(rows)}</table>"
-            f"<p>Your linchpins: {esc(', '.join(linchpins) or 'none')}</p>"
-            + "".join(f"<p class=\"muted\">{esc(s)}</p>" for s in sentences))
+    return (
+        '<h2>What your own ratings imply</h2><p class="muted">The same scores the report would show for '
+        "your matrix.</p><table><tr><th>id</th><th>hypothesis</th><th>rank</th><th>inconsistency</th>"
+        f"<th>posterior from your ratings</th><th>your probability</th>{extra}</tr>{''.join(rows)}</table>"
+        f"<p>Your linchpins: {esc(', '.join(linchpins) or 'none')}</p>"
+        + "".join(f'<p class="muted">{esc(s)}</p>' for s in sentences)
+    )
 
 
 def _percent(p: float) -> str:
@@ -211,8 +238,9 @@ def totals_figure(totals: Iterable[float], out_of: float) -> Figure:
     return fig
 
 
-def class_page(exercise: Exercise, case: Case, key: Key, grades: list[Grade], share: pd.DataFrame,
-               hardest: pd.DataFrame) -> str:
+def class_page(
+    exercise: Exercise, case: Case, key: Key, grades: list[Grade], share: pd.DataFrame, hardest: pd.DataFrame
+) -> str:
     """The instructor's class view: totals, the rating distribution per cell, the hardest cells."""
     totals = [g.total for g in grades]
     out_of = grades[0].out_of if grades else 0.0
@@ -224,10 +252,14 @@ def class_page(exercise: Exercise, case: Case, key: Key, grades: list[Grade], sh
         "<h2>Hardest cells</h2><table><tr><th>cell</th><th>key</th><th>mean credit</th><th>why</th></tr>",
     ]
     for row in hardest.itertuples(index=False):
-        parts.append(f"<tr><td>{esc(row.evidence)} / {esc(row.hypothesis)}</td><td>{esc(row.accept)}</td>"
-                     f'<td class="num">{row.mean_credit:.2f}</td><td>{esc(row.why)}</td></tr>')
-    parts.append("</table><h2>How the class rated each cell</h2><p class=\"muted\">Darker = more trainees gave "
-                 "that rating; outlined = a rating the key accepts.</p>")
+        parts.append(
+            f"<tr><td>{esc(row.evidence)} / {esc(row.hypothesis)}</td><td>{esc(row.accept)}</td>"
+            f'<td class="num">{row.mean_credit:.2f}</td><td>{esc(row.why)}</td></tr>'
+        )
+    parts.append(
+        '</table><h2>How the class rated each cell</h2><p class="muted">Darker = more trainees gave '
+        "that rating; outlined = a rating the key accepts.</p>"
+    )
     parts.append(f"<figure>{svg(distribution_figure(case, key, share))}</figure>")
     return page(f"{exercise.title}: class view", "\n".join(parts))
 
@@ -260,23 +292,27 @@ def drill_page(exercise: Exercise, scores: DrillScores, forecasts: Forecasts) ->
 
     row = scores.table.loc[forecasts.trainee]
     median = scores.brier.median(axis=0)
-    parts = [f"<h1>{esc(exercise.title)}</h1>",
-             f"<p>Feedback for <b>{esc(forecasts.trainee)}</b>. Scored with {esc(scores.bank.label)}.</p>",
-             f'<p class="total">Mean Brier score {_number(row["brier"], 3)} '
-             f'<span class="muted">(0 is perfect, 2 the worst; lower is better)</span></p>',
-             f"<p>Relative to the class median: {_number(row['relative_to_median'], 3)} (below 0: better than "
-             "the median forecaster on the same questions).</p>",
-             "<table><tr><th>question</th><th>your forecast</th><th>what happened</th><th>your Brier</th>"
-             "<th>class median</th></tr>"]
+    parts = [
+        f"<h1>{esc(exercise.title)}</h1>",
+        f"<p>Feedback for <b>{esc(forecasts.trainee)}</b>. Scored with {esc(scores.bank.label)}.</p>",
+        f'<p class="total">Mean Brier score {_number(row["brier"], 3)} '
+        f'<span class="muted">(0 is perfect, 2 the worst; lower is better)</span></p>',
+        f"<p>Relative to the class median: {_number(row['relative_to_median'], 3)} (below 0: better than "
+        "the median forecaster on the same questions).</p>",
+        "<table><tr><th>question</th><th>your forecast</th><th>what happened</th><th>your Brier</th>"
+        "<th>class median</th></tr>",
+    ]
     for q in scores.bank.questions:
         if q.resolution is None or q.id not in forecasts.forecasts:
             continue
         given = forecasts.forecasts[q.id]
         shown = "; ".join(f"{o}: {with_term(given[o])}" for o in q.options)
-        parts.append(f"<tr><td>{esc(q.text)}</td><td>{esc(shown)}</td><td>{esc(q.resolution)}"
-                     f"{('<br><span class=muted>' + esc(q.note) + '</span>') if q.note else ''}</td>"
-                     f'<td class="num">{scores.brier.at[forecasts.trainee, q.id]:.3f}</td>'
-                     f'<td class="num">{median[q.id]:.3f}</td></tr>')
+        parts.append(
+            f"<tr><td>{esc(q.text)}</td><td>{esc(shown)}</td><td>{esc(q.resolution)}"
+            f"{('<br><span class=muted>' + esc(q.note) + '</span>') if q.note else ''}</td>"
+            f'<td class="num">{scores.brier.at[forecasts.trainee, q.id]:.3f}</td>'
+            f'<td class="num">{median[q.id]:.3f}</td></tr>'
+        )
     parts.append("</table>")
     fc, oc = scores.events[forecasts.trainee]
     if fc.size:
@@ -293,32 +329,41 @@ def drill_class_page(exercise: Exercise, scores: DrillScores) -> str:
     from .calibration import calibration_figure, class_terms
 
     table = scores.table.sort_values("brier")
-    parts = [f"<h1>{esc(exercise.title)}: class view</h1>",
-             f"<p>{len(table)} trainees, scored with {esc(scores.bank.label)}.</p>",
-             "<table><tr><th>trainee</th><th>answered</th><th>mean Brier</th><th>vs median</th>"
-             "<th>reliability</th><th>resolution</th><th>terms in ICD 203 range</th></tr>"]
+    parts = [
+        f"<h1>{esc(exercise.title)}: class view</h1>",
+        f"<p>{len(table)} trainees, scored with {esc(scores.bank.label)}.</p>",
+        "<table><tr><th>trainee</th><th>answered</th><th>mean Brier</th><th>vs median</th>"
+        "<th>reliability</th><th>resolution</th><th>terms in ICD 203 range</th></tr>",
+    ]
     for trainee, row in table.iterrows():
-        parts.append(f"<tr><td>{esc(trainee)}</td><td class=\"num\">{int(row['answered'])}</td>"
-                     f"<td class=\"num\">{_number(row['brier'], 3)}</td>"
-                     f"<td class=\"num\">{_number(row['relative_to_median'], 3)}</td>"
-                     f"<td class=\"num\">{_number(row.get('reliability'), 3)}</td>"
-                     f"<td class=\"num\">{_number(row.get('resolution'), 3)}</td>"
-                     f"<td class=\"num\">{int(row['terms_in_range'])} / {int(row['terms_given'])}</td></tr>")
+        parts.append(
+            f'<tr><td>{esc(trainee)}</td><td class="num">{int(row["answered"])}</td>'
+            f'<td class="num">{_number(row["brier"], 3)}</td>'
+            f'<td class="num">{_number(row["relative_to_median"], 3)}</td>'
+            f'<td class="num">{_number(row.get("reliability"), 3)}</td>'
+            f'<td class="num">{_number(row.get("resolution"), 3)}</td>'
+            f'<td class="num">{int(row["terms_in_range"])} / {int(row["terms_given"])}</td></tr>'
+        )
     parts.append("</table>")
     pooled_f = np.concatenate([f for f, _ in scores.events.values()]) if scores.events else np.array([])
     pooled_o = np.concatenate([o for _, o in scores.events.values()]) if scores.events else np.array([])
     if pooled_f.size:
-        fig = calibration_figure(pooled_f, pooled_o, f"The class, pooled ({pooled_f.size} probabilities, by "
-                                 "distinct value)", bins=None)
+        fig = calibration_figure(
+            pooled_f, pooled_o, f"The class, pooled ({pooled_f.size} probabilities, by distinct value)", bins=None
+        )
         parts.append(f"<figure>{svg(fig)}</figure>")
     terms = class_terms(scores)
     if len(terms):
-        parts.append("<h2>What the words mean to the class</h2><table><tr><th>term</th><th>ICD 203</th>"
-                     "<th>median</th><th>lowest</th><th>highest</th><th>in range</th></tr>")
+        parts.append(
+            "<h2>What the words mean to the class</h2><table><tr><th>term</th><th>ICD 203</th>"
+            "<th>median</th><th>lowest</th><th>highest</th><th>in range</th></tr>"
+        )
         for row in terms.itertuples(index=False):
-            parts.append(f"<tr><td>{esc(row.term)}</td><td>{esc(row.icd203_range)}</td>"
-                         f'<td class="num">{row.median:.0%}</td><td class="num">{row.lowest:.0%}</td>'
-                         f'<td class="num">{row.highest:.0%}</td><td class="num">{row.in_range:.0%}</td></tr>')
+            parts.append(
+                f"<tr><td>{esc(row.term)}</td><td>{esc(row.icd203_range)}</td>"
+                f'<td class="num">{row.median:.0%}</td><td class="num">{row.lowest:.0%}</td>'
+                f'<td class="num">{row.highest:.0%}</td><td class="num">{row.in_range:.0%}</td></tr>'
+            )
         parts.append("</table>")
     return page(f"{exercise.title}: class view", "\n".join(parts))
 
@@ -336,14 +381,18 @@ def _answer_text(value: Any) -> str:
 
 def questions_page(exercise: Exercise, grade: Any) -> str:
     """The feedback page of one trainee on a question exercise: each answer beside the key's, with its why."""
-    parts = [f"<h1>{esc(exercise.title)}</h1>",
-             f"<p>Feedback for <b>{esc(grade.trainee)}</b>. Graded with {esc(grade.key_label)}.</p>",
-             f'<p class="total">{grade.total:.1f} / {grade.out_of:g} points</p>',
-             "<table><tr><th>question</th><th>your answer</th><th>key</th><th>points</th><th>why</th></tr>"]
+    parts = [
+        f"<h1>{esc(exercise.title)}</h1>",
+        f"<p>Feedback for <b>{esc(grade.trainee)}</b>. Graded with {esc(grade.key_label)}.</p>",
+        f'<p class="total">{grade.total:.1f} / {grade.out_of:g} points</p>',
+        "<table><tr><th>question</th><th>your answer</th><th>key</th><th>points</th><th>why</th></tr>",
+    ]
     for q, given, credit in grade.rows:
-        parts.append(f"<tr><td>{esc(q.prompt)}</td><td>{esc(_answer_text(given))}</td>"
-                     f"<td>{esc(_answer_text(q.answer))}</td><td class=\"num\">{q.points * credit:.1f} / "
-                     f"{q.points:g}</td><td>{esc(q.why)}</td></tr>")
+        parts.append(
+            f"<tr><td>{esc(q.prompt)}</td><td>{esc(_answer_text(given))}</td>"
+            f'<td>{esc(_answer_text(q.answer))}</td><td class="num">{q.points * credit:.1f} / '
+            f"{q.points:g}</td><td>{esc(q.why)}</td></tr>"
+        )
     parts.append("</table>")
     return page(f"{exercise.title}: {grade.trainee}", "\n".join(parts))
 
@@ -355,15 +404,20 @@ def questions_class_page(exercise: Exercise, key: Any, grades: list[Any]) -> str
 
     totals = [g.total for g in grades]
     out_of = grades[0].out_of if grades else 0.0
-    parts = [f"<h1>{esc(exercise.title)}: class view</h1>",
-             f"<p>{len(grades)} trainees, graded with {esc(key.label)}. Median total {np.median(totals):.1f} "
-             f"(out of {out_of:g}).</p>", f"<figure>{svg(totals_figure(totals, out_of))}</figure>",
-             "<table><tr><th>question</th><th>key</th><th>mean credit</th><th>answers given most often</th></tr>"]
+    parts = [
+        f"<h1>{esc(exercise.title)}: class view</h1>",
+        f"<p>{len(grades)} trainees, graded with {esc(key.label)}. Median total {np.median(totals):.1f} "
+        f"(out of {out_of:g}).</p>",
+        f"<figure>{svg(totals_figure(totals, out_of))}</figure>",
+        "<table><tr><th>question</th><th>key</th><th>mean credit</th><th>answers given most often</th></tr>",
+    ]
     for k, q in enumerate(key.questions):
         given = Counter(_answer_text(g.rows[k][1]) for g in grades)
         mean = float(np.mean([g.rows[k][2] for g in grades]))
         common = "; ".join(f"{text} ({n})" for text, n in given.most_common(3))
-        parts.append(f"<tr><td>{esc(q.prompt)}</td><td>{esc(_answer_text(q.answer))}</td>"
-                     f'<td class="num">{mean:.2f}</td><td>{esc(common)}</td></tr>')
+        parts.append(
+            f"<tr><td>{esc(q.prompt)}</td><td>{esc(_answer_text(q.answer))}</td>"
+            f'<td class="num">{mean:.2f}</td><td>{esc(common)}</td></tr>'
+        )
     parts.append("</table>")
     return page(f"{exercise.title}: class view", "\n".join(parts))

@@ -162,8 +162,9 @@ def murphy(forecasts: Sequence[float], outcomes: Sequence[int], bins: int | None
     return Murphy(bs, reliability, resolution, uncertainty, residual, int(counts.size))
 
 
-def calibration_table(forecasts: Sequence[float], outcomes: Sequence[int],
-                      bins: int | None = None) -> list[tuple[float, float, int]]:
+def calibration_table(
+    forecasts: Sequence[float], outcomes: Sequence[int], bins: int | None = None
+) -> list[tuple[float, float, int]]:
     """Points of a calibration curve: (mean forecast, observed frequency, count) per group of events, grouped as in
     :func:`murphy` (distinct values, or ``bins`` equal-width bins), lowest forecast first."""
     f, o = np.asarray(forecasts, dtype=float), np.asarray(outcomes, dtype=float)

@@ -21,13 +21,31 @@ from ..validation import FieldReader, Problems, field_name, is_number, shown
 from ..yamlio import LineDict, line_of, load_yaml
 from .grading import ONE_STEP_CREDIT, STEP, bayes_posterior
 
-KEY_FIELDS = ("exercise", "version", "note", "rubric", "one_step_credit", "cells", "diagnostic", "non_diagnostic",
-              "linchpins", "ranking", "top", "normative")
+KEY_FIELDS = (
+    "exercise",
+    "version",
+    "note",
+    "rubric",
+    "one_step_credit",
+    "cells",
+    "diagnostic",
+    "non_diagnostic",
+    "linchpins",
+    "ranking",
+    "top",
+    "normative",
+)
 CELL_FIELDS = ("rating", "accept", "weight", "why")
 #: Rubric components and their default points (a component whose key list is empty is left out of the total).
 RUBRIC_DEFAULTS: dict[str, float] = {
-    "cells": 40.0, "kappa": 10.0, "ranking": 10.0, "top": 10.0, "diagnostic": 10.0, "non_diagnostic": 5.0,
-    "linchpins": 10.0, "accuracy": 0.0,
+    "cells": 40.0,
+    "kappa": 10.0,
+    "ranking": 10.0,
+    "top": 10.0,
+    "diagnostic": 10.0,
+    "non_diagnostic": 5.0,
+    "linchpins": 10.0,
+    "accuracy": 0.0,
 }
 #: An item counts as diagnostic in a matrix when its likelihood ratio (as in the report) is at least this.
 DIAGNOSTIC_RATIO = 2.0
@@ -88,8 +106,9 @@ def _codes(r: FieldReader, value: Any, where: str, line: int | None) -> tuple[st
     elif isinstance(value, list):
         parts = [str(p).strip().upper() for p in value]
     else:
-        r.problem(where, "must be a rating code, codes separated by '/', or a list of codes", shown(value), line,
-                  "type")
+        r.problem(
+            where, "must be a rating code, codes separated by '/', or a list of codes", shown(value), line, "type"
+        )
         return ()
     bad = [p for p in parts if p not in RATING_CODES]
     if bad or not parts:
@@ -104,11 +123,17 @@ def _cell(r: FieldReader, value: Any, where: str, line: int | None) -> KeyCell |
         return KeyCell(accept[0], accept) if accept else None
     r.unknown(value, CELL_FIELDS, where)
     rating = r.text(value, "rating", where).upper()
-    accept = _codes(r, value["accept"], field_name(where, "accept"), line_of(value, "accept")) \
-        if "accept" in value else ()
+    accept = (
+        _codes(r, value["accept"], field_name(where, "accept"), line_of(value, "accept")) if "accept" in value else ()
+    )
     if rating and rating not in RATING_CODES:
-        r.problem(field_name(where, "rating"), f"unknown rating code (expected {', '.join(RATING_CODES)})", rating,
-                  line_of(value, "rating"), "choice")
+        r.problem(
+            field_name(where, "rating"),
+            f"unknown rating code (expected {', '.join(RATING_CODES)})",
+            rating,
+            line_of(value, "rating"),
+            "choice",
+        )
         return None
     if not rating and not accept:
         r.problem(where, "needs a rating or an accept list", line=line, code="required")
@@ -134,8 +159,13 @@ def parse_key(data: Any, file: str, case: Case, digest: str) -> tuple[Key | None
     exercise = r.identifier(root, "exercise", "")
     version = root.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        r.problem("version", "must be a whole number, 1 or more (raise it on every change of the key)",
-                  shown(version), line_of(root, "version") or 1, "required" if version is None else "number")
+        r.problem(
+            "version",
+            "must be a whole number, 1 or more (raise it on every change of the key)",
+            shown(version),
+            line_of(root, "version") or 1,
+            "required" if version is None else "number",
+        )
         version = 0
     rubric = dict(RUBRIC_DEFAULTS)
     raw_rubric = root.get("rubric")
@@ -144,10 +174,12 @@ def parse_key(data: Any, file: str, case: Case, digest: str) -> tuple[Key | None
         if section is not None:
             r.unknown(section, tuple(RUBRIC_DEFAULTS), "rubric")
             for name in RUBRIC_DEFAULTS:
-                rubric[name] = r.number(section, name, "rubric", RUBRIC_DEFAULTS[name], low=0.0,
-                                        what="points, 0 or more")
-    one_step = r.number(root, "one_step_credit", "", ONE_STEP_CREDIT, low=0.0, high=1.0,
-                        what="a credit between 0 and 1")
+                rubric[name] = r.number(
+                    section, name, "rubric", RUBRIC_DEFAULTS[name], low=0.0, what="points, 0 or more"
+                )
+    one_step = r.number(
+        root, "one_step_credit", "", ONE_STEP_CREDIT, low=0.0, high=1.0, what="a credit between 0 and 1"
+    )
     hids, eids = case.hypothesis_ids, case.evidence_ids
     cells: dict[tuple[str, str], KeyCell] = {}
     raw_cells = root.get("cells")
@@ -162,28 +194,49 @@ def parse_key(data: Any, file: str, case: Case, digest: str) -> tuple[Key | None
         row_map = r.mapping(row, where, line_of(rows, eid))
         for hid, value in (row_map or {}).items():
             if str(hid) not in hids:
-                r.problem(f"{where}.{hid}", "refers to a hypothesis id that is not in the case", hid,
-                          line_of(row_map, hid), "reference")
+                r.problem(
+                    f"{where}.{hid}",
+                    "refers to a hypothesis id that is not in the case",
+                    hid,
+                    line_of(row_map, hid),
+                    "reference",
+                )
                 continue
             cell = _cell(r, value, f"{where}.{hid}", line_of(row_map, hid))
             if cell is not None:
                 cells[(str(eid), str(hid))] = cell
     ranking = _id_list(r, root, "ranking", hids, "hypothesis")
     if ranking and sorted(ranking) != sorted(hids):
-        r.problem("ranking", "must list every hypothesis once, most likely first", list(ranking),
-                  line_of(root, "ranking"), "structure")
+        r.problem(
+            "ranking",
+            "must list every hypothesis once, most likely first",
+            list(ranking),
+            line_of(root, "ranking"),
+            "structure",
+        )
     normative = _normative(r, root, hids, eids)
     key = Key(
-        exercise=exercise, version=int(version), digest=digest, cells=cells, rubric=rubric, one_step_credit=one_step,
+        exercise=exercise,
+        version=int(version),
+        digest=digest,
+        cells=cells,
+        rubric=rubric,
+        one_step_credit=one_step,
         diagnostic=_id_list(r, root, "diagnostic", eids, "evidence"),
         non_diagnostic=_id_list(r, root, "non_diagnostic", eids, "evidence"),
         linchpins=_id_list(r, root, "linchpins", eids, "evidence"),
-        ranking=ranking, top=_id_list(r, root, "top", hids, "hypothesis"), normative=normative,
+        ranking=ranking,
+        top=_id_list(r, root, "top", hids, "hypothesis"),
+        normative=normative,
         note=r.text(root, "note", ""),
     )
     if key.rubric["accuracy"] > 0 and normative is None:
-        r.problem("rubric.accuracy", "gives points for accuracy but the key has no normative section", line=1,
-                  code="structure")
+        r.problem(
+            "rubric.accuracy",
+            "gives points for accuracy but the key has no normative section",
+            line=1,
+            code="structure",
+        )
     return (key if not problems else None), problems
 
 
@@ -206,14 +259,24 @@ def _normative(r: FieldReader, root: LineDict, hids: list[str], eids: list[str])
         for hid in hids:
             value = mapping.get(hid)
             if not is_number(value) or not 0 <= float(value) <= 1:
-                r.problem(f"{where}.{hid}", "needs a probability between 0 and 1 for every hypothesis", shown(value),
-                          line_of(mapping, hid) or getattr(mapping, "line", None), "number")
+                r.problem(
+                    f"{where}.{hid}",
+                    "needs a probability between 0 and 1 for every hypothesis",
+                    shown(value),
+                    line_of(mapping, hid) or getattr(mapping, "line", None),
+                    "number",
+                )
                 values.append(0.0)
             else:
                 values.append(float(value))
         for extra in set(map(str, mapping)) - set(hids):
-            r.problem(f"{where}.{extra}", "refers to a hypothesis id that is not in the case", extra,
-                      line_of(mapping, extra), "reference")
+            r.problem(
+                f"{where}.{extra}",
+                "refers to a hypothesis id that is not in the case",
+                extra,
+                line_of(mapping, extra),
+                "reference",
+            )
         return values
 
     priors = probabilities(section.get("priors"), "normative.priors", line_of(section, "priors"))
@@ -224,8 +287,13 @@ def _normative(r: FieldReader, root: LineDict, hids: list[str], eids: list[str])
     rows = []
     for eid, row in items.items():
         if str(eid) not in eids:
-            r.problem(f"normative.likelihoods.{eid}", "refers to an evidence id that is not in the case", eid,
-                      line_of(items, eid), "reference")
+            r.problem(
+                f"normative.likelihoods.{eid}",
+                "refers to an evidence id that is not in the case",
+                eid,
+                line_of(items, eid),
+                "reference",
+            )
             continue
         rows.append(probabilities(row, f"normative.likelihoods.{eid}", line_of(items, eid)))
     if len(r.problems) > before or not priors:
@@ -243,16 +311,21 @@ def load_key(path: Path, case: Case, shown_as: str) -> Key:
     missing = [(e, h) for e in case.evidence_ids for h in case.hypothesis_ids if (e, h) not in key.cells]
     if missing:
         shown_cells = ", ".join(f"{e}/{h}" for e, h in missing[:6]) + (" ..." if len(missing) > 6 else "")
-        Problems([Problem(shown_as, "cells", f"no key for {len(missing)} cell(s): {shown_cells}", None, 1,
-                          "structure")]).raise_if_any()
+        Problems(
+            [Problem(shown_as, "cells", f"no key for {len(missing)} cell(s): {shown_cells}", None, 1, "structure")]
+        ).raise_if_any()
     return key
 
 
 # --- derivation from a case's analysts ------------------------------------------------------------------------
 
 
-def derive_key(case: Case, analysts: list[str], exercise: str, rationale: dict[tuple[str, str], dict[str, str]],
-               ) -> dict[str, Any]:
+def derive_key(
+    case: Case,
+    analysts: list[str],
+    exercise: str,
+    rationale: dict[tuple[str, str], dict[str, str]],
+) -> dict[str, Any]:
     """A key (as the YAML mapping of ``key.yaml``, without ``version``) from the matrices of expert analysts.
 
     The rule, documented in ``docs/training.md``: a cell the analysts rate alike expects that rating; a cell they
@@ -279,26 +352,33 @@ def derive_key(case: Case, analysts: list[str], exercise: str, rationale: dict[t
                 row[hid] = {"rating": given[0], "why": why} if why else given[0]
                 continue
             scored = sorted(STEP[g] for g in given if g in STEP)
-            span = scoring.CODES[scored[0]:scored[-1] + 1] if scored else ()
+            span = scoring.CODES[scored[0] : scored[-1] + 1] if scored else ()
             accept = list(dict.fromkeys([*span, *(g for g in given if g not in STEP)]))
             expected = str(group[i, j]) if str(group[i, j]) in accept else accept[0]
             reasons = " ".join(f"{a}: {notes[a]}" if a in notes else f"{a} rated {g}" for a, g in zip(analysts, given))
-            row[hid] = {"rating": expected, "accept": [expected, *(c for c in accept if c != expected)],
-                        "why": f"Either is defensible. {reasons}"}
+            row[hid] = {
+                "rating": expected,
+                "accept": [expected, *(c for c in accept if c != expected)],
+                "why": f"Either is defensible. {reasons}",
+            }
         cells[eid] = row
     ratio = {a: s.evidence["likelihood_ratio"] for a, s in scores.items()}
     diagnostic = [e for e in case.evidence_ids if all(ratio[a][e] >= DIAGNOSTIC_RATIO for a in analysts)]
     flat = [e for e in case.evidence_ids if all(not s.evidence.at[e, "diagnostic"] for s in scores.values())]
-    linchpins = [e for e in case.evidence_ids
-                 if all(e in (s.sensitivity.linchpins if s.sensitivity else []) for s in scores.values())]
+    linchpins = [
+        e
+        for e in case.evidence_ids
+        if all(e in (s.sensitivity.linchpins if s.sensitivity else []) for s in scores.values())
+    ]
     mean_posterior = consensus.group_posterior(
-        np.stack([s.hypotheses["posterior"].reindex(case.hypothesis_ids).to_numpy() for s in scores.values()]))
+        np.stack([s.hypotheses["posterior"].reindex(case.hypothesis_ids).to_numpy() for s in scores.values()])
+    )
     ranking = [case.hypothesis_ids[k] for k in np.argsort(-mean_posterior, kind="stable")]
     top = list(dict.fromkeys(s.leader for s in scores.values()))
     return {
         "exercise": exercise,
         "note": f"Derived from the matrices of {', '.join(analysts)} in case {case.id} by "
-                "`sat exercise derive-key`; do not edit by hand.",
+        "`sat exercise derive-key`; do not edit by hand.",
         "cells": cells,
         "diagnostic": diagnostic,
         "non_diagnostic": flat,
@@ -320,20 +400,37 @@ def derive_key_file(exercise: Any) -> tuple[Path, int, bool]:
     from ..yamlio import dump_yaml
 
     if exercise.key_from is None:
-        raise ValidationError([Problem(exercise.shown("exercise.yaml"), "key_from", "this exercise's key is written "
-                                       "by hand: there is no key_from (case and analysts) to derive it from",
-                                       code="required")])
+        raise ValidationError(
+            [
+                Problem(
+                    exercise.shown("exercise.yaml"),
+                    "key_from",
+                    "this exercise's key is written "
+                    "by hand: there is no key_from (case and analysts) to derive it from",
+                    code="required",
+                )
+            ]
+        )
     case_ref, analysts = exercise.key_from
     case = load_case(case_ref) if case_ref else load_case(exercise.case_folder)
     missing = [a for a in analysts if a not in case.ratings]
     if missing:
-        raise ValidationError([Problem(exercise.shown("exercise.yaml"), "key_from.analysts",
-                                       f"no ratings file in case {case.id} for this analyst", a, code="reference")
-                               for a in missing])
+        raise ValidationError(
+            [
+                Problem(
+                    exercise.shown("exercise.yaml"),
+                    "key_from.analysts",
+                    f"no ratings file in case {case.id} for this analyst",
+                    a,
+                    code="reference",
+                )
+                for a in missing
+            ]
+        )
     rationale: dict[tuple[str, str], dict[str, str]] = {}
     for analyst in analysts:
         notes = case.rationale.get(analyst)
-        for eid, hid, text in ([] if notes is None else notes.itertuples(index=False, name=None)):
+        for eid, hid, text in [] if notes is None else notes.itertuples(index=False, name=None):
             if text:
                 rationale.setdefault((eid, hid), {})[analyst] = text
     derived = derive_key(case, analysts, exercise.id, rationale)
@@ -347,11 +444,18 @@ def derive_key_file(exercise: Any) -> tuple[Path, int, bool]:
             if isinstance(old_version, int) and _plain(old_rest) == _plain(derived):
                 return path, old_version, False
             version = old_version + 1 if isinstance(old_version, int) else 1
-    header = (f"# Instructor key of exercise {exercise.id}: never hand this file to trainees.\n"
-              "# Format: docs/training.md. Derived, not hand-written: re-run `sat exercise derive-key "
-              f"{exercise.id}` after the case's ratings change.\n")
-    atomic_write_text(path, header + dump_yaml({"exercise": exercise.id, "version": version,
-                                                **{k: v for k, v in derived.items() if k != "exercise"}}))
+    header = (
+        f"# Instructor key of exercise {exercise.id}: never hand this file to trainees.\n"
+        "# Format: docs/training.md. Derived, not hand-written: re-run `sat exercise derive-key "
+        f"{exercise.id}` after the case's ratings change.\n"
+    )
+    atomic_write_text(
+        path,
+        header
+        + dump_yaml(
+            {"exercise": exercise.id, "version": version, **{k: v for k, v in derived.items() if k != "exercise"}}
+        ),
+    )
     return path, version, True
 
 

@@ -105,13 +105,23 @@ def load_question_key(path: Path, shown_as: str) -> QuestionKey:
     exercise = r.identifier(root, "exercise", "")
     version = root.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        r.problem("version", "must be a whole number, 1 or more (raise it on every change of the key)",
-                  shown(version), line_of(root, "version") or 1, "required" if version is None else "number")
+        r.problem(
+            "version",
+            "must be a whole number, 1 or more (raise it on every change of the key)",
+            shown(version),
+            line_of(root, "version") or 1,
+            "required" if version is None else "number",
+        )
         version = 0
     raw = root.get("questions")
     if not isinstance(raw, list) or not raw:
-        r.problem("questions", "must be a non-empty list of questions", shown(raw), line_of(root, "questions") or 1,
-                  "required" if raw is None else "type")
+        r.problem(
+            "questions",
+            "must be a non-empty list of questions",
+            shown(raw),
+            line_of(root, "questions") or 1,
+            "required" if raw is None else "type",
+        )
         raw = []
     questions: list[Question] = []
     seen: set[str] = set()
@@ -130,14 +140,26 @@ def load_question_key(path: Path, shown_as: str) -> QuestionKey:
             r.problem(f"{where}.type", f"is required (one of: {', '.join(TYPES)})", line=item.line, code="required")
         derived = r.text(item, "derived", where)
         if derived and derived not in DERIVATIONS:
-            r.problem(f"{where}.derived", f"unknown rule (one of: {', '.join(DERIVATIONS)})", derived,
-                      line_of(item, "derived"), "choice")
+            r.problem(
+                f"{where}.derived",
+                f"unknown rule (one of: {', '.join(DERIVATIONS)})",
+                derived,
+                line_of(item, "derived"),
+                "choice",
+            )
         answer = _value(r, item, "answer", where, kind) if kind else None
-        questions.append(Question(
-            qid, r.text(item, "prompt", where, required=True), kind or "set", answer,
-            r.number(item, "points", where, 10.0, low=0.0, what="points, 0 or more"),
-            r.number(item, "tolerance", where, 0.0, low=0.0, what="a tolerance, 0 or more"),
-            r.text(item, "why", where), derived))
+        questions.append(
+            Question(
+                qid,
+                r.text(item, "prompt", where, required=True),
+                kind or "set",
+                answer,
+                r.number(item, "points", where, 10.0, low=0.0, what="points, 0 or more"),
+                r.number(item, "tolerance", where, 0.0, low=0.0, what="a tolerance, 0 or more"),
+                r.text(item, "why", where),
+                derived,
+            )
+        )
     problems.raise_if_any()
     return QuestionKey(exercise, int(version), file_digest(path), questions, r.text(root, "note", ""))
 
@@ -163,8 +185,12 @@ def read_answers(key: QuestionKey, paths: Iterable[str | os.PathLike[str]]) -> l
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml") if p.name not in ("exercise.yaml", ANSWERS_TEMPLATE)
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = sorted(
+                p
+                for p in path.rglob("*.yaml")
+                if p.name not in ("exercise.yaml", ANSWERS_TEMPLATE)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
                 problems.append(Problem(str(path), "submission", "holds no answers file (*.yaml)", code="file"))
             files.extend(found)
@@ -176,8 +202,15 @@ def read_answers(key: QuestionKey, paths: Iterable[str | os.PathLike[str]]) -> l
     for path in dict.fromkeys(files):
         trainee, shown_as = path.stem, str(path)
         if not ANALYST_NAME.match(trainee) or trainee in seen:
-            problems.append(Problem(shown_as, "file", "trainee file names must be unique and use only letters, "
-                                    "digits, '-' and '_'", path.name, code="file"))
+            problems.append(
+                Problem(
+                    shown_as,
+                    "file",
+                    "trainee file names must be unique and use only letters, digits, '-' and '_'",
+                    path.name,
+                    code="file",
+                )
+            )
             continue
         seen.add(trainee)
         try:
@@ -196,8 +229,13 @@ def read_answers(key: QuestionKey, paths: Iterable[str | os.PathLike[str]]) -> l
         for qid, _ in (section or {}).items():
             question = known.get(str(qid))
             if question is None:
-                r.problem(f"answers.{qid}", "refers to a question id that is not in the exercise", qid,
-                          line_of(section, qid), "reference")
+                r.problem(
+                    f"answers.{qid}",
+                    "refers to a question id that is not in the exercise",
+                    qid,
+                    line_of(section, qid),
+                    "reference",
+                )
             elif section[qid] is not None:
                 answers[str(qid)] = _value(r, section, qid, "answers", question.type)
         if len(problems) == before:
@@ -227,10 +265,22 @@ class QuestionGrade:
         return float(sum(q.points for q, _, _ in self.rows))
 
     def to_json(self) -> dict[str, Any]:
-        return {"trainee": self.trainee, "key": self.key_label, "total": round(self.total, 6),
-                "out_of": self.out_of,
-                "questions": [{"id": q.id, "given": given, "answer": q.answer, "credit": round(c, 6),
-                               "points": round(q.points * c, 6)} for q, given, c in self.rows]}
+        return {
+            "trainee": self.trainee,
+            "key": self.key_label,
+            "total": round(self.total, 6),
+            "out_of": self.out_of,
+            "questions": [
+                {
+                    "id": q.id,
+                    "given": given,
+                    "answer": q.answer,
+                    "credit": round(c, 6),
+                    "points": round(q.points * c, 6),
+                }
+                for q, given, c in self.rows
+            ],
+        }
 
 
 def grade_answers(key: QuestionKey, answers: Answers) -> QuestionGrade:
@@ -241,8 +291,11 @@ def grade_answers(key: QuestionKey, answers: Answers) -> QuestionGrade:
 
 def answers_template(key: QuestionKey) -> str:
     """The answers file trainees receive: every question as a comment above its empty answer (no key values)."""
-    lines = ["# Answer every question, then save this file as <your-name>.yaml and hand it in.",
-             "# Sets and sequences are lists: [a, b]. Ids are those of the case files.", "answers:"]
+    lines = [
+        "# Answer every question, then save this file as <your-name>.yaml and hand it in.",
+        "# Sets and sequences are lists: [a, b]. Ids are those of the case files.",
+        "answers:",
+    ]
     for q in key.questions:
         lines.append(f"  # {q.prompt} ({q.type})")
         lines.append(f"  {q.id}:")
@@ -307,9 +360,11 @@ def derive_question_key(exercise: Any) -> tuple[Path, int, bool]:
     if not changed:
         return path, key.version, False
     data["version"] = key.version + 1
-    header = (f"# Instructor key of exercise {key.exercise}: never hand this file to trainees. Format: "
-              "docs/training.md.\n# Answers marked `derived` are computed from the case's scenarios.yaml: re-run "
-              f"`sat exercise derive-key {key.exercise}` after it changes.\n")
+    header = (
+        f"# Instructor key of exercise {key.exercise}: never hand this file to trainees. Format: "
+        "docs/training.md.\n# Answers marked `derived` are computed from the case's scenarios.yaml: re-run "
+        f"`sat exercise derive-key {key.exercise}` after it changes.\n"
+    )
     atomic_write_text(path, header + dump_yaml(_plain(data)))
     return path, key.version + 1, True
 

@@ -32,16 +32,26 @@ class ClassResult:
         """Plain data for ``sat grade --json``."""
         if self.drill is not None:
             table = self.drill.table.reset_index()
-            return {"exercise": self.exercise.id, "bank": self.drill.bank.label,
-                    "trainees": [{k: (None if pd.isna(v) else v) for k, v in row.items()}
-                                 for row in table.to_dict(orient="records")],
-                    "written": [str(p) for p in self.written]}
-        return {"exercise": self.exercise.id, "trainees": [g.to_json() for g in self.grades],
-                "written": [str(p) for p in self.written]}
+            return {
+                "exercise": self.exercise.id,
+                "bank": self.drill.bank.label,
+                "trainees": [
+                    {k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict(orient="records")
+                ],
+                "written": [str(p) for p in self.written],
+            }
+        return {
+            "exercise": self.exercise.id,
+            "trainees": [g.to_json() for g in self.grades],
+            "written": [str(p) for p in self.written],
+        }
 
 
-def grade_class(exercise: str | os.PathLike[str] | Exercise, submissions: Iterable[str | os.PathLike[str]],
-                out: str | os.PathLike[str] | None = None) -> ClassResult:
+def grade_class(
+    exercise: str | os.PathLike[str] | Exercise,
+    submissions: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str] | None = None,
+) -> ClassResult:
     """Grade every submission under ``submissions`` (files or class folders) against the exercise's key.
 
     With ``out``, write there one feedback page per trainee (``feedback/<trainee>.html``), the class view
@@ -64,16 +74,26 @@ def grade_class(exercise: str | os.PathLike[str] | Exercise, submissions: Iterab
         if out is not None:
             for g in grades:
                 pages[f"feedback/{g.trainee}.html"] = feedback.trainee_page(ex, case, key, g)
-            pages[CLASS_PAGE] = feedback.class_page(ex, case, key, grades, rating_distribution(case, subs),
-                                                    hardest_cells(grades))
+            pages[CLASS_PAGE] = feedback.class_page(
+                ex, case, key, grades, rating_distribution(case, subs), hardest_cells(grades)
+            )
     elif ex.kind == "questions":
         from .questions import grade_answers, load_question_key, read_answers
 
         qkey = load_question_key(ex.key_path, ex.shown("key.yaml"))
         qgrades = [grade_answers(qkey, a) for a in read_answers(qkey, paths)]
-        book = pd.DataFrame([{"trainee": g.trainee, "total": round(g.total, 2), "out_of": g.out_of,
-                              **{f"points_{k}": round(v, 2) for k, v in g.points.items()}, "key": g.key_label}
-                             for g in qgrades])
+        book = pd.DataFrame(
+            [
+                {
+                    "trainee": g.trainee,
+                    "total": round(g.total, 2),
+                    "out_of": g.out_of,
+                    **{f"points_{k}": round(v, 2) for k, v in g.points.items()},
+                    "key": g.key_label,
+                }
+                for g in qgrades
+            ]
+        )
         result = ClassResult(ex, book, grades=qgrades)
         if out is not None:
             for g in qgrades:

@@ -43,8 +43,9 @@ def simulated_matrices(case: Case, key: Key, trainees: int, seed: int = 0) -> di
                     code = ""
                 row.append(code)
             rows.append(row)
-        out[f"trainee{t + 1:02d}"] = pd.DataFrame(rows, index=pd.Index(case.evidence_ids, name="evidence"),
-                                                  columns=case.hypothesis_ids, dtype=object)
+        out[f"trainee{t + 1:02d}"] = pd.DataFrame(
+            rows, index=pd.Index(case.evidence_ids, name="evidence"), columns=case.hypothesis_ids, dtype=object
+        )
     return out
 
 
@@ -73,8 +74,15 @@ def simulated_forecasts(bank: Bank, trainees: int, seed: int = 0) -> dict[str, d
             if rng.random() < 0.05:
                 continue  # a question skipped
             truth = q.options.index(q.resolution) if q.resolution in q.options else 0
-            logits = np.array([insight * (1.0 if k == truth else 0.0) + 0.7 * rng.normal() + 0.3 * signal[q.id]
-                               for k in range(len(q.options))]) * confidence
+            logits = (
+                np.array(
+                    [
+                        insight * (1.0 if k == truth else 0.0) + 0.7 * rng.normal() + 0.3 * signal[q.id]
+                        for k in range(len(q.options))
+                    ]
+                )
+                * confidence
+            )
             p = np.exp(logits - logits.max())
             p = np.round(p / p.sum() * 20) / 20
             p[np.argmax(p)] += 1 - p.sum()
@@ -84,8 +92,11 @@ def simulated_forecasts(bank: Bank, trainees: int, seed: int = 0) -> dict[str, d
             else:
                 forecasts[q.id] = {o: round(float(x), 2) for o, x in zip(q.options, p)}
         spread = rng.uniform(0.03, 0.2)
-        terms = {b.term: round(float(np.clip((b.low + b.high) / 2 + rng.normal(0, spread), 0.01, 0.99)), 2)
-                 for b in ICD203 if b.term in (bank.terms or ())}
+        terms = {
+            b.term: round(float(np.clip((b.low + b.high) / 2 + rng.normal(0, spread), 0.01, 0.99)), 2)
+            for b in ICD203
+            if b.term in (bank.terms or ())
+        }
         out[f"trainee{t + 1:02d}"] = {"forecasts": forecasts, **({"terms": terms} if terms else {})}
     return out
 

@@ -23,8 +23,7 @@ from .grid import MatrixGrid, cell_key
 from .rationale import RationaleBox
 from .session import EditSession, check_analyst, create_case
 
-STATUS_COLOURS = {"saved": "#1a7f37", "saving": "#9a6700", "error": "#cf222e", "conflict": "#cf222e",
-                  "idle": "#57606a"}
+STATUS_COLOURS = {"saved": "#1a7f37", "saving": "#9a6700", "error": "#cf222e", "conflict": "#cf222e", "idle": "#57606a"}
 SIDEBAR_WIDTH = "470px"
 EDITOR_CSS = """<style>
 .sat-editor-body { gap: 12px; }
@@ -54,8 +53,17 @@ class AchEditor(w.VBox):
     editable (no hypothesis, evidence, source or case forms, and no new case).
     """
 
-    def __init__(self, case: str | Path = "", analyst: str = "", blind: bool = False, compare: bool = False, *,
-                 analyst_fixed: bool = False, lock_blind: bool = False, lock_structure: bool = False):
+    def __init__(
+        self,
+        case: str | Path = "",
+        analyst: str = "",
+        blind: bool = False,
+        compare: bool = False,
+        *,
+        analyst_fixed: bool = False,
+        lock_blind: bool = False,
+        lock_structure: bool = False,
+    ):
         self.lock_blind = lock_blind
         self.lock_structure = lock_structure
         self.session: EditSession | None = None
@@ -64,15 +72,27 @@ class AchEditor(w.VBox):
         self.header = w.HTML()
         self.status = w.HTML()
         self.status.add_class("sat-editor-status")
-        self.reload_button = w.Button(description="Reload from disk", icon="refresh", button_style="warning",
-                                      layout=w.Layout(display="none", width="auto"))
+        self.reload_button = w.Button(
+            description="Reload from disk",
+            icon="refresh",
+            button_style="warning",
+            layout=w.Layout(display="none", width="auto"),
+        )
         self.blind_toggle = w.ToggleButton(
-            value=blind or lock_blind, disabled=lock_blind, description="Blind rating", icon="eye-slash",
+            value=blind or lock_blind,
+            disabled=lock_blind,
+            description="Blind rating",
+            icon="eye-slash",
             layout=w.Layout(width="auto"),
-            tooltip="Hide scores and other analysts' ratings until your matrix is complete")
-        self.compare_toggle = w.ToggleButton(value=compare, description="Compare with group", icon="users",
-                                             layout=w.Layout(width="auto"),
-                                             tooltip="Highlight the cells the analysts dispute")
+            tooltip="Hide scores and other analysts' ratings until your matrix is complete",
+        )
+        self.compare_toggle = w.ToggleButton(
+            value=compare,
+            description="Compare with group",
+            icon="users",
+            layout=w.Layout(width="auto"),
+            tooltip="Highlight the cells the analysts dispute",
+        )
         self.grid = MatrixGrid(layout=w.Layout(width="100%", min_width="0"))
         self.grid.on_rate = self.rate
         self.grid.on_select = self.select
@@ -86,22 +106,30 @@ class AchEditor(w.VBox):
         self.details = DetailsForm(self._save_details)
         self.new_case = DetailsForm(self._create_case, new=True)
         self.open_case = w.Dropdown(description="Case", style={"description_width": "5em"})
-        self.open_analyst = w.Combobox(description="Analyst", style={"description_width": "5em"},
-                                       placeholder="your name, as in ratings/<name>.csv", disabled=analyst_fixed)
+        self.open_analyst = w.Combobox(
+            description="Analyst",
+            style={"description_width": "5em"},
+            placeholder="your name, as in ratings/<name>.csv",
+            disabled=analyst_fixed,
+        )
         self.open_button = w.Button(description="Open", icon="folder-open")
         self.open_message = w.HTML()
         self.sidebar = w.Tab(layout=w.Layout(flex=f"0 1 {SIDEBAR_WIDTH}", min_width="340px"))
         main = w.VBox([self.grid, self.rationale], layout=w.Layout(flex="1 1 600px", min_width="0"))
-        self.body = w.HBox([main, self.sidebar], layout=w.Layout(width="100%", align_items="flex-start",
-                                                                 flex_flow="row wrap"))
+        self.body = w.HBox(
+            [main, self.sidebar], layout=w.Layout(width="100%", align_items="flex-start", flex_flow="row wrap")
+        )
         self.body.add_class("sat-editor-body")
         self.reload_button.on_click(lambda _b: self.reload())
         self.blind_toggle.observe(self._on_blind, names="value")
         self.compare_toggle.observe(lambda _c: self.refresh_scores(), names="value")
-        self.open_button.on_click(lambda _b: self.load(self.open_case.value or "", self.open_analyst.value.strip(),
-                                                       self.blind_toggle.value))
-        toolbar = w.HBox([self.status, self.reload_button, self.blind_toggle, self.compare_toggle],
-                         layout=w.Layout(align_items="center", flex_flow="row wrap"))
+        self.open_button.on_click(
+            lambda _b: self.load(self.open_case.value or "", self.open_analyst.value.strip(), self.blind_toggle.value)
+        )
+        toolbar = w.HBox(
+            [self.status, self.reload_button, self.blind_toggle, self.compare_toggle],
+            layout=w.Layout(align_items="center", flex_flow="row wrap"),
+        )
         toolbar.add_class("sat-editor-toolbar")
         super().__init__([w.HTML(EDITOR_CSS), self.header, toolbar, self.body], layout=w.Layout(width="100%"))
         self.add_class("sat-editor")
@@ -138,8 +166,7 @@ class AchEditor(w.VBox):
             self.open_case.value = self.session.case.id
         else:  # a case opened by its folder (an exercise's pack): offer that folder, so Open reopens it
             folder = str(self.session.folder)
-            self.open_case.options = [(c, c) for c in known_cases()] + [(f"{self.session.case.id} ({folder})",
-                                                                          folder)]
+            self.open_case.options = [(c, c) for c in known_cases()] + [(f"{self.session.case.id} ({folder})", folder)]
             self.open_case.value = folder
         self.blind_toggle.unobserve(self._on_blind, names="value")
         self.blind_toggle.value = blind or self.lock_blind
@@ -173,8 +200,7 @@ class AchEditor(w.VBox):
         parts: list[Any] = []
         if self.session is not None and not self.lock_structure:
             parts += [w.HTML("<b>This case</b>"), self.details]
-        parts += [w.HTML("<b>Open a case</b>"), self.open_case, self.open_analyst, self.open_button,
-                  self.open_message]
+        parts += [w.HTML("<b>Open a case</b>"), self.open_case, self.open_analyst, self.open_button, self.open_message]
         if not self.lock_structure:
             parts += [w.HTML("<b>New case</b>"), self.new_case]
         return w.VBox(parts)
@@ -254,8 +280,13 @@ class AchEditor(w.VBox):
 
     def _set_status(self, state: str, text: str) -> None:
         self.status_state = state
-        label = {"saved": "Saved", "saving": "Saving\u2026", "error": "Error", "conflict": "Not saved",
-                 "idle": "Ready"}[state]
+        label = {
+            "saved": "Saved",
+            "saving": "Saving\u2026",
+            "error": "Error",
+            "conflict": "Not saved",
+            "idle": "Ready",
+        }[state]
         colour = STATUS_COLOURS[state]
         self.status.value = (
             f"<span class='sat-status sat-status-{state}' style='display:inline-flex;align-items:center;gap:6px'>"
@@ -265,12 +296,14 @@ class AchEditor(w.VBox):
         self.reload_button.layout.display = "inline-flex" if state == "conflict" else "none"
 
     def _conflict(self, exc: ConflictError, what: str) -> None:
-        names = ", ".join(str(p.relative_to(p.parents[1])) if p.parent.name == "ratings" else p.name
-                          for p in exc.paths)
+        names = ", ".join(str(p.relative_to(p.parents[1])) if p.parent.name == "ratings" else p.name for p in exc.paths)
         self.grid.readonly = True
-        self._set_status("conflict", f"{what} was not saved: {names} changed on disk since this editor loaded it "
-                         "(another tab, another analyst, or a hand edit). Reload to see the current files, "
-                         "then make your change again.")
+        self._set_status(
+            "conflict",
+            f"{what} was not saved: {names} changed on disk since this editor loaded it "
+            "(another tab, another analyst, or a hand edit). Reload to see the current files, "
+            "then make your change again.",
+        )
 
     def reload(self) -> bool:
         """Re-read the case from disk after an external change."""
@@ -322,15 +355,21 @@ class AchEditor(w.VBox):
     def select_cell(self, evidence_id: str, hypothesis_id: str) -> None:
         """Show the written reason for a cell beside the grid (what moving to a cell does)."""
         session = self.session
-        if session is None or evidence_id not in session.case.evidence_ids \
-                or hypothesis_id not in session.case.hypothesis_ids:
+        if (
+            session is None
+            or evidence_id not in session.case.evidence_ids
+            or hypothesis_id not in session.case.hypothesis_ids
+        ):
             return
-        others = {} if self.blind else {
-            a: text for a in session.others if (text := session.rationale(evidence_id, hypothesis_id, a))
-        }
+        others = (
+            {}
+            if self.blind
+            else {a: text for a in session.others if (text := session.rationale(evidence_id, hypothesis_id, a))}
+        )
         code = str(session.matrix.loc[evidence_id, hypothesis_id])
-        self.rationale.show(session.case, code, evidence_id, hypothesis_id,
-                            session.rationale(evidence_id, hypothesis_id), others)
+        self.rationale.show(
+            session.case, code, evidence_id, hypothesis_id, session.rationale(evidence_id, hypothesis_id), others
+        )
 
     def save_rationale(self, evidence_id: str, hypothesis_id: str, text: str) -> list[Problem]:
         """Save why this analyst rated a cell as they did (what "Save why" does)."""
@@ -342,8 +381,14 @@ class AchEditor(w.VBox):
             path = self.session.set_rationale(evidence_id, hypothesis_id, text)
         except ConflictError as exc:
             self._conflict(exc, what)
-            return [Problem(exc.paths[0].name, "file", "changed on disk since this editor loaded it; reload first",
-                            code="conflict")]
+            return [
+                Problem(
+                    exc.paths[0].name,
+                    "file",
+                    "changed on disk since this editor loaded it; reload first",
+                    code="conflict",
+                )
+            ]
         except ValidationError as exc:
             self._set_status("error", f"{what} was not saved: see below the grid")
             return exc.problems
@@ -386,32 +431,42 @@ class AchEditor(w.VBox):
     def _saver(self, kind: str) -> SaveHandler:
         def save(fields: dict[str, Any], original_id: str | None) -> list[Problem]:
             assert self.session is not None
-            put = {"hypothesis": self.session.put_hypothesis, "evidence": self.session.put_evidence,
-                   "source": self.session.put_source}[kind]
+            put = {
+                "hypothesis": self.session.put_hypothesis,
+                "evidence": self.session.put_evidence,
+                "source": self.session.put_source,
+            }[kind]
             verb = "added" if original_id is None else "changed"
-            problems = self._structure_change(f"{kind.capitalize()} {fields.get('id') or ''} {verb}",
-                                              lambda: put(fields, original_id))
+            problems = self._structure_change(
+                f"{kind.capitalize()} {fields.get('id') or ''} {verb}", lambda: put(fields, original_id)
+            )
             if not problems:
                 self.forms[kind].refresh(self.session.case, keep=fields.get("id"))
                 self.forms[kind].message.value = done_html(f"Saved {fields.get('id')}.")
             return problems
+
         return save
 
     def _remover(self, kind: str) -> RemoveHandler:
         def remove(item_id: str) -> list[Problem]:
             assert self.session is not None
-            drop = {"hypothesis": self.session.remove_hypothesis, "evidence": self.session.remove_evidence,
-                    "source": self.session.remove_source}[kind]
+            drop = {
+                "hypothesis": self.session.remove_hypothesis,
+                "evidence": self.session.remove_evidence,
+                "source": self.session.remove_source,
+            }[kind]
             problems = self._structure_change(f"{kind.capitalize()} {item_id} removed", lambda: drop(item_id))
             if not problems:
                 self.forms[kind].message.value = done_html(f"Removed {item_id}.")
             return problems
+
         return remove
 
     def _impact(self, kind: str) -> ImpactHandler:
         def impact(item_id: str) -> str:
             assert self.session is not None
             return self.session.removal_impact(kind, item_id)
+
         return impact
 
     def _save_details(self, fields: dict[str, Any]) -> list[Problem]:
@@ -436,13 +491,25 @@ def _now() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
 
-def ach_editor(case: str | Path = "", analyst: str = "", blind: bool = False, *, lock_blind: bool = False,
-               lock_structure: bool = False) -> AchEditor:
+def ach_editor(
+    case: str | Path = "",
+    analyst: str = "",
+    blind: bool = False,
+    *,
+    lock_blind: bool = False,
+    lock_structure: bool = False,
+) -> AchEditor:
     """The editor for a notebook or a Voila app: ``case`` id or folder, ``analyst`` name, blind rating or not.
 
     Empty values are taken from the hub user name and the page's URL (:mod:`.opening`); with no analyst at all the
     editor asks who you are. ``lock_blind`` and ``lock_structure`` are an exercise's locks.
     """
     how = opening.resolve(str(case), analyst, blind, lock_blind, lock_structure, os.environ)
-    return AchEditor(how.case, how.analyst, blind=how.blind, analyst_fixed=how.analyst_fixed,
-                     lock_blind=how.lock_blind, lock_structure=how.lock_structure)
+    return AchEditor(
+        how.case,
+        how.analyst,
+        blind=how.blind,
+        analyst_fixed=how.analyst_fixed,
+        lock_blind=how.lock_blind,
+        lock_structure=how.lock_structure,
+    )

@@ -108,8 +108,12 @@ EVIDENCE_FIELDS = (
     Field("relevance", "Relevance", "choice", tuple((v, v) for v in LEVELS)),
     Field("group", "Group"),
     Field("notes", "Notes", "area"),
-    Field("information_credibility", "Credibility 1-6", "choice",
-          (("not graded", ""), *((f"{k}: {v}", k) for k, v in INFORMATION_CREDIBILITY.items()))),
+    Field(
+        "information_credibility",
+        "Credibility 1-6",
+        "choice",
+        (("not graded", ""), *((f"{k}: {v}", k) for k, v in INFORMATION_CREDIBILITY.items())),
+    ),
     Field("conflicts_with", "Conflicts with", "multi"),
 )
 SOURCE_FIELDS = (
@@ -118,8 +122,12 @@ SOURCE_FIELDS = (
     Field("publisher", "Publisher"),
     Field("date", "Date", placeholder="YYYY-MM-DD"),
     Field("url", "URL"),
-    Field("reliability", "Reliability", "choice",
-          (("not graded", ""), *((f"{k}: {v}", k) for k, v in RELIABILITY.items()))),
+    Field(
+        "reliability",
+        "Reliability",
+        "choice",
+        (("not graded", ""), *((f"{k}: {v}", k) for k, v in RELIABILITY.items())),
+    ),
     Field("type", "Type", "choice", (("not recorded", ""), *((t, t) for t in SOURCE_TYPES))),
     Field("information_date", "Information of", placeholder="YYYY-MM-DD: the date of the information reported"),
     Field("access", "Access", "choice", (("not recorded", ""), *((a, a) for a in ACCESS))),
@@ -139,8 +147,12 @@ NEW_CASE_FIELDS = (Field("id", "Case id", placeholder="lower-case letters, digit
 #: kind -> (fields, attribute of Case, id prefix, default values of a new item)
 KINDS: dict[str, tuple[tuple[Field, ...], str, str, dict[str, Any]]] = {
     "hypothesis": (HYPOTHESIS_FIELDS, "hypotheses", "H", {}),
-    "evidence": (EVIDENCE_FIELDS, "evidence", "E", {"type": "other", "credibility": "medium", "relevance": "medium",
-                                                    "information_credibility": ""}),
+    "evidence": (
+        EVIDENCE_FIELDS,
+        "evidence",
+        "E",
+        {"type": "other", "credibility": "medium", "relevance": "medium", "information_credibility": ""},
+    ),
     "source": (SOURCE_FIELDS, "sources", "S", {"reliability": "", "type": "", "access": "", "status": "current"}),
 }
 
@@ -181,8 +193,10 @@ class ItemForm(w.VBox):
         self.confirm_button = w.Button(description="Remove for good", button_style="danger")
         self.cancel_button = w.Button(description="Keep it")
         self.confirm_text = w.HTML()
-        self.confirm_box = w.VBox([self.confirm_text, w.HBox([self.confirm_button, self.cancel_button])],
-                                  layout=w.Layout(display="none", border="1px solid #d73027", padding="4px 8px"))
+        self.confirm_box = w.VBox(
+            [self.confirm_text, w.HBox([self.confirm_button, self.cancel_button])],
+            layout=w.Layout(display="none", border="1px solid #d73027", padding="4px 8px"),
+        )
         self.message = w.HTML()
         self.picker.observe(lambda _change: self._load(), names="value")
         self.save_button.on_click(lambda _b: self.save())
@@ -191,8 +205,16 @@ class ItemForm(w.VBox):
         self.cancel_button.on_click(lambda _b: self._hide_confirm())
         self._ids: list[str] = []
         self._case: Case | None = None
-        super().__init__([self.picker, *self.fields.values(), w.HBox([self.save_button, self.remove_button]),
-                          self.confirm_box, self.message], layout=w.Layout(padding="4px"))
+        super().__init__(
+            [
+                self.picker,
+                *self.fields.values(),
+                w.HBox([self.save_button, self.remove_button]),
+                self.confirm_box,
+                self.message,
+            ],
+            layout=w.Layout(padding="4px"),
+        )
 
     @property
     def selected(self) -> str | None:
@@ -244,8 +266,9 @@ class ItemForm(w.VBox):
     def ask_remove(self) -> None:
         if self.selected is None:
             return
-        self.confirm_text.value = (f"<b>Remove {esc(self.kind)} {esc(self.selected)}?</b> "
-                                   f"{esc(self.impact(self.selected))}")
+        self.confirm_text.value = (
+            f"<b>Remove {esc(self.kind)} {esc(self.selected)}?</b> {esc(self.impact(self.selected))}"
+        )
         self.confirm_box.layout.display = "flex"
 
     def remove(self) -> list[Problem]:
@@ -269,8 +292,9 @@ class DetailsForm(w.VBox):
         self.on_save = on_save
         self.fieldset = FieldSet(NEW_CASE_FIELDS if new else DETAILS_FIELDS)
         self.fields = self.fieldset.widgets
-        self.save_button = w.Button(description="Create case" if new else "Save details", button_style="primary",
-                                    icon="check")
+        self.save_button = w.Button(
+            description="Create case" if new else "Save details", button_style="primary", icon="check"
+        )
         self.message = w.HTML()
         self.save_button.on_click(lambda _b: self.save())
         super().__init__([*self.fields.values(), self.save_button, self.message], layout=w.Layout(padding="4px"))

@@ -38,8 +38,14 @@ def hypothesis_tip(h: Hypothesis) -> str:
 
 def evidence_tip(e: Evidence) -> str:
     """Full text of a row header, shown on hover."""
-    facts = [str(e.date) if e.date else "", e.type, f"credibility {e.credibility}", f"relevance {e.relevance}",
-             f"sources {', '.join(e.sources)}" if e.sources else "", f"group {e.group}" if e.group else ""]
+    facts = [
+        str(e.date) if e.date else "",
+        e.type,
+        f"credibility {e.credibility}",
+        f"relevance {e.relevance}",
+        f"sources {', '.join(e.sources)}" if e.sources else "",
+        f"group {e.group}" if e.group else "",
+    ]
     parts = [f"{e.id}: {e.summary}", " \u00b7 ".join(f for f in facts if f), e.notes]
     return "\n\n".join(p for p in parts if p)
 
@@ -93,8 +99,9 @@ class MatrixGrid(anywidget.AnyWidget):
         elif event == "select" and self.on_select is not None:
             self.on_select(str(content["kind"]), str(content["id"]))
 
-    def show(self, case: Case, matrix: pd.DataFrame, hypothesis_order: Sequence[str],
-             evidence_order: Sequence[str]) -> None:
+    def show(
+        self, case: Case, matrix: pd.DataFrame, hypothesis_order: Sequence[str], evidence_order: Sequence[str]
+    ) -> None:
         """Lay out the case's rows and columns in the given order, with the ratings of ``matrix``."""
         with self.hold_sync():
             self.hypotheses = [

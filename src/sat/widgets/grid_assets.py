@@ -19,7 +19,9 @@ _SCALE_JS = (
     f"const KEYS = {json.dumps({**RATING_KEYS, 'Delete': '', 'Backspace': ''})};\n"
 )
 
-GRID_ESM = _SCALE_JS + r"""
+GRID_ESM = (
+    _SCALE_JS
+    + r"""
 const MOVES = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]};
 
 function node(tag, cls, text) {
@@ -212,6 +214,7 @@ function render({ model, el }) {
 
 export default { render };
 """
+)
 
 _BASE_CSS = """
 .satg { font: 13px/1.35 var(--jp-ui-font-family, system-ui, -apple-system, "Segoe UI", sans-serif); color: #1f2328; }

@@ -86,9 +86,11 @@ def ranking_html(scores: AchScores) -> str:
             f'<div class="bar"><div style="width:{p * 100:.1f}%"></div></div>'
             f'<div class="term">{esc(icd203_term(p))}</div></td></tr>'
         )
-    head = ("<tr><th>#</th><th>Hypothesis</th><th title='PARC inconsistency: I = -1, II = -2'>Incons.</th>"
-            "<th title='PARC weighted inconsistency (credibility x relevance)'>Weighted</th>"
-            "<th title='Likelihood mode, with the ICD 203 term'>Probability</th></tr>")
+    head = (
+        "<tr><th>#</th><th>Hypothesis</th><th title='PARC inconsistency: I = -1, II = -2'>Incons.</th>"
+        "<th title='PARC weighted inconsistency (credibility x relevance)'>Weighted</th>"
+        "<th title='Likelihood mode, with the ICD 203 term'>Probability</th></tr>"
+    )
     return f'<table class="ranking">{head}{"".join(rows)}</table>'
 
 
@@ -101,12 +103,17 @@ def diagnosticity_html(scores: AchScores) -> str:
         f'<td class="num">{row["likelihood_ratio"]:.2f}</td><td class="num">{row["rating_spread"]:.2f}</td></tr>'
         for eid, row in top.iterrows()
     )
-    head = ("<tr><th>Evidence</th><th title='Likelihood ratio max/min'>LR</th>"
-            "<th title='Rating spread (std)'>Spread</th></tr>")
+    head = (
+        "<tr><th>Evidence</th><th title='Likelihood ratio max/min'>LR</th>"
+        "<th title='Rating spread (std)'>Spread</th></tr>"
+    )
     table = f"<table>{head}{rows}</table>" if rows else '<p class="note">No item tells the hypotheses apart yet.</p>'
     flat = list(frame.index[~frame["diagnostic"]])
-    note = (f'<p class="note">No diagnostic value (rated alike for every hypothesis): {esc(", ".join(flat))}</p>'
-            if flat else "")
+    note = (
+        f'<p class="note">No diagnostic value (rated alike for every hypothesis): {esc(", ".join(flat))}</p>'
+        if flat
+        else ""
+    )
     return table + note
 
 
@@ -120,10 +127,12 @@ def linchpins_html(scores: AchScores) -> str:
     items = "".join(f"<li>{esc(s)}</li>" for s in sens.sentences[:TOP_LINCHPINS])
     more = len(sens.sentences) - TOP_LINCHPINS
     extra = f'<p class="note">and {more} more in the report.</p>' if more > 0 else ""
-    return (f'<h4>Linchpins: {esc(", ".join(sens.linchpins))}</h4>'
-            f'<p class="note">Items whose change would hand the lead over or move its likelihood band; '
-            f'marked <span style="color:#d9480f">\u25c6</span> in the grid.</p>'
-            f'<ul class="linchpins">{items}</ul>{extra}')
+    return (
+        f"<h4>Linchpins: {esc(', '.join(sens.linchpins))}</h4>"
+        f'<p class="note">Items whose change would hand the lead over or move its likelihood band; '
+        f'marked <span style="color:#d9480f">\u25c6</span> in the grid.</p>'
+        f'<ul class="linchpins">{items}</ul>{extra}'
+    )
 
 
 def checks_html(scores: AchScores) -> str:
@@ -136,16 +145,20 @@ def checks_html(scores: AchScores) -> str:
 
 def scores_html(scores: AchScores) -> str:
     """The panel in normal mode."""
-    return (f'{PANEL_CSS}<div class="satp"><h4>Scores under each method</h4>{ranking_html(scores)}'
-            f"{linchpins_html(scores)}<h4>Diagnosticity</h4>{diagnosticity_html(scores)}{checks_html(scores)}</div>")
+    return (
+        f'{PANEL_CSS}<div class="satp"><h4>Scores under each method</h4>{ranking_html(scores)}'
+        f"{linchpins_html(scores)}<h4>Diagnosticity</h4>{diagnosticity_html(scores)}{checks_html(scores)}</div>"
+    )
 
 
 def hidden_html(rated: int, total: int) -> str:
     """The panel in blind mode before the matrix is complete."""
-    return (f'{PANEL_CSS}<div class="satp"><h4>Blind rating</h4><p class="note">Scores and the other analysts\' '
-            f"ratings stay hidden until you have rated every cell, so that they cannot anchor your judgement. "
-            f"Hypotheses are in an order of your own; evidence with open cells comes first.</p>"
-            f'<p><b class="progress">{rated} of {total}</b> cells rated.</p></div>')
+    return (
+        f'{PANEL_CSS}<div class="satp"><h4>Blind rating</h4><p class="note">Scores and the other analysts\' '
+        f"ratings stay hidden until you have rated every cell, so that they cannot anchor your judgement. "
+        f"Hypotheses are in an order of your own; evidence with open cells comes first.</p>"
+        f'<p><b class="progress">{rated} of {total}</b> cells rated.</p></div>'
+    )
 
 
 def message_html(text: str) -> str:
@@ -169,21 +182,26 @@ def comparison_html(mine: AchScores, group: AchScores | None, analyst: str) -> s
     others = list(group.analysts)
     cells = "".join(
         f'<tr style="background:{LEVEL_COLOURS.get(row["level"], "#fff")}"><td>{esc(row["evidence"])} '
-        f'\u00d7 {esc(row["hypothesis"])}</td>'
+        f"\u00d7 {esc(row['hypothesis'])}</td>"
         + "".join(f"<td>{_code(row['ratings'][a])}</td>" for a in others)
-        + f'<td>{esc(row["level"])}{" (NA split)" if row["na_split"] else ""}</td></tr>'
+        + f"<td>{esc(row['level'])}{' (NA split)' if row['na_split'] else ''}</td></tr>"
         for _, row in disputed.iterrows()
     )
     cell_head = "<tr><th>Cell</th>" + "".join(f"<th>{esc(a)}</th>" for a in others) + "<th>Level</th></tr>"
     count = len(group.disagreements)
-    disputes = f"<table>{cell_head}{cells}</table>" if count else (
-        '<p class="note">The analysts agree on every cell.</p>')
-    legend = ('<p class="note">Disputed cells are outlined in the grid, with a corner flag: '
-              '<b style="color:#f08c00">mild</b>, <b style="color:#d9480f">large</b>, '
-              '<b style="color:#212529">extreme</b>, <b style="color:#1c7ed6">split on NA</b>; '
-              'hover a cell for every analyst\'s rating.</p>')
-    return (f'{PANEL_CSS}<div class="satp"><h4>You and the group ({esc(", ".join(group.analysts))})</h4>'
-            f'<table>{head}{ranks}</table><h4>Cells in dispute: {count}</h4>{legend}{disputes}</div>')
+    disputes = (
+        f"<table>{cell_head}{cells}</table>" if count else ('<p class="note">The analysts agree on every cell.</p>')
+    )
+    legend = (
+        '<p class="note">Disputed cells are outlined in the grid, with a corner flag: '
+        '<b style="color:#f08c00">mild</b>, <b style="color:#d9480f">large</b>, '
+        '<b style="color:#212529">extreme</b>, <b style="color:#1c7ed6">split on NA</b>; '
+        "hover a cell for every analyst's rating.</p>"
+    )
+    return (
+        f'{PANEL_CSS}<div class="satp"><h4>You and the group ({esc(", ".join(group.analysts))})</h4>'
+        f"<table>{head}{ranks}</table><h4>Cells in dispute: {count}</h4>{legend}{disputes}</div>"
+    )
 
 
 def dispute_marks(group: AchScores | None) -> tuple[dict[str, str], dict[str, str]]:

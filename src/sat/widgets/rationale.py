@@ -26,18 +26,24 @@ class RationaleBox(w.VBox):
         self._save_handler = save
         self.cell: tuple[str, str] | None = None
         self.heading = w.HTML("<b>Why this rating?</b> <span style='color:#57606a'>Select a cell in the grid.</span>")
-        self.text = w.Textarea(placeholder="Why you rated this cell as you did: the reasoning a reader of the "
-                               "report should see.", layout=w.Layout(width="100%", height="5.5em"), disabled=True)
+        self.text = w.Textarea(
+            placeholder="Why you rated this cell as you did: the reasoning a reader of the report should see.",
+            layout=w.Layout(width="100%", height="5.5em"),
+            disabled=True,
+        )
         self.save_button = w.Button(description="Save why", icon="save", disabled=True, layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.others = w.HTML()
         self.save_button.on_click(lambda _b: self.save())
-        super().__init__([self.heading, self.text, w.HBox([self.save_button, self.message]), self.others],
-                         layout=w.Layout(width="100%"))
+        super().__init__(
+            [self.heading, self.text, w.HBox([self.save_button, self.message]), self.others],
+            layout=w.Layout(width="100%"),
+        )
         self.add_class("sat-rationale")
 
-    def show(self, case: Case, code: str, evidence_id: str, hypothesis_id: str, mine: str,
-             others: dict[str, str]) -> None:
+    def show(
+        self, case: Case, code: str, evidence_id: str, hypothesis_id: str, mine: str, others: dict[str, str]
+    ) -> None:
         """Show cell (``evidence_id``, ``hypothesis_id``) rated ``code``, this analyst's reason ``mine`` and the
         ``others``' reasons by analyst (left empty in blind rating)."""
         self.cell = (evidence_id, hypothesis_id)

@@ -28,8 +28,15 @@ def check_analyst(analyst: str) -> list[Problem]:
     """The data layer's rule for analyst names (they become file names)."""
     if ANALYST_NAME.match(analyst or ""):
         return []
-    return [Problem(f"{store.RATINGS_DIR}/{analyst}.csv", "analyst",
-                    "analyst names use only letters, digits, '-' and '_'", analyst, code="id")]
+    return [
+        Problem(
+            f"{store.RATINGS_DIR}/{analyst}.csv",
+            "analyst",
+            "analyst names use only letters, digits, '-' and '_'",
+            analyst,
+            code="id",
+        )
+    ]
 
 
 def form_data(fields: Mapping[str, Any], required: tuple[str, ...]) -> dict[str, Any]:
@@ -108,12 +115,29 @@ class EditSession:
         code = store.normalise_code(code)
         file = f"{store.RATINGS_DIR}/{self.analyst}.csv"
         if code not in RATING_CODES and code != UNRATED:
-            raise ValidationError([Problem(file, hypothesis_id, f"unknown rating code for {evidence_id} "
-                                           f"(expected one of: {', '.join(RATING_CODES)}, or empty)", code,
-                                           code="choice")])
+            raise ValidationError(
+                [
+                    Problem(
+                        file,
+                        hypothesis_id,
+                        f"unknown rating code for {evidence_id} (expected one of: {', '.join(RATING_CODES)}, or empty)",
+                        code,
+                        code="choice",
+                    )
+                ]
+            )
         if evidence_id not in self.case.evidence_ids or hypothesis_id not in self.case.hypothesis_ids:
-            raise ValidationError([Problem(file, "cell", "no such evidence item or hypothesis in the case",
-                                           f"{evidence_id} / {hypothesis_id}", code="reference")])
+            raise ValidationError(
+                [
+                    Problem(
+                        file,
+                        "cell",
+                        "no such evidence item or hypothesis in the case",
+                        f"{evidence_id} / {hypothesis_id}",
+                        code="reference",
+                    )
+                ]
+            )
         path = self.ratings_path()
         self.guard.check([self.case_file, path])
         matrix = self.matrix.copy()
@@ -131,8 +155,17 @@ class EditSession:
         ``ratings/<analyst>.notes.csv`` through the store; return its path. The report's "why" table reads it."""
         file = f"{store.RATINGS_DIR}/{self.analyst}{store.NOTES_SUFFIX}"
         if evidence_id not in self.case.evidence_ids or hypothesis_id not in self.case.hypothesis_ids:
-            raise ValidationError([Problem(file, "cell", "no such evidence item or hypothesis in the case",
-                                           f"{evidence_id} / {hypothesis_id}", code="reference")])
+            raise ValidationError(
+                [
+                    Problem(
+                        file,
+                        "cell",
+                        "no such evidence item or hypothesis in the case",
+                        f"{evidence_id} / {hypothesis_id}",
+                        code="reference",
+                    )
+                ]
+            )
         path, ratings = self.notes_path(self.analyst), self.ratings_path()
         self.guard.check([self.case_file, ratings, path])
         new = edits.with_rationale(self.case, self.analyst, evidence_id, hypothesis_id, text)
@@ -164,20 +197,26 @@ class EditSession:
         if item is None:
             return problems
         if original_id is not None and item.id != original_id:
-            return [Problem(self._file(), f"{key}[{index}].id",
-                            "ids cannot be changed once given (remove the item and add a new one)", item.id,
-                            code="id")]
+            return [
+                Problem(
+                    self._file(),
+                    f"{key}[{index}].id",
+                    "ids cannot be changed once given (remove the item and add a new one)",
+                    item.id,
+                    code="id",
+                )
+            ]
         return self._commit(attach(self.case, item, original_id))
 
     def put_hypothesis(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
         """Add a hypothesis (``original_id`` None) or replace one; return the data layer's problems (empty = saved)."""
-        return self._put(fields, original_id, "hypotheses", store.parse_hypothesis, edits.with_hypothesis,
-                         ("id", "title"))
+        return self._put(
+            fields, original_id, "hypotheses", store.parse_hypothesis, edits.with_hypothesis, ("id", "title")
+        )
 
     def put_evidence(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
         """Add or replace an evidence item; return the data layer's problems (empty = saved)."""
-        return self._put(fields, original_id, "evidence", store.parse_evidence, edits.with_evidence,
-                         ("id", "summary"))
+        return self._put(fields, original_id, "evidence", store.parse_evidence, edits.with_evidence, ("id", "summary"))
 
     def put_source(self, fields: Mapping[str, Any], original_id: str | None = None) -> list[Problem]:
         """Add or replace a source; return the data layer's problems (empty = saved)."""
@@ -229,11 +268,16 @@ class EditSession:
         """What removing an item takes with it, in words, for the confirmation an analyst sees first."""
         if kind == "source":
             cited = edits.citing(self.case, item_id)
-            return (f"Source {item_id} is cited by {', '.join(cited)}; those citations are removed too."
-                    if cited else f"Source {item_id} is not cited by any evidence item.")
+            return (
+                f"Source {item_id} is cited by {', '.join(cited)}; those citations are removed too."
+                if cited
+                else f"Source {item_id} is not cited by any evidence item."
+            )
         axis = "columns" if kind == "hypothesis" else "index"
-        rated = {a: int((m.filter(items=[item_id], axis=axis) != UNRATED).to_numpy().sum())
-                 for a, m in self.case.ratings.items()}
+        rated = {
+            a: int((m.filter(items=[item_id], axis=axis) != UNRATED).to_numpy().sum())
+            for a, m in self.case.ratings.items()
+        }
         rated = {a: n for a, n in rated.items() if n}
         column = "hypothesis" if kind == "hypothesis" else "evidence"
         notes = sum(int((n[column] == item_id).sum()) for n in self.case.rationale.values())
@@ -260,7 +304,8 @@ def create_case(fields: Mapping[str, Any], root: Path | None = None) -> tuple[Pa
         return None, problems
     folder = (root or cases_dir()) / parsed.id
     if folder.exists():
-        return None, [Problem(f"{parsed.id}/{CASE_FILE}", "id", "a case with this id already exists", parsed.id,
-                              code="duplicate")]
+        return None, [
+            Problem(f"{parsed.id}/{CASE_FILE}", "id", "a case with this id already exists", parsed.id, code="duplicate")
+        ]
     store.save_case(parsed, folder)
     return folder, []

@@ -58,14 +58,25 @@ class QualityCheck:
         for e in self.case.evidence:
             for sid in e.sources:
                 cited.setdefault(sid, []).append(e.id)
-        rows = [{
-            "source": s.id, "title": s.title, "publisher": s.publisher, "type": s.type or "",
-            "published": s.date.isoformat() if s.date else "",
-            "information_date": s.information_date.isoformat() if s.information_date else "",
-            "access": s.access or "", "reliability": s.reliability or "", "bias": s.bias,
-            "re_reports": s.re_reports or "", "origin": origins[s.id], "status": s.status,
-            "ambiguity": s.ambiguity, "items": ", ".join(cited.get(s.id, [])),
-        } for s in self.case.sources]
+        rows = [
+            {
+                "source": s.id,
+                "title": s.title,
+                "publisher": s.publisher,
+                "type": s.type or "",
+                "published": s.date.isoformat() if s.date else "",
+                "information_date": s.information_date.isoformat() if s.information_date else "",
+                "access": s.access or "",
+                "reliability": s.reliability or "",
+                "bias": s.bias,
+                "re_reports": s.re_reports or "",
+                "origin": origins[s.id],
+                "status": s.status,
+                "ambiguity": s.ambiguity,
+                "items": ", ".join(cited.get(s.id, [])),
+            }
+            for s in self.case.sources
+        ]
         return pd.DataFrame(rows).set_index("source") if rows else pd.DataFrame()
 
     def to_json(self) -> dict[str, Any]:
@@ -74,21 +85,40 @@ class QualityCheck:
         return {
             "case": self.case.id,
             "items": [
-                {"id": eid, "origins": [o for o in row["origins"].split(", ") if o], "mark": row["mark"],
-                 "information_credibility": None if pd.isna(row["information_credibility"])
-                 else int(row["information_credibility"]),
-                 "ach_credibility": row["ach_credibility"], "mapped_credibility": row["mapped_credibility"] or None}
+                {
+                    "id": eid,
+                    "origins": [o for o in row["origins"].split(", ") if o],
+                    "mark": row["mark"],
+                    "information_credibility": None
+                    if pd.isna(row["information_credibility"])
+                    else int(row["information_credibility"]),
+                    "ach_credibility": row["ach_credibility"],
+                    "mapped_credibility": row["mapped_credibility"] or None,
+                }
                 for eid, row in marks.iterrows()
             ],
-            "judgments": [{"id": jid, "origins": [o for o in row["origins"].split(", ") if o], "mark": row["mark"]}
-                          for jid, row in self.judgments.iterrows()],
-            "dependence_groups": [{"origin": o.origin, "members": list(o.members), "group": o.name}
-                                  for o in self.offers],
+            "judgments": [
+                {"id": jid, "origins": [o for o in row["origins"].split(", ") if o], "mark": row["mark"]}
+                for jid, row in self.judgments.iterrows()
+            ],
+            "dependence_groups": [
+                {"origin": o.origin, "members": list(o.members), "group": o.name} for o in self.offers
+            ],
             "credibility_mapping": {str(k): v for k, v in qoic.credibility_mapping(self.case).items()},
-            "leader_support": None if self.support is None else {
-                "leader": self.support.leader, "rival": self.support.rival,
-                "origins": [{"origin": o, "weight": round(float(r["weight"]), 6), "share": round(float(r["share"]), 6),
-                             "items": r["items"].split(", ")} for o, r in self.support.origins.iterrows()],
+            "leader_support": None
+            if self.support is None
+            else {
+                "leader": self.support.leader,
+                "rival": self.support.rival,
+                "origins": [
+                    {
+                        "origin": o,
+                        "weight": round(float(r["weight"]), 6),
+                        "share": round(float(r["share"]), 6),
+                        "items": r["items"].split(", "),
+                    }
+                    for o, r in self.support.origins.iterrows()
+                ],
             },
             "statement": self.statement,
         }
@@ -119,13 +149,21 @@ def leader_support(case: Case, scores: Any) -> LeaderSupport:
     leader, rival = ranked[0], ranked[1]
     hids = case.hypothesis_ids
     contributions, _ = LikelihoodModel.for_case(case).contributions(encoded_stack(case, scores.analysts))
-    items = pd.Series(qoic.item_support(contributions, hids.index(leader), hids.index(rival)),
-                      index=pd.Index(case.evidence_ids, name="evidence"), name="support")
+    items = pd.Series(
+        qoic.item_support(contributions, hids.index(leader), hids.index(rival)),
+        index=pd.Index(case.evidence_ids, name="evidence"),
+        name="support",
+    )
     origins = qoic.origin_map(case.sources)
     recalled = {s.id for s in case.sources if s.status == "recalled"}
     item_origins = {e.id: qoic.origins_of(e.sources, origins, recalled) for e in case.evidence}
-    return LeaderSupport(leader, rival, float(scores.hypotheses.loc[leader, "posterior"]), items,
-                         qoic.support_by_origin(items, item_origins))
+    return LeaderSupport(
+        leader,
+        rival,
+        float(scores.hypotheses.loc[leader, "posterior"]),
+        items,
+        qoic.support_by_origin(items, item_origins),
+    )
 
 
 def _ids(frame: pd.DataFrame, mask: Any) -> list[str]:
@@ -148,27 +186,37 @@ def source_summary(check: QualityCheck) -> list[str]:
     origins = qoic.origin_map(sources)
     n_origins = len({origins[s.id] for s in sources if s.status != "recalled"})
     grades = Counter(s.reliability for s in sources)
-    grade_text = "; ".join(f"{n} {g} ({RELIABILITY[g]})" for g, n in sorted(grades.items(), key=lambda x: x[0] or "Z")
-                           if g) or "none graded"
+    grade_text = (
+        "; ".join(f"{n} {g} ({RELIABILITY[g]})" for g, n in sorted(grades.items(), key=lambda x: x[0] or "Z") if g)
+        or "none graded"
+    )
     if grades.get(None):
         grade_text += f"; {grades[None]} not graded"
     access = Counter(s.access or "not recorded" for s in sources)
     access_text = ", ".join(f"{n} {a}" for a, n in sorted(access.items()))
-    parts = [(f"The analysis rests on {len(sources)} source(s), which trace back to {n_origins} independent "
-              f"origin(s) once re-reports are followed to where they began. Source reliability (Admiralty A-F): "
-              f"{grade_text}. Access of the originator: {access_text}.")]
+    parts = [
+        (
+            f"The analysis rests on {len(sources)} source(s), which trace back to {n_origins} independent "
+            f"origin(s) once re-reports are followed to where they began. Source reliability (Admiralty A-F): "
+            f"{grade_text}. Access of the originator: {access_text}."
+        )
+    ]
     graded = marks["information_credibility"].dropna() if not marks.empty else pd.Series(dtype=float)
     if len(marks):
         cred = Counter(int(g) for g in graded)
         cred_text = "; ".join(f"{n} graded {g} ({INFORMATION_CREDIBILITY[g]})" for g, n in sorted(cred.items()))
-        parts[0] += (f" Of {len(marks)} evidence item(s), {len(graded)} carry an information-credibility grade "
-                     f"(1-6){': ' + cred_text if cred_text else ''}; the two axes are kept apart.")
+        parts[0] += (
+            f" Of {len(marks)} evidence item(s), {len(graded)} carry an information-credibility grade "
+            f"(1-6){': ' + cred_text if cred_text else ''}; the two axes are kept apart."
+        )
     strengths = []
     if len(marks):
         corroborated = _ids(marks, marks["mark"] == "corroborated")
         if corroborated:
-            strengths.append(f"{len(corroborated)} item(s) are corroborated by two or more independent origins "
-                             f"({_listing(corroborated)})")
+            strengths.append(
+                f"{len(corroborated)} item(s) are corroborated by two or more independent origins "
+                f"({_listing(corroborated)})"
+            )
     good = [s.id for s in sources if s.reliability in ("A", "B")]
     if good:
         strengths.append(f"{len(good)} of {len(sources)} source(s) are graded A or B")
@@ -183,8 +231,10 @@ def source_summary(check: QualityCheck) -> list[str]:
             weak.append(f"{len(single)} item(s) rest on a single origin ({_listing(single)})")
         bare = _ids(marks, marks["mark"] == "unsupported")
         if bare:
-            weak.append(f"{len(bare)} item(s) cite no source at all, being assumptions, deductions or the like "
-                        f"({_listing(bare)})")
+            weak.append(
+                f"{len(bare)} item(s) cite no source at all, being assumptions, deductions or the like "
+                f"({_listing(bare)})"
+            )
     unjudged = [s.id for s in sources if s.reliability == "F"]
     if unjudged:
         weak.append(f"the reliability of {_listing(unjudged)} cannot be judged")
@@ -201,9 +251,10 @@ def source_summary(check: QualityCheck) -> list[str]:
         hit = [s.id for s in sources if s.status == status]
         if hit:
             plural = len(hit) > 1
-            weak.append(f"{_listing(hit)} {'were' if plural else 'was'} {status}"
-                        + (f" and no longer {'count' if plural else 'counts'} as an origin"
-                           if status == "recalled" else ""))
+            weak.append(
+                f"{_listing(hit)} {'were' if plural else 'was'} {status}"
+                + (f" and no longer {'count' if plural else 'counts'} as an origin" if status == "recalled" else "")
+            )
     ambiguous = [s.id for s in sources if s.ambiguity]
     if ambiguous:
         weak.append(f"the register notes ambiguity in {_listing(ambiguous)}")
@@ -212,18 +263,22 @@ def source_summary(check: QualityCheck) -> list[str]:
     if check.support is not None and len(check.support.origins):
         s = check.support
         top = [f"{o} ({r['share']:.0%}: {r['items']})" for o, r in s.origins.head(3).iterrows()]
-        important.append(f"The leading hypothesis, {s.leader} ({icd203_term(s.p_leader)}, {s.p_leader:.0%}), owes "
-                         f"most of its support against {s.rival} to {', '.join(top)}.")
+        important.append(
+            f"The leading hypothesis, {s.leader} ({icd203_term(s.p_leader)}, {s.p_leader:.0%}), owes "
+            f"most of its support against {s.rival} to {', '.join(top)}."
+        )
     if len(check.judgments):
-        listed = "; ".join(f"{j} {r['mark']}" + (f" ({r['origins']})" if r["origins"] else "")
-                           for j, r in check.judgments.iterrows())
+        listed = "; ".join(
+            f"{j} {r['mark']}" + (f" ({r['origins']})" if r["origins"] else "") for j, r in check.judgments.iterrows()
+        )
         important.append(f"By key judgment: {listed}.")
     if important:
         parts.append("Sources most important to the key judgments: " + " ".join(important))
     conflict = []
     if len(marks):
-        pairs = sorted({tuple(sorted((str(e), o))) for e, row in marks.iterrows()
-                        for o in row["conflicts_with"].split(", ") if o})
+        pairs = sorted(
+            {tuple(sorted((str(e), o))) for e, row in marks.iterrows() for o in row["conflicts_with"].split(", ") if o}
+        )
         if pairs:
             conflict.append("reporting conflicts between " + "; ".join(f"{a} and {b}" for a, b in pairs))
         against = [f"{j} (against: {r['against']})" for j, r in check.judgments.iterrows() if r["against"]]
@@ -231,13 +286,18 @@ def source_summary(check: QualityCheck) -> list[str]:
             conflict.append("evidence cuts against " + "; ".join(against))
         differs = _ids(marks, marks["credibility_differs"].astype(bool))
         if differs:
-            conflict.append(f"the ACH credibility of {_listing(differs)} differs from the level their 1-6 grade maps "
-                            f"to (see the mapping)")
-    parts.append("Corroboration and conflict: " + ("; ".join(conflict) + "." if conflict
-                                                   else "no conflicting reporting is recorded."))
+            conflict.append(
+                f"the ACH credibility of {_listing(differs)} differs from the level their 1-6 grade maps "
+                f"to (see the mapping)"
+            )
+    parts.append(
+        "Corroboration and conflict: "
+        + ("; ".join(conflict) + "." if conflict else "no conflicting reporting is recorded.")
+    )
     if check.analysts:
-        parts.append(f"Expertise relied on: the ratings of {len(check.analysts)} analyst(s) "
-                     f"({', '.join(check.analysts)}).")
+        parts.append(
+            f"Expertise relied on: the ratings of {len(check.analysts)} analyst(s) ({', '.join(check.analysts)})."
+        )
     return parts
 
 
@@ -255,12 +315,23 @@ class AssumptionsCheck:
 
     def table(self) -> pd.DataFrame:
         """One row per assumption with every worksheet field."""
-        rows = [{
-            "assumption": a.id, "text": a.text, "kind": a.kind, "basis": a.basis,
-            "evidence": ", ".join(a.evidence), "sources": ", ".join(a.sources), "confidence": a.confidence,
-            "impact": a.impact, "category": a.category, "disposition": a.disposition or "",
-            "less_so_now": a.less_so_now, "undermined_by": "; ".join(a.undermined_by),
-        } for a in self.worksheet.assumptions]
+        rows = [
+            {
+                "assumption": a.id,
+                "text": a.text,
+                "kind": a.kind,
+                "basis": a.basis,
+                "evidence": ", ".join(a.evidence),
+                "sources": ", ".join(a.sources),
+                "confidence": a.confidence,
+                "impact": a.impact,
+                "category": a.category,
+                "disposition": a.disposition or "",
+                "less_so_now": a.less_so_now,
+                "undermined_by": "; ".join(a.undermined_by),
+            }
+            for a in self.worksheet.assumptions
+        ]
         return pd.DataFrame(rows).set_index("assumption") if rows else pd.DataFrame()
 
     def to_json(self) -> dict[str, Any]:
@@ -268,14 +339,28 @@ class AssumptionsCheck:
         return {
             "case": self.case.id,
             "analytic_line": self.worksheet.analytic_line,
-            "assumptions": [{"id": a.id, "category": a.category, "confidence": a.confidence, "impact": a.impact,
-                             "disposition": a.disposition} for a in self.worksheet.assumptions],
+            "assumptions": [
+                {
+                    "id": a.id,
+                    "category": a.category,
+                    "confidence": a.confidence,
+                    "impact": a.impact,
+                    "disposition": a.disposition,
+                }
+                for a in self.worksheet.assumptions
+            ],
             "collection_needs": [a.id for a in self.needs],
-            "indicator_candidates": [{"id": c.id, "text": c.text, "assumption": c.assumption}
-                                     for c in self.candidates],
-            "sweep": [{"assumption": r.assumption, "removed": list(r.removed), "leader": r.new_leader,
-                       "leader_changes": r.leader_changes,
-                       "posteriors": {h: round(p, 6) for h, p in r.posteriors.items()}} for r in self.sweep],
+            "indicator_candidates": [{"id": c.id, "text": c.text, "assumption": c.assumption} for c in self.candidates],
+            "sweep": [
+                {
+                    "assumption": r.assumption,
+                    "removed": list(r.removed),
+                    "leader": r.new_leader,
+                    "leader_changes": r.leader_changes,
+                    "posteriors": {h: round(p, 6) for h, p in r.posteriors.items()},
+                }
+                for r in self.sweep
+            ],
             "cues": [{"place": c.place, "phrase": c.phrase, "snippet": c.snippet} for c in self.cues],
         }
 
@@ -293,13 +378,26 @@ def assumptions_check(case: Case, worksheet: KeyAssumptions, scores: Any = None)
         from ..ach.sensitivity import CHANGES
 
         removed = scores.sensitivity.posteriors[list(CHANGES).index("removed")]
-        rows = kac.sweep(worksheet, case, encoded_stack(case, scores.analysts),
-                         scores.sensitivity.base_posterior.to_numpy(), scores.sensitivity.leader, removed)
+        rows = kac.sweep(
+            worksheet,
+            case,
+            encoded_stack(case, scores.analysts),
+            scores.sensitivity.base_posterior.to_numpy(),
+            scores.sensitivity.leader,
+            removed,
+        )
     texts = list(kac.case_texts(case, worksheet))
     scenarios = case.folder / "scenarios.yaml" if case.folder is not None else None
     if scenarios is not None and scenarios.is_file():
         from ..yamlio import load_yaml
 
         texts.extend(kac.yaml_texts(load_yaml(scenarios), "scenarios.yaml"))
-    return AssumptionsCheck(case, worksheet, kac.grid(worksheet), kac.collection_needs(worksheet),
-                            kac.indicator_candidates(worksheet), rows, kac.find_cues(texts))
+    return AssumptionsCheck(
+        case,
+        worksheet,
+        kac.grid(worksheet),
+        kac.collection_needs(worksheet),
+        kac.indicator_candidates(worksheet),
+        rows,
+        kac.find_cues(texts),
+    )

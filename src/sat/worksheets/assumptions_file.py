@@ -55,9 +55,22 @@ DISPOSITIONS: tuple[str, ...] = ("collect", "test", "bound", "flag")
 
 TOP_FIELDS = ("analytic_line", "judgments", "assumptions")
 JUDGMENT_FIELDS = ("id", "text", "evidence", "sources", "against")
-ASSUMPTION_FIELDS = ("id", "text", "kind", "basis", "evidence", "sources", "stands_behind", "confidence",
-                     "undermined_by",
-                     "less_so_now", "impact", "category", "disposition", "notes")
+ASSUMPTION_FIELDS = (
+    "id",
+    "text",
+    "kind",
+    "basis",
+    "evidence",
+    "sources",
+    "stands_behind",
+    "confidence",
+    "undermined_by",
+    "less_so_now",
+    "impact",
+    "category",
+    "disposition",
+    "notes",
+)
 
 
 @dataclass(frozen=True)
@@ -123,15 +136,21 @@ def _items(r: FieldReader, root: dict[Any, Any], key: str) -> list[tuple[int, di
         if raw is not None:
             iid = str(raw).strip()
             if iid in seen:
-                r.problem(f"{where}.id", f"duplicate id (first used on line {seen[iid]})", iid, line_of(item, "id"),
-                          "duplicate")
+                r.problem(
+                    f"{where}.id",
+                    f"duplicate id (first used on line {seen[iid]})",
+                    iid,
+                    line_of(item, "id"),
+                    "duplicate",
+                )
             seen[iid] = line_of(item, "id")
         out.append((index, item, where))
     return out
 
 
-def _references(r: FieldReader, item: dict[Any, Any], key: str, where: str, kind: str,
-                known: set[str] | None) -> tuple[str, ...]:
+def _references(
+    r: FieldReader, item: dict[Any, Any], key: str, where: str, kind: str, known: set[str] | None
+) -> tuple[str, ...]:
     """The ids of a list field; each must name a known item (not checked when ``known`` is None)."""
     ids = r.text_list(item, key, where)
     if known is None:
@@ -139,8 +158,9 @@ def _references(r: FieldReader, item: dict[Any, Any], key: str, where: str, kind
     return tuple(r.refs(ids, field_name(where, key), line_of(item, key), kind, known))
 
 
-def parse_assumptions(data: Any, file: str, case: Case | None, evidence_ids: Iterable[str] = (),
-                      source_ids: Iterable[str] | None = ()) -> tuple[KeyAssumptions | None, list[Problem]]:
+def parse_assumptions(
+    data: Any, file: str, case: Case | None, evidence_ids: Iterable[str] = (), source_ids: Iterable[str] | None = ()
+) -> tuple[KeyAssumptions | None, list[Problem]]:
     """The worksheet from parsed YAML, checked against ``case``'s evidence and source ids (or, without a case, the
     ids given: ``source_ids`` None when ``case.yaml`` could not be read, so that no reference is reported)."""
     problems = Problems()
@@ -156,40 +176,51 @@ def parse_assumptions(data: Any, file: str, case: Case | None, evidence_ids: Ite
     worksheet = KeyAssumptions(analytic_line=r.text(root, "analytic_line", "", required=True))
     for _, item, where in _items(r, root, "judgments"):
         r.unknown(item, JUDGMENT_FIELDS, where)
-        worksheet.judgments.append(Judgment(
-            id=r.identifier(item, "id", where),
-            text=r.text(item, "text", where, required=True),
-            evidence=_references(r, item, "evidence", where, "evidence", evidence_known),
-            sources=_references(r, item, "sources", where, "source", source_known),
-            against=_references(r, item, "against", where, "evidence", evidence_known),
-        ))
+        worksheet.judgments.append(
+            Judgment(
+                id=r.identifier(item, "id", where),
+                text=r.text(item, "text", where, required=True),
+                evidence=_references(r, item, "evidence", where, "evidence", evidence_known),
+                sources=_references(r, item, "sources", where, "source", source_known),
+                against=_references(r, item, "against", where, "evidence", evidence_known),
+            )
+        )
     for _, item, where in _items(r, root, "assumptions"):
         r.unknown(item, ASSUMPTION_FIELDS, where)
         category = r.choice(item, "category", where, CATEGORIES, None)
         if category is None and item.get("category") is None:
-            r.problem(field_name(where, "category"), f"is required (one of: {', '.join(CATEGORIES)})",
-                      line=getattr(item, "line", None), code="required")
+            r.problem(
+                field_name(where, "category"),
+                f"is required (one of: {', '.join(CATEGORIES)})",
+                line=getattr(item, "line", None),
+                code="required",
+            )
         disposition = r.choice(item, "disposition", where, DISPOSITIONS, None)
         if category == "unsupported" and disposition is None and item.get("disposition") is None:
-            r.problem(field_name(where, "disposition"),
-                      f"is required for an unsupported assumption (one of: {', '.join(DISPOSITIONS)})",
-                      line=line_of(item, "category"), code="required")
-        worksheet.assumptions.append(Assumption(
-            id=r.identifier(item, "id", where),
-            text=r.text(item, "text", where, required=True),
-            kind=r.choice(item, "kind", where, KINDS, "stated") or "stated",
-            basis=r.text(item, "basis", where),
-            evidence=_references(r, item, "evidence", where, "evidence", evidence_known),
-            sources=_references(r, item, "sources", where, "source", source_known),
-            stands_behind=_references(r, item, "stands_behind", where, "evidence", evidence_known),
-            confidence=r.choice(item, "confidence", where, LEVELS, "medium") or "medium",
-            undermined_by=r.text_list(item, "undermined_by", where),
-            less_so_now=r.text(item, "less_so_now", where),
-            impact=r.choice(item, "impact", where, LEVELS, "medium") or "medium",
-            category=category or "correct-with-caveats",
-            disposition=disposition,
-            notes=r.text(item, "notes", where),
-        ))
+            r.problem(
+                field_name(where, "disposition"),
+                f"is required for an unsupported assumption (one of: {', '.join(DISPOSITIONS)})",
+                line=line_of(item, "category"),
+                code="required",
+            )
+        worksheet.assumptions.append(
+            Assumption(
+                id=r.identifier(item, "id", where),
+                text=r.text(item, "text", where, required=True),
+                kind=r.choice(item, "kind", where, KINDS, "stated") or "stated",
+                basis=r.text(item, "basis", where),
+                evidence=_references(r, item, "evidence", where, "evidence", evidence_known),
+                sources=_references(r, item, "sources", where, "source", source_known),
+                stands_behind=_references(r, item, "stands_behind", where, "evidence", evidence_known),
+                confidence=r.choice(item, "confidence", where, LEVELS, "medium") or "medium",
+                undermined_by=r.text_list(item, "undermined_by", where),
+                less_so_now=r.text(item, "less_so_now", where),
+                impact=r.choice(item, "impact", where, LEVELS, "medium") or "medium",
+                category=category or "correct-with-caveats",
+                disposition=disposition,
+                notes=r.text(item, "notes", where),
+            )
+        )
     return (worksheet if not problems else None), problems
 
 
@@ -246,14 +277,31 @@ def assumptions_to_dict(worksheet: KeyAssumptions) -> dict[str, Any]:
 
     return {
         "analytic_line": worksheet.analytic_line,
-        "judgments": [clean({"id": j.id, "text": j.text, "evidence": j.evidence, "sources": j.sources,
-                             "against": j.against}) for j in worksheet.judgments],
-        "assumptions": [clean({
-            "id": a.id, "text": a.text, "kind": a.kind, "basis": a.basis, "evidence": a.evidence,
-            "sources": a.sources, "stands_behind": a.stands_behind, "confidence": a.confidence,
-            "undermined_by": a.undermined_by, "less_so_now": a.less_so_now, "impact": a.impact, "category": a.category,
-            "disposition": a.disposition, "notes": a.notes,
-        }) for a in worksheet.assumptions],
+        "judgments": [
+            clean({"id": j.id, "text": j.text, "evidence": j.evidence, "sources": j.sources, "against": j.against})
+            for j in worksheet.judgments
+        ],
+        "assumptions": [
+            clean(
+                {
+                    "id": a.id,
+                    "text": a.text,
+                    "kind": a.kind,
+                    "basis": a.basis,
+                    "evidence": a.evidence,
+                    "sources": a.sources,
+                    "stands_behind": a.stands_behind,
+                    "confidence": a.confidence,
+                    "undermined_by": a.undermined_by,
+                    "less_so_now": a.less_so_now,
+                    "impact": a.impact,
+                    "category": a.category,
+                    "disposition": a.disposition,
+                    "notes": a.notes,
+                }
+            )
+            for a in worksheet.assumptions
+        ],
     }
 
 

@@ -40,8 +40,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     apply = commands.add_parser("apply", help="write offered dependence groups / mapped credibility into case.yaml")
     apply.add_argument("case", metavar="CASE", help=CASE_HELP)
     apply.add_argument("--groups", action="store_true", help="put single-origin items into one dependence group")
-    apply.add_argument("--credibility", action="store_true",
-                       help="set each graded item's ACH credibility to the level its 1-6 grade maps to")
+    apply.add_argument(
+        "--credibility",
+        action="store_true",
+        help="set each graded item's ACH credibility to the level its 1-6 grade maps to",
+    )
     apply.set_defaults(run=_apply)
     export = commands.add_parser("export", help="both worksheets as an .xlsx workbook (formula-safe)")
     export.add_argument("case", metavar="CASE", help=CASE_HELP)
@@ -92,7 +95,7 @@ def _assumptions(args: argparse.Namespace) -> int:
             print(f"  {row.sentence}")
     print(f"\nCue phrases of hidden assumptions (prompts, not verdicts): {len(check.cues)}")
     for cue in check.cues:
-        print(f"  {cue.place}: \"{cue.phrase}\" in {cue.snippet}")
+        print(f'  {cue.place}: "{cue.phrase}" in {cue.snippet}')
     return 0
 
 
@@ -132,8 +135,9 @@ def _indicators(args: argparse.Namespace) -> int:
 
     case, worksheet = _load(args.case)
     path, added = write_candidates(case, indicator_candidates(_require(case, worksheet)))
-    print(f"{path}: {len(added)} candidate(s) added" + (f" ({', '.join(added)})" if added else
-                                                        " (all are there already)"))
+    print(
+        f"{path}: {len(added)} candidate(s) added" + (f" ({', '.join(added)})" if added else " (all are there already)")
+    )
     return 0
 
 

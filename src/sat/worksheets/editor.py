@@ -52,8 +52,13 @@ ASSUMPTION_FIELDS = (
     Field("disposition", "Disposition", "choice", (("none", ""), *((d, d) for d in DISPOSITIONS))),
     Field("notes", "Notes", "area"),
 )
-DEFAULTS: dict[str, Any] = {"kind": "stated", "confidence": "medium", "impact": "medium",
-                            "category": "correct-with-caveats", "disposition": ""}
+DEFAULTS: dict[str, Any] = {
+    "kind": "stated",
+    "confidence": "medium",
+    "impact": "medium",
+    "category": "correct-with-caveats",
+    "disposition": "",
+}
 
 
 class AssumptionsForm(w.VBox):
@@ -75,9 +80,16 @@ class AssumptionsForm(w.VBox):
         self.picker.observe(lambda _change: self._load(), names="value")
         self.save_button.on_click(lambda _b: self.save())
         self.remove_button.on_click(lambda _b: self.remove())
-        super().__init__([self.line, self.picker, *self.fields.values(),
-                          w.HBox([self.save_button, self.remove_button]), self.message],
-                         layout=w.Layout(padding="4px"))
+        super().__init__(
+            [
+                self.line,
+                self.picker,
+                *self.fields.values(),
+                w.HBox([self.save_button, self.remove_button]),
+                self.message,
+            ],
+            layout=w.Layout(padding="4px"),
+        )
         self.line.value = self.worksheet.analytic_line
         self._refresh(None)
 
@@ -89,7 +101,8 @@ class AssumptionsForm(w.VBox):
     def _refresh(self, keep: str | None) -> None:
         ids = [a.id for a in self.worksheet.assumptions]
         self.picker.options = [("\u2014 new assumption \u2014", NEW)] + [
-            (f"{a.id}: {a.text[:60]}", a.id) for a in self.worksheet.assumptions]
+            (f"{a.id}: {a.text[:60]}", a.id) for a in self.worksheet.assumptions
+        ]
         self.picker.value = keep if keep in ids else NEW
         self._load()
 
@@ -123,7 +136,7 @@ class AssumptionsForm(w.VBox):
         items = document["assumptions"]
         aid = self.selected
         index = next((i for i, a in enumerate(items) if a["id"] == aid), len(items))
-        items[index:index + 1] = [values]
+        items[index : index + 1] = [values]
         return self._write(document, str(values.get("id", "")), f"Saved {values.get('id', '')}.")
 
     def remove(self) -> list[Problem]:

@@ -54,24 +54,65 @@ def workbook_bytes(quality: QualityCheck, assumptions: AssumptionsCheck | None) 
     if assumptions is not None:
         _sheet(book, "Assumptions", assumptions.table().reset_index())
         _sheet(book, "Grid", assumptions.grid.reset_index())
-        _sheet(book, "Collection needs", pd.DataFrame(
-            [{"assumption": a.id, "disposition": a.disposition or "", "text": a.text} for a in assumptions.needs],
-            columns=["assumption", "disposition", "text"]))
-        _sheet(book, "Indicator candidates", pd.DataFrame(
-            [{"id": c.id, "assumption": c.assumption, "text": c.text} for c in assumptions.candidates],
-            columns=["id", "assumption", "text"]))
-        _sheet(book, "Sweep", pd.DataFrame(
-            [{"assumption": r.assumption, "removed": ", ".join(r.removed), "leader": r.new_leader,
-              **r.posteriors, "sentence": r.sentence} for r in assumptions.sweep]))
-        _sheet(book, "Cues", pd.DataFrame([{"place": c.place, "phrase": c.phrase, "snippet": c.snippet}
-                                           for c in assumptions.cues], columns=["place", "phrase", "snippet"]))
+        _sheet(
+            book,
+            "Collection needs",
+            pd.DataFrame(
+                [{"assumption": a.id, "disposition": a.disposition or "", "text": a.text} for a in assumptions.needs],
+                columns=["assumption", "disposition", "text"],
+            ),
+        )
+        _sheet(
+            book,
+            "Indicator candidates",
+            pd.DataFrame(
+                [{"id": c.id, "assumption": c.assumption, "text": c.text} for c in assumptions.candidates],
+                columns=["id", "assumption", "text"],
+            ),
+        )
+        _sheet(
+            book,
+            "Sweep",
+            pd.DataFrame(
+                [
+                    {
+                        "assumption": r.assumption,
+                        "removed": ", ".join(r.removed),
+                        "leader": r.new_leader,
+                        **r.posteriors,
+                        "sentence": r.sentence,
+                    }
+                    for r in assumptions.sweep
+                ]
+            ),
+        )
+        _sheet(
+            book,
+            "Cues",
+            pd.DataFrame(
+                [{"place": c.place, "phrase": c.phrase, "snippet": c.snippet} for c in assumptions.cues],
+                columns=["place", "phrase", "snippet"],
+            ),
+        )
     _sheet(book, "Source register", quality.register().reset_index())
     _sheet(book, "Items", quality.marks.reset_index())
     _sheet(book, "Judgments", quality.judgments.reset_index())
-    _sheet(book, "Dependence groups", pd.DataFrame(
-        [{"origin": o.origin, "members": ", ".join(o.members), "groups now": ", ".join(g or "-" for g in o.groups),
-          "offered group": o.name} for o in quality.offers],
-        columns=["origin", "members", "groups now", "offered group"]))
+    _sheet(
+        book,
+        "Dependence groups",
+        pd.DataFrame(
+            [
+                {
+                    "origin": o.origin,
+                    "members": ", ".join(o.members),
+                    "groups now": ", ".join(g or "-" for g in o.groups),
+                    "offered group": o.name,
+                }
+                for o in quality.offers
+            ],
+            columns=["origin", "members", "groups now", "offered group"],
+        ),
+    )
     if quality.support is not None:
         _sheet(book, "Leader support", quality.support.origins.reset_index())
     _sheet(book, "Statement", pd.DataFrame({"paragraph": quality.statement}))
@@ -80,8 +121,7 @@ def workbook_bytes(quality: QualityCheck, assumptions: AssumptionsCheck | None) 
     return buffer.getvalue()
 
 
-def export_workbook(path: str | os.PathLike[str], quality: QualityCheck,
-                    assumptions: AssumptionsCheck | None) -> Path:
+def export_workbook(path: str | os.PathLike[str], quality: QualityCheck, assumptions: AssumptionsCheck | None) -> Path:
     """Write the workbook to ``path`` atomically; return the path."""
     target = Path(path)
     atomic_write_bytes(target, workbook_bytes(quality, assumptions))

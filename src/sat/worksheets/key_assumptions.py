@@ -28,11 +28,19 @@ from .assumptions_file import Assumption, KeyAssumptions
 #: Cue phrases named by the Primer and Heuer & Pherson (TRADECRAFT.md §5a) ...
 CITED_CUES: tuple[str, ...] = ("will always", "would have to be", "based on")
 #: ... and our additions of the same kind (absolutes and necessities stated as facts).
-OUR_CUES: tuple[str, ...] = ("will never", "would never", "has always", "have always", "would have to",
-                             "must have", "it is assumed")
+OUR_CUES: tuple[str, ...] = (
+    "will never",
+    "would never",
+    "has always",
+    "have always",
+    "would have to",
+    "must have",
+    "it is assumed",
+)
 CUE_PHRASES: tuple[str, ...] = CITED_CUES + OUR_CUES
-_CUE = re.compile(r"\b(" + "|".join(re.escape(c) for c in sorted(CUE_PHRASES, key=len, reverse=True)) + r")\b",
-                  re.IGNORECASE)
+_CUE = re.compile(
+    r"\b(" + "|".join(re.escape(c) for c in sorted(CUE_PHRASES, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 SNIPPET = 60  # characters of context on each side of a cue
 
 
@@ -64,8 +72,11 @@ class Candidate:
 
 def indicator_candidates(worksheet: KeyAssumptions) -> list[Candidate]:
     """Every "what could undermine it" of every assumption, with the id ``KAC-<assumption>-<n>``."""
-    return [Candidate(f"KAC-{a.id}-{n}", text, a.id)
-            for a in worksheet.assumptions for n, text in enumerate(a.undermined_by, start=1)]
+    return [
+        Candidate(f"KAC-{a.id}-{n}", text, a.id)
+        for a in worksheet.assumptions
+        for n, text in enumerate(a.undermined_by, start=1)
+    ]
 
 
 @dataclass(frozen=True)
@@ -89,14 +100,24 @@ class SweepRow:
     def sentence(self) -> str:
         items = " and ".join(self.removed)
         if self.leader_changes:
-            return (f"Without {items} ({self.assumption}), {self.new_leader} would lead ({self.p_new_leader:.0%}) "
-                    f"and {self.leader} would be at {self.p_old_leader:.0%} (now {self.p_leader:.0%}).")
-        return (f"Without {items} ({self.assumption}), {self.leader} would still lead: {self.p_old_leader:.0%}, "
-                f"{icd203_term(self.p_old_leader)} (now {self.p_leader:.0%}, {icd203_term(self.p_leader)}).")
+            return (
+                f"Without {items} ({self.assumption}), {self.new_leader} would lead ({self.p_new_leader:.0%}) "
+                f"and {self.leader} would be at {self.p_old_leader:.0%} (now {self.p_leader:.0%})."
+            )
+        return (
+            f"Without {items} ({self.assumption}), {self.leader} would still lead: {self.p_old_leader:.0%}, "
+            f"{icd203_term(self.p_old_leader)} (now {self.p_leader:.0%}, {icd203_term(self.p_leader)})."
+        )
 
 
-def sweep(worksheet: KeyAssumptions, case: Case, stack: np.ndarray, base: np.ndarray, leader: str,
-          removed_posteriors: np.ndarray) -> list[SweepRow]:
+def sweep(
+    worksheet: KeyAssumptions,
+    case: Case,
+    stack: np.ndarray,
+    base: np.ndarray,
+    leader: str,
+    removed_posteriors: np.ndarray,
+) -> list[SweepRow]:
     """Per assumption that stands behind evidence items, the group posterior once those items are removed.
 
     ``stack`` (analysts x evidence x hypotheses of code indices), ``base`` (the group posterior) and ``leader`` are
@@ -128,15 +149,32 @@ def sweep(worksheet: KeyAssumptions, case: Case, stack: np.ndarray, base: np.nda
         top = int(np.argmax(after))
         if np.isclose(after[top], after[lead], rtol=0, atol=1e-12):
             top = lead
-        rows.append(SweepRow(a.id, items, leader, float(base[lead]), hids[top], float(after[top]),
-                             float(after[lead]), dict(zip(hids, map(float, after)))))
+        rows.append(
+            SweepRow(
+                a.id,
+                items,
+                leader,
+                float(base[lead]),
+                hids[top],
+                float(after[top]),
+                float(after[lead]),
+                dict(zip(hids, map(float, after))),
+            )
+        )
     return rows
 
 
 def sweep_frame(rows: Iterable[SweepRow]) -> pd.DataFrame:
     """The sweep as a table: the items removed, the leader after, and each hypothesis's posterior."""
-    records = [{"assumption": r.assumption, "removed": ", ".join(r.removed), "leader": r.new_leader,
-                **{f"p_{h}": p for h, p in r.posteriors.items()}} for r in rows]
+    records = [
+        {
+            "assumption": r.assumption,
+            "removed": ", ".join(r.removed),
+            "leader": r.new_leader,
+            **{f"p_{h}": p for h, p in r.posteriors.items()},
+        }
+        for r in rows
+    ]
     return pd.DataFrame(records).set_index("assumption") if records else pd.DataFrame()
 
 

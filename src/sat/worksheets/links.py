@@ -39,20 +39,25 @@ def write_candidates(case: Case, candidates: Iterable[Candidate]) -> tuple[Path,
         text = path.read_text(encoding="utf-8")
         root = load_yaml(path, shown_as=shown)
         if not isinstance(root, LineDict):
-            raise ValidationError([Problem(shown, INDICATORS_FILE, "must be a mapping of field: value", line=1,
-                                           code="type")])
+            raise ValidationError(
+                [Problem(shown, INDICATORS_FILE, "must be a mapping of field: value", line=1, code="type")]
+            )
     else:
         targets = "hypotheses" if case.hypotheses else "scenarios"
         text = f"# Indicators of the {case.id} case.\ntargets: {targets}\n"
         root = loads_yaml(text, shown)
     present = root.get("indicators")
-    known = {str(i.get("id", "")).strip() for i in present if isinstance(i, dict)} \
-        if isinstance(present, LineList) else set()
+    known = (
+        {str(i.get("id", "")).strip() for i in present if isinstance(i, dict)}
+        if isinstance(present, LineList)
+        else set()
+    )
     new = [c for c in candidates if c.id not in known]
     if not new:
         return path, []
-    edited = append_items(text, root, "indicators", [{"id": c.id, "text": c.text} for c in new],
-                          CANDIDATE_COMMENT, shown)
+    edited = append_items(
+        text, root, "indicators", [{"id": c.id, "text": c.text} for c in new], CANDIDATE_COMMENT, shown
+    )
     _check_indicators(edited, shown)
     atomic_write_text(path, edited)
     return path, [c.id for c in new]
@@ -66,8 +71,9 @@ def _check_indicators(text: str, shown: str) -> None:
         raise ValidationError([Problem(shown, "indicators", "could not be written as a list", code="structure")])
 
 
-def apply_to_case(case: Case, groups: bool = False,
-                  credibility: bool = False) -> tuple[Path, dict[str, dict[str, str]]]:
+def apply_to_case(
+    case: Case, groups: bool = False, credibility: bool = False
+) -> tuple[Path, dict[str, dict[str, str]]]:
     """Write the offered dependence groups and/or the mapped credibility levels into ``case.yaml``.
 
     Returns the path and the changes made (evidence id -> field -> new value); the file is only written when there

@@ -22,13 +22,18 @@ if TYPE_CHECKING:
     from .analysis import AssumptionsCheck, QualityCheck
 
 CATEGORY_COLOURS: dict[str, str] = {"solid": "#1a9850", "correct-with-caveats": "#fdae61", "unsupported": "#d73027"}
-MARK_COLOURS: dict[str, str] = {"corroborated": "#d9f0d3", "single-source": "#fff3bf", "conflicting": "#ffc9c9",
-                                "unsupported": "#e9ecef"}
+MARK_COLOURS: dict[str, str] = {
+    "corroborated": "#d9f0d3",
+    "single-source": "#fff3bf",
+    "conflicting": "#ffc9c9",
+    "unsupported": "#e9ecef",
+}
 
 
 def _left(styler: Styler) -> Styler:
     return styler.hide(axis="index").set_table_styles(
-        [{"selector": "td", "props": "text-align: left; vertical-align: top"}])
+        [{"selector": "td", "props": "text-align: left; vertical-align: top"}]
+    )
 
 
 def assumptions_table(check: AssumptionsCheck, uid: str = "kac") -> Styler:
@@ -38,11 +43,18 @@ def assumptions_table(check: AssumptionsCheck, uid: str = "kac") -> Styler:
         return _styler(frame, uid)
     basis = [f"{b} ({e})" if e else b for b, e in zip(frame["basis"], frame["evidence"])]
     category = [f"{c}: {d}" if d else c for c, d in zip(frame["category"], frame["disposition"])]
-    shown = pd.DataFrame({
-        "Id": frame["assumption"], "Assumption": frame["text"], "Stated?": frame["kind"],
-        "Why it is believed (evidence)": basis, "Confidence": frame["confidence"], "Impact if wrong": frame["impact"],
-        "Category": category, "True before, less so now": frame["less_so_now"],
-    })
+    shown = pd.DataFrame(
+        {
+            "Id": frame["assumption"],
+            "Assumption": frame["text"],
+            "Stated?": frame["kind"],
+            "Why it is believed (evidence)": basis,
+            "Confidence": frame["confidence"],
+            "Impact if wrong": frame["impact"],
+            "Category": category,
+            "True before, less so now": frame["less_so_now"],
+        }
+    )
     return _left(_styler(shown, uid)).map(_category_css, subset=["Category"])
 
 
@@ -65,9 +77,18 @@ def grid_figure(check: AssumptionsCheck) -> Figure:
         x, y = LEVELS.index(a.confidence), LEVELS.index(a.impact)
         n = placed.get((x, y), 0)
         placed[(x, y)] = n + 1
-        ax.text(x - 0.35 + 0.23 * (n % 4), y + 0.25 - 0.22 * (n // 4), a.id, fontsize=9, fontweight="bold",
-                color="#ffffff", ha="left", va="center", zorder=3,
-                bbox={"boxstyle": "round,pad=0.25", "facecolor": CATEGORY_COLOURS[a.category], "edgecolor": "none"})
+        ax.text(
+            x - 0.35 + 0.23 * (n % 4),
+            y + 0.25 - 0.22 * (n // 4),
+            a.id,
+            fontsize=9,
+            fontweight="bold",
+            color="#ffffff",
+            ha="left",
+            va="center",
+            zorder=3,
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": CATEGORY_COLOURS[a.category], "edgecolor": "none"},
+        )
     ax.set_xticks(range(3), [f"{level} confidence" for level in LEVELS])
     ax.set_yticks(range(3), [f"{level} impact" for level in LEVELS])
     ax.set_xlim(-0.5, 2.5)
@@ -76,8 +97,15 @@ def grid_figure(check: AssumptionsCheck) -> Figure:
         ax.axvline(edge, color="#bbbbbb", linewidth=0.8)
         ax.axhline(edge, color="#bbbbbb", linewidth=0.8)
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in CATEGORY_COLOURS.values()]
-    ax.legend(handles, list(CATEGORY_COLOURS), loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8,
-              frameon=False)
+    ax.legend(
+        handles,
+        list(CATEGORY_COLOURS),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
     ax.set_title("Key assumptions by confidence and impact if wrong (shaded: work on these first)", fontsize=9)
     fig.tight_layout()
     return fig
@@ -94,23 +122,29 @@ def candidates_html(check: AssumptionsCheck) -> str:
     """The indicator candidates, with the command that writes them into indicators.yaml."""
     if not check.candidates:
         return "<p>No assumption says what could undermine it, so there are no indicator candidates.</p>"
-    return (h.bullet_list(f"{c.id} (from {c.assumption}): {c.text}" for c in check.candidates)
-            + f"<p>Write them into <code>indicators.yaml</code> with "
-              f"<code>sat worksheets indicators {h.esc(check.case.id)}</code>.</p>")
+    return (
+        h.bullet_list(f"{c.id} (from {c.assumption}): {c.text}" for c in check.candidates)
+        + f"<p>Write them into <code>indicators.yaml</code> with "
+        f"<code>sat worksheets indicators {h.esc(check.case.id)}</code>.</p>"
+    )
 
 
 def sweep_html(check: AssumptionsCheck) -> str:
     """The sweep in sentences."""
     if not check.sweep:
-        return ("<p>No assumption stands behind an evidence item of the ACH matrix (or the case has no ratings), so "
-                "there is nothing to sweep.</p>")
+        return (
+            "<p>No assumption stands behind an evidence item of the ACH matrix (or the case has no ratings), so "
+            "there is nothing to sweep.</p>"
+        )
     return h.bullet_list(r.sentence for r in check.sweep)
 
 
 def sweep_table(check: AssumptionsCheck, uid: str = "sweep") -> Styler:
     """Each hypothesis's probability with the assumption's items removed."""
-    rows = [{"Assumption": r.assumption, "Removed": ", ".join(r.removed), "Leader": r.new_leader, **r.posteriors}
-            for r in check.sweep]
+    rows = [
+        {"Assumption": r.assumption, "Removed": ", ".join(r.removed), "Leader": r.new_leader, **r.posteriors}
+        for r in check.sweep
+    ]
     frame = pd.DataFrame(rows)
     if not check.sweep:
         return _styler(frame, uid)
@@ -133,19 +167,23 @@ def register_table(check: QualityCheck, uid: str = "register") -> Styler:
     def joined(*parts: str) -> str:
         return " \u00b7 ".join(p for p in parts if p)
 
-    shown = pd.DataFrame({
-        "Source": frame["source"],
-        "Publisher": frame["publisher"],
-        "Type \u00b7 access \u00b7 reliability": [joined(t, a, r) for t, a, r in
-                                                 zip(frame["type"], frame["access"], frame["reliability"])],
-        "Published \u00b7 information of": [joined(p, f"info {i}" if i else "") for p, i in
-                                         zip(frame["published"], frame["information_date"])],
-        "Re-reports (origin)": [f"{r} ({o})" if r else "" for r, o in zip(frame["re_reports"], frame["origin"])],
-        "Status": frame["status"].where(frame["status"] != "current", ""),
-        "Possible bias or motive": frame["bias"],
-        "Ambiguity": frame["ambiguity"],
-        "Cited by": frame["items"],
-    })
+    shown = pd.DataFrame(
+        {
+            "Source": frame["source"],
+            "Publisher": frame["publisher"],
+            "Type \u00b7 access \u00b7 reliability": [
+                joined(t, a, r) for t, a, r in zip(frame["type"], frame["access"], frame["reliability"])
+            ],
+            "Published \u00b7 information of": [
+                joined(p, f"info {i}" if i else "") for p, i in zip(frame["published"], frame["information_date"])
+            ],
+            "Re-reports (origin)": [f"{r} ({o})" if r else "" for r, o in zip(frame["re_reports"], frame["origin"])],
+            "Status": frame["status"].where(frame["status"] != "current", ""),
+            "Possible bias or motive": frame["bias"],
+            "Ambiguity": frame["ambiguity"],
+            "Cited by": frame["items"],
+        }
+    )
     return _left(_styler(shown, uid))
 
 
@@ -155,15 +193,23 @@ def marks_table(check: QualityCheck, uid: str = "marks") -> Styler:
     if frame.empty:
         return _styler(frame, uid)
     grade = frame["information_credibility"].map(lambda v: "" if pd.isna(v) else str(int(v)))
-    shown = pd.DataFrame({
-        "Evidence": frame["evidence"], "Sources": frame["sources"], "Origins": frame["origins"],
-        "Reliability of origins": frame["reliability"], "Credibility 1-6": grade,
-        "ACH credibility": frame["ach_credibility"], "Mapped from 1-6": frame["mapped_credibility"],
-        "Mark": frame["mark"], "Conflicts with": frame["conflicts_with"],
-        "Notes": [_notes(row) for _, row in frame.iterrows()],
-    })
-    return _left(_styler(shown, uid)).map(lambda v: f"background-color: {MARK_COLOURS.get(v, '#ffffff')}",
-                                          subset=["Mark"])
+    shown = pd.DataFrame(
+        {
+            "Evidence": frame["evidence"],
+            "Sources": frame["sources"],
+            "Origins": frame["origins"],
+            "Reliability of origins": frame["reliability"],
+            "Credibility 1-6": grade,
+            "ACH credibility": frame["ach_credibility"],
+            "Mapped from 1-6": frame["mapped_credibility"],
+            "Mark": frame["mark"],
+            "Conflicts with": frame["conflicts_with"],
+            "Notes": [_notes(row) for _, row in frame.iterrows()],
+        }
+    )
+    return _left(_styler(shown, uid)).map(
+        lambda v: f"background-color: {MARK_COLOURS.get(v, '#ffffff')}", subset=["Mark"]
+    )
 
 
 def _notes(row: pd.Series) -> str:
@@ -183,8 +229,9 @@ def judgments_table(check: QualityCheck, uid: str = "judgments") -> Styler:
     frame = check.judgments.reset_index()
     shown = frame[["judgment", "text", "evidence", "origins", "against", "mark"]]
     shown.columns = ["Judgment", "Text", "Evidence", "Origins", "Against", "Mark"]
-    return _left(_styler(shown, uid)).map(lambda v: f"background-color: {MARK_COLOURS.get(v, '#ffffff')}",
-                                          subset=["Mark"])
+    return _left(_styler(shown, uid)).map(
+        lambda v: f"background-color: {MARK_COLOURS.get(v, '#ffffff')}", subset=["Mark"]
+    )
 
 
 def mapping_html(check: QualityCheck) -> str:
@@ -192,10 +239,14 @@ def mapping_html(check: QualityCheck) -> str:
     from ..model import INFORMATION_CREDIBILITY
     from .quality import credibility_mapping
 
-    rows = "".join(f"<tr><td>{g}</td><td>{h.esc(INFORMATION_CREDIBILITY[g])}</td><td>{h.esc(level)}</td></tr>"
-                   for g, level in credibility_mapping(check.case).items())
-    return ("<table><thead><tr><th>Grade</th><th>Information credibility</th><th>ACH credibility level</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>")
+    rows = "".join(
+        f"<tr><td>{g}</td><td>{h.esc(INFORMATION_CREDIBILITY[g])}</td><td>{h.esc(level)}</td></tr>"
+        for g, level in credibility_mapping(check.case).items()
+    )
+    return (
+        "<table><thead><tr><th>Grade</th><th>Information credibility</th><th>ACH credibility level</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def offers_html(check: QualityCheck) -> str:
@@ -206,11 +257,18 @@ def offers_html(check: QualityCheck) -> str:
     for o in check.offers:
         now = ", ".join(f"{m} ({g or 'no group'})" for m, g in zip(o.members, o.groups))
         split = len({g for g in o.groups if g}) > 1
-        items.append(f"{o.origin}: {now}. "
-                     + ("They sit in different groups: merging them is the analyst's call."
-                        if split else f"Offered as group '{o.name}'."))
-    return (h.bullet_list(items) + f"<p>Apply the offers with <code>sat worksheets apply "
-            f"{h.esc(check.case.id)} --groups</code>.</p>")
+        items.append(
+            f"{o.origin}: {now}. "
+            + (
+                "They sit in different groups: merging them is the analyst's call."
+                if split
+                else f"Offered as group '{o.name}'."
+            )
+        )
+    return (
+        h.bullet_list(items) + f"<p>Apply the offers with <code>sat worksheets apply "
+        f"{h.esc(check.case.id)} --groups</code>.</p>"
+    )
 
 
 def support_table(check: QualityCheck, uid: str = "support") -> Styler:
@@ -230,9 +288,13 @@ def header_html(check: AssumptionsCheck | QualityCheck) -> str:
     """The case, its question and as-of date, and (for the Key Assumptions Check) the analytic line under audit."""
     case = check.case
     worksheet = getattr(check, "worksheet", None)
-    return (h.heading(case.title, 2)
-            + h.labelled([("Question", case.question), ("As of", case.as_of),
-                          ("Analytic line under audit", worksheet.analytic_line if worksheet else "")]))
+    return h.heading(case.title, 2) + h.labelled(
+        [
+            ("Question", case.question),
+            ("As of", case.as_of),
+            ("Analytic line under audit", worksheet.analytic_line if worksheet else ""),
+        ]
+    )
 
 
 def support_html(check: QualityCheck) -> str:
@@ -241,10 +303,12 @@ def support_html(check: QualityCheck) -> str:
         return "<p>The case has no rated ACH matrix, so there is no leading hypothesis to trace.</p>"
     s = check.support
     positive = s.items[s.items > 0]
-    return (f"<p>{h.esc(s.leader)} leads {h.esc(s.rival)} in the likelihood mode. Items in its favour, by their "
-            f"log-likelihood ratio (summed over the matrix this is the log of the posterior odds over the prior "
-            f"odds, averaged over the analysts): {h.esc(', '.join(f'{e} {v:.2f}' for e, v in positive.items()))}. "
-            f"By origin (an item on k origins gives each 1/k):</p>")
+    return (
+        f"<p>{h.esc(s.leader)} leads {h.esc(s.rival)} in the likelihood mode. Items in its favour, by their "
+        f"log-likelihood ratio (summed over the matrix this is the log of the posterior odds over the prior "
+        f"odds, averaged over the analysts): {h.esc(', '.join(f'{e} {v:.2f}' for e, v in positive.items()))}. "
+        f"By origin (an item on k origins gives each 1/k):</p>"
+    )
 
 
 def source_summary_html(case: Case, scores: AchScores | None = None) -> str:

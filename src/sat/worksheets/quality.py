@@ -94,24 +94,26 @@ def item_marks(case: Case) -> pd.DataFrame:
         grade = e.information_credibility
         mapped = mapping.get(grade) if grade is not None else None
         cited = [by_id[s] for s in e.sources if s in by_id]
-        rows.append({
-            "evidence": e.id,
-            "type": e.type,
-            "sources": ", ".join(e.sources),
-            "origins": ", ".join(found),
-            "n_origins": len(found),
-            "reliability": ", ".join(f"{o}:{by_id[o].reliability or '?'}" for o in found if o in by_id),
-            "information_credibility": grade,
-            "ach_credibility": e.credibility,
-            "mapped_credibility": mapped or "",
-            "credibility_differs": mapped is not None and mapped != e.credibility,
-            "conflicts_with": ", ".join(conflict.get(e.id, ())),
-            "mark": mark(len(found), e.id in conflict),
-            "recalled": ", ".join(s.id for s in cited if s.status == "recalled"),
-            "corrected": ", ".join(s.id for s in cited if s.status == "corrected"),
-            "second_hand": ", ".join(s.id for s in cited if s.access == "second-hand"),
-            "grade_check": _grade_check(grade, len(found)),
-        })
+        rows.append(
+            {
+                "evidence": e.id,
+                "type": e.type,
+                "sources": ", ".join(e.sources),
+                "origins": ", ".join(found),
+                "n_origins": len(found),
+                "reliability": ", ".join(f"{o}:{by_id[o].reliability or '?'}" for o in found if o in by_id),
+                "information_credibility": grade,
+                "ach_credibility": e.credibility,
+                "mapped_credibility": mapped or "",
+                "credibility_differs": mapped is not None and mapped != e.credibility,
+                "conflicts_with": ", ".join(conflict.get(e.id, ())),
+                "mark": mark(len(found), e.id in conflict),
+                "recalled": ", ".join(s.id for s in cited if s.status == "recalled"),
+                "corrected": ", ".join(s.id for s in cited if s.status == "corrected"),
+                "second_hand": ", ".join(s.id for s in cited if s.access == "second-hand"),
+                "grade_check": _grade_check(grade, len(found)),
+            }
+        )
     return pd.DataFrame(rows).set_index("evidence") if rows else _empty_marks()
 
 
@@ -123,9 +125,23 @@ def _grade_check(grade: int | None, n_origins: int) -> str:
 
 
 def _empty_marks() -> pd.DataFrame:
-    columns = ["type", "sources", "origins", "n_origins", "reliability", "information_credibility",
-               "ach_credibility", "mapped_credibility", "credibility_differs", "conflicts_with", "mark", "recalled",
-               "corrected", "second_hand", "grade_check"]
+    columns = [
+        "type",
+        "sources",
+        "origins",
+        "n_origins",
+        "reliability",
+        "information_credibility",
+        "ach_credibility",
+        "mapped_credibility",
+        "credibility_differs",
+        "conflicts_with",
+        "mark",
+        "recalled",
+        "corrected",
+        "second_hand",
+        "grade_check",
+    ]
     return pd.DataFrame(columns=columns, index=pd.Index([], name="evidence"))
 
 
@@ -138,9 +154,17 @@ def judgment_marks(case: Case, judgments: Iterable[Judgment]) -> pd.DataFrame:
     for j in judgments:
         cited = [s for eid in j.evidence for s in by_item[eid].sources] + list(j.sources)
         found = origins_of(cited, origins, recalled)
-        rows.append({"judgment": j.id, "text": j.text, "evidence": ", ".join(j.evidence),
-                     "origins": ", ".join(found), "n_origins": len(found), "against": ", ".join(j.against),
-                     "mark": mark(len(found), bool(j.against))})
+        rows.append(
+            {
+                "judgment": j.id,
+                "text": j.text,
+                "evidence": ", ".join(j.evidence),
+                "origins": ", ".join(found),
+                "n_origins": len(found),
+                "against": ", ".join(j.against),
+                "mark": mark(len(found), bool(j.against)),
+            }
+        )
     frame = pd.DataFrame(rows, columns=["judgment", "text", "evidence", "origins", "n_origins", "against", "mark"])
     return frame.set_index("judgment")
 
@@ -197,8 +221,11 @@ def group_changes(case: Case) -> dict[str, str]:
 def credibility_changes(case: Case) -> dict[str, str]:
     """Evidence id -> the ACH credibility level its 1-6 grade maps to, for the graded items whose level differs."""
     mapping = credibility_mapping(case)
-    return {e.id: mapping[e.information_credibility] for e in case.evidence
-            if e.information_credibility is not None and mapping[e.information_credibility] != e.credibility}
+    return {
+        e.id: mapping[e.information_credibility]
+        for e in case.evidence
+        if e.information_credibility is not None and mapping[e.information_credibility] != e.credibility
+    }
 
 
 def item_support(contributions: np.ndarray, leader: int, rival: int) -> np.ndarray:
@@ -224,12 +251,14 @@ def support_by_origin(support: pd.Series, item_origins: Mapping[str, tuple[str, 
             weight[origin] = weight.get(origin, 0.0) + float(value) / len(found)
             items.setdefault(origin, []).append(str(eid))
     total = sum(weight.values())
-    frame = pd.DataFrame({
-        "origin": list(weight),
-        "weight": list(weight.values()),
-        "share": [w / total if total else 0.0 for w in weight.values()],
-        "items": [", ".join(items[o]) for o in weight],
-    })
+    frame = pd.DataFrame(
+        {
+            "origin": list(weight),
+            "weight": list(weight.values()),
+            "share": [w / total if total else 0.0 for w in weight.values()],
+            "items": [", ".join(items[o]) for o in weight],
+        }
+    )
     return frame.sort_values(["weight", "origin"], ascending=[False, True], kind="stable").set_index("origin")
 
 

@@ -18,11 +18,12 @@ from ..yamlio import LineDict, LineList, dump_yaml, line_of
 def scalar(value: Any) -> str:
     """``value`` as it would appear after ``key: `` in block YAML (quoted when YAML needs it)."""
     text = dump_yaml({"k": value}).rstrip("\n")
-    return text[len("k: "):]
+    return text[len("k: ") :]
 
 
-def set_item_fields(text: str, items: LineList, changes: Mapping[str, Mapping[str, Any]], file: str,
-                    list_name: str) -> str:
+def set_item_fields(
+    text: str, items: LineList, changes: Mapping[str, Mapping[str, Any]], file: str, list_name: str
+) -> str:
     """``text`` with scalar fields of the list items (by id) set: a present key has its line replaced, a missing one
     is added after the item's ``id`` line. ``items`` is the loaded list the line numbers come from."""
     lines = text.split("\n")
@@ -36,10 +37,21 @@ def set_item_fields(text: str, items: LineList, changes: Mapping[str, Mapping[st
             continue
         id_line = line_of(item, "id")
         start = line_of(items, index)
-        if id_line is None or any(line_of(item, k) == start and k != "id" for k in item) or \
-                lines[id_line - 1].rstrip().endswith("}"):
-            problems.append(Problem(file, f"{list_name}[{index}]", "a flow-style item cannot be edited in place; "
-                                    "write it in block style (one field a line)", iid, start, "structure"))
+        if (
+            id_line is None
+            or any(line_of(item, k) == start and k != "id" for k in item)
+            or lines[id_line - 1].rstrip().endswith("}")
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    f"{list_name}[{index}]",
+                    "a flow-style item cannot be edited in place; write it in block style (one field a line)",
+                    iid,
+                    start,
+                    "structure",
+                )
+            )
             continue
         id_text = lines[id_line - 1]
         indent = len(id_text) - len(id_text.lstrip(" -"))
@@ -50,9 +62,16 @@ def set_item_fields(text: str, items: LineList, changes: Mapping[str, Mapping[st
                 assert at is not None
                 old = lines[at - 1]
                 if not old.lstrip(" -").startswith(f"{key}:") or _continues(lines, at, indent):
-                    problems.append(Problem(file, f"{list_name}[{index}].{key}",
-                                            "spans several lines and cannot be edited in place", iid, at,
-                                            "structure"))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{list_name}[{index}].{key}",
+                            "spans several lines and cannot be edited in place",
+                            iid,
+                            at,
+                            "structure",
+                        )
+                    )
                     continue
                 prefix = old[: len(old) - len(old.lstrip(" -"))]
                 lines[at - 1] = prefix + new.lstrip(" ")
@@ -80,14 +99,33 @@ def append_items(text: str, root: LineDict, key: str, block: list[dict[str, Any]
     indent = 2
     if key in root:
         existing, at = root[key], line_of(root, key) or 0
-        if existing is not None and (not isinstance(existing, LineList) or not existing
-                                     or (line_of(existing, 0) or 0) <= at):
-            raise ValidationError([Problem(file, key, "must be a block-style list (one '- ' item a line) to append to",
-                                           line=at, code="structure")])
+        if existing is not None and (
+            not isinstance(existing, LineList) or not existing or (line_of(existing, 0) or 0) <= at
+        ):
+            raise ValidationError(
+                [
+                    Problem(
+                        file,
+                        key,
+                        "must be a block-style list (one '- ' item a line) to append to",
+                        line=at,
+                        code="structure",
+                    )
+                ]
+            )
         if at != max(line_of(root, k) or 0 for k in root):
-            raise ValidationError([Problem(file, key, "must be the last top-level field of the file so that new "
-                                           "items can be appended without rewriting it", line=at,
-                                           code="structure")])
+            raise ValidationError(
+                [
+                    Problem(
+                        file,
+                        key,
+                        "must be the last top-level field of the file so that new "
+                        "items can be appended without rewriting it",
+                        line=at,
+                        code="structure",
+                    )
+                ]
+            )
         if existing:
             first = lines[(line_of(existing, 0) or 1) - 1]
             indent = len(first) - len(first.lstrip(" "))

@@ -84,5 +84,6 @@ def explanation_frame(matrix: CIBMatrix, scenario: Iterable[int]) -> pd.DataFram
                     "net": f.net,
                 }
             )
-    return pd.DataFrame(rows, columns=["descriptor", "variant", "rival", "source", "source_variant",
-                                       "to_variant", "to_rival", "net"])
+    return pd.DataFrame(
+        rows, columns=["descriptor", "variant", "rival", "source", "source_variant", "to_variant", "to_rival", "net"]
+    )

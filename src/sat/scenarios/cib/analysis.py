@@ -204,8 +204,10 @@ def explanation_sentences(matrix: CIBMatrix, scenario: Iterable[int]) -> list[st
         pro = support is not None and support.to_chosen > 0
         con = oppose is not None and oppose.to_chosen < 0
         if pro and con and support and oppose:
-            why = (f"is supported most by {_label(matrix, support)} ({_signed(support.to_chosen)}) "
-                   f"and opposed most by {_label(matrix, oppose)} ({_signed(oppose.to_chosen)})")
+            why = (
+                f"is supported most by {_label(matrix, support)} ({_signed(support.to_chosen)}) "
+                f"and opposed most by {_label(matrix, oppose)} ({_signed(oppose.to_chosen)})"
+            )
         elif pro and support:
             why = f"is supported most by {_label(matrix, support)} ({_signed(support.to_chosen)}) and opposed by none"
         elif con and oppose:

@@ -142,7 +142,5 @@ def global_basins(matrix: CIBMatrix, batch: int = 65_536) -> tuple[dict[Scenario
     converged = successor[end] == end
     cycling = int(total - converged.sum())
     fixed, number = np.unique(end[converged], return_counts=True)
-    counts = {
-        tuple(int(v) for v in np.unravel_index(int(f), sizes)): int(k) for f, k in zip(fixed, number)
-    }
+    counts = {tuple(int(v) for v in np.unravel_index(int(f), sizes)): int(k) for f, k in zip(fixed, number)}
     return counts, cycling

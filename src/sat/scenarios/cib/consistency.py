@@ -82,9 +82,11 @@ def search(matrix: CIBMatrix, tolerance: float = 0.0) -> np.ndarray:
     sizes = matrix.sizes
     table = matrix.n_variants * len(sizes) * max(sizes) ** 2 * 8 * 3
     if table > MAX_SEARCH_TABLE_BYTES:
-        raise SearchTooLarge(f"the exact search would build {table / 2**30:.1f} GiB of bound tables for "
-                             f"{len(sizes)} descriptors with up to {max(sizes)} variants; use fewer variants per "
-                             "descriptor, or succession from a start scenario")
+        raise SearchTooLarge(
+            f"the exact search would build {table / 2**30:.1f} GiB of bound tables for "
+            f"{len(sizes)} descriptors with up to {max(sizes)} variants; use fewer variants per "
+            "descriptor, or succession from a start scenario"
+        )
     bounds = _Bounds(matrix, tolerance)
     bound = bounds.start[None, :].copy()
     chosen = np.full((1, bounds.n), -1, dtype=np.int16)
@@ -148,7 +150,8 @@ def _descend(
             raise SearchTooLarge(
                 f"more than {MAX_LISTED:,} scenarios are consistent (within the tolerance): too many to list, and "
                 "the sign of a model that is still mostly zero. Fill in more judgments, lower --tolerance, or "
-                "follow succession from a start scenario (--succession global --start ...) instead")
+                "follow succession from a start scenario (--succession global --start ...) instead"
+            )
         return
     counts = feasible.sum(axis=(0, 2))
     d = int(free[np.argmin(counts[free])])

@@ -94,8 +94,9 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
     experts = []
     raw_experts = section.get("experts", [])
     if not isinstance(raw_experts, list):
-        check.add("cib.experts", "must be a list of {name, judgments}", raw_experts, line_of(section, "experts"),
-                  "type")
+        check.add(
+            "cib.experts", "must be a list of {name, judgments}", raw_experts, line_of(section, "experts"), "type"
+        )
         raw_experts = []
     seen: set[str] = set()
     for k, node in enumerate(raw_experts):
@@ -106,8 +107,13 @@ def read_cib_section(section: Any, file: str) -> CIBSection:
         check.unknown_keys(node, EXPERT_KEYS, where)
         label = node.get("name")
         if not isinstance(label, str) or not label.strip():
-            check.add(f"{where}.name", "is required: the expert's name", label, line_of(node, "name") or own_line(node),
-                      "required")
+            check.add(
+                f"{where}.name",
+                "is required: the expert's name",
+                label,
+                line_of(node, "name") or own_line(node),
+                "required",
+            )
             label = f"expert {k + 1}"
         elif label in seen:
             check.add(f"{where}.name", "duplicate expert name", label, line_of(node, "name"), "duplicate")
@@ -126,11 +132,17 @@ def _descriptors(check: _Check, section: dict[Any, Any]) -> tuple[tuple[Descript
     """Valid descriptors, and every name declared (valid or not)."""
     nodes = section.get("descriptors")
     if not isinstance(nodes, list) or not nodes:
-        check.add("cib.descriptors", "is required: a non-empty list of {name, title, variants}", nodes,
-                  line_of(section, "descriptors") or own_line(section), "required")
+        check.add(
+            "cib.descriptors",
+            "is required: a non-empty list of {name, title, variants}",
+            nodes,
+            line_of(section, "descriptors") or own_line(section),
+            "required",
+        )
         return (), set()
-    sizes = [len(variants) if isinstance(n, dict) and isinstance(variants := n.get("variants"), list) else 0
-             for n in nodes]
+    sizes = [
+        len(variants) if isinstance(n, dict) and isinstance(variants := n.get("variants"), list) else 0 for n in nodes
+    ]
     too_large = size_problem(len(nodes), sizes, check.file, "cib.descriptors", line_of(section, "descriptors"))
     if too_large is not None:  # before the per-variant checks and any allocation
         check.problems.append(too_large)
@@ -146,8 +158,9 @@ def _descriptors(check: _Check, section: dict[Any, Any]) -> tuple[tuple[Descript
         name = node.get("name")
         ok = True
         if not isinstance(name, str) or not name.strip():
-            check.add(f"{where}.name", "is required: a short name", name, line_of(node, "name") or own_line(node),
-                      "required")
+            check.add(
+                f"{where}.name", "is required: a short name", name, line_of(node, "name") or own_line(node), "required"
+            )
             ok = False
         elif name in names:
             check.add(f"{where}.name", "duplicate descriptor name", name, line_of(node, "name"), "duplicate")
@@ -160,16 +173,22 @@ def _descriptors(check: _Check, section: dict[Any, Any]) -> tuple[tuple[Descript
             title = ""
         variants = node.get("variants")
         if not isinstance(variants, list) or not variants:
-            check.add(f"{where}.variants", "is required: a non-empty list of variant names", variants,
-                      line_of(node, "variants") or own_line(node), "required")
+            check.add(
+                f"{where}.variants",
+                "is required: a non-empty list of variant names",
+                variants,
+                line_of(node, "variants") or own_line(node),
+                "required",
+            )
             continue
         for v, variant in enumerate(variants):
             if not isinstance(variant, str) or not variant.strip():
                 check.add(f"{where}.variants[{v}]", "must be a non-empty name", variant, line_of(variants, v), "type")
                 ok = False
             elif variants.index(variant) != v:
-                check.add(f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v),
-                          "duplicate")
+                check.add(
+                    f"{where}.variants[{v}]", "duplicate variant name", variant, line_of(variants, v), "duplicate"
+                )
                 ok = False
         if ok and isinstance(name, str):
             out.append(Descriptor(name, tuple(variants), title.strip()))
@@ -200,12 +219,21 @@ def _judgments(
         if i is None or j is None:
             continue
         if i == j:
-            check.add(where, "a section from a descriptor to itself is not allowed", shell.descriptors[i].name,
-                      line_of(node, "to") or own_line(node))
+            check.add(
+                where,
+                "a section from a descriptor to itself is not allowed",
+                shell.descriptors[i].name,
+                line_of(node, "to") or own_line(node),
+            )
             continue
         if (i, j) in seen:
-            check.add(where, f"duplicate section (first at {where_list}[{seen[(i, j)]}])",
-                      f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}", own_line(node), "duplicate")
+            check.add(
+                where,
+                f"duplicate section (first at {where_list}[{seen[(i, j)]}])",
+                f"{shell.descriptors[i].name} -> {shell.descriptors[j].name}",
+                own_line(node),
+                "duplicate",
+            )
             continue
         seen[(i, j)] = k
         block = _impacts(check, node, where, shell, i, j)
@@ -232,8 +260,13 @@ def _impacts(check: _Check, node: dict[Any, Any], where: str, shell: CIBMatrix, 
     rows = node.get("impacts")
     source, target = shell.descriptors[i], shell.descriptors[j]
     if not isinstance(rows, dict):
-        check.add(f"{where}.impacts", f"is required: one row per variant of {source.name}", rows,
-                  line_of(node, "impacts") or own_line(node), "required")
+        check.add(
+            f"{where}.impacts",
+            f"is required: one row per variant of {source.name}",
+            rows,
+            line_of(node, "impacts") or own_line(node),
+            "required",
+        )
         return None
     block = np.zeros((len(source.variants), len(target.variants)))
     ok = True
@@ -245,8 +278,14 @@ def _impacts(check: _Check, node: dict[Any, Any], where: str, shell: CIBMatrix, 
             continue
         if not isinstance(row, list) or len(row) != len(target.variants):
             count = len(row) if isinstance(row, list) else row
-            check.add(field_, f"must list {len(target.variants)} numbers, one per variant of {target.name} "
-                      f"({', '.join(target.variants)})", count, line_of(rows, variant), "structure")
+            check.add(
+                field_,
+                f"must list {len(target.variants)} numbers, one per variant of {target.name} "
+                f"({', '.join(target.variants)})",
+                count,
+                line_of(rows, variant),
+                "structure",
+            )
             ok = False
             continue
         for c, value in enumerate(row):
@@ -257,8 +296,13 @@ def _impacts(check: _Check, node: dict[Any, Any], where: str, shell: CIBMatrix, 
                 block[source.variants.index(variant), c] = value
     missing = [v for v in source.variants if v not in rows]
     if missing:
-        check.add(f"{where}.impacts", f"missing rows for variants of {source.name}", ", ".join(missing),
-                  line_of(node, "impacts"), "structure")
+        check.add(
+            f"{where}.impacts",
+            f"missing rows for variants of {source.name}",
+            ", ".join(missing),
+            line_of(node, "impacts"),
+            "structure",
+        )
         ok = False
     return block if ok else None
 
@@ -319,11 +363,21 @@ def load_cib_section(path: str | os.PathLike[str], shown_as: str | None = None) 
     if suffix in (".yaml", ".yml"):
         data = load_yaml(path, name)
         if not isinstance(data, dict) or "cib" not in data:
-            raise ValidationError([Problem(name, "cib", "no cib: section in this file", None, own_line(data),
-                                           "required")])
+            raise ValidationError(
+                [Problem(name, "cib", "no cib: section in this file", None, own_line(data), "required")]
+            )
         return read_cib_section(data["cib"], name)
-    raise ValidationError([Problem(name, "file", "unsupported file type: use a .scw project or a .yaml file",
-                                   Path(path).suffix or Path(path).name, code="file")])
+    raise ValidationError(
+        [
+            Problem(
+                name,
+                "file",
+                "unsupported file type: use a .scw project or a .yaml file",
+                Path(path).suffix or Path(path).name,
+                code="file",
+            )
+        ]
+    )
 
 
 def load_cib(path: str | os.PathLike[str], shown_as: str | None = None) -> CIBMatrix:

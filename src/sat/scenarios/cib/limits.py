@@ -24,19 +24,38 @@ MAX_LISTED = 100_000
 MAX_SEARCH_TABLE_BYTES = 512 * 1024 * 1024
 
 
-def size_problem(descriptors: int, variants: Sequence[int], file: str, field: str,
-                 line: int | None = None) -> Problem | None:
+def size_problem(
+    descriptors: int, variants: Sequence[int], file: str, field: str, line: int | None = None
+) -> Problem | None:
     """A ``limit`` problem when a model declares more descriptors or variants than the limits allow."""
     if descriptors > MAX_DESCRIPTORS:
-        return Problem(file, field, f"{descriptors:,} descriptors; at most {MAX_DESCRIPTORS} are read (split the "
-                       "study into sub-models)", descriptors, line, "limit")
+        return Problem(
+            file,
+            field,
+            f"{descriptors:,} descriptors; at most {MAX_DESCRIPTORS} are read (split the study into sub-models)",
+            descriptors,
+            line,
+            "limit",
+        )
     widest = max(variants, default=0)
     if widest > MAX_VARIANTS:
-        return Problem(file, field, f"a descriptor with {widest:,} variants; at most {MAX_VARIANTS} per descriptor",
-                       widest, line, "limit")
+        return Problem(
+            file,
+            field,
+            f"a descriptor with {widest:,} variants; at most {MAX_VARIANTS} per descriptor",
+            widest,
+            line,
+            "limit",
+        )
     if sum(variants) > MAX_TOTAL_VARIANTS:
-        return Problem(file, field, f"{sum(variants):,} variants in all; at most {MAX_TOTAL_VARIANTS}",
-                       sum(variants), line, "limit")
+        return Problem(
+            file,
+            field,
+            f"{sum(variants):,} variants in all; at most {MAX_TOTAL_VARIANTS}",
+            sum(variants),
+            line,
+            "limit",
+        )
     return None
 
 

@@ -43,5 +43,15 @@ from .model import SCENARIOS_FILE, CaseInfo, Scenarios
 from .reader import case_info, check_file, load_scenarios, parse_scenarios, shown_path
 from .writer import save_scenarios, scenarios_to_data
 
-__all__ = ["SCENARIOS_FILE", "CaseInfo", "Scenarios", "case_info", "check_file", "load_scenarios", "parse_scenarios",
-           "save_scenarios", "scenarios_to_data", "shown_path"]
+__all__ = [
+    "SCENARIOS_FILE",
+    "CaseInfo",
+    "Scenarios",
+    "case_info",
+    "check_file",
+    "load_scenarios",
+    "parse_scenarios",
+    "save_scenarios",
+    "scenarios_to_data",
+    "shown_path",
+]

@@ -57,4 +57,3 @@ class Scenarios:
     def driver_map(self) -> dict[str, Driver]:
         """Drivers by id."""
         return {d.id: d for d in self.drivers}
-

@@ -88,15 +88,19 @@ def parse_scenarios(
     horizon = check.string(data, "horizon", "horizon", required=False)
     framework = check.string(data, "framework", "framework") or ""
     if framework and framework not in FRAMEWORKS:
-        check.add("framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, line_of(data, "framework"),
-                  "choice")
+        check.add(
+            "framework", f"must be one of {', '.join(FRAMEWORKS)}", framework, line_of(data, "framework"), "choice"
+        )
         framework = ""
     case = case if case is not None else CaseInfo()
     drivers = read_drivers(check, data, framework, case.source_ids)
     by_id = {d.id: d for d in drivers}
     indicator_ids: dict[str, str] = {}
-    futures = read_futures(check, data.get("futures"), line_of(data, "futures"), by_id, indicator_ids) \
-        if "futures" in data else None
+    futures = (
+        read_futures(check, data.get("futures"), line_of(data, "futures"), by_id, indicator_ids)
+        if "futures" in data
+        else None
+    )
     screen = read_multiple(check, data.get("multiple"), line_of(data, "multiple"), by_id) if "multiple" in data else []
     cone = read_cone(check, data.get("cone"), line_of(data, "cone"), by_id, indicator_ids) if "cone" in data else None
     section = None
@@ -110,8 +114,9 @@ def parse_scenarios(
     cib = section.matrix if section is not None else None
     bridge = None
     if "bridge" in data:
-        bridge = read_bridge(check, data.get("bridge"), line_of(data, "bridge"), futures, by_id, cib,
-                             "futures" in data, "cib" in data)
+        bridge = read_bridge(
+            check, data.get("bridge"), line_of(data, "bridge"), futures, by_id, cib, "futures" in data, "cib" in data
+        )
     if problems:
         return None, problems
     return Scenarios(

@@ -21,8 +21,9 @@ class Checker(FieldReader):
     """The problems of one ``scenarios.yaml``: :class:`~sat.validation.FieldReader` plus the section readers' own
     helpers, which take the full field name and return None for a value that is missing or bad."""
 
-    def add(self, field_path: str, message: str, value: Any = None, line: int | None = None,
-            code: str = "invalid") -> None:
+    def add(
+        self, field_path: str, message: str, value: Any = None, line: int | None = None, code: str = "invalid"
+    ) -> None:
         """Record one problem (the value shown as :func:`~sat.validation.shown` does)."""
         self.problem(field_path, message, shown(value), line, code)
 
@@ -82,8 +83,9 @@ class Checker(FieldReader):
             return None
         value = node[key]
         if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-            self.add(where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, line_of(node, key),
-                     "number")
+            self.add(
+                where, f"must be a whole number from {RATING_MIN} to {RATING_MAX}", value, line_of(node, key), "number"
+            )
             return None
         return value
 
@@ -103,8 +105,9 @@ class Checker(FieldReader):
         return by_id[did] if self.refs([did], where, line, "driver", by_id) else None
 
 
-def read_drivers(check: Checker, data: dict[Any, Any], framework: str,
-                 source_ids: frozenset[str] | None) -> list[Driver]:
+def read_drivers(
+    check: Checker, data: dict[Any, Any], framework: str, source_ids: frozenset[str] | None
+) -> list[Driver]:
     if "drivers" not in data:
         check.add("drivers", "is required: the driver table", None, own_line(data), "required")
         return []
@@ -146,19 +149,33 @@ def read_drivers(check: Checker, data: dict[Any, Any], framework: str,
         states = check.strings(node, "end_states", f"{where}.end_states", required=True)
         if "end_states" in node and isinstance(node["end_states"], list):
             if len(node["end_states"]) != 2:
-                check.add(f"{where}.end_states", "must list exactly two end states", len(node["end_states"]),
-                          line_of(node, "end_states"), "structure")
+                check.add(
+                    f"{where}.end_states",
+                    "must list exactly two end states",
+                    len(node["end_states"]),
+                    line_of(node, "end_states"),
+                    "structure",
+                )
             elif len(states) == 2 and states[0] == states[1]:
-                check.add(f"{where}.end_states", "the two end states must differ", states[0],
-                          line_of(node, "end_states"))
+                check.add(
+                    f"{where}.end_states", "the two end states must differ", states[0], line_of(node, "end_states")
+                )
         sources = check.strings(node, "sources", f"{where}.sources")
         if source_ids is not None:
             for k, sid in enumerate(sources):
                 check.refs([sid], f"{where}.sources[{k}]", line_of(node["sources"], k), "source", source_ids)
         if did is not None:
             seen.add(did)
-        if did is None or name is None or description is None or category is None or impact is None \
-                or uncertainty is None or len(states) != 2 or states[0] == states[1]:
+        if (
+            did is None
+            or name is None
+            or description is None
+            or category is None
+            or impact is None
+            or uncertainty is None
+            or len(states) != 2
+            or states[0] == states[1]
+        ):
             raw_id = node.get("id")
             if isinstance(raw_id, str) and raw_id.strip() not in {d.id for d in drivers}:
                 check.problems.reject("driver", raw_id.strip())  # references to it are not reported again
@@ -172,13 +189,23 @@ def _indicators(
 ) -> tuple[Indicator, ...]:
     if "indicators" not in node:
         if required:
-            check.add(f"{where}.indicators", "is required: every scenario needs observable indicators", None,
-                      own_line(node), "required")
+            check.add(
+                f"{where}.indicators",
+                "is required: every scenario needs observable indicators",
+                None,
+                own_line(node),
+                "required",
+            )
         return ()
     items = check.sequence(node["indicators"], f"{where}.indicators", line_of(node, "indicators"))
     if required and isinstance(node["indicators"], list) and not items:
-        check.add(f"{where}.indicators", "empty: every scenario needs observable indicators", None,
-                  line_of(node, "indicators"), "empty")
+        check.add(
+            f"{where}.indicators",
+            "empty: every scenario needs observable indicators",
+            None,
+            line_of(node, "indicators"),
+            "empty",
+        )
     out = []
     for k, item in enumerate(items):
         w = f"{where}.indicators[{k}]"
@@ -189,8 +216,13 @@ def _indicators(
         iid = check.ident(item, "id", f"{w}.id")
         text = check.string(item, "text", f"{w}.text")
         if iid is not None and iid in indicator_ids:
-            check.add(f"{w}.id", f"duplicate indicator id (already used in {indicator_ids[iid]})", iid,
-                      line_of(item, "id"), "duplicate")
+            check.add(
+                f"{w}.id",
+                f"duplicate indicator id (already used in {indicator_ids[iid]})",
+                iid,
+                line_of(item, "id"),
+                "duplicate",
+            )
             continue
         if iid is not None:
             indicator_ids[iid] = where
@@ -232,8 +264,11 @@ def read_futures(
         y = None
     independence = check.string(node, "independence", "futures.independence")
     robust = check.strings(node, "robust_moves", "futures.robust_moves")
-    items = check.sequence(node.get("quadrants"), "futures.quadrants", line_of(node, "quadrants")) \
-        if "quadrants" in node else []
+    items = (
+        check.sequence(node.get("quadrants"), "futures.quadrants", line_of(node, "quadrants"))
+        if "quadrants" in node
+        else []
+    )
     if "quadrants" not in node:
         check.add("futures.quadrants", "is required", None, line, "required")
     quadrants: list[Quadrant] = []
@@ -254,13 +289,23 @@ def read_futures(
         ys = check.string(q, "y", f"{where}.y")
         for state, axis, key in ((xs, x, "x"), (ys, y, "y")):
             if state is not None and axis is not None and state not in axis.end_states:
-                check.add(f"{where}.{key}", f"not an end state of axis driver {axis.id!r} "
-                          f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})", state, line_of(q, key),
-                          "choice")
+                check.add(
+                    f"{where}.{key}",
+                    f"not an end state of axis driver {axis.id!r} "
+                    f"(expected {axis.end_states[0]!r} or {axis.end_states[1]!r})",
+                    state,
+                    line_of(q, key),
+                    "choice",
+                )
         if x is not None and y is not None and xs in x.end_states and ys in y.end_states:
             if (xs, ys) in placed:
-                check.add(where, f"a second quadrant at ({xs}, {ys}); the first is quadrants[{placed[(xs, ys)]}]",
-                          f"{xs} / {ys}", own_line(q), "duplicate")
+                check.add(
+                    where,
+                    f"a second quadrant at ({xs}, {ys}); the first is quadrants[{placed[(xs, ys)]}]",
+                    f"{xs} / {ys}",
+                    own_line(q),
+                    "duplicate",
+                )
             placed.setdefault((xs, ys), i)
         narrative = check.string(q, "narrative", f"{where}.narrative")
         indicators = _indicators(check, q, where, indicator_ids, required=True)
@@ -268,14 +313,25 @@ def read_futures(
         options = check.strings(q, "options", f"{where}.options")
         if qid is not None:
             quadrant_ids.add(qid)
-        if qid is not None and name is not None and xs is not None and ys is not None and narrative is not None \
-                and indicators:
+        if (
+            qid is not None
+            and name is not None
+            and xs is not None
+            and ys is not None
+            and narrative is not None
+            and indicators
+        ):
             quadrants.append(Quadrant(qid, name, xs, ys, narrative, indicators, implications, options))
     if x is not None and y is not None and isinstance(node.get("quadrants"), list):
         for combo in combinations(x, y):
             if combo not in placed:
-                check.add("futures.quadrants", f"no quadrant for {x.id}={combo[0]} and {y.id}={combo[1]}",
-                          f"{combo[0]} / {combo[1]}", line_of(node, "quadrants"), "structure")
+                check.add(
+                    "futures.quadrants",
+                    f"no quadrant for {x.id}={combo[0]} and {y.id}={combo[1]}",
+                    f"{combo[0]} / {combo[1]}",
+                    line_of(node, "quadrants"),
+                    "structure",
+                )
     if x is None or y is None or independence is None or len(quadrants) != 4:
         return None
     return Futures(x.id, y.id, independence, tuple(quadrants), robust)
@@ -301,8 +357,13 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
         ok = True
         if len(pair) != 2 or len(states) != 2:
             if "drivers" in j and "states" in j:
-                check.add(where, "needs exactly two drivers and one end state of each",
-                          f"{len(pair)} drivers, {len(states)} states", own_line(j), "structure")
+                check.add(
+                    where,
+                    "needs exactly two drivers and one end state of each",
+                    f"{len(pair)} drivers, {len(states)} states",
+                    own_line(j),
+                    "structure",
+                )
             ok = False
         else:
             if pair[0] == pair[1]:
@@ -313,9 +374,14 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
                 if driver is None:
                     ok = False
                 elif state not in driver.end_states:
-                    check.add(f"{where}.states[{k}]", f"not an end state of driver {did!r} "
-                              f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state,
-                              line_of(j["states"], k), "choice")
+                    check.add(
+                        f"{where}.states[{k}]",
+                        f"not an end state of driver {did!r} "
+                        f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})",
+                        state,
+                        line_of(j["states"], k),
+                        "choice",
+                    )
                     ok = False
         flags = {c: check.flag(j, c, f"{where}.{c}", allow_unjudged=True) for c in CRITERIA}
         shortlisted = check.flag(j, "shortlisted", f"{where}.shortlisted", allow_unjudged=True) or False
@@ -323,23 +389,44 @@ def read_multiple(check: Checker, node: Any, line: int | None, by_id: Mapping[st
         reason = check.string(j, "reason", f"{where}.reason", required=False) or ""
         if shortlisted:
             if not reason:
-                check.add(f"{where}.reason", "a shortlisted scenario needs the reason it was kept", None,
-                          own_line(j), "required")
+                check.add(
+                    f"{where}.reason",
+                    "a shortlisted scenario needs the reason it was kept",
+                    None,
+                    own_line(j),
+                    "required",
+                )
             if not name:
                 check.add(f"{where}.name", "a shortlisted scenario needs a name", None, own_line(j), "required")
             if flags["plausible"] is not True:
-                check.add(f"{where}.shortlisted", "only a quadrant judged plausible can be shortlisted",
-                          flags["plausible"], line_of(j, "shortlisted"))
+                check.add(
+                    f"{where}.shortlisted",
+                    "only a quadrant judged plausible can be shortlisted",
+                    flags["plausible"],
+                    line_of(j, "shortlisted"),
+                )
         if not ok:
             continue
         judgment = ScreenJudgment(
-            (pair[0], pair[1]), (states[0], states[1]), flags["plausible"], flags["consequential"], flags["novel"],
-            flags["not_yet_considered"], shortlisted, name, reason,
+            (pair[0], pair[1]),
+            (states[0], states[1]),
+            flags["plausible"],
+            flags["consequential"],
+            flags["novel"],
+            flags["not_yet_considered"],
+            shortlisted,
+            name,
+            reason,
         )
         key = quadrant_key(*_normal_key(judgment, order))
         if key in seen:
-            check.add(where, f"this quadrant was already judged in multiple.screen[{seen[key]}]", key, own_line(j),
-                      "duplicate")
+            check.add(
+                where,
+                f"this quadrant was already judged in multiple.screen[{seen[key]}]",
+                key,
+                own_line(j),
+                "duplicate",
+            )
             continue
         seen[key] = i
         out.append(judgment)
@@ -352,14 +439,21 @@ def _normal_key(j: ScreenJudgment, order: list[str]) -> tuple[tuple[str, str], t
 
 
 def _cone_scenario(
-    check: Checker, node: Any, where: str, line: int | None, by_id: Mapping[str, Driver],
-    assumed: Mapping[str, str], indicator_ids: dict[str, str], baseline: bool,
+    check: Checker,
+    node: Any,
+    where: str,
+    line: int | None,
+    by_id: Mapping[str, Driver],
+    assumed: Mapping[str, str],
+    indicator_ids: dict[str, str],
+    baseline: bool,
 ) -> ConeScenario | None:
     node = check.mapping(node, where, line)
     if node is None:
         return None
-    allowed = ("id", "name", "narrative", "indicators") if baseline else ("id", "name", "flips", "narrative",
-                                                                           "indicators")
+    allowed = (
+        ("id", "name", "narrative", "indicators") if baseline else ("id", "name", "flips", "narrative", "indicators")
+    )
     check.unknown_keys(node, allowed, where)
     sid = check.ident(node, "id", f"{where}.id")
     name = check.string(node, "name", f"{where}.name")
@@ -368,14 +462,24 @@ def _cone_scenario(
     if not baseline:
         flips = check.strings(node, "flips", f"{where}.flips", required=True)
         if "flips" in node and isinstance(node["flips"], list) and not flips:
-            check.add(f"{where}.flips", "an alternative must flip at least one assumption", None,
-                      line_of(node, "flips"), "empty")
+            check.add(
+                f"{where}.flips",
+                "an alternative must flip at least one assumption",
+                None,
+                line_of(node, "flips"),
+                "empty",
+            )
         for k, did in enumerate(flips):
             if check.driver(did, f"{where}.flips[{k}]", line_of(node["flips"], k), by_id) is None:
                 pass
             elif did not in assumed and ("assumption", did) not in check.problems.rejected:
-                check.add(f"{where}.flips[{k}]", "this driver has no assumption in cone.assumptions to flip", did,
-                          line_of(node["flips"], k), "reference")
+                check.add(
+                    f"{where}.flips[{k}]",
+                    "this driver has no assumption in cone.assumptions to flip",
+                    did,
+                    line_of(node["flips"], k),
+                    "reference",
+                )
             if did in flips[:k]:
                 check.add(f"{where}.flips[{k}]", "driver flipped twice", did, line_of(node["flips"], k), "duplicate")
     indicators = _indicators(check, node, where, indicator_ids, required=not baseline)
@@ -393,8 +497,13 @@ def read_cone(
     check.unknown_keys(node, ("assumptions", "baseline", "alternatives", "wild_cards"), "cone")
     items = check.sequence(node.get("assumptions"), "cone.assumptions", line_of(node, "assumptions"))
     if isinstance(node.get("assumptions"), list) and not items:
-        check.add("cone.assumptions", "empty: the baseline needs one assumption per key driver", None,
-                  line_of(node, "assumptions"), "empty")
+        check.add(
+            "cone.assumptions",
+            "empty: the baseline needs one assumption per key driver",
+            None,
+            line_of(node, "assumptions"),
+            "empty",
+        )
     assumptions: list[Assumption] = []
     assumed: dict[str, str] = {}
     for i, a in enumerate(items):
@@ -408,13 +517,22 @@ def read_cone(
         text = check.string(a, "assumption", f"{where}.assumption")
         driver = check.driver(did, f"{where}.driver", line_of(a, "driver"), by_id) if did is not None else None
         if driver is not None and did in assumed:
-            check.add(f"{where}.driver", "a driver carries one assumption only; this one is listed twice", did,
-                      line_of(a, "driver"), "duplicate")
+            check.add(
+                f"{where}.driver",
+                "a driver carries one assumption only; this one is listed twice",
+                did,
+                line_of(a, "driver"),
+                "duplicate",
+            )
             driver = None
         if driver is not None and state is not None and state not in driver.end_states:
-            check.add(f"{where}.state", f"not an end state of driver {did!r} "
-                      f"(expected {driver.end_states[0]!r} or {driver.end_states[1]!r})", state, line_of(a, "state"),
-                      "choice")
+            check.add(
+                f"{where}.state",
+                f"not an end state of driver {did!r} (expected {driver.end_states[0]!r} or {driver.end_states[1]!r})",
+                state,
+                line_of(a, "state"),
+                "choice",
+            )
             driver = None
         if driver is not None and state is not None and text is not None:
             assumed[driver.id] = state
@@ -425,8 +543,16 @@ def read_cone(
         check.add("cone.baseline", "is required", None, line, "required")
         baseline = None
     else:
-        baseline = _cone_scenario(check, node["baseline"], "cone.baseline", line_of(node, "baseline"), by_id, assumed,
-                                  indicator_ids, baseline=True)
+        baseline = _cone_scenario(
+            check,
+            node["baseline"],
+            "cone.baseline",
+            line_of(node, "baseline"),
+            by_id,
+            assumed,
+            indicator_ids,
+            baseline=True,
+        )
     alt_items = check.sequence(node.get("alternatives"), "cone.alternatives", line_of(node, "alternatives"))
     alternatives = []
     flip_sets: dict[frozenset[str], int] = {}
@@ -442,8 +568,13 @@ def read_cone(
         ids.add(s.id)
         key = frozenset(s.flips)
         if key and key in flip_sets:
-            check.add(f"{where}.flips", f"same flips as cone.alternatives[{flip_sets[key]}]", ", ".join(s.flips),
-                      line_of(alt, "flips"), "duplicate")
+            check.add(
+                f"{where}.flips",
+                f"same flips as cone.alternatives[{flip_sets[key]}]",
+                ", ".join(s.flips),
+                line_of(alt, "flips"),
+                "duplicate",
+            )
             continue
         flip_sets[key] = i
         alternatives.append(s)
@@ -495,31 +626,52 @@ def _bridge_axis(
             names = cib.descriptors[cib.descriptor_index(descriptor)].variants
         except KeyError:
             known = ", ".join(d.name for d in cib.descriptors)
-            check.add(f"{where}.descriptor", f"no CIB descriptor with this name (known: {known})", descriptor,
-                      line_of(axis, "descriptor"), "reference")
+            check.add(
+                f"{where}.descriptor",
+                f"no CIB descriptor with this name (known: {known})",
+                descriptor,
+                line_of(axis, "descriptor"),
+                "reference",
+            )
     mapping: dict[str, str] = {}
     for state, variant in variants_node.items():
         w = f"{where}.variants.{state}"
         if driver is not None and state not in driver.end_states:
-            check.add(w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state),
-                      "choice")
+            check.add(
+                w, f"not an end state of axis driver {driver.id!r}", state, line_of(variants_node, state), "choice"
+            )
             continue
         if not isinstance(variant, str) or not variant.strip():
             check.add(w, "must name a variant of the descriptor", variant, line_of(variants_node, state), "type")
             continue
         if names is not None and variant.strip() not in names:
-            check.add(w, f"not a variant of descriptor {descriptor!r} (known: {', '.join(names)})", variant,
-                      line_of(variants_node, state), "choice")
+            check.add(
+                w,
+                f"not a variant of descriptor {descriptor!r} (known: {', '.join(names)})",
+                variant,
+                line_of(variants_node, state),
+                "choice",
+            )
             continue
         mapping[str(state)] = variant.strip()
     if driver is not None:
         for state in driver.end_states:
             if state not in variants_node:
-                check.add(f"{where}.variants", f"end state {state!r} of {driver.id!r} is not mapped to a variant",
-                          state, line_of(axis, "variants"), "structure")
+                check.add(
+                    f"{where}.variants",
+                    f"end state {state!r} of {driver.id!r} is not mapped to a variant",
+                    state,
+                    line_of(axis, "variants"),
+                    "structure",
+                )
     if len(set(mapping.values())) < len(mapping):
-        check.add(f"{where}.variants", "two end states map to the same variant", ", ".join(mapping.values()),
-                  line_of(axis, "variants"), "duplicate")
+        check.add(
+            f"{where}.variants",
+            "two end states map to the same variant",
+            ", ".join(mapping.values()),
+            line_of(axis, "variants"),
+            "duplicate",
+        )
         return None
     if descriptor is None or driver is None or len(mapping) != 2 or names is None:
         return None
@@ -527,8 +679,14 @@ def _bridge_axis(
 
 
 def read_bridge(
-    check: Checker, node: Any, line: int | None, futures: Futures | None, by_id: Mapping[str, Driver],
-    cib: CIBMatrix | None, has_futures: bool, has_cib: bool,
+    check: Checker,
+    node: Any,
+    line: int | None,
+    futures: Futures | None,
+    by_id: Mapping[str, Driver],
+    cib: CIBMatrix | None,
+    has_futures: bool,
+    has_cib: bool,
 ) -> Bridge | None:
     """The bridge section; a futures or cib section that is present but invalid has its own problems already."""
     node = check.mapping(node, "bridge", line)
@@ -544,10 +702,14 @@ def read_bridge(
     bx = _bridge_axis(check, node, "x", x, cib, line)
     by = _bridge_axis(check, node, "y", y, cib, line)
     if bx is not None and by is not None and bx.descriptor == by.descriptor:
-        check.add("bridge.y.descriptor", "both axes map to the same descriptor", by.descriptor,
-                  line_of(node["y"], "descriptor"), "duplicate")
+        check.add(
+            "bridge.y.descriptor",
+            "both axes map to the same descriptor",
+            by.descriptor,
+            line_of(node["y"], "descriptor"),
+            "duplicate",
+        )
         return None
     if bx is None or by is None:
         return None
     return Bridge(bx, by)
-

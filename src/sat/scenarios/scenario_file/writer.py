@@ -101,8 +101,10 @@ def _cib_out(s: Scenarios) -> Any:
             raw = read_cib_section(s.cib_raw, str(s.path))
         except ValidationError:
             raw = None
-        if raw is not None and raw.ensemble == [s.cib, *s.cib_experts] and dict(raw.rationales) == dict(
-            s.cib_rationales
+        if (
+            raw is not None
+            and raw.ensemble == [s.cib, *s.cib_experts]
+            and dict(raw.rationales) == dict(s.cib_rationales)
         ):
             return s.cib_raw
     data = cib_ensemble_to_yaml([s.cib, *s.cib_experts]) if s.cib_experts else cib_to_yaml(s.cib)
@@ -134,4 +136,3 @@ def _cone_scenario_out(s: ConeScenario, baseline: bool = False) -> dict[str, Any
     out["narrative"] = s.narrative
     out["indicators"] = _indicators_out(s.indicators)
     return out
-
