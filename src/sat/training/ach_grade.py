@@ -22,7 +22,7 @@ from ..model import Case
 from ..paths import ANALYST_NAME
 from ..store import NOTES_SUFFIX, read_ratings_csv
 from ..validation import FieldReader, Problems, is_number, shown
-from ..yamlio import line_of, load_yaml
+from ..yamlio import line_of, load_yaml, own_line
 from . import grading
 from .key import DIAGNOSTIC_RATIO, Key
 
@@ -327,7 +327,7 @@ def _read_answers(path: Path, case: Case, problems: Problems) -> dict[str, float
             "probabilities",
             "must sum to 1 (within 0.01): one probability per hypothesis",
             round(sum(out.values()), 4),
-            section.line,
+            own_line(section),
             "number",
         )
     return out if len(problems) == before else None

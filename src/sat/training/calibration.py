@@ -75,6 +75,7 @@ def load_bank(path: str | os.PathLike[str], shown_as: str | None = None) -> Bank
     root = r.mapping(data, "questions.yaml", 1)
     if root is None:
         problems.raise_if_any()
+    assert root is not None  # mapping() recorded a problem, so raise_if_any() raised
     r.unknown(root, BANK_FIELDS, "")
     bank_id = r.identifier(root, "bank", "")
     title = r.text(root, "title", "", required=True)
@@ -343,12 +344,13 @@ def score_drill(bank: Bank, forecasts: list[Forecasts]) -> DrillScores:
     )
     events: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for f in forecasts:
-        probs, outcomes = [], []
+        probs: list[float] = []
+        outcomes: list[int] = []
         for q in resolved:
             if q.id not in f.forecasts:
                 continue
             p = [f.forecasts[q.id][o] for o in q.options]
-            truth = q.options.index(q.resolution)  # type: ignore[arg-type]
+            truth = q.options.index(q.resolution)
             brier.at[f.trainee, q.id] = grading.brier(p, truth)
             probs.extend(p)
             outcomes.extend(int(k == truth) for k in range(len(p)))

@@ -29,7 +29,7 @@ from ..model import Case
 from ..paths import CASE_FILE, CASE_ID, repo_root, resolve_case
 from ..store import load_case
 from ..validation import FieldReader, Problems, shown
-from ..yamlio import dump_yaml, line_of, load_yaml
+from ..yamlio import dump_yaml, line_of, load_yaml, own_line
 
 EXERCISE_FILE = "exercise.yaml"
 INSTRUCTIONS_FILE = "instructions.md"
@@ -110,6 +110,7 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
     root = r.mapping(data, EXERCISE_FILE, 1)
     if root is None:
         problems.raise_if_any()
+    assert root is not None  # mapping() recorded a problem, so raise_if_any() raised
     r.unknown(root, EXERCISE_FIELDS, "")
     exercise_id = r.identifier(
         root, "id", "", pattern=CASE_ID.pattern, rule="must be lower-case letters, digits, '-' and '_'"
@@ -137,7 +138,7 @@ def load_exercise(exercise: str | os.PathLike[str], need_key: bool = True) -> Ex
                 r.problem(
                     "key_from.analysts",
                     "list the analysts whose matrices make the key",
-                    line=line_of(section, "analysts") or section.line,
+                    line=line_of(section, "analysts") or own_line(section),
                     code="required",
                 )
             key_from = (r.text(section, "case", "key_from") or case_ref, analysts)
@@ -291,7 +292,7 @@ def leaks(folder: Path, secrets: list[str]) -> list[tuple[Path, str]]:
         return re.sub(r"\s+", " ", text).strip()
 
     wanted = [(s, squash(s)) for s in secrets if squash(s)]
-    found = []
+    found: list[tuple[Path, str]] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         text = squash(path.read_text(encoding="utf-8", errors="replace"))
         found.extend((path, raw) for raw, s in wanted if s in text)

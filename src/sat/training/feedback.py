@@ -231,7 +231,7 @@ def totals_figure(totals: Iterable[float], out_of: float) -> Figure:
 
     fig = Figure(figsize=(5, 2.6))
     ax = fig.subplots()
-    ax.hist(list(totals), bins=np.linspace(0, out_of, 21), color="#4c6ef5", edgecolor="white")
+    ax.hist(list(totals), bins=np.linspace(0, out_of, 21).tolist(), color="#4c6ef5", edgecolor="white")
     ax.set_xlabel(f"total (out of {out_of:g})")
     ax.set_ylabel("trainees")
     fig.tight_layout()

@@ -99,7 +99,9 @@ def brier(probabilities: Sequence[float], outcome: int) -> float:
     return float(((p - o) ** 2).sum())
 
 
-def distance_to_normative(probabilities: Sequence[float], normative: Sequence[float]) -> tuple[float, float]:
+def distance_to_normative(
+    probabilities: Sequence[float] | np.ndarray, normative: Sequence[float] | np.ndarray
+) -> tuple[float, float]:
     """How far a trainee's probabilities are from a computed (Bayesian) answer: the quadratic distance
     sum_j (p_j - q_j)^2 (Brier's form with the normative probabilities as the target, 0 to 2), and the mean
     absolute error, the accuracy measure of the ACH experiments (Mandel, Karvetski & Dhami 2018)."""
@@ -134,7 +136,9 @@ class Murphy:
     groups: int
 
 
-def murphy(forecasts: Sequence[float], outcomes: Sequence[int], bins: int | None = None) -> Murphy:
+def murphy(
+    forecasts: Sequence[float] | np.ndarray, outcomes: Sequence[int] | np.ndarray, bins: int | None = None
+) -> Murphy:
     """Murphy's decomposition of mean((f - o)^2) over binary events.
 
     Events are grouped by their distinct forecast values (exact), or with ``bins`` into equal-width bins of
@@ -163,7 +167,7 @@ def murphy(forecasts: Sequence[float], outcomes: Sequence[int], bins: int | None
 
 
 def calibration_table(
-    forecasts: Sequence[float], outcomes: Sequence[int], bins: int | None = None
+    forecasts: Sequence[float] | np.ndarray, outcomes: Sequence[int] | np.ndarray, bins: int | None = None
 ) -> list[tuple[float, float, int]]:
     """Points of a calibration curve: (mean forecast, observed frequency, count) per group of events, grouped as in
     :func:`murphy` (distinct values, or ``bins`` equal-width bins), lowest forecast first."""

@@ -9,6 +9,7 @@ quoted in every grade and feedback page, so a grade can always be traced to the 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import numpy as np
 from ..errors import Problem
 from ..model import RATING_CODES, Case
 from ..validation import FieldReader, Problems, field_name, is_number, shown
-from ..yamlio import LineDict, line_of, load_yaml
+from ..yamlio import line_of, load_yaml
 from .grading import ONE_STEP_CREDIT, STEP, bayes_posterior
 
 KEY_FIELDS = (
@@ -143,7 +144,7 @@ def _cell(r: FieldReader, value: Any, where: str, line: int | None) -> KeyCell |
     return KeyCell(rating, tuple(dict.fromkeys((rating, *accept))), weight, r.text(value, "why", where))
 
 
-def _id_list(r: FieldReader, data: LineDict, name: str, known: list[str], kind: str) -> tuple[str, ...]:
+def _id_list(r: FieldReader, data: Mapping[Any, Any], name: str, known: list[str], kind: str) -> tuple[str, ...]:
     ids = r.text_list(data, name, "")
     return tuple(r.refs(ids, name, line_of(data, name), kind, known))
 
@@ -240,7 +241,7 @@ def parse_key(data: Any, file: str, case: Case, digest: str) -> tuple[Key | None
     return (key if not problems else None), problems
 
 
-def _normative(r: FieldReader, root: LineDict, hids: list[str], eids: list[str]) -> dict[str, float] | None:
+def _normative(r: FieldReader, root: Mapping[Any, Any], hids: list[str], eids: list[str]) -> dict[str, float] | None:
     """The normative answer: Bayes' rule over the stated priors and P(item | hypothesis) of each item."""
     raw = root.get("normative")
     if raw is None:

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import Problem, ValidationError
 from ..paths import ANALYST_NAME
 from ..validation import FieldReader, Problems, is_number, shown
-from ..yamlio import dump_yaml, line_of, load_yaml
+from ..yamlio import dump_yaml, line_of, load_yaml, own_line
 
 TYPES = ("set", "number", "sequence")
 KEY_FIELDS = ("exercise", "version", "note", "questions")
@@ -101,6 +101,7 @@ def load_question_key(path: Path, shown_as: str) -> QuestionKey:
     root = r.mapping(data, "key.yaml", 1)
     if root is None:
         problems.raise_if_any()
+    assert root is not None  # mapping() recorded a problem, so raise_if_any() raised
     r.unknown(root, KEY_FIELDS, "")
     exercise = r.identifier(root, "exercise", "")
     version = root.get("version")
@@ -137,7 +138,9 @@ def load_question_key(path: Path, shown_as: str) -> QuestionKey:
         seen.add(qid)
         kind = r.choice(item, "type", where, TYPES, None)
         if kind is None and "type" not in item:
-            r.problem(f"{where}.type", f"is required (one of: {', '.join(TYPES)})", line=item.line, code="required")
+            r.problem(
+                f"{where}.type", f"is required (one of: {', '.join(TYPES)})", line=own_line(item), code="required"
+            )
         derived = r.text(item, "derived", where)
         if derived and derived not in DERIVATIONS:
             r.problem(
@@ -226,7 +229,7 @@ def read_answers(key: QuestionKey, paths: Iterable[str | os.PathLike[str]]) -> l
         r.unknown(root, ("answers",), "")
         section = r.mapping(root.get("answers"), "answers", line_of(root, "answers") or 1)
         answers: dict[str, Any] = {}
-        for qid, _ in (section or {}).items():
+        for qid, value in (section or {}).items():
             question = known.get(str(qid))
             if question is None:
                 r.problem(
@@ -236,7 +239,7 @@ def read_answers(key: QuestionKey, paths: Iterable[str | os.PathLike[str]]) -> l
                     line_of(section, qid),
                     "reference",
                 )
-            elif section[qid] is not None:
+            elif value is not None:
                 answers[str(qid)] = _value(r, section, qid, "answers", question.type)
         if len(problems) == before:
             result.append(Answers(trainee, answers, shown_as))

@@ -96,8 +96,8 @@ def grade_class(
         )
         result = ClassResult(ex, book, grades=qgrades)
         if out is not None:
-            for g in qgrades:
-                pages[f"feedback/{g.trainee}.html"] = feedback.questions_page(ex, g)
+            for qg in qgrades:
+                pages[f"feedback/{qg.trainee}.html"] = feedback.questions_page(ex, qg)
             pages[CLASS_PAGE] = feedback.questions_class_page(ex, qkey, qgrades)
     else:
         from .calibration import load_bank, read_forecasts, score_drill
