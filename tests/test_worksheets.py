@@ -692,3 +692,20 @@ def test_removing_a_source_clears_the_re_reports_that_named_it(register):
     assert [(s.id, s.re_reports) for s in without.sources] == [("S2", None), ("S3", None), ("S4", None)]
     save_case(without, register)
     assert load_case(register).source("S3").re_reports is None
+
+
+def test_indicator_candidates_join_the_board_and_the_board_still_validates(karish: Path) -> None:
+    """The Key Assumptions Check's candidates are read back by the indicators reader itself, unrated (a warning,
+    not a problem), and a second run adds nothing."""
+    from sat.indicators.board import load_board
+    from sat.store import check_folder
+
+    before = [i.id for i in load_board(karish).spec.indicators]
+    assert main(["worksheets", "indicators", str(karish)]) == 0
+    after = [i.id for i in load_board(karish).spec.indicators]
+    added = after[len(before) :]
+    assert after[: len(before)] == before and added and all(i.startswith("KAC-") for i in added)
+    assert list(check_folder(karish).problems) == []
+    text = (karish / "indicators.yaml").read_text(encoding="utf-8")
+    assert main(["worksheets", "indicators", str(karish)]) == 0
+    assert (karish / "indicators.yaml").read_text(encoding="utf-8") == text
