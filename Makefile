@@ -47,8 +47,8 @@ report: setup
 
 # The gates: ruff lint and format (rules in pyproject.toml) and mypy (strict on the core; see [tool.mypy] in pyproject.toml).
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks conftest.py deploy
+	$(BIN)/ruff check --no-cache src tests benchmarks
+	$(BIN)/ruff format --no-cache --check src tests benchmarks conftest.py deploy
 	$(BIN)/mypy
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.

@@ -119,9 +119,8 @@ def browser_side(site: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     notebook = nbformat.read(ROOT / "notebooks" / "ach" / "ach_editor.ipynb", as_version=4)
-    notebook.cells[1].source = (
-        'case = "large"  # help: case\nanalyst = "a1"  # help: analyst\nblind = False  # help: blind'
-    )
+    parameters = notebook.cells[1]
+    parameters.source = 'case = "large"  # help: case\nanalyst = "a1"  # help: analyst\nblind = False  # help: blind'
     nbformat.write(notebook, site / "editor.ipynb")
     port = free_port()
     env = {**os.environ, "SAT_ROOT": str(site)}
