@@ -19,12 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, ValidationError
 from ..language import ICD203, icd203_band
-from ..paths import ANALYST_NAME
 from ..validation import FieldReader, Problems, is_number, shown
 from ..yamlio import LineDict, line_of, load_yaml
 from . import grading
+from .trainee_files import load_trainee_yaml
 
 BANK_FIELDS = ("bank", "title", "version", "questions", "terms")
 QUESTION_FIELDS = ("id", "text", "options", "resolution", "resolution_date", "note")
@@ -277,44 +276,10 @@ def parse_forecasts(data: Any, file: str, trainee: str, bank: Bank, problems: Pr
 def read_forecasts(bank: Bank, paths: Iterable[str | os.PathLike[str]]) -> list[Forecasts]:
     """Every trainee's forecasts file (``<trainee>.yaml``) under ``paths`` (files or class folders)."""
     problems = Problems()
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.yaml")
-                if p.name not in ("questions.yaml", "exercise.yaml")
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(Problem(str(path), "submission", "holds no forecasts file (*.yaml)", code="file"))
-            files.extend(found)
-        else:
-            problems.append(Problem(str(path), "submission", "no such file or folder", code="file"))
     result: list[Forecasts] = []
-    seen: set[str] = set()
-    for path in dict.fromkeys(files):
-        trainee = path.stem
-        if not ANALYST_NAME.match(trainee) or trainee in seen:
-            problems.append(
-                Problem(
-                    str(path),
-                    "file",
-                    "trainee file names must be unique and use only letters, digits, '-' and '_'",
-                    path.name,
-                    code="file",
-                )
-            )
-            continue
-        seen.add(trainee)
-        try:
-            data = load_yaml(path, shown_as=str(path))
-        except ValidationError as exc:
-            problems.extend(exc.problems)
-            continue
+    for trainee, path, data in load_trainee_yaml(
+        paths, ("questions.yaml", "exercise.yaml"), "forecasts file", problems
+    ):
         forecasts = parse_forecasts(data, str(path), trainee, bank, problems)
         if forecasts is not None:
             result.append(forecasts)

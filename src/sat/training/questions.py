@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ValidationError
-from ..paths import ANALYST_NAME
 from ..validation import FieldReader, Problems, is_number, shown
 from ..yamlio import dump_yaml, line_of, load_yaml, own_line
+from .trainee_files import load_trainee_yaml
 
 TYPES = ("set", "number", "sequence")
 KEY_FIELDS = ("exercise", "version", "note", "questions")
@@ -182,45 +181,10 @@ class Answers:
 def read_answers(key: QuestionKey, paths: Iterable[str | os.PathLike[str]]) -> list[Answers]:
     """Every trainee's answers file (``<trainee>.yaml`` with ``answers:``) under ``paths``."""
     problems = Problems()
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.yaml")
-                if p.name not in ("exercise.yaml", ANSWERS_TEMPLATE)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(Problem(str(path), "submission", "holds no answers file (*.yaml)", code="file"))
-            files.extend(found)
-        else:
-            problems.append(Problem(str(path), "submission", "no such file or folder", code="file"))
     known = {q.id: q for q in key.questions}
     result: list[Answers] = []
-    seen: set[str] = set()
-    for path in dict.fromkeys(files):
-        trainee, shown_as = path.stem, str(path)
-        if not ANALYST_NAME.match(trainee) or trainee in seen:
-            problems.append(
-                Problem(
-                    shown_as,
-                    "file",
-                    "trainee file names must be unique and use only letters, digits, '-' and '_'",
-                    path.name,
-                    code="file",
-                )
-            )
-            continue
-        seen.add(trainee)
-        try:
-            data = load_yaml(path, shown_as=shown_as)
-        except ValidationError as exc:
-            problems.extend(exc.problems)
-            continue
+    for trainee, path, data in load_trainee_yaml(paths, ("exercise.yaml", ANSWERS_TEMPLATE), "answers file", problems):
+        shown_as = str(path)
         r = FieldReader(shown_as, problems)
         before = len(problems)
         root = r.mapping(data, "answers file", 1)
