@@ -203,3 +203,26 @@ def test_sat_validate_names_the_files_it_checked(syria: Path) -> None:
     assert "checked: case.yaml, scenarios.yaml, indicators.yaml, observations.csv, assumptions.yaml" in (
         result.stdout.splitlines()
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "code"),
+    [
+        (3, 3, None),
+        (None, 0, "required"),
+        (0, 0, "number"),
+        (True, 0, "number"),
+        ("2", 0, "number"),
+        (1.5, 0, "number"),
+    ],
+)
+def test_whole_number_reads_a_version_and_names_what_is_wrong(raw, expected, code) -> None:
+    reader = FieldReader("key.yaml", Problems())
+    data = loads_yaml(f"version: {'~' if raw is None else repr(raw) if isinstance(raw, str) else raw}\n", "key.yaml")
+    assert reader.whole_number(data, "version", "", hint=" (raise it on every change)") == expected
+    if code is None:
+        assert list(reader.problems) == []
+    else:
+        (problem,) = reader.problems
+        assert (problem.field, problem.line, problem.code) == ("version", 1, code)
+        assert problem.message == "must be a whole number, 1 or more (raise it on every change)"

@@ -221,6 +221,22 @@ class FieldReader:
             return default
         return float(value)
 
+    def whole_number(
+        self, data: Mapping[Any, Any], key: str, where: str, low: int = 1, hint: str = "", default: int = 0
+    ) -> int:
+        """A required whole number of at least ``low`` (``hint`` is added to the message); ``default`` if bad."""
+        value = data.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= low:
+            return value
+        self.problem(
+            field_name(where, key),
+            f"must be a whole number, {low} or more{hint}",
+            shown(value),
+            line_of(data, key) or getattr(data, "line", None) or 1,
+            "required" if value is None else "number",
+        )
+        return default
+
     def text_list(self, data: Mapping[Any, Any], key: str, where: str) -> tuple[str, ...]:
         """A list of non-empty texts (a single text is read as a list of one)."""
         value = data.get(key)

@@ -78,16 +78,7 @@ def load_bank(path: str | os.PathLike[str], shown_as: str | None = None) -> Bank
     r.unknown(root, BANK_FIELDS, "")
     bank_id = r.identifier(root, "bank", "")
     title = r.text(root, "title", "", required=True)
-    version = root.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        r.problem(
-            "version",
-            "must be a whole number, 1 or more (raise it on every change)",
-            shown(version),
-            line_of(root, "version") or 1,
-            "required" if version is None else "number",
-        )
-        version = 0
+    version = r.whole_number(root, "version", "", hint=" (raise it on every change)")
     questions: list[Question] = []
     raw = root.get("questions")
     if not isinstance(raw, list) or not raw:

@@ -158,16 +158,7 @@ def parse_key(data: Any, file: str, case: Case, digest: str) -> tuple[Key | None
         return None, problems
     r.unknown(root, KEY_FIELDS, "")
     exercise = r.identifier(root, "exercise", "")
-    version = root.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        r.problem(
-            "version",
-            "must be a whole number, 1 or more (raise it on every change of the key)",
-            shown(version),
-            line_of(root, "version") or 1,
-            "required" if version is None else "number",
-        )
-        version = 0
+    version = r.whole_number(root, "version", "", hint=" (raise it on every change of the key)")
     rubric = dict(RUBRIC_DEFAULTS)
     raw_rubric = root.get("rubric")
     if raw_rubric is not None:

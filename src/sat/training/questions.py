@@ -103,16 +103,7 @@ def load_question_key(path: Path, shown_as: str) -> QuestionKey:
     assert root is not None  # mapping() recorded a problem, so raise_if_any() raised
     r.unknown(root, KEY_FIELDS, "")
     exercise = r.identifier(root, "exercise", "")
-    version = root.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        r.problem(
-            "version",
-            "must be a whole number, 1 or more (raise it on every change of the key)",
-            shown(version),
-            line_of(root, "version") or 1,
-            "required" if version is None else "number",
-        )
-        version = 0
+    version = r.whole_number(root, "version", "", hint=" (raise it on every change of the key)")
     raw = root.get("questions")
     if not isinstance(raw, list) or not raw:
         r.problem(
