@@ -107,25 +107,14 @@ def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator
         log.close()
 
 
-@pytest.fixture
-def voila(site: Path, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    command = [
-        str(BIN / "voila"),
-        "notebooks/ach/ach_editor.ipynb",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        f"--token={TOKEN}",
-    ]
-    for _ in serve(command, site, tmp_path, port):
-        yield f"http://127.0.0.1:{port}/?token={TOKEN}&case=karish&analyst=levant_desk"  # who and which: the URL
+def voila_command(notebook: str, port: int) -> list[str]:
+    """Voila serving ``notebook`` (relative to the site) on 127.0.0.1:``port`` with the test token."""
+    return [str(BIN / "voila"), notebook, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={TOKEN}"]
 
 
-@pytest.fixture
-def lab(site: Path, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    command = [
+def lab_command(site: Path, tmp_path: Path, port: int) -> list[str]:
+    """JupyterLab on ``site`` at 127.0.0.1:``port`` with the test token and its own settings and workspaces."""
+    return [
         str(BIN / "jupyter"),
         "lab",
         "--no-browser",
@@ -138,7 +127,19 @@ def lab(site: Path, tmp_path: Path) -> Iterator[str]:
         f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
         "--LabApp.expose_app_in_browser=True",
     ]
-    for _ in serve(command, site, tmp_path, port):
+
+
+@pytest.fixture
+def voila(site: Path, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    for _ in serve(voila_command("notebooks/ach/ach_editor.ipynb", port), site, tmp_path, port):
+        yield f"http://127.0.0.1:{port}/?token={TOKEN}&case=karish&analyst=levant_desk"  # who and which: the URL
+
+
+@pytest.fixture
+def lab(site: Path, tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    for _ in serve(lab_command(site, tmp_path, port), site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/lab/tree/notebooks/ach/ach_editor.ipynb?token={TOKEN}"
 
 

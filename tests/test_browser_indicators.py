@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from test_browser_editor import (  # the same server and browser machinery as the ACH editor's browser tests
-    BIN,
     CHROMIUM,
     KERNEL_READY,
     RUN_TIMEOUT_MS,
@@ -16,7 +15,9 @@ from test_browser_editor import (  # the same server and browser machinery as th
     TOKEN,
     browser,  # noqa: F401 - a fixture
     free_port,
+    lab_command,
     serve,
+    voila_command,
     wait_until,
 )
 
@@ -40,35 +41,14 @@ def site(tmp_path: Path) -> Path:
 @pytest.fixture
 def voila(site: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    command = [
-        str(BIN / "voila"),
-        "notebooks/indicators/observations_editor.ipynb",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        f"--token={TOKEN}",
-    ]
-    for _ in serve(command, site, tmp_path, port):
+    for _ in serve(voila_command("notebooks/indicators/observations_editor.ipynb", port), site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/?token={TOKEN}"
 
 
 @pytest.fixture
 def lab(site: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    command = [
-        str(BIN / "jupyter"),
-        "lab",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--ServerApp.token={TOKEN}",
-        f"--ServerApp.root_dir={site}",
-        f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-        f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-        "--LabApp.expose_app_in_browser=True",
-    ]
-    for _ in serve(command, site, tmp_path, port):
+    for _ in serve(lab_command(site, tmp_path, port), site, tmp_path, port):
         yield f"http://127.0.0.1:{port}/lab/tree/notebooks/indicators/observations_editor.ipynb?token={TOKEN}"
 
 
