@@ -125,13 +125,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
         from .sandbox import claim_process
 
         claim_process()  # before anything heavy is imported: renders are forked from this process
-    from .report import render_case, report_tasks
+    from .report import render_case, report_tasks, start_converter
 
     if not args.case and not args.all:
         raise SatError("name at least one case (a case id, a case folder or a folder of cases), or use --all")
     folder = Path(args.case[0]) if args.case else Path()
     of_cases = folder.is_dir() and not (folder / "case.yaml").is_file()  # a class: a folder of case folders
     if len(args.case) == 1 and not of_cases and not args.all and args.scheduler is None:
+        if args.own_process:
+            start_converter()  # the HTML converter gets ready on another core while the case is validated and run
         for path in render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout):
             _print_report(path, args.pdf)
         return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,23 +65,41 @@ NOTEBOOK_ONLY = "notebook-only"
 _TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
-def _render_job(
-    notebook: str, parameters: dict[str, Any], root: str, title: str, *, step: Callable[[str], None]
-) -> str:
-    """Inside a fresh child process (see :mod:`sat.sandbox`): execute ``notebook`` and return its report HTML."""
+def _execute_job(notebook: str, parameters: dict[str, Any], root: str, *, step: Callable[[str], None]) -> Any:
+    """Inside a fresh child process (see :mod:`sat.sandbox`): execute ``notebook``; the executed notebook (JSON)."""
     import nbformat
 
     from .execute import CellError, execute_notebook, inject_parameters
 
     os.environ["SAT_ROOT"] = root  # the child works in a private folder: the root cannot come from the cwd
-    name = Path(notebook).name
     nb = inject_parameters(nbformat.read(notebook, as_version=4), parameters)
     try:
-        executed = execute_notebook(nb, on_cell=lambda count: step(f"cell {count}"))
+        return execute_notebook(nb, on_cell=lambda count: step(f"cell {count}"))
     except CellError as exc:
-        raise ReportError(f"{name}: cell {exc.count} failed: {exc.ename}: {exc.evalue}") from None
+        raise ReportError(f"{Path(notebook).name}: cell {exc.count} failed: {exc.ename}: {exc.evalue}") from None
+
+
+def _convert_job(executed: dict[str, Any], title: str, *, step: Callable[[str], None]) -> str:
+    """Inside a fresh child process: the report HTML of an executed notebook (JSON)."""
+    import nbformat
+
     step("conversion to HTML")
     return notebook_to_html(nbformat.from_dict(executed), title)
+
+
+def _render_job(
+    notebook: str, parameters: dict[str, Any], root: str, title: str, *, step: Callable[[str], None]
+) -> str:
+    """Inside a fresh child process: execute ``notebook`` and return its report HTML."""
+    return _convert_job(_execute_job(notebook, parameters, root, step=step), title, step=step)
+
+
+def start_converter() -> bool:
+    """Have conversions to HTML prepared on another core while notebooks execute (a ``sat`` command that renders
+    by itself calls it first thing): see :func:`sat.sandbox.start_helper`. Returns whether it was started."""
+    from . import sandbox
+
+    return sandbox.start_helper(sandbox.CONVERSION_PRELOAD)
 
 
 @functools.cache
@@ -125,7 +144,8 @@ def notebook_to_html(nb: Any, title: str = "") -> str:
 
 
 def prime_converter() -> None:
-    """Compile the HTML templates once in a warm process, before the renders forked from it (sandbox.PRELOAD)."""
+    """Compile the HTML templates once in a warm process, before the conversions forked from it
+    (``sandbox.CONVERSION_PRELOAD``)."""
     import nbformat
 
     notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("warm-up")]))
@@ -151,21 +171,22 @@ def render_notebook(
     atomically.
 
     The notebook runs in a fresh process of its own (:func:`sat.sandbox.run`), with its own working directory and
-    temporary folder, so any number of renders can run at once. A cell that fails, a run past ``timeout``
-    seconds (``None``: no limit), or a process that dies raises :class:`~sat.errors.ReportError` with one line,
-    and nothing is written.
+    temporary folder, so any number of renders can run at once. When :func:`start_converter` has been called, the
+    conversion to HTML runs in a fresh child of the converter helper instead, the rest in the same way. A cell
+    that fails, a run past ``timeout`` seconds (``None``: no limit, the conversion included), or a process that
+    dies raises :class:`~sat.errors.ReportError` with one line, and nothing is written.
     """
     from . import sandbox
 
-    html = sandbox.run(
-        _render_job,
-        str(notebook),
-        parameters,
-        str(repo_root()),
-        title,
-        timeout=timeout,
-        what=f"{html_path.name}: {notebook.name}",
-    )
+    what = f"{html_path.name}: {notebook.name}"
+    job = (str(notebook), parameters, str(repo_root()))
+    if not sandbox.helper_running():
+        html = sandbox.run(_render_job, *job, title, timeout=timeout, what=what)
+    else:  # executed here, converted by the helper that prepared the converter meanwhile
+        start = time.monotonic()
+        executed = sandbox.run(_execute_job, *job, timeout=timeout, what=what)
+        left = None if timeout is None else max(0.0, timeout - (time.monotonic() - start))
+        html = sandbox.run(_convert_job, executed, title, timeout=left, what=what, on_helper=True)
     atomic_write_text(html_path, html)
     return html_path
 

@@ -34,25 +34,28 @@ from typing import Any
 from .errors import Problem, ReportError, SatError, ValidationError
 
 #: What a warm process imports before its first job: modules, and ``module:function`` to call once imported
-#: (see :func:`warm_up`). Nothing here may run a notebook or read a case.
-PRELOAD: tuple[str, ...] = (
+#: (see :func:`warm_up`). Nothing here may run a notebook or read a case. Executing a notebook needs the first part,
+#: converting it to HTML the second (a helper may prepare that one in the background, see :func:`start_helper`).
+EXECUTION_PRELOAD: tuple[str, ...] = (
     "numpy",
     "pandas",
     "matplotlib.pyplot",
     "IPython.core.interactiveshell",
-    "nbconvert",
+    "nbformat",
     "sat.store",
     "sat.ach.figures",
     "sat.ach.analysis",
     "sat.ach.narrative",
     "sat.execute",
-    "sat.report:prime_converter",
 )
+CONVERSION_PRELOAD: tuple[str, ...] = ("nbconvert", "sat.report:prime_converter")
+PRELOAD: tuple[str, ...] = EXECUTION_PRELOAD + CONVERSION_PRELOAD
 
 _claimed = False
 _many = False
 _warm = False  # warmed up with priming (see warm_up)
 _primed: set[str] = set()
+_helper: _Zygote | None = None  # started by start_helper
 
 
 def claim_process(many_jobs: bool = False) -> None:
@@ -100,23 +103,64 @@ def _fork_is_safe() -> bool:
     return _claimed and hasattr(os, "fork") and threading.active_count() == 1
 
 
-def run(fn: Callable[..., Any], *args: Any, timeout: float | None = None, what: str = "job") -> Any:
+def run(
+    fn: Callable[..., Any], *args: Any, timeout: float | None = None, what: str = "job", on_helper: bool = False
+) -> Any:
     """``fn(*args, step=...)`` in a fresh child process; its return value, or its error raised here.
 
     ``fn`` must be a module-level function (it may travel to a zygote) and accept a keyword ``step``: a callable
     it calls with a short text (e.g. ``"cell 4"``) as it goes, so that a timeout or a death can say where. A
     :class:`~sat.errors.SatError` raised by ``fn`` is raised here as it was; anything else, a timeout or a death
-    becomes a one-line :class:`~sat.errors.ReportError` that starts with ``what``.
+    becomes a one-line :class:`~sat.errors.ReportError` that starts with ``what``. ``on_helper``: fork the child
+    from the helper of :func:`start_helper` (which must be running).
     """
     if not hasattr(os, "fork"):
         raise ReportError(f"{what}: rendering needs os.fork, which this system does not have (Linux and macOS do)")
-    if _fork_is_safe():
+    if on_helper:
+        if _helper is None:
+            raise RuntimeError("no helper process: call start_helper first")
+        outcome = _helper.run(fn, args, timeout)
+    elif _fork_is_safe():
         if not _warm:
-            warm_up(prime=_many)
+            helped = _helper.modules if _helper is not None else ()
+            warm_up([entry for entry in PRELOAD if entry not in helped], prime=_many)
         outcome = _run_forked(fn, args, timeout)
     else:
         outcome = _zygote().run(fn, args, timeout)
     return _unwrap(outcome, what)
+
+
+def start_helper(modules: Sequence[str]) -> bool:
+    """Start a helper process now that imports ``modules`` (see :func:`warm_up`, priming included) while this
+    process goes on; jobs run with ``run(..., on_helper=True)`` are then forked from it, warm.
+
+    Worth it where a job's second step needs libraries the first does not: a render's conversion to HTML is
+    prepared on the second core while the notebook executes on the first. Only in a claimed process, and only
+    when this process may use more than one core (with one, the helper would only take turns with the job); returns
+    whether a helper was started (once per process).
+    """
+    global _helper
+    if _helper is not None:
+        return True
+    if not _claimed or not hasattr(os, "fork") or _cores() < 2:
+        return False
+    _helper = _Zygote(tuple(modules))
+    _helper.start()
+    atexit.register(_helper.stop)
+    return True
+
+
+def helper_running() -> bool:
+    """Whether :func:`start_helper` started a helper in this process."""
+    return _helper is not None
+
+
+def _cores() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS
+        return os.cpu_count() or 1
 
 
 def _unwrap(outcome: tuple[Any, ...], what: str) -> Any:
@@ -207,21 +251,24 @@ def _run_forked(fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | 
 
 
 class _Zygote:
-    """A helper process that forks a child per job on behalf of a process that cannot fork safely itself."""
+    """A helper process that forks a child per job: on behalf of a process that cannot fork safely itself
+    (with every module of :data:`PRELOAD`), or to have other modules ready (:func:`start_helper`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, modules: tuple[str, ...] = PRELOAD) -> None:
+        self.modules = modules
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None
 
-    def _start(self) -> Connection:
+    def start(self) -> Connection:
+        """Start the process (it warms up at once) unless it is running; the connection to it."""
         if self._proc is not None and self._proc.poll() is None and self._conn is not None:
             return self._conn
         mine, theirs = Pipe(duplex=True)
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "sat.sandbox", str(theirs.fileno())],
+            [sys.executable, "-m", "sat.sandbox", str(theirs.fileno()), *self.modules],
             pass_fds=(theirs.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -232,7 +279,7 @@ class _Zygote:
 
     def run(self, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float | None) -> tuple[Any, ...]:
         with self._lock:
-            conn = self._start()
+            conn = self.start()
             try:
                 conn.send((fn, args, timeout))
                 return conn.recv()
@@ -268,11 +315,11 @@ def _zygote() -> _Zygote:
         return _the_zygote
 
 
-def _serve(fd: int) -> None:
+def _serve(fd: int, modules: Sequence[str]) -> None:
     """The zygote's loop: warm up, then run each job it is sent in a forked child and answer its outcome."""
     claim_process()
     conn = Connection(fd)
-    warm_up()
+    warm_up(modules)
     while True:
         try:
             fn, args, timeout = conn.recv()
@@ -282,4 +329,4 @@ def _serve(fd: int) -> None:
 
 
 if __name__ == "__main__":
-    _serve(int(sys.argv[1]))
+    _serve(int(sys.argv[1]), sys.argv[2:])
