@@ -237,6 +237,7 @@ def test_report_command_needs_a_case_and_a_reachable_scheduler():
         ("inf", "must be more than 0 seconds and finite, got inf"),
         ("nan", "must be more than 0 seconds and finite, got nan"),
     ],
+    ids=["word", "zero", "negative", "infinite", "nan"],
 )
 @pytest.mark.parametrize("option", ["--scheduler-timeout", "--timeout"])
 def test_bad_timeouts_are_refused_with_the_reason(option, value, message, capsys):
