@@ -55,13 +55,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(cleanup)
 
 
-#: Test modules whose tests must run on one xdist worker, by group: these render reports, and a render's kernel talks
-#: over IPC sockets named relative to the notebook's folder, so two renders in one folder at once collide (issue 14);
-#: ``test_browser_reports`` also renders its reports and starts its browser once per module.
+#: Test modules whose tests must run on one xdist worker, by group. Renders need no grouping (each runs in a fresh
+#: process of its own, with its own working and temporary folders: see ``sat.sandbox``); ``test_browser_reports``
+#: renders its reports and starts its browser once per module.
 SAME_WORKER = {
-    "tests/test_report.py": "report-render",
     "tests/test_browser_reports.py": "report-render",
-    "tests/test_indicators_report.py": "report-render",
 }
 
 

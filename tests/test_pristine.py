@@ -84,12 +84,15 @@ def test_report_notebook_check_passes_after_the_live_case_is_edited():
         case_file.write_text(text.replace("\nsources:\n", "\n" + item + "sources:\n", 1), encoding="utf-8")
         assert ratings.read_bytes() != saved[ratings] and b"E99" in case_file.read_bytes()
         env = {k: v for k, v in os.environ.items() if k != "SAT_ROOT"}
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only nbval among the plugins: the others cost a second to load
         run = subprocess.run(
             [
                 sys.executable,
                 "-m",
                 "pytest",
                 "-q",
+                "-p",
+                "nbval",
                 "-p",
                 "no:cacheprovider",
                 "--nbval",

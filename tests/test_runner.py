@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 from sat.errors import ReportError, SatError
-from sat.report import case_folders, render_case, render_notebook, report_tasks
+from sat.paths import cases_dir
+from sat.report import case_folders, kinds_for, render_case, render_notebook, report_tasks
 from sat.runner import Outcome, Task, local_executor, run, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 ACH_NOTEBOOK = ROOT / "notebooks" / "ach" / "ach_report.ipynb"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def sat_command(*args: str) -> subprocess.Popen[str]:
@@ -50,6 +52,25 @@ def notebook(path: Path, *sources: str) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def tiny_ach_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The tiny case's ACH report rendered here, serially: the reference of the batch and concurrent renders."""
+    tiny = tmp_path_factory.mktemp("reference") / "tiny"
+    shutil.copytree(FIXTURES / "tiny", tiny)
+    return render_case(tiny, out_dir=tiny.parent / "out")[0].read_text()
+
+
+@pytest.fixture(scope="module")
+def karish_ach(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A read-only copy of Karish without its worksheets and indicator board: one report (ACH) instead of four."""
+    target = tmp_path_factory.mktemp("karish-ach") / "karish"
+    shutil.copytree(cases_dir() / "karish", target)
+    for name in ("assumptions.yaml", "indicators.yaml", "observations.csv"):
+        (target / name).unlink()
+    assert [kind.name for kind in kinds_for(target)] == ["ach"]
+    return target
+
+
 def class_folder(tmp_path: Path, tiny: Path) -> Path:
     """A class of two trainees, each with a copy of the tiny case; bob's has a bad rating."""
     for trainee in ("alice", "bob"):
@@ -58,13 +79,13 @@ def class_folder(tmp_path: Path, tiny: Path) -> Path:
     return tmp_path / "class"
 
 
-def test_concurrent_sat_report_processes_do_not_interfere(tiny, tmp_path):
-    reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_text()
-    karish_reference = render_case("karish", out_dir=tmp_path / "reference")[0].read_text()
+def test_concurrent_sat_report_processes_do_not_interfere(tiny, tiny_ach_html, karish_ach, tmp_path):
+    reference = tiny_ach_html
+    karish_reference = render_case(karish_ach, out_dir=tmp_path / "reference")[0].read_text()
     runs = [
         ("tiny", str(tiny), tmp_path / "a"),
         ("tiny", str(tiny), tmp_path / "a"),  # same case, same folder
-        ("karish", "karish", tmp_path / "c"),
+        ("karish", str(karish_ach), tmp_path / "c"),  # another case
     ]
     procs = [sat_command("report", case, "--out", str(out)) for _, case, out in runs]
     results = [(p, *p.communicate(timeout=300)) for p in procs]
@@ -180,7 +201,7 @@ def test_case_folders_expand_a_class_and_refuse_collisions(tiny, tmp_path):
     assert [t.kwargs["out_dir"] for t in tasks] == [str(tmp_path / "out" / "alice"), str(tmp_path / "out" / "bob")]
 
 
-def test_batch_command_renders_a_class_and_summarises_failures(tiny, tmp_path):
+def test_batch_command_renders_a_class_and_summarises_failures(tiny, tiny_ach_html, tmp_path):
     klass = class_folder(tmp_path, tiny)
     proc = sat_command("report", str(klass), str(tiny), "--jobs", "2", "--out", str(tmp_path / "out"))
     out, err = proc.communicate(timeout=300)
@@ -193,35 +214,63 @@ def test_batch_command_renders_a_class_and_summarises_failures(tiny, tmp_path):
     assert "bob/tiny: " in err and "ann.csv:2: H2: unknown rating code for E1" in err
     assert "Traceback" not in err
     assert not (tmp_path / "out" / "bob").exists()
-    reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_text()
-    assert (tmp_path / "out" / "alice" / "tiny-ach.html").read_text() == reference
+    assert (tmp_path / "out" / "alice" / "tiny-ach.html").read_text() == tiny_ach_html
 
 
 def test_report_command_needs_a_case_and_a_reachable_scheduler():
-    proc = sat_command("report")
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2 and err.startswith("error: name at least one case")
-    proc = sat_command("report", "karish", "--scheduler", "tcp://127.0.0.1:9")
-    _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 2 and "Traceback" not in err
-    assert err.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    no_case = sat_command("report")
+    unreachable = sat_command("report", "karish", "--scheduler", "tcp://127.0.0.1:9", "--scheduler-timeout", "0.5")
+    _, err = no_case.communicate(timeout=60)
+    assert no_case.returncode == 2 and err.startswith("error: name at least one case")
+    _, err = unreachable.communicate(timeout=120)
+    assert unreachable.returncode == 2 and "Traceback" not in err
+    assert err.startswith("error: cannot reach the Dask scheduler at tcp://127.0.0.1:9: ")
+    assert err.rstrip().endswith("after 0.5 s")  # Dask's words: it gave up when told to
 
 
-def test_dask_local_cluster_renders_the_same_batch(tiny, tmp_path):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("soon", "must be a number of seconds, got 'soon'"),
+        ("0", "must be more than 0 seconds and finite, got 0"),
+        ("-3", "must be more than 0 seconds and finite, got -3"),
+        ("inf", "must be more than 0 seconds and finite, got inf"),
+        ("nan", "must be more than 0 seconds and finite, got nan"),
+    ],
+    ids=["word", "zero", "negative", "infinite", "nan"],
+)
+@pytest.mark.parametrize("option", ["--scheduler-timeout", "--timeout"])
+def test_bad_timeouts_are_refused_with_the_reason(option, value, message, capsys):
+    from sat.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["report", "karish", "--scheduler", "tcp://127.0.0.1:9", option, value])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"sat report: error: argument {option}: {message}"
+
+
+def test_scheduler_timeout_needs_a_scheduler(capsys):
+    from sat.cli import main
+
+    assert main(["report", "karish", "--scheduler-timeout", "5"]) == 2
+    assert capsys.readouterr().err == "error: --scheduler-timeout applies only with --scheduler\n"
+
+
+def test_dask_local_cluster_renders_the_same_batch(tiny, tiny_ach_html, karish_ach, tmp_path):
     distributed = pytest.importorskip("distributed")
     klass = class_folder(tmp_path, tiny)
-    reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_text()
+    reference = tiny_ach_html
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
     ) as cluster:
         outcomes = run(
-            report_tasks([str(klass), "karish"], out_dir=tmp_path / "dask"), scheduler=cluster.scheduler_address
+            report_tasks([str(klass), str(karish_ach)], out_dir=tmp_path / "dask"), scheduler=cluster.scheduler_address
         )
         proc = sat_command(
             "report", str(tiny), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "cli")
         )
         out, err = proc.communicate(timeout=300)
-    assert [(o.key, o.ok) for o in outcomes] == [("alice/tiny", True), ("bob/tiny", False), ("karish", True)]
+    assert [(o.key, o.ok) for o in outcomes] == [("alice/tiny", True), ("bob/tiny", False), (str(karish_ach), True)]
     assert "unknown rating code for E1" in outcomes[1].error
     assert (tmp_path / "dask" / "alice" / "tiny-ach.html").read_text() == reference
     assert "Conclusions" in (tmp_path / "dask" / "karish-ach.html").read_text()

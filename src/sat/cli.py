@@ -114,9 +114,12 @@ def _positive(text: str) -> int:
 
 
 def _seconds(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text[:40]!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds and finite, got {text[:40]}")
     return value
 
 
@@ -129,6 +132,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if not args.case and not args.all:
         raise SatError("name at least one case (a case id, a case folder or a folder of cases), or use --all")
+    if args.scheduler_timeout is not None and args.scheduler is None:
+        raise SatError("--scheduler-timeout applies only with --scheduler")
     folder = Path(args.case[0]) if args.case else Path()
     of_cases = folder.is_dir() and not (folder / "case.yaml").is_file()  # a class: a folder of case folders
     if len(args.case) == 1 and not of_cases and not args.all and args.scheduler is None:
@@ -137,12 +142,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
         for path in render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout):
             _print_report(path, args.pdf)
         return 0
-    from .runner import progress_bar, run, summary
+    from .runner import DEFAULT_SCHEDULER_TIMEOUT, progress_bar, run, summary
 
     tasks = report_tasks(args.case, out_dir=args.out, analyst=args.analyst, timeout=args.timeout, all_cases=args.all)
     update, close = progress_bar(len(tasks), "cases")
     try:
-        outcomes = run(tasks, jobs=args.jobs, scheduler=args.scheduler, progress=update)
+        outcomes = run(
+            tasks,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            progress=update,
+            scheduler_timeout=args.scheduler_timeout or DEFAULT_SCHEDULER_TIMEOUT,
+        )
     finally:
         close()
     for outcome in outcomes:
@@ -222,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="render on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786); "
         "needs pip install 'sat[dask]'",
+    )
+    report.add_argument(
+        "--scheduler-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="with --scheduler: give up reaching the scheduler after this many seconds (default 10)",
     )
     report.add_argument(
         "--timeout",

@@ -208,13 +208,19 @@ def kinds_for(folder: Path) -> list[ReportKind]:
     return kinds
 
 
-def render_case(
-    case: str | os.PathLike[str],
-    out_dir: str | os.PathLike[str] | None = None,
-    analyst: str = "",
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> list[Path]:
-    """Validate a case, then render every report it calls for into ``out_dir``; return the HTML paths.
+@dataclass(frozen=True)
+class ReportJob:
+    """One report of a case: the notebook to run, its parameters, the HTML file's name and the page title."""
+
+    kind: ReportKind
+    notebook: Path
+    parameters: dict[str, Any]
+    html_name: str
+    title: str
+
+
+def report_jobs(case: str | os.PathLike[str], analyst: str = "") -> list[ReportJob]:
+    """Validate a case and list the reports it calls for (what :func:`render_case` renders).
 
     Invalid input fails here with the validation messages, before any notebook runs.
     """
@@ -231,8 +237,7 @@ def render_case(
         raise SatError(
             f"case {loaded.id!r}: nothing to report yet (no ratings/, no scenarios.yaml and no indicators.yaml)"
         )
-    target = Path(out_dir) if out_dir else repo_root() / "reports"
-    paths = []
+    jobs = []
     for kind in kinds:
         notebook = notebooks_dir() / kind.notebook
         if not notebook.is_file():
@@ -242,12 +247,26 @@ def render_case(
             parameters["analyst"] = analyst
         suffix = f"-{analyst}" if analyst and kind.name == "ach" else ""
         title = f"{loaded.title}: {TITLES.get(kind.name, kind.name)}" + (f" ({analyst})" if suffix else "")
-        paths.append(
-            render_notebook(
-                notebook, parameters, target / f"{loaded.id}-{kind.name}{suffix}.html", title, timeout=timeout
-            )
-        )
-    return paths
+        jobs.append(ReportJob(kind, notebook, parameters, f"{loaded.id}-{kind.name}{suffix}.html", title))
+    return jobs
+
+
+def render_case(
+    case: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str] | None = None,
+    analyst: str = "",
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> list[Path]:
+    """Validate a case, then render every report it calls for (:func:`report_jobs`) into ``out_dir``; return the
+    HTML paths.
+
+    Invalid input fails here with the validation messages, before any notebook runs.
+    """
+    target = Path(out_dir) if out_dir else repo_root() / "reports"
+    return [
+        render_notebook(job.notebook, job.parameters, target / job.html_name, job.title, timeout=timeout)
+        for job in report_jobs(case, analyst)
+    ]
 
 
 def case_folders(cases: Sequence[str | os.PathLike[str]], all_cases: bool = False) -> list[tuple[str, Path, Path]]:

@@ -27,6 +27,9 @@ from typing import Any
 
 from .errors import SatError, ValidationError
 
+#: Seconds to keep trying to reach a Dask scheduler before giving up (``sat report --scheduler-timeout``).
+DEFAULT_SCHEDULER_TIMEOUT = 10.0
+
 
 @dataclass(frozen=True)
 class Task:
@@ -89,14 +92,17 @@ def local_executor(jobs: int) -> Executor:
     )
 
 
-def dask_executor(scheduler: str) -> tuple[Executor, Callable[[], None]]:
-    """An executor over the Dask cluster at ``scheduler``, and the function that disconnects from it."""
+def dask_executor(scheduler: str, timeout: float = DEFAULT_SCHEDULER_TIMEOUT) -> tuple[Executor, Callable[[], None]]:
+    """An executor over the Dask cluster at ``scheduler``, and the function that disconnects from it.
+
+    Connecting gives up after ``timeout`` seconds.
+    """
     try:
         from distributed import Client
     except ModuleNotFoundError:
         raise SatError("--scheduler needs Dask: pip install 'sat[dask]'") from None
     try:
-        client = Client(scheduler, timeout="10s", set_as_default=False)
+        client = Client(scheduler, timeout=timeout, set_as_default=False)
     except OSError as exc:
         raise SatError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     return client.get_executor(pure=False), client.close
@@ -107,10 +113,12 @@ def run(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Callable[[Outcome], None] | None = None,
+    scheduler_timeout: float = DEFAULT_SCHEDULER_TIMEOUT,
 ) -> list[Outcome]:
     """Run ``tasks``; return their outcomes in the order given.
 
-    ``jobs`` worker processes on this machine, or the Dask cluster at ``scheduler``. ``progress(outcome)`` is
+    ``jobs`` worker processes on this machine, or the Dask cluster at ``scheduler`` (reached within
+    ``scheduler_timeout`` seconds). ``progress(outcome)`` is
     called in this process as each task finishes. With ``jobs=1`` and no scheduler the tasks run one after the
     other in this process (each render still in a fresh child process).
     """
@@ -130,7 +138,7 @@ def run(
         return outcomes
     close: Callable[[], None] | None = None
     if scheduler is not None:
-        executor, close = dask_executor(scheduler)
+        executor, close = dask_executor(scheduler, scheduler_timeout)
     else:
         executor = local_executor(min(jobs, len(tasks)))
     try:
