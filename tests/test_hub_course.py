@@ -35,6 +35,7 @@ CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 HUB_BIN = Path(os.environ.get("SAT_HUB_ENV", "/opt/sat-hub-env")) / "bin"  # built by `make hub-env`
 PASSWORD = "lantern-harbour-4711"  # long enough and not a common password (NativeAuthenticator checks both)
 HUB_START_TIMEOUT = 90  # seconds for the hub to listen
+LANDING = "lab/tree/workbook/karish-ach/ach_editor.ipynb"  # the hub's Spawner.default_url for an ACH exercise
 SPAWN_TIMEOUT_MS = 180_000  # for a user's server to start and the editor to appear (shared 2-core machine)
 
 pytestmark = [
@@ -185,26 +186,40 @@ def browser():
             chromium.close()
 
 
-def sign_up_and_log_in(browser, course: Course, name: str):
-    """NativeAuthenticator's own pages: sign up with a password, then log in; the hub starts the user's server."""
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.goto(f"{course.url}/hub/signup")
-    page.fill("#username_input", name)
-    page.fill("#password_input", PASSWORD)
-    page.fill("#password_confirmation_input", PASSWORD)
-    page.click("#signup_submit")
-    page.locator(".alert").wait_for(timeout=STEP_TIMEOUT * 1000)
-    page.goto(f"{course.url}/hub/login")
-    page.fill("#username_input", name)
-    page.fill("#password_input", PASSWORD)
-    page.click("#login_submit")
-    page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_TIMEOUT_MS)
-    return page
+def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object]:
+    """NativeAuthenticator's own pages: each user signs up with a password, then logs in; the hub starts their servers.
+
+    The users act at once, as a class does: every form is submitted before any page is waited on, so the hub hashes
+    passwords and spawns the servers concurrently. Each login ends on the user's own server at the configured
+    default URL (JupyterLab with the exercise); the test waits until that page's response has arrived, then takes the
+    user to the hub's home page (without starting JupyterLab's scripts and a kernel that no step uses).
+    """
+    pages = {name: browser.new_context(viewport={"width": 1440, "height": 900}).new_page() for name in names}
+    for name, page in pages.items():
+        page.goto(f"{course.url}/hub/signup")
+        page.fill("#username_input", name)
+        page.fill("#password_input", PASSWORD)
+        page.fill("#password_confirmation_input", PASSWORD)
+        page.click("#signup_submit")
+    for name, page in pages.items():
+        page.locator(".alert").wait_for(timeout=STEP_TIMEOUT * 1000)
+        page.goto(f"{course.url}/hub/login")
+        page.fill("#username_input", name)
+        page.fill("#password_input", PASSWORD)
+        page.click("#login_submit")
+    for name, page in pages.items():
+        page.wait_for_url(f"**/user/{name}/{LANDING}", timeout=SPAWN_TIMEOUT_MS, wait_until="commit")
+        page.goto(f"{course.url}/hub/home")  # where each user waits for the next step
+    return pages
 
 
-def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothesis: str, code: str) -> None:
-    """The exercise's editor in Voila: the trainee's own name, blind rating and the structure locked; one rating."""
-    page.goto(f"{course.url}/user/{name}/voila/render/workbook/karish-ach/ach_editor.ipynb")
+def open_editor(page, course: Course, name: str) -> None:
+    """Ask for the exercise's editor in Voila; ``rate`` waits for it (so that both trainees' editors start at once)."""
+    page.goto(f"{course.url}/user/{name}/voila/render/workbook/karish-ach/ach_editor.ipynb", wait_until="commit")
+
+
+def rate(page, course: Course, name: str, evidence: str, hypothesis: str, code: str) -> None:
+    """The editor shows the trainee's own name, blind rating and the structure locked; one rating."""
     page.locator("td.satg-cell").first.wait_for(timeout=SPAWN_TIMEOUT_MS)
     header = page.locator(".sat-editor-head").inner_text()
     assert f"analyst {name}" in header
@@ -222,10 +237,12 @@ def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothe
 def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_both(course: Course, browser):
     committed = sorted(p.name for p in (course.materials / "data" / "cases" / "karish" / "ratings").iterdir())
     ana, ben = course.trainees
-    ana_page = sign_up_and_log_in(browser, course, ana)
-    ben_page = sign_up_and_log_in(browser, course, ben)
-    open_editor_and_rate(ana_page, course, ana, "E05", "H3", "II")
-    open_editor_and_rate(ben_page, course, ben, "E02", "H1", "C")
+    pages = sign_up_and_log_in(browser, course, ana, ben, course.instructor)
+    ana_page, ben_page, instructor_page = pages[ana], pages[ben], pages[course.instructor]
+    open_editor(ana_page, course, ana)
+    open_editor(ben_page, course, ben)
+    rate(ana_page, course, ana, "E05", "H3", "II")
+    rate(ben_page, course, ben, "E02", "H1", "C")
 
     # The files land in each trainee's own workspace, owned by that trainee; never the expert key, never the repo.
     for name, line in ((ana, "E05"), (ben, "E02")):
@@ -252,7 +269,6 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
     assert response is not None and response.status == 403
 
     # The instructor collects both, read-only, and grades them.
-    instructor_page = sign_up_and_log_in(browser, course, course.instructor)
     home = course.homes / course.instructor
     sat = str(HUB_BIN / "sat")
     collected = as_user(
