@@ -77,6 +77,31 @@ def as_user(course: Course, user: str, *command: str, cwd: Path) -> subprocess.C
     )
 
 
+def processes_of(*names: str) -> list[int]:
+    """The ids of the live (not yet reaped zombie) processes run by the given Unix accounts."""
+    pids = []
+    for name in names:
+        listed = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True, check=False).stdout.split()
+        pids += [int(pid) for pid in listed if not ended(int(pid))]
+    return pids
+
+
+def ended(pid: int) -> bool:
+    """Whether the process has ended: gone, or a zombie its parent has yet to reap."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def signal_servers(*names: str) -> None:
+    """SIGINT (what the hub sends) to each server the accounts run, SIGTERM to anything else they run (kernels)."""
+    for pid in processes_of(*names):
+        with contextlib.suppress(OSError):
+            server = b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            os.kill(pid, signal.SIGINT if server else signal.SIGTERM)
+
+
 def remove_account(name: str) -> None:
     """Stop what still runs as a test account (by process id), then delete the account and its home."""
     listed = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True, check=False).stdout.split()
@@ -159,7 +184,12 @@ def course() -> Iterator[Course]:
                 yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
             finally:
                 if hub is not None and hub.poll() is None:
-                    os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the user servers and its proxy on the way out
+                    # The servers first, waiting until they have ended: the hub, stopping them itself, polls each
+                    # with back-off; it then finds them stopped and stops its proxy.
+                    signal_servers(*trainees, instructor)
+                    with contextlib.suppress(AssertionError):  # what is left is killed with the accounts
+                        wait_until(lambda: not processes_of(*trainees, instructor), "the servers to end", 10)
+                    os.killpg(hub.pid, signal.SIGTERM)
                     try:
                         hub.wait(timeout=60)
                     except subprocess.TimeoutExpired:
@@ -189,10 +219,8 @@ def browser():
 def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object]:
     """NativeAuthenticator's own pages: each user signs up with a password, then logs in; the hub starts their servers.
 
-    The users act at once, as a class does: every form is submitted before any page is waited on, so the hub hashes
-    passwords and spawns the servers concurrently. Each login ends on the user's own server at the configured
-    default URL (JupyterLab with the exercise); the test waits until that page's response has arrived, then takes the
-    user to the hub's home page (without starting JupyterLab's scripts and a kernel that no step uses).
+    The users act at once, as a class does: every form is submitted before any page is waited on, so the hub spawns
+    the servers concurrently; ``arrive`` waits for a user's server.
     """
     pages = {name: browser.new_context(viewport={"width": 1440, "height": 900}).new_page() for name in names}
     for name, page in pages.items():
@@ -207,10 +235,14 @@ def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object
         page.fill("#username_input", name)
         page.fill("#password_input", PASSWORD)
         page.click("#login_submit")
-    for name, page in pages.items():
-        page.wait_for_url(f"**/user/{name}/{LANDING}", timeout=SPAWN_TIMEOUT_MS, wait_until="commit")
-        page.goto(f"{course.url}/hub/home")  # where each user waits for the next step
     return pages
+
+
+def arrive(page, name: str) -> None:
+    """Wait until the login has ended on the user's own server at the configured default URL (JupyterLab with the
+    exercise). Only the page's response is waited for: every next step leaves the page, so JupyterLab's scripts
+    (and the kernel they would start) never run."""
+    page.wait_for_url(f"**/user/{name}/{LANDING}", timeout=SPAWN_TIMEOUT_MS, wait_until="commit")
 
 
 def open_editor(page, course: Course, name: str) -> None:
@@ -239,8 +271,11 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
     ana, ben = course.trainees
     pages = sign_up_and_log_in(browser, course, ana, ben, course.instructor)
     ana_page, ben_page, instructor_page = pages[ana], pages[ben], pages[course.instructor]
-    open_editor(ana_page, course, ana)
-    open_editor(ben_page, course, ben)
+    for name in (ana, ben):
+        arrive(pages[name], name)
+        open_editor(pages[name], course, name)
+    arrive(instructor_page, course.instructor)
+    instructor_page.goto(f"{course.url}/hub/home")  # the instructor waits on the hub's home page meanwhile
     rate(ana_page, course, ana, "E05", "H3", "II")
     rate(ben_page, course, ben, "E02", "H1", "C")
 
