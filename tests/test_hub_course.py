@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +53,7 @@ pytestmark = [
 
 @dataclass
 class Course:
-    url: str
+    starting: Future[tuple[subprocess.Popen[bytes], int]]  # the hub and its port, once it answers
     base: Path
     materials: Path
     homes: Path
@@ -60,6 +61,11 @@ class Course:
     instructor: str
     group: str
     log: Path
+
+    @property
+    def url(self) -> str:
+        """The hub's address; waits until the hub answers (it starts while Chromium launches)."""
+        return f"http://127.0.0.1:{self.starting.result()[1]}"
 
     def ratings(self, trainee: str) -> Path:
         return self.homes / trainee / "workbook" / "karish-ach" / "case" / "ratings" / f"{trainee}.csv"
@@ -150,6 +156,10 @@ def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[sub
         except HubExited:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(hub.pid, signal.SIGKILL)  # its proxy, if it got that far
+        except AssertionError:  # it never answered: stop it and its proxy
+            os.killpg(hub.pid, signal.SIGKILL)
+            hub.wait()
+            raise
     raise AssertionError(f"jupyterhub exited while starting, three times: {log_path.read_text()[-3000:]}")
 
 
@@ -176,13 +186,14 @@ def course() -> Iterator[Course]:
         "SAT_HUB_GROUP": group,
     }
     log_path = base / "hub.log"
-    hub = None
     try:
-        with open(log_path, "wb") as log:
+        with open(log_path, "wb") as log, ThreadPoolExecutor(max_workers=1) as pool:
+            # The hub starts in the background while the browser fixture launches Chromium; Course.url waits for it.
+            starting = pool.submit(start_hub, env, base, log, log_path)
             try:
-                hub, port = start_hub(env, base, log, log_path)
-                yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
+                yield Course(starting, base, materials, homes, trainees, instructor, group, log_path)
             finally:
+                hub = None if starting.exception() else starting.result()[0]
                 if hub is not None and hub.poll() is None:
                     # The servers first, waiting until they have ended: the hub, stopping them itself, polls each
                     # with back-off; it then finds them stopped and stops its proxy.
@@ -219,8 +230,8 @@ def browser():
 def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object]:
     """NativeAuthenticator's own pages: each user signs up with a password, then logs in; the hub starts their servers.
 
-    The users act at once, as a class does: every form is submitted before any page is waited on, so the hub spawns
-    the servers concurrently; ``arrive`` waits for a user's server.
+    The users act at once, as a class does: every form is filled before any is submitted, and every login submitted
+    before any page is waited on, so the hub spawns the servers concurrently; ``arrive`` waits for a user's server.
     """
     pages = {name: browser.new_context(viewport={"width": 1440, "height": 900}).new_page() for name in names}
     for name, page in pages.items():
@@ -228,12 +239,14 @@ def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object
         page.fill("#username_input", name)
         page.fill("#password_input", PASSWORD)
         page.fill("#password_confirmation_input", PASSWORD)
+    for page in pages.values():
         page.click("#signup_submit")
     for name, page in pages.items():
         page.locator(".alert").wait_for(timeout=STEP_TIMEOUT * 1000)
         page.goto(f"{course.url}/hub/login")
         page.fill("#username_input", name)
         page.fill("#password_input", PASSWORD)
+    for page in pages.values():
         page.click("#login_submit")
     return pages
 
@@ -275,7 +288,7 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
         arrive(pages[name], name)
         open_editor(pages[name], course, name)
     arrive(instructor_page, course.instructor)
-    instructor_page.goto(f"{course.url}/hub/home")  # the instructor waits on the hub's home page meanwhile
+    instructor_page.goto(f"{course.url}/hub/home")  # the instructor's page waits on the hub's home page meanwhile
     rate(ana_page, course, ana, "E05", "H3", "II")
     rate(ben_page, course, ben, "E02", "H1", "C")
 
