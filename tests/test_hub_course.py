@@ -36,7 +36,8 @@ CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 HUB_BIN = Path(os.environ.get("SAT_HUB_ENV", "/opt/sat-hub-env")) / "bin"  # built by `make hub-env`
 PASSWORD = "lantern-harbour-4711"  # long enough and not a common password (NativeAuthenticator checks both)
 HUB_START_TIMEOUT = 90  # seconds for the hub to listen
-LANDING = "lab/tree/workbook/karish-ach/ach_editor.ipynb"  # the hub's Spawner.default_url for an ACH exercise
+LANDING = "lab/tree/workbook/karish-ach/ach_editor.ipynb"  # where a trainee's login ends: the exercise's editor
+INSTRUCTOR_LANDING = "lab"  # an instructor has no workspace: JupyterLab's launcher
 SPAWN_TIMEOUT_MS = 180_000  # for a user's server to start and the editor to appear (shared 2-core machine)
 
 pytestmark = [
@@ -251,11 +252,11 @@ def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object
     return pages
 
 
-def arrive(page, name: str) -> None:
-    """Wait until the login has ended on the user's own server at the configured default URL (JupyterLab with the
-    exercise). Only the page's response is waited for: every next step leaves the page, so JupyterLab's scripts
-    (and the kernel they would start) never run."""
-    page.wait_for_url(f"**/user/{name}/{LANDING}", timeout=SPAWN_TIMEOUT_MS, wait_until="commit")
+def arrive(page, name: str, landing: str = LANDING) -> None:
+    """Wait until the login has ended on the user's own server at the page the hub sends them to. Only the page's
+    response is waited for: every next step leaves the page, so JupyterLab's scripts (and the kernel they would
+    start) never run."""
+    page.wait_for_url(f"**/user/{name}/{landing}", timeout=SPAWN_TIMEOUT_MS, wait_until="commit")
 
 
 def open_editor(page, course: Course, name: str) -> None:
@@ -287,7 +288,7 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
     for name in (ana, ben):
         arrive(pages[name], name)
         open_editor(pages[name], course, name)
-    arrive(instructor_page, course.instructor)
+    arrive(instructor_page, course.instructor, INSTRUCTOR_LANDING)
     instructor_page.goto(f"{course.url}/hub/home")  # the instructor's page waits on the hub's home page meanwhile
     rate(ana_page, course, ana, "E05", "H3", "II")
     rate(ben_page, course, ben, "E02", "H1", "C")
