@@ -40,18 +40,43 @@ def _proc_table() -> dict[tuple[int, int], tuple[int, float]]:
     return table
 
 
-def run_once(tree: Path) -> tuple[float, float, float, int]:
-    """Run the hub test in ``tree``; return wall s, CPU s of reaped children, CPU s of the process tree, exit code."""
+KINDS = (
+    "chromium",
+    "jupyterhub-singleuser",
+    "bin/jupyterhub",
+    "ipykernel",
+    "configurable-http-proxy",
+    "pytest",
+    "bin/sat",
+    "playwright",
+)
+
+
+def _kind(pid: int) -> str:
+    """Which part of the test a process is, from its command line (``other`` if none)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "other"
+    return next((kind for kind in KINDS if kind in command), "other")
+
+
+def run_once(tree: Path) -> tuple[float, float, float, int, dict[str, float]]:
+    """Run the hub test in ``tree``; return wall s, CPU s of reaped children, CPU s of the process tree, exit code
+    and the tree's CPU s by kind of process."""
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     command = [sys.executable, "-m", "pytest", "tests/test_hub_course.py", "-q", "-p", "no:cacheprovider"]
     proc = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen: dict[tuple[int, int], tuple[int, float]] = {}
+    kinds: dict[tuple[int, int], str] = {}
     while proc.poll() is None:
         for key, (ppid, cpu) in _proc_table().items():
             # the parent first seen: a process whose parent has ended is handed to init
             seen[key] = (seen[key][0] if key in seen else ppid, cpu)
+            if key not in kinds:
+                kinds[key] = _kind(key[0])
         time.sleep(0.2)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -67,8 +92,11 @@ def run_once(tree: Path) -> tuple[float, float, float, int]:
             pid = parent[pid]
         return False
 
-    tree_cpu = sum(cpu for (pid, _), (_, cpu) in seen.items() if descends(pid))
-    return wall, reaped, tree_cpu, proc.returncode
+    by_kind: dict[str, float] = {}
+    for key, (_, cpu) in seen.items():
+        if descends(key[0]):
+            by_kind[kinds[key]] = by_kind.get(kinds[key], 0.0) + cpu
+    return wall, reaped, sum(by_kind.values()), proc.returncode, by_kind
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -78,15 +106,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print("run  tree      load(1 min)  wall s  CPU s (reaped)  CPU s (process tree)  exit")
     results: dict[str, list[tuple[float, float, float]]] = {"baseline": [], "this": []}
+    last: dict[str, dict[str, float]] = {}
     for i in range(1, args.repeat + 1):
         for name, tree in (("baseline", args.baseline.resolve()), ("this", ROOT)):
             load = os.getloadavg()[0]
-            wall, reaped, tree_cpu, code = run_once(tree)
+            wall, reaped, tree_cpu, code, last[name] = run_once(tree)
             results[name].append((wall, reaped, tree_cpu))
             print(f"{i:>3}  {name:<8}  {load:>11.2f}  {wall:>6.1f}  {reaped:>14.1f}  {tree_cpu:>20.1f}  {code}")
     for name, rows in results.items():
         medians = [sorted(column)[len(column) // 2] for column in zip(*rows, strict=True)]
         print(f"median {name:<8}  wall {medians[0]:.1f} s, CPU {medians[1]:.1f} s reaped, {medians[2]:.1f} s tree")
+    print("CPU s of the process tree by kind, last run:  " + "  ".join(f"{name:>8}" for name in last))
+    for kind in (*KINDS, "other"):
+        print(f"  {kind:<43}" + "  ".join(f"{last[name].get(kind, 0.0):>8.1f}" for name in last))
 
 
 if __name__ == "__main__":
