@@ -158,7 +158,8 @@ def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[sub
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(hub.pid, signal.SIGKILL)  # its proxy, if it got that far
         except AssertionError:  # it never answered: stop it and its proxy
-            os.killpg(hub.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(hub.pid, signal.SIGKILL)
             hub.wait()
             raise
     raise AssertionError(f"jupyterhub exited while starting, three times: {log_path.read_text()[-3000:]}")
