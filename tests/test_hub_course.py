@@ -22,6 +22,7 @@ import subprocess
 import tempfile
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,8 @@ CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
 HUB_BIN = Path(os.environ.get("SAT_HUB_ENV", "/opt/sat-hub-env")) / "bin"  # built by `make hub-env`
 PASSWORD = "lantern-harbour-4711"  # long enough and not a common password (NativeAuthenticator checks both)
 HUB_START_TIMEOUT = 90  # seconds for the hub to listen
+LANDING = "lab/tree/workbook/karish-ach/ach_editor.ipynb"  # where a trainee's login ends: the exercise's editor
+INSTRUCTOR_LANDING = "lab"  # an instructor has no workspace: JupyterLab's launcher
 SPAWN_TIMEOUT_MS = 180_000  # for a user's server to start and the editor to appear (shared 2-core machine)
 
 pytestmark = [
@@ -51,7 +54,7 @@ pytestmark = [
 
 @dataclass
 class Course:
-    url: str
+    starting: Future[tuple[subprocess.Popen[bytes], int]]  # the hub and its port, once it answers
     base: Path
     materials: Path
     homes: Path
@@ -59,6 +62,11 @@ class Course:
     instructor: str
     group: str
     log: Path
+
+    @property
+    def url(self) -> str:
+        """The hub's address; waits until the hub answers (it starts while Chromium launches)."""
+        return f"http://127.0.0.1:{self.starting.result()[1]}"
 
     def ratings(self, trainee: str) -> Path:
         return self.homes / trainee / "workbook" / "karish-ach" / "case" / "ratings" / f"{trainee}.csv"
@@ -74,6 +82,31 @@ def as_user(course: Course, user: str, *command: str, cwd: Path) -> subprocess.C
         timeout=120,
         check=False,
     )
+
+
+def processes_of(*names: str) -> list[int]:
+    """The ids of the live (not yet reaped zombie) processes run by the given Unix accounts."""
+    pids = []
+    for name in names:
+        listed = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True, check=False).stdout.split()
+        pids += [int(pid) for pid in listed if not ended(int(pid))]
+    return pids
+
+
+def ended(pid: int) -> bool:
+    """Whether the process has ended: gone, or a zombie its parent has yet to reap."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def signal_servers(*names: str) -> None:
+    """SIGINT (what the hub sends) to each server the accounts run, SIGTERM to anything else they run (kernels)."""
+    for pid in processes_of(*names):
+        with contextlib.suppress(OSError):
+            server = b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            os.kill(pid, signal.SIGINT if server else signal.SIGTERM)
 
 
 def remove_account(name: str) -> None:
@@ -124,6 +157,11 @@ def start_hub(env: dict[str, str], base: Path, log, log_path: Path) -> tuple[sub
         except HubExited:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(hub.pid, signal.SIGKILL)  # its proxy, if it got that far
+        except AssertionError:  # it never answered: stop it and its proxy
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(hub.pid, signal.SIGKILL)
+            hub.wait()
+            raise
     raise AssertionError(f"jupyterhub exited while starting, three times: {log_path.read_text()[-3000:]}")
 
 
@@ -150,15 +188,21 @@ def course() -> Iterator[Course]:
         "SAT_HUB_GROUP": group,
     }
     log_path = base / "hub.log"
-    hub = None
     try:
-        with open(log_path, "wb") as log:
+        with open(log_path, "wb") as log, ThreadPoolExecutor(max_workers=1) as pool:
+            # The hub starts in the background while the browser fixture launches Chromium; Course.url waits for it.
+            starting = pool.submit(start_hub, env, base, log, log_path)
             try:
-                hub, port = start_hub(env, base, log, log_path)
-                yield Course(f"http://127.0.0.1:{port}", base, materials, homes, trainees, instructor, group, log_path)
+                yield Course(starting, base, materials, homes, trainees, instructor, group, log_path)
             finally:
+                hub = None if starting.exception() else starting.result()[0]
                 if hub is not None and hub.poll() is None:
-                    os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the user servers and its proxy on the way out
+                    # The servers first, waiting until they have ended: the hub, stopping them itself, polls each
+                    # with back-off; it then finds them stopped and stops its proxy.
+                    signal_servers(*trainees, instructor)
+                    with contextlib.suppress(AssertionError):  # what is left is killed with the accounts
+                        wait_until(lambda: not processes_of(*trainees, instructor), "the servers to end", 10)
+                    os.killpg(hub.pid, signal.SIGTERM)
                     try:
                         hub.wait(timeout=60)
                     except subprocess.TimeoutExpired:
@@ -185,26 +229,44 @@ def browser():
             chromium.close()
 
 
-def sign_up_and_log_in(browser, course: Course, name: str):
-    """NativeAuthenticator's own pages: sign up with a password, then log in; the hub starts the user's server."""
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.goto(f"{course.url}/hub/signup")
-    page.fill("#username_input", name)
-    page.fill("#password_input", PASSWORD)
-    page.fill("#password_confirmation_input", PASSWORD)
-    page.click("#signup_submit")
-    page.locator(".alert").wait_for(timeout=STEP_TIMEOUT * 1000)
-    page.goto(f"{course.url}/hub/login")
-    page.fill("#username_input", name)
-    page.fill("#password_input", PASSWORD)
-    page.click("#login_submit")
-    page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_TIMEOUT_MS)
-    return page
+def sign_up_and_log_in(browser, course: Course, *names: str) -> dict[str, object]:
+    """NativeAuthenticator's own pages: each user signs up with a password, then logs in; the hub starts their servers.
+
+    The users act at once, as a class does: every form is filled before any is submitted, and every login submitted
+    before any page is waited on, so the hub spawns the servers concurrently; ``arrive`` waits for a user's server.
+    """
+    pages = {name: browser.new_context(viewport={"width": 1440, "height": 900}).new_page() for name in names}
+    for name, page in pages.items():
+        page.goto(f"{course.url}/hub/signup")
+        page.fill("#username_input", name)
+        page.fill("#password_input", PASSWORD)
+        page.fill("#password_confirmation_input", PASSWORD)
+    for page in pages.values():
+        page.click("#signup_submit")
+    for name, page in pages.items():
+        page.locator(".alert").wait_for(timeout=STEP_TIMEOUT * 1000)
+        page.goto(f"{course.url}/hub/login")
+        page.fill("#username_input", name)
+        page.fill("#password_input", PASSWORD)
+    for page in pages.values():
+        page.click("#login_submit")
+    return pages
 
 
-def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothesis: str, code: str) -> None:
-    """The exercise's editor in Voila: the trainee's own name, blind rating and the structure locked; one rating."""
-    page.goto(f"{course.url}/user/{name}/voila/render/workbook/karish-ach/ach_editor.ipynb")
+def arrive(page, name: str, landing: str = LANDING) -> None:
+    """Wait until the login has ended on the user's own server at the page the hub sends them to. Only the page's
+    response is waited for: every next step leaves the page, so JupyterLab's scripts (and the kernel they would
+    start) never run."""
+    page.wait_for_url(f"**/user/{name}/{landing}", timeout=SPAWN_TIMEOUT_MS, wait_until="commit")
+
+
+def open_editor(page, course: Course, name: str) -> None:
+    """Ask for the exercise's editor in Voila; ``rate`` waits for it (so that both trainees' editors start at once)."""
+    page.goto(f"{course.url}/user/{name}/voila/render/workbook/karish-ach/ach_editor.ipynb", wait_until="commit")
+
+
+def rate(page, course: Course, name: str, evidence: str, hypothesis: str, code: str) -> None:
+    """The editor shows the trainee's own name, blind rating and the structure locked; one rating."""
     page.locator("td.satg-cell").first.wait_for(timeout=SPAWN_TIMEOUT_MS)
     header = page.locator(".sat-editor-head").inner_text()
     assert f"analyst {name}" in header
@@ -222,10 +284,15 @@ def open_editor_and_rate(page, course: Course, name: str, evidence: str, hypothe
 def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_both(course: Course, browser):
     committed = sorted(p.name for p in (course.materials / "data" / "cases" / "karish" / "ratings").iterdir())
     ana, ben = course.trainees
-    ana_page = sign_up_and_log_in(browser, course, ana)
-    ben_page = sign_up_and_log_in(browser, course, ben)
-    open_editor_and_rate(ana_page, course, ana, "E05", "H3", "II")
-    open_editor_and_rate(ben_page, course, ben, "E02", "H1", "C")
+    pages = sign_up_and_log_in(browser, course, ana, ben, course.instructor)
+    ana_page, ben_page, instructor_page = pages[ana], pages[ben], pages[course.instructor]
+    for name in (ana, ben):
+        arrive(pages[name], name)
+        open_editor(pages[name], course, name)
+    arrive(instructor_page, course.instructor, INSTRUCTOR_LANDING)
+    instructor_page.goto(f"{course.url}/hub/home")  # the instructor's page waits on the hub's home page meanwhile
+    rate(ana_page, course, ana, "E05", "H3", "II")
+    rate(ben_page, course, ben, "E02", "H1", "C")
 
     # The files land in each trainee's own workspace, owned by that trainee; never the expert key, never the repo.
     for name, line in ((ana, "E05"), (ben, "E02")):
@@ -252,7 +319,6 @@ def test_two_trainees_rate_in_their_own_workspaces_and_the_instructor_collects_b
     assert response is not None and response.status == 403
 
     # The instructor collects both, read-only, and grades them.
-    instructor_page = sign_up_and_log_in(browser, course, course.instructor)
     home = course.homes / course.instructor
     sat = str(HUB_BIN / "sat")
     collected = as_user(

@@ -75,9 +75,20 @@ c.JupyterHub.load_roles = [
 # --- one server and one Unix account per user ----------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.pre_spawn_hook = pre_spawn_hook(
+_prepare = pre_spawn_hook(
     EXERCISE, INSTRUCTORS | ADMINS, HOME_BASE, lock_blind=LOCKS, lock_structure=LOCKS, group=GROUP
 )
+
+
+def _pre_spawn(spawner):
+    """Prepare the user's account (and a trainee's workspace); an instructor, who has no workspace, lands on
+    JupyterLab's launcher (a terminal for `sat class collect`) instead of the trainees' editor."""
+    _prepare(spawner)
+    if spawner.user.name in INSTRUCTORS | ADMINS:
+        spawner.default_url = "/lab"
+
+
+c.Spawner.pre_spawn_hook = _pre_spawn
 c.Spawner.default_url = f"/lab/tree/workbook/{EXERCISE}" + ("/ach_editor.ipynb" if KIND == "ach" else "")
 c.Spawner.environment = {  # instructors' servers see the materials (to collect and grade); trainees' do not
     "SAT_ROOT": lambda spawner: str(MATERIALS) if spawner.user.name in INSTRUCTORS | ADMINS else "",
