@@ -53,8 +53,13 @@ lint: setup
 
 # pytest exits 5 when it collects no test at all; say so plainly instead of failing with make's generic error.
 # Tests that must share a worker (a notebook's cells share one kernel) are grouped by conftest.py.
+# Python's bytecode caches (__pycache__, git-ignored) are written even when PYTHONDONTWRITEBYTECODE is set: without
+# them every worker, kernel and subprocess of the suite compiles the test modules and re-applies pytest's assertion
+# rewriting to its plugins' packages, about 2 s of CPU per pytest process (benchmarks/README.md, "Test suite").
+# tests/lean_start.py loads before the installed plugins (its docstring says why).
 test: setup lint $(if $(CAN_HUB),hub-env)
-	@SAT_HUB_ENV=$(HUB_ENV) $(BIN)/python -m pytest -n $(TEST_JOBS) --maxprocesses 4 --dist loadgroup \
+	@SAT_HUB_ENV=$(HUB_ENV) PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -p tests.lean_start \
+	  -n $(TEST_JOBS) --maxprocesses 4 --dist loadgroup \
 	  --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS); \
 	status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests"; fi; \

@@ -60,6 +60,8 @@ def pytest_configure(config: pytest.Config) -> None:
 #: renders its reports and starts its browser once per module.
 SAME_WORKER = {
     "tests/test_browser_reports.py": "report-render",
+    # one worker imports scikit-learn and SciPy for these reference comparisons, not both (about 0.5 s each)
+    "tests/test_training_grading.py": "training-grading",
 }
 
 

@@ -1,4 +1,8 @@
-"""The pure grading functions against hand-worked numbers, and kappa, Brier and tau against scikit-learn / SciPy."""
+"""The pure grading functions against hand-worked numbers, and kappa, Brier and tau against scikit-learn / SciPy.
+
+scikit-learn and SciPy are imported by the tests that compare with them (not at collection: they take about half
+a second to import, and the top-level conftest.py runs this module's tests on one pytest-xdist worker).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import kendalltau
-from sklearn.metrics import brier_score_loss, cohen_kappa_score
 
 from sat.training import grading
 
@@ -42,6 +44,8 @@ def test_weighted_agreement_by_hand():
 
 
 def test_quadratic_kappa_by_hand():
+    from sklearn.metrics import cohen_kappa_score
+
     # Observed: (0,0) (1,2) (2,2) (2,1), a quarter each; marginals (.25, .25, .5) for both raters.
     # sum w O = 2 * (1/4) * 1/4 = 0.125; sum w E = sum w_ij p_i q_j = 0.34375; kappa = 7/11.
     a, b = [0, 1, 2, 2], [0, 2, 2, 1]
@@ -50,6 +54,8 @@ def test_quadratic_kappa_by_hand():
 
 
 def test_quadratic_kappa_on_the_ach_scale_by_hand():
+    from sklearn.metrics import cohen_kappa_score
+
     # The pairs of the tiny exercise's trainee: sum w O = 2/16/5 = 0.025, sum w E = 84/400 = 0.21 -> 37/42.
     a, b = [0, 3, 0, 2, 2], [0, 4, 1, 2, 2]
     assert grading.quadratic_kappa(a, b) == pytest.approx(37 / 42)
@@ -57,6 +63,8 @@ def test_quadratic_kappa_on_the_ach_scale_by_hand():
 
 
 def test_quadratic_kappa_agrees_with_scikit_learn_on_random_matrices():
+    from sklearn.metrics import cohen_kappa_score
+
     rng = np.random.default_rng(7)
     for _ in range(20):
         a = rng.integers(0, 5, size=60)
@@ -72,6 +80,8 @@ def test_quadratic_kappa_undefined_cases():
 
 
 def test_kendall_tau_b_by_hand():
+    from scipy.stats import kendalltau
+
     # Pairs: 5 concordant, 0 discordant, 1 tied in x, none in y: 5 / sqrt((6 - 1) * 6).
     x, y = [1, 2, 2, 3], [1, 3, 2, 4]
     assert grading.kendall_tau_b(x, y) == pytest.approx(5 / math.sqrt(30))
@@ -81,6 +91,8 @@ def test_kendall_tau_b_by_hand():
 
 
 def test_brier_by_hand_and_against_scikit_learn():
+    from sklearn.metrics import brier_score_loss
+
     # (0.7-1)^2 + 0.2^2 + 0.1^2 = 0.14
     assert grading.brier([0.7, 0.2, 0.1], 0) == pytest.approx(0.14)
     # A binary question scores twice the one-option form: (0.8-0)^2 + (0.2-1)^2 = 1.28 = 2 * 0.64.
@@ -113,6 +125,8 @@ def test_normalise():
 
 
 def test_murphy_is_exact_by_distinct_forecast_values():
+    from sklearn.metrics import brier_score_loss
+
     # Groups 0.2 (n 2, observed .5) and 0.8 (n 3, observed 2/3); base rate .6.
     # REL = (2*.09 + 3*(2/15)^2)/5 = 0.046667, RES = (2*.01 + 3*(1/15)^2)/5 = 0.006667, UNC = .24; BS = .28.
     m = grading.murphy([0.2, 0.2, 0.8, 0.8, 0.8], [0, 1, 1, 1, 0])

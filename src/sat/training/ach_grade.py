@@ -127,9 +127,12 @@ def grade_submission(case: Case, key: Key, submission: Submission) -> Grade:
     from ..ach.analysis import score_case
 
     matrix = submission.matrix
+    values = matrix.to_numpy()  # one array read, not a pandas lookup per cell
+    row = {eid: i for i, eid in enumerate(matrix.index)}
+    column = {hid: j for j, hid in enumerate(matrix.columns)}
     cells: list[CellResult] = []
     for (eid, hid), kc in key.cells.items():
-        given = str(matrix.at[eid, hid])
+        given = str(values[row[eid], column[hid]])
         credit = grading.cell_credit(given, kc.accept, key.one_step_credit)
         cells.append(CellResult(eid, hid, given, kc.rating, kc.accept, credit, kc.weight, kc.why))
     agreement = grading.weighted_agreement([c.credit for c in cells], [c.weight for c in cells])
@@ -140,7 +143,7 @@ def grade_submission(case: Case, key: Key, submission: Submission) -> Grade:
     ]
     kappa = grading.quadratic_kappa([a for a, _ in pairs], [b for _, b in pairs]) if pairs else math.nan
     exact = sum(a == b for a, b in pairs) / len(pairs) if pairs else 0.0
-    unrated = int((matrix.to_numpy() == "").sum())
+    unrated = int((values == "").sum())
 
     trainee_case = Case(
         case.id,
@@ -171,10 +174,11 @@ def grade_submission(case: Case, key: Key, submission: Submission) -> Grade:
             else [float(ranks[h]) for h in case.hypothesis_ids]
         )
         tau = grading.kendall_tau_b(mine, key_rank)
-    ratio = scores.evidence["likelihood_ratio"]
+    ratio = scores.evidence["likelihood_ratio"].to_dict()
+    diagnostic = scores.evidence["diagnostic"].to_dict()
     mine_found = {
         "diagnostic": {e for e in case.evidence_ids if ratio[e] >= DIAGNOSTIC_RATIO},
-        "non_diagnostic": {e for e in case.evidence_ids if not scores.evidence.at[e, "diagnostic"]},
+        "non_diagnostic": {e for e in case.evidence_ids if not diagnostic[e]},
         "linchpins": set(scores.sensitivity.linchpins if scores.sensitivity else []),
     }
     expected = {"diagnostic": key.diagnostic, "non_diagnostic": key.non_diagnostic, "linchpins": key.linchpins}
