@@ -264,3 +264,5 @@ def test_report_command_prints_pdf_beside_the_html(rendered):
     ]
     assert run.stdout.split() == [str(html), str(pdf), f"{board}.html", f"{board}.pdf", *worksheets]
     assert pdf.read_bytes().startswith(b"%PDF")
+    for printed in (f"{board}.pdf", *worksheets[1::2]):  # every one, by the one Chromium the command launches
+        assert Path(printed).read_bytes().startswith(b"%PDF")
