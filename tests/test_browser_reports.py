@@ -2,8 +2,8 @@
 Letter, and what the reader sees in the HTML (title, no notebook instructions, no raw pandas output).
 
 The reports are rendered once from the pristine copy of the bundled cases (Syria's by the ``sat report --pdf``
-command, whose output one test checks); Debian's Chromium is driven by Playwright (no browser download), one tab
-reloaded per test.
+command, whose output one test checks); Debian's Chromium is driven by Playwright (no browser download), in one
+tab for the module.
 """
 
 from __future__ import annotations
@@ -85,17 +85,22 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def tab(browser) -> Iterator[object]:
-    """One tab for the module: each test loads its report into it afresh (a new tab costs a renderer process)."""
+    """One tab for the module (a new tab costs a renderer process), shared by its tests through ``open_page``."""
     page = browser.new_page()
     yield page
     page.close()
 
 
 def open_page(tab, path: Path, width: int, media: str = "screen"):
-    """``path`` loaded afresh into ``tab`` at ``width`` x 900 CSS pixels for ``media``."""
+    """``path`` in ``tab`` at ``width`` x 900 CSS pixels for ``media``, scrolled to the top: loaded afresh when the tab
+    shows another report, else laid out again at the new size (a report runs no script: nothing else can differ)."""
     tab.set_viewport_size({"width": width, "height": 900})
     tab.emulate_media(media=media)
-    tab.goto(path.as_uri(), wait_until="load")
+    if tab.url != path.as_uri():
+        tab.goto(path.as_uri(), wait_until="load")
+        assert tab.evaluate("document.scripts.length") == 0
+    else:
+        tab.evaluate("window.scrollTo(0, 0)")
     return tab
 
 
