@@ -68,7 +68,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = STEP_T
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A root with data/cases/karish and notebooks/ach/ach_editor.ipynb, as SAT_ROOT for the kernel."""
+    """A root with data/cases/karish and notebooks/ach/ach_editor.ipynb: the kernel's cases (see the docstring)."""
     from sat.paths import cases_dir
 
     site = tmp_path / "site"
@@ -197,7 +197,7 @@ def chromium():
 @pytest.fixture
 def browser(chromium, tmp_path: Path):
     """The module's Chromium for one test; afterwards its pages are closed, and after a failure the last one is saved
-    as failure.png beside the server log."""
+    as failure.png in the test's temporary folder."""
     yield chromium
     pages = [pg for ctx in chromium.contexts for pg in ctx.pages]
     if pages and not any((tmp_path / name).exists() for name in LAST_SCREENSHOTS):
