@@ -56,10 +56,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 #: Test modules whose tests must run on one xdist worker, by group. Renders need no grouping (each runs in a fresh
-#: process of its own, with its own working and temporary folders: see ``sat.sandbox``); ``test_browser_reports``
-#: renders its reports and starts its browser once per module.
+#: process of its own, with its own working and temporary folders: see ``sat.sandbox``). ``test_browser_reports``
+#: renders its reports and launches Chromium once per module (module fixtures): its tests stay on one worker so only
+#: one pays for them. The ACH editor and indicator browser tests share one JupyterLab server (a session fixture,
+#: tests/conftest.py): together on one worker, it starts once.
 SAME_WORKER = {
-    "tests/test_browser_reports.py": "report-render",
+    "tests/test_browser_reports.py": "browser-reports",
+    "tests/test_browser_editor.py": "browser-apps",
+    "tests/test_browser_indicators.py": "browser-apps",
     # one worker imports scikit-learn and SciPy for these reference comparisons, not both (about 0.5 s each)
     "tests/test_training_grading.py": "training-grading",
 }

@@ -6,6 +6,7 @@ The session reads the bundled cases from a pristine copy (the repository's top-l
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,14 @@ def karish(tmp_path: Path) -> Path:
     target = tmp_path / "karish"
     shutil.copytree(bundled_case("karish"), target)
     return target
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+    """One JupyterLab for the session's browser tests, over the session's temporary folder (each test opens the
+    notebook of its own site in it, see tests/test_browser_editor.py): (its root, its port)."""
+    from test_browser_editor import start_lab
+
+    root = tmp_path_factory.getbasetemp()
+    for port in start_lab(root, tmp_path_factory.mktemp("lab-server")):
+        yield root, port

@@ -1,12 +1,17 @@
 """The ACH editor in a real browser: Debian's Chromium driven by Playwright against Voila and JupyterLab.
 
-Each test starts its own server on 127.0.0.1 (free port, token, ``--allow-root`` where the server has it) over a
-temporary root that holds a copy of the Karish case and of the editor notebook (``SAT_ROOT`` points the kernel at
-it), rates a cell by clicking, and checks the CSV on disk and the score on screen.
+Each test has a temporary root (its "site") that holds a copy of the Karish case and of the editor notebook, rates a
+cell by clicking, and checks the CSV on disk and the score on screen. Servers listen on 127.0.0.1 (free port, token,
+``--allow-root`` where the server has it): each Voila test starts its own over its site (``SAT_ROOT`` points the
+kernel at it); the JupyterLab tests of the session share one (``lab_server`` in ``conftest.py``) over the session's
+temporary folder, each opening its own site's notebook in a workspace of its own (the kernel, started in the
+notebook's folder, finds the site's ``data/cases`` above it). Each module launches Chromium once; each test's pages
+are contexts of their own, closed after it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -14,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -35,6 +41,8 @@ BIN = Path(sys.executable).parent
 START_TIMEOUT = 90  # seconds for a server to listen
 RUN_TIMEOUT_MS = 120_000  # for the notebook's kernel to start and the editor to appear
 STEP_TIMEOUT = 30  # seconds for a change to reach the disk or the screen
+#: What the browser tests save near their end: when none is there, the test failed before.
+LAST_SCREENSHOTS = ("editor-lab.png", "editor-voila.png", "indicators-lab.png", "indicators-voila.png")
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,7 +68,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = STEP_T
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A root with data/cases/karish and notebooks/ach/ach_editor.ipynb, as SAT_ROOT for the kernel."""
+    """A root with data/cases/karish and notebooks/ach/ach_editor.ipynb: the kernel's cases (see the docstring)."""
     from sat.paths import cases_dir
 
     site = tmp_path / "site"
@@ -71,14 +79,22 @@ def site(tmp_path: Path) -> Path:
     return site
 
 
-def serve(command: list[str], site: Path, tmp_path: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """Start a server in its own process group; always stop it (and its kernels) afterwards."""
+def serve(
+    command: list[str], site: Path, tmp_path: Path, port: int, sat_root: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start a server in ``site`` in its own process group; always stop it (and its kernels) afterwards.
+
+    ``sat_root``: its kernels read the cases of ``site`` (``SAT_ROOT``); else each kernel finds the ``data/cases``
+    above its own folder (``sat.paths``).
+    """
     env = {
         **os.environ,
         "SAT_ROOT": str(site),
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
+    if not sat_root:
+        del env["SAT_ROOT"]
     labconfig = tmp_path / "config" / "labconfig"
     labconfig.mkdir(parents=True)
     (labconfig / "page_config.json").write_text(
@@ -136,29 +152,58 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}/?token={TOKEN}&case=karish&analyst=levant_desk"  # who and which: the URL
 
 
-@pytest.fixture
-def lab(site: Path, tmp_path: Path) -> Iterator[str]:
+def start_lab(root: Path, tmp_path: Path) -> Iterator[int]:
+    """JupyterLab over ``root`` (its files in ``tmp_path``), each kernel reading the cases above its notebook: its
+    port."""
     port = free_port()
-    for _ in serve(lab_command(site, tmp_path, port), site, tmp_path, port):
-        yield f"http://127.0.0.1:{port}/lab/tree/notebooks/ach/ach_editor.ipynb?token={TOKEN}"
+    for _ in serve(lab_command(root, tmp_path, port), root, tmp_path, port, sat_root=False):
+        yield port
+
+
+def open_in_lab(port: int, root: Path, site: Path, notebook: str) -> Iterator[str]:
+    """The URL of ``site``'s ``notebook`` in the JupyterLab on ``port`` over ``root``, in a workspace of its own;
+    afterwards, shut down the kernels of the site's notebooks."""
+    where = site.relative_to(root).as_posix()
+    yield f"http://127.0.0.1:{port}/lab/workspaces/{site.parent.name}/tree/{where}/{notebook}?token={TOKEN}"
+    api = f"http://127.0.0.1:{port}/api/sessions"
+    headers = {"Authorization": f"token {TOKEN}"}
+    with urllib.request.urlopen(urllib.request.Request(api, headers=headers), timeout=STEP_TIMEOUT) as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        if session["path"].startswith(f"{where}/"):
+            stop = urllib.request.Request(f"{api}/{session['id']}", headers=headers, method="DELETE")
+            urllib.request.urlopen(stop, timeout=STEP_TIMEOUT).close()
 
 
 @pytest.fixture
-def browser(tmp_path: Path):
-    """Chromium; on a failure, the last page is saved as failure.png beside the server log."""
+def lab(lab_server: tuple[Path, int], site: Path) -> Iterator[str]:
+    root, port = lab_server
+    yield from open_in_lab(port, root, site, "notebooks/ach/ach_editor.ipynb")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium, launched once for the module."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield chromium
-        except BaseException:
-            raise
         finally:
-            pages = [pg for ctx in chromium.contexts for pg in ctx.pages]
-            if pages and not (tmp_path / "editor-lab.png").exists() and not (tmp_path / "editor-voila.png").exists():
-                pages[-1].screenshot(path=str(tmp_path / "failure.png"))
             chromium.close()
+
+
+@pytest.fixture
+def browser(chromium, tmp_path: Path):
+    """The module's Chromium for one test; afterwards its pages are closed, and after a failure the last one is saved
+    as failure.png in the test's temporary folder."""
+    yield chromium
+    pages = [pg for ctx in chromium.contexts for pg in ctx.pages]
+    if pages and not any((tmp_path / name).exists() for name in LAST_SCREENSHOTS):
+        pages[-1].screenshot(path=str(tmp_path / "failure.png"))
+    for context in chromium.contexts:
+        context.close()
 
 
 #: The notebook's kernel is connected and idle (JupyterLab exposes its application object with expose_app_in_browser).

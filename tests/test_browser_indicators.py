@@ -14,8 +14,9 @@ from test_browser_editor import (  # the same server and browser machinery as th
     STEP_TIMEOUT,
     TOKEN,
     browser,  # noqa: F401 - a fixture
+    chromium,  # noqa: F401 - a fixture
     free_port,
-    lab_command,
+    open_in_lab,
     serve,
     voila_command,
     wait_until,
@@ -31,8 +32,11 @@ pytestmark = [
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
+    from sat.paths import cases_dir
+
     site = tmp_path / "site"
-    shutil.copytree(ROOT / "data" / "cases" / "karish", site / "data" / "cases" / "karish")
+    # From the session's pristine copy: another worker may be editing the live case (tests/test_pristine.py).
+    shutil.copytree(cases_dir() / "karish", site / "data" / "cases" / "karish")
     (site / "notebooks" / "indicators").mkdir(parents=True)
     shutil.copy(ROOT / "notebooks" / "indicators" / "observations_editor.ipynb", site / "notebooks" / "indicators")
     return site
@@ -46,10 +50,9 @@ def voila(site: Path, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def lab(site: Path, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    for _ in serve(lab_command(site, tmp_path, port), site, tmp_path, port):
-        yield f"http://127.0.0.1:{port}/lab/tree/notebooks/indicators/observations_editor.ipynb?token={TOKEN}"
+def lab(lab_server: tuple[Path, int], site: Path) -> Iterator[str]:
+    root, port = lab_server
+    yield from open_in_lab(port, root, site, "notebooks/indicators/observations_editor.ipynb")
 
 
 def record_and_check(page, site: Path, tmp_path: Path, name: str) -> None:

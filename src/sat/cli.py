@@ -139,8 +139,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if len(args.case) == 1 and not of_cases and not args.all and args.scheduler is None:
         if args.own_process:
             start_converter()  # the HTML converter gets ready on another core while the case is validated and run
-        for path in render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout):
-            _print_report(path, args.pdf)
+        paths = render_case(args.case[0], out_dir=args.out, analyst=args.analyst, timeout=args.timeout)
+        _print_reports(paths, args.pdf)
         return 0
     from .runner import DEFAULT_SCHEDULER_TIMEOUT, progress_bar, run, summary
 
@@ -156,22 +156,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
         )
     finally:
         close()
-    for outcome in outcomes:
-        for path in outcome.result or ():
-            _print_report(path, args.pdf)
+    _print_reports([path for outcome in outcomes for path in outcome.result or ()], args.pdf)
     lines = summary(outcomes, "cases")
     for line in lines:
         print(line, file=sys.stderr)
     return EXIT_INVALID if lines else 0
 
 
-def _print_report(path: Path, pdf: str | None) -> None:
-    """Print a report's path, and with ``--pdf`` print it to PDF too (with the local Chromium)."""
-    print(path)
-    if pdf:
-        from .pdf import html_to_pdf
+def _print_reports(paths: list[Path], pdf: str | None) -> None:
+    """Print each report's path, and with ``--pdf`` print it to PDF too (with the local Chromium, launched once)."""
+    if not pdf or not paths:
+        for path in paths:
+            print(path)
+        return
+    from .pdf import PdfPrinter
 
-        print(html_to_pdf(path, path.with_suffix(".pdf"), pdf))
+    with PdfPrinter(pdf) as printer:
+        for path in paths:
+            print(path)
+            print(printer.print(path, path.with_suffix(".pdf")))
 
 
 def build_parser() -> argparse.ArgumentParser:
