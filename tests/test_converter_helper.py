@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURES
 from sat.report import render_case
 
 SCRIPT = """
@@ -23,25 +25,26 @@ from sat import sandbox
 sandbox.claim_process()
 if sys.argv[3] == "one-core":
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-from sat.errors import SatError
 from sat.report import render_case, start_converter
 started = start_converter()
-helper = sandbox._helper._proc.pid if started else None
-if sys.argv[3] == "helper-dies":
-    sandbox._helper._proc.kill()
-    sandbox._helper._proc.wait()
-try:
-    paths = [str(p) for p in render_case(sys.argv[1], out_dir=sys.argv[2])]
-    error = ""
-except SatError as exc:
-    paths, error = [], str(exc)
-print(json.dumps({"started": started, "helper": helper, "paths": paths, "error": error}))
+helpers, paths = [], []
+for out in sys.argv[2].split(os.pathsep):
+    paths += [str(p) for p in render_case(sys.argv[1], out_dir=out)]
+    if started:  # the helper that converted; gone before the next render, which must start it again
+        helpers.append(sandbox._helper._proc.pid)
+        sandbox._helper._proc.kill()
+        sandbox._helper._proc.wait()
+print(json.dumps({"started": started, "helpers": helpers, "paths": paths}))
 """
 
 
-def claimed_render(case: Path, out: Path, mode: str = "") -> dict:
+def claimed_render(case: Path, outs: list[Path], mode: str = "") -> dict:
+    """Render ``case`` into each of ``outs`` in turn in a claimed process (killing its helper after each)."""
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(case), str(out), mode], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", SCRIPT, str(case), os.pathsep.join(map(str, outs)), mode],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -51,29 +54,31 @@ def claimed_render(case: Path, out: Path, mode: str = "") -> dict:
 needs_two_cores = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="the helper needs two cores")
 
 
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The tiny case's ACH page rendered by one child per report (no helper)."""
+    tiny = tmp_path_factory.mktemp("reference") / "tiny"
+    shutil.copytree(FIXTURES / "tiny", tiny)
+    return render_case(tiny, out_dir=tiny.parent / "out")[0].read_bytes()
+
+
 @needs_two_cores
-def test_the_helper_converts_the_same_page_and_is_gone_afterwards(tiny, tmp_path):
-    reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_bytes()
-    result = claimed_render(tiny, tmp_path / "helped")
-    assert result["started"] and result["error"] == ""
-    assert [Path(p).name for p in result["paths"]] == ["tiny-ach.html"]
-    assert Path(result["paths"][0]).read_bytes() == reference
+def test_the_helper_converts_the_same_page_is_started_again_when_gone_and_ends_with_the_command(
+    tiny, tmp_path, reference
+):
+    result = claimed_render(tiny, [tmp_path / "first", tmp_path / "second"])
+    assert result["started"]
+    assert [Path(p).name for p in result["paths"]] == ["tiny-ach.html", "tiny-ach.html"]
+    assert [Path(p).read_bytes() for p in result["paths"]] == [reference, reference]
+    first, second = result["helpers"]
+    assert first != second  # the second render started a new helper
     with pytest.raises(ProcessLookupError):  # stopped with the process that started it, not left behind
-        os.kill(result["helper"], 0)
+        os.kill(second, 0)
 
 
-def test_one_core_renders_without_a_helper(tiny, tmp_path):
-    reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_bytes()
-    result = claimed_render(tiny, tmp_path / "alone", "one-core")
-    assert not result["started"] and result["error"] == ""
-    assert Path(result["paths"][0]).read_bytes() == reference
-
-
-@needs_two_cores
-def test_a_helper_that_is_gone_is_started_again(tiny, tmp_path):
-    reference = render_case(tiny, out_dir=tmp_path / "reference")[0].read_bytes()
-    result = claimed_render(tiny, tmp_path / "out", "helper-dies")
-    assert result["started"] and result["error"] == ""
+def test_one_core_renders_without_a_helper(tiny, tmp_path, reference):
+    result = claimed_render(tiny, [tmp_path / "alone"], "one-core")
+    assert not result["started"]
     assert Path(result["paths"][0]).read_bytes() == reference
 
 
