@@ -69,6 +69,24 @@ SAME_WORKER = {
 }
 
 
+#: The longest-running modules (real servers, Chromium, Dask), first in this order, so that under xdist they start
+#: at once on separate workers and the many short tests fill in around them instead of waiting at the end.
+LONG_FIRST = (
+    "tests/test_browser_editor.py",
+    "tests/test_browser_indicators.py",
+    "tests/test_hub_course.py",
+    "tests/test_browser_reports.py",
+    "tests/test_runner.py",
+    "tests/test_report.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the modules of ``LONG_FIRST`` first; every other test keeps its place (nbval cells stay in order)."""
+    rank = {path: i for i, path in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which a plain `pytest` may run without
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``--dist loadgroup`` with the groups decided here: each notebook's nbval cells (one kernel, run in order),
