@@ -9,7 +9,9 @@ machine, on the same or different cases, and a second render of a case is byte f
 Forking is only safe from a process with one thread that sat controls, such as the ``sat`` command or a worker of
 the batch runner: such a process calls :func:`claim_process` first. Anywhere else (a Jupyter kernel, a Dask
 worker, a test session) jobs go to a *zygote*: a helper process (``python -m sat.sandbox``) that claims itself,
-imports the libraries once, and forks a child per job. Needs ``os.fork`` (Linux, macOS).
+imports the libraries once, and forks a child per job. A claimed process may also start a *helper* zygote for a
+later step (:func:`start_helper`): ``sat report`` has the HTML converter made ready on the second core while the
+notebook runs on the first. Needs ``os.fork`` (Linux, macOS).
 
 A job that runs past its time limit is killed; a child that dies (killed, out of memory, a crash in a C library)
 is reported; either way in one line, naming the step it had reached, and the job's output is never written.
