@@ -25,6 +25,7 @@ from ..validation import FieldReader, Problems, is_number, shown
 from ..yamlio import line_of, load_yaml, own_line
 from . import grading
 from .key import DIAGNOSTIC_RATIO, Key
+from .trainee_files import gather_files
 
 ANSWERS_SUFFIX = ".answers.yaml"
 
@@ -234,24 +235,7 @@ def submission_files(paths: Iterable[str | os.PathLike[str]], problems: Problems
     """The ratings files named by ``paths``: a ``.csv`` file, or every ratings file under a folder (a trainee's case
     folder, a class folder of files or of trainees' pack folders). Rationale files are skipped; a path that is
     neither is a problem added to ``problems``."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_file():
-            files.append(path)
-        elif path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.csv")
-                if not p.name.endswith(NOTES_SUFFIX)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(Problem(str(path), "submission", "holds no ratings file (*.csv)", code="file"))
-            files.extend(found)
-        else:
-            problems.append(Problem(str(path), "submission", "no such file or folder", code="file"))
-    return list(dict.fromkeys(files))
+    return gather_files(paths, "*.csv", lambda p: not p.name.endswith(NOTES_SUFFIX), "ratings file (*.csv)", problems)
 
 
 def read_submissions(case: Case, paths: Iterable[str | os.PathLike[str]]) -> list[Submission]:

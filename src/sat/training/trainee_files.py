@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,16 @@ from ..validation import Problems
 from ..yamlio import load_yaml
 
 
-def load_trainee_yaml(
-    paths: Iterable[str | os.PathLike[str]], skip: tuple[str, ...], what: str, problems: Problems
-) -> list[tuple[str, Path, Any]]:
-    """``(trainee, path, data)`` of every ``<trainee>.yaml`` under ``paths`` (files, or class folders searched
-    recursively; hidden folders and the files named in ``skip`` left out). A missing path, a folder with no such
-    file (``what`` names it in the message), a bad or repeated trainee name, or unreadable YAML is a problem in
-    ``problems``, and that file is left out."""
+def gather_files(
+    paths: Iterable[str | os.PathLike[str]],
+    pattern: str,
+    keep: Callable[[Path], bool],
+    what: str,
+    problems: Problems,
+) -> list[Path]:
+    """The files named by ``paths``, each once, in order: a file stands for itself; a folder for every file under it
+    matching ``pattern`` that ``keep`` accepts (hidden folders left out). A folder with no such file (``what`` names
+    it in the message) or a missing path is a problem in ``problems``."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -28,17 +31,28 @@ def load_trainee_yaml(
         elif path.is_dir():
             found = sorted(
                 p
-                for p in path.rglob("*.yaml")
-                if p.name not in skip and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                for p in path.rglob(pattern)
+                if keep(p) and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                problems.append(Problem(str(path), "submission", f"holds no {what} (*.yaml)", code="file"))
+                problems.append(Problem(str(path), "submission", f"holds no {what}", code="file"))
             files.extend(found)
         else:
             problems.append(Problem(str(path), "submission", "no such file or folder", code="file"))
+    return list(dict.fromkeys(files))
+
+
+def load_trainee_yaml(
+    paths: Iterable[str | os.PathLike[str]], skip: tuple[str, ...], what: str, problems: Problems
+) -> list[tuple[str, Path, Any]]:
+    """``(trainee, path, data)`` of every ``<trainee>.yaml`` under ``paths`` (files, or class folders searched
+    recursively; hidden folders and the files named in ``skip`` left out). A missing path, a folder with no such
+    file (``what`` names it in the message), a bad or repeated trainee name, or unreadable YAML is a problem in
+    ``problems``, and that file is left out."""
+    files = gather_files(paths, "*.yaml", lambda p: p.name not in skip, f"{what} (*.yaml)", problems)
     loaded: list[tuple[str, Path, Any]] = []
     seen: set[str] = set()
-    for path in dict.fromkeys(files):
+    for path in files:
         trainee = path.stem
         if not ANALYST_NAME.match(trainee) or trainee in seen:
             problems.append(
